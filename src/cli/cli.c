@@ -1,0 +1,515 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "names.h"
+#include "prompt.h"
+#include "secret.h"
+#include "tenant.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(struct pt_cli *, int, char **);
+	const char *summary;
+} commands[] = {
+#define PT_COMMAND_ENTRY(name, fn, summary) { name, fn, summary },
+	PT_COMMAND_LIST(PT_COMMAND_ENTRY)
+#undef PT_COMMAND_ENTRY
+};
+
+void
+pt_cli_print_commands(FILE *out)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(out, "  %-17s %s\n", commands[i].name, _(commands[i].summary));
+}
+
+int
+pt_cli_run(struct pt_cli *cli, int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].fn(cli, argc, argv);
+	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
+	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
+	return 2;
+}
+
+int
+pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
+{
+	fprintf(stderr, "%s: %s\n", cli->progname, err->message);
+	if (err->detail[0])
+		fprintf(stderr, "%s: %s\n", cli->progname, err->detail);
+	return pt_status_exit_code(err->status);
+}
+
+int
+pt_cli_usage_error(const struct pt_cli *cli, const char *command,
+                   const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", cli->progname, command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), cli->progname);
+	return 2;
+}
+
+bool
+pt_cli_set_format(struct pt_cli *cli, const char *command, const char *value)
+{
+	if (!pt_format_parse(value, &cli->format)) {
+		pt_cli_usage_error(cli, command,
+		                   _("unknown format \"%s\": use table, csv or json"), value);
+		return false;
+	}
+	cli->format_given = true;
+	return true;
+}
+
+pt_db *
+pt_cli_connect(struct pt_cli *cli)
+{
+	pt_error err;
+	pt_db *db;
+
+	if (!cli->copts.ask_password)
+		cli->copts.ask_password = pt_prompt_password;
+	db = pt_db_connect(cli->target, &cli->copts, &err);
+	if (!db)
+		pt_cli_fail(cli, &err);
+	return db;
+}
+
+/* Options every command takes: --format, and -h for its own usage. */
+enum { OPT_FORMAT = 256, OPT_USER, OPT_PASSWORD_STDIN, OPT_CONN_LIMIT,
+       OPT_VALID_UNTIL, OPT_YES };
+
+static bool
+parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end || v < INT_MIN || v > INT_MAX)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* A command that takes only --format. Returns -1 to go on, or an exit code. */
+static int
+parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;   /* 0: glibc starts afresh after main's parse */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				return 2;
+		} else
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+	}
+	if (argc - optind > max_args)
+		return pt_cli_usage_error(cli, argv[0], _("unexpected argument \"%s\""),
+		                          argv[optind + max_args]);
+	return -1;
+}
+
+static const char *
+schema_cell(void *ud, size_t row, size_t col)
+{
+	static char buf[32];
+	const struct pt_schema_row *r = &((struct pt_schema_list *)ud)->rows[row];
+
+	switch (col) {
+	case 0: return r->name;
+	case 1: return r->owner;
+	case 2: return r->login_roles;
+	case 3: snprintf(buf, sizeof buf, "%ld", r->tables); return buf;
+	case 4: snprintf(buf, sizeof buf, "%lld", (long long)r->size_bytes); return buf;
+	case 5: pt_format_size(r->size_bytes, buf, sizeof buf); return buf;
+	case 6:
+		if (r->connection_limit < 0)
+			return NULL;
+		snprintf(buf, sizeof buf, "%d", r->connection_limit);
+		return buf;
+	case 7: return r->valid_until;
+	case 8: return r->is_tenant ? "t" : "f";
+	}
+	return NULL;
+}
+
+int
+pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct pt_column all[] = {
+		{ "schema", N_("SCHEMA"), PT_COL_TEXT, false },
+		{ "owner", N_("OWNER"), PT_COL_TEXT, false },
+		{ "login_roles", N_("LOGIN ROLES"), PT_COL_TEXT, false },
+		{ "tables", N_("TABLES"), PT_COL_NUMBER, true },
+		{ "size_bytes", N_("BYTES"), PT_COL_NUMBER, true },
+		{ "size", N_("SIZE"), PT_COL_TEXT, true },
+		{ "connection_limit", N_("CONN LIMIT"), PT_COL_NUMBER, true },
+		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
+		{ "is_tenant", N_("TENANT"), PT_COL_BOOL, false },
+	};
+	struct pt_column cols[sizeof all / sizeof *all];
+	struct pt_schema_list list;
+	pt_error err;
+	pt_db *db;
+	int rc = parse_simple(cli, argc, argv, 0);
+
+	if (rc >= 0)
+		return rc;
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		cols[i] = all[i];
+		cols[i].title = _(all[i].title);
+	}
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (pt_schema_list_load(db, true, &list, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return rc;
+	}
+	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
+	              schema_cell, &list);
+	pt_schema_list_free(&list);
+	pt_db_close(db);
+	return 0;
+}
+
+static const char *
+role_cell(void *ud, size_t row, size_t col)
+{
+	static char buf[32];
+	const struct pt_role_row *r = &((struct pt_role_list *)ud)->rows[row];
+
+	switch (col) {
+	case 0: return r->name;
+	case 1: return r->login ? "t" : "f";
+	case 2: return r->superuser ? "t" : "f";
+	case 3: return r->createdb ? "t" : "f";
+	case 4: return r->createrole ? "t" : "f";
+	case 5: return r->replication ? "t" : "f";
+	case 6: return r->bypassrls ? "t" : "f";
+	case 7: return r->inherit ? "t" : "f";
+	case 8:
+		if (r->connection_limit < 0)
+			return NULL;
+		snprintf(buf, sizeof buf, "%d", r->connection_limit);
+		return buf;
+	case 9: return r->valid_until;
+	case 10: return r->member_of;
+	case 11: return r->search_path;
+	}
+	return NULL;
+}
+
+int
+pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct pt_column all[] = {
+		{ "role", N_("ROLE"), PT_COL_TEXT, false },
+		{ "login", N_("LOGIN"), PT_COL_BOOL, false },
+		{ "superuser", N_("SUPER"), PT_COL_BOOL, false },
+		{ "createdb", N_("CREATEDB"), PT_COL_BOOL, false },
+		{ "createrole", N_("CREATEROLE"), PT_COL_BOOL, false },
+		{ "replication", N_("REPLICATION"), PT_COL_BOOL, false },
+		{ "bypassrls", N_("BYPASSRLS"), PT_COL_BOOL, false },
+		{ "inherit", N_("INHERIT"), PT_COL_BOOL, false },
+		{ "connection_limit", N_("CONN LIMIT"), PT_COL_NUMBER, true },
+		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
+		{ "member_of", N_("MEMBER OF"), PT_COL_TEXT, false },
+		{ "search_path", N_("SEARCH PATH"), PT_COL_NULLABLE, false },
+	};
+	struct pt_column cols[sizeof all / sizeof *all];
+	struct pt_role_list list;
+	pt_error err;
+	pt_db *db;
+	int rc = parse_simple(cli, argc, argv, 0);
+
+	if (rc >= 0)
+		return rc;
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+		cols[i] = all[i];
+		cols[i].title = _(all[i].title);
+	}
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (pt_role_list_load(db, &list, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return rc;
+	}
+	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
+	              role_cell, &list);
+	pt_role_list_free(&list);
+	pt_db_close(db);
+	return 0;
+}
+
+/* Credentials in the chosen format. JSON carries exactly the four fields
+ * of cloaca's TenantCredentials. */
+static void
+print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
+{
+	const char *keys[4] = { "username", "password", "schema_name", "connection_string" };
+	const char *vals[4] = { c->username, c->password, c->schema_name, c->connection_string };
+
+	switch (cli->format) {
+	case PT_FORMAT_JSON:
+		fputc('{', stdout);
+		for (int i = 0; i < 4; i++) {
+			fputs(i ? ", " : "", stdout);
+			pt_json_string(stdout, keys[i]);
+			fputs(": ", stdout);
+			pt_json_string(stdout, vals[i]);
+		}
+		fputs("}\n", stdout);
+		break;
+	case PT_FORMAT_CSV:
+		fputs("username,password,schema_name,connection_string\n", stdout);
+		for (int i = 0; i < 4; i++) {
+			pt_csv_field(stdout, vals[i]);
+			fputc(i < 3 ? ',' : '\n', stdout);
+		}
+		break;
+	default:
+		for (int i = 0; i < 4; i++)
+			printf("%-18s %s\n", keys[i], vals[i]);
+	}
+	fflush(stdout);
+}
+
+/* Read the password for create/rotate from stdin when asked to. */
+static bool
+stdin_password(const struct pt_cli *cli, bool wanted, char **out)
+{
+	const char *why = NULL;
+
+	*out = NULL;
+	if (!wanted)
+		return true;
+	*out = pt_read_secret_line(stdin, &why);
+	if (!*out) {
+		fprintf(stderr, "%s: %s\n", cli->progname, why);
+		return false;
+	}
+	return true;
+}
+
+static void
+warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+{
+	if (!pt_db_info(db)->hardened)
+		fprintf(stderr,
+		        _("%s: warning: database \"%s\" is not hardened: tenants can still "
+		          "use the public schema and PUBLIC may connect; run '%s harden'\n"),
+		        cli->progname, pt_db_info(db)->dbname, cli->progname);
+}
+
+int
+pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		{ "connection-limit", required_argument, NULL, OPT_CONN_LIMIT },
+		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_tenant_config cfg;
+	struct pt_credentials creds;
+	bool pw_stdin = false;
+	char *password = NULL;
+	pt_error err;
+	pt_db *db;
+	int c, rc;
+
+	pt_tenant_config_init(&cfg);
+	cfg.user_pattern = cli->user_pattern;
+	optind = 0;   /* 0: glibc starts afresh after main's parse */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				return 2;
+			break;
+		case OPT_USER: cfg.username = optarg; break;
+		case OPT_PASSWORD_STDIN: pw_stdin = true; break;
+		case OPT_CONN_LIMIT:
+			if (!parse_int(optarg, &cfg.connection_limit) || cfg.connection_limit < -1)
+				return pt_cli_usage_error(cli, argv[0],
+				                          _("--connection-limit needs a whole number of -1 or more"));
+			break;
+		case OPT_VALID_UNTIL: cfg.valid_until = optarg; break;
+		default:
+			if (optopt && optopt < 256 && optopt != '?')
+				return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
+			return pt_cli_usage_error(cli, argv[0], _("unknown option or missing value: \"%s\""),
+			                          argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+	cfg.schema_name = argv[optind];
+	/* Refuse bad names before asking for anything. */
+	if (pt_tenant_validate(&cfg, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	if (!stdin_password(cli, pw_stdin, &password))
+		return 2;
+	cfg.password = password;
+	if (!(db = pt_cli_connect(cli))) {
+		pt_secret_free(password);
+		return 2;
+	}
+	if (pt_tenant_create(db, &cfg, &creds, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+	} else {
+		warn_not_hardened(cli, db);
+		print_credentials(cli, &creds);
+		pt_credentials_free(&creds);
+		rc = 0;
+	}
+	pt_secret_free(password);
+	pt_db_close(db);
+	return rc;
+}
+
+int
+pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 }
+	};
+	char typed[256], prompt[256];
+	bool yes = false;
+	const char *schema;
+	pt_error err;
+	pt_db *db;
+	char *preview;
+	int c, rc;
+
+	optind = 0;   /* 0: glibc starts afresh after main's parse */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
+		if (c == OPT_YES || c == 'y')
+			yes = true;
+		else
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+	schema = argv[optind];
+	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	preview = pt_tenant_drop_preview(db, schema, &err);
+	if (!preview) {
+		rc = pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return rc;
+	}
+	if (!yes) {
+		fprintf(stderr, _("This will run:\n%s\n"), preview);
+		snprintf(prompt, sizeof prompt,
+		         _("Type the schema name \"%s\" to drop it with all its data: "), schema);
+		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
+			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to drop without asking\n"),
+			        cli->progname);
+			free(preview);
+			pt_db_close(db);
+			return 2;
+		}
+		if (strcmp(typed, schema) != 0) {
+			fprintf(stderr, _("%s: the name did not match; nothing was dropped\n"),
+			        cli->progname);
+			free(preview);
+			pt_db_close(db);
+			return 1;
+		}
+	}
+	free(preview);
+	rc = pt_tenant_drop(db, schema, &err) == PT_OK ? 0 : pt_cli_fail(cli, &err);
+	if (rc == 0)
+		fprintf(stderr, _("dropped tenant \"%s\"\n"), schema);
+	pt_db_close(db);
+	return rc;
+}
+
+int
+pt_cmd_rotate(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_credentials creds;
+	bool pw_stdin = false;
+	char *password = NULL;
+	pt_error err;
+	pt_db *db;
+	int c, rc;
+
+	optind = 0;   /* 0: glibc starts afresh after main's parse */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				return 2;
+		} else if (c == OPT_PASSWORD_STDIN)
+			pw_stdin = true;
+		else
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	if (!stdin_password(cli, pw_stdin, &password))
+		return 2;
+	if (!(db = pt_cli_connect(cli))) {
+		pt_secret_free(password);
+		return 2;
+	}
+	if (pt_tenant_rotate(db, argv[optind], password, &creds, &err) != PT_OK)
+		rc = pt_cli_fail(cli, &err);
+	else {
+		print_credentials(cli, &creds);
+		pt_credentials_free(&creds);
+		rc = 0;
+	}
+	pt_secret_free(password);
+	pt_db_close(db);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* The scriptable commands: parse arguments, call the core, print. */
+#ifndef PT_CLI_H
+#define PT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conn.h"
+#include "output.h"
+
+/* What the global options said. */
+struct pt_cli {
+	const char *target;            /* -d: URL or conninfo; NULL = PG* variables */
+	struct pt_connect_opts copts;
+	enum pt_format format;
+	bool format_given;
+	bool no_color;
+	const char *user_pattern;      /* NULL: the default */
+	const char *progname;
+};
+
+/* X(name, handler, summary) */
+#define PT_COMMAND_LIST(X) \
+	X("list",            pt_cmd_list,    N_("list tenant schemas with owner, login roles, tables and size")) \
+	X("roles",           pt_cmd_roles,   N_("list roles with attributes, memberships and search_path")) \
+	X("create",          pt_cmd_create,  N_("create a tenant: schema plus login role, in one transaction")) \
+	X("drop",            pt_cmd_drop,    N_("drop a tenant's schema, its objects and its role")) \
+	X("rotate-password", pt_cmd_rotate,  N_("give a tenant role a new password")) \
+	X("audit",           pt_cmd_audit,   N_("find every path from one tenant to another")) \
+	X("harden",          pt_cmd_harden,  N_("close the database-wide gaps in tenant isolation"))
+
+#define PT_COMMAND_DECL(name, fn, summary) \
+	int fn(struct pt_cli *cli, int argc, char **argv);
+PT_COMMAND_LIST(PT_COMMAND_DECL)
+#undef PT_COMMAND_DECL
+
+/* Run the command named argv[0]; returns the process exit status. */
+int pt_cli_run(struct pt_cli *cli, int argc, char **argv);
+
+/* Print the command summaries (for --help). */
+void pt_cli_print_commands(FILE *out);
+
+/* Connect as the global options say, printing the error on failure. */
+pt_db *pt_cli_connect(struct pt_cli *cli);
+
+/* Print "pgtenant: <message>" and the detail line to stderr; return the
+ * exit code for err's status. */
+int pt_cli_fail(const struct pt_cli *cli, const pt_error *err);
+
+/* Print a usage error for the command and return 2. */
+int pt_cli_usage_error(const struct pt_cli *cli, const char *command,
+                       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Parse the --format option value into cli; false (after printing) when
+ * it is not a known format. */
+bool pt_cli_set_format(struct pt_cli *cli, const char *command, const char *value);
+
+#endif

@@ -1,0 +1,48 @@
+/* Printing rows as an aligned table, CSV (RFC 4180) or JSON. Rows are
+ * pulled through a callback so a 100,000-row listing is never copied. */
+#ifndef PT_OUTPUT_H
+#define PT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define PT_FORMAT_LIST(X) \
+	X(PT_FORMAT_TABLE, "table") \
+	X(PT_FORMAT_CSV,   "csv") \
+	X(PT_FORMAT_JSON,  "json")
+
+enum pt_format {
+#define PT_FORMAT_ENUM(code, name) code,
+	PT_FORMAT_LIST(PT_FORMAT_ENUM)
+#undef PT_FORMAT_ENUM
+	PT_FORMAT_COUNT
+};
+
+/* Parse "table", "csv" or "json"; false when it is none of them. */
+bool pt_format_parse(const char *name, enum pt_format *out);
+
+/* How a cell is written in JSON: quoted, bare number, true/false, or
+ * null when the cell is NULL or (for PT_COL_NULLABLE) empty. */
+enum pt_col_kind { PT_COL_TEXT, PT_COL_NUMBER, PT_COL_BOOL, PT_COL_NULLABLE };
+
+struct pt_column {
+	const char *name;        /* the CSV header and JSON key: never translated */
+	const char *title;       /* the table heading: translated */
+	enum pt_col_kind kind;
+	bool right;              /* right-align in a table */
+};
+
+/* Return the text of a cell (bools as "t"/"f"), or NULL for SQL NULL. The
+ * pointer must stay valid until the next call. */
+typedef const char *(*pt_cell_fn)(void *ud, size_t row, size_t col);
+
+void pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
+                   size_t ncols, size_t nrows, pt_cell_fn cell, void *ud);
+
+/* JSON string with escapes, quotes included. */
+void pt_json_string(FILE *out, const char *s);
+/* One CSV field, quoted when it must be. */
+void pt_csv_field(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,302 @@
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+/* The roles holding USAGE on schema n, its owner included (0 = PUBLIC). */
+#define GRANTEES_SQL \
+	"(SELECT n.nspowner AS g UNION" \
+	"  SELECT a.grantee FROM pg_catalog.aclexplode(n.nspacl) a" \
+	"   WHERE a.privilege_type = 'USAGE')"
+
+/* Login roles that can use schema n: its owner, direct USAGE grantees and
+ * the login members of grantee groups; PUBLIC when PUBLIC may. Two
+ * branches rather than one OR-join, which would scan pg_roles per row. */
+#define LOGIN_ROLES_SQL \
+	"(SELECT coalesce(string_agg(DISTINCT x.name, ','), '') FROM" \
+	"  (SELECT CASE WHEN gs.g = 0 THEN 'PUBLIC' ELSE r.rolname END AS name" \
+	"     FROM " GRANTEES_SQL " gs LEFT JOIN pg_catalog.pg_roles r ON r.oid = gs.g" \
+	"    WHERE gs.g = 0 OR r.rolcanlogin" \
+	"   UNION ALL" \
+	"   SELECT r.rolname FROM " GRANTEES_SQL " gs" \
+	"     JOIN pg_catalog.pg_auth_members m ON m.roleid = gs.g" \
+	"     JOIN pg_catalog.pg_roles r ON r.oid = m.member" \
+	"    WHERE r.rolcanlogin) x)"
+
+#define SCHEMA_LIST_SQL(SIZE_COL, SIZE_FILTER) \
+	"SELECT n.nspname, o.rolname, " LOGIN_ROLES_SQL "," \
+	" coalesce(t.tables, 0), " SIZE_COL "," \
+	" o.rolcanlogin, o.rolsuper, o.rolconnlimit," \
+	" coalesce(o.rolvaliduntil::text, '')" \
+	" FROM pg_catalog.pg_namespace n" \
+	" JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner" \
+	" LEFT JOIN (SELECT c.relnamespace," \
+	"     count(*) FILTER (WHERE c.relkind IN ('r', 'p')) AS tables" SIZE_FILTER \
+	"     FROM pg_catalog.pg_class c GROUP BY c.relnamespace) t" \
+	"   ON t.relnamespace = n.oid" \
+	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'" \
+	" ORDER BY n.nspname"
+
+static const char schema_list_sql[] = SCHEMA_LIST_SQL("-1", "");
+static const char schema_list_sizes_sql[] = SCHEMA_LIST_SQL(
+	"coalesce(t.size, 0)",
+	", sum(pg_catalog.pg_total_relation_size(c.oid))"
+	"   FILTER (WHERE c.relkind IN ('r', 'm')) AS size");
+
+static const char schema_sizes_sql[] =
+	"SELECT n.nspname, coalesce(sum(pg_catalog.pg_total_relation_size(c.oid))"
+	"   FILTER (WHERE c.relkind IN ('r', 'm')), 0)"
+	" FROM pg_catalog.pg_namespace n"
+	" LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+	" GROUP BY n.nspname ORDER BY n.nspname";
+
+enum pt_status
+pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
+                    pt_error *err)
+{
+	PGresult *res;
+	int n;
+
+	memset(out, 0, sizeof *out);
+	res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
+	                  0, NULL, _("listing schemas"), err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	n = PQntuples(res);
+	out->res_ = res;
+	out->n = (size_t)n;
+	out->rows = pt_xcalloc((size_t)n, sizeof *out->rows);
+	out->sizes_loaded = with_sizes;
+	for (int i = 0; i < n; i++) {
+		struct pt_schema_row *r = &out->rows[i];
+		r->name = PQgetvalue(res, i, 0);
+		r->owner = PQgetvalue(res, i, 1);
+		r->login_roles = PQgetvalue(res, i, 2);
+		r->tables = strtol(PQgetvalue(res, i, 3), NULL, 10);
+		r->size_bytes = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+		r->owner_can_login = *PQgetvalue(res, i, 5) == 't';
+		r->is_tenant = r->owner_can_login && *PQgetvalue(res, i, 6) != 't';
+		r->connection_limit = atoi(PQgetvalue(res, i, 7));
+		r->valid_until = PQgetvalue(res, i, 8);
+	}
+	return PT_OK;
+}
+
+enum pt_status
+pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
+{
+	PGresult *res = pt_db_query(db, schema_sizes_sql, 0, NULL,
+	                            _("measuring schema sizes"), err);
+	size_t i = 0;
+	int j = 0, n;
+
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	n = PQntuples(res);
+	/* Both lists come sorted by name from the same server: merge them.
+	 * Schemas made or dropped in between simply keep size -1. */
+	while (i < l->n && j < n) {
+		int c = strcmp(l->rows[i].name, PQgetvalue(res, j, 0));
+		if (c == 0)
+			l->rows[i++].size_bytes = strtoll(PQgetvalue(res, j++, 1), NULL, 10);
+		else if (c < 0)
+			i++;
+		else
+			j++;
+	}
+	PQclear(l->sizes_res_);
+	l->sizes_res_ = res;
+	l->sizes_loaded = true;
+	return PT_OK;
+}
+
+void
+pt_schema_list_free(struct pt_schema_list *l)
+{
+	if (!l)
+		return;
+	PQclear(l->res_);
+	PQclear(l->sizes_res_);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+static const char role_list_sql[] =
+	"SELECT r.rolname,"
+	" coalesce((SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)"
+	"   FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid"
+	"  WHERE m.member = r.oid), ''),"
+	" coalesce((SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
+	"     unnest(s.setconfig) c"
+	"   WHERE s.setrole = r.oid AND c LIKE 'search\\_path=%'"
+	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
+	"                           WHERE d.datname = current_database())), ''),"
+	" coalesce(r.rolvaliduntil::text, ''), r.rolconnlimit,"
+	" r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole,"
+	" r.rolreplication, r.rolbypassrls, r.rolinherit"
+	" FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' ORDER BY 1";
+
+enum pt_status
+pt_role_list_load(pt_db *db, struct pt_role_list *out, pt_error *err)
+{
+	PGresult *res;
+	int n;
+
+	memset(out, 0, sizeof *out);
+	res = pt_db_query(db, role_list_sql, 0, NULL, _("listing roles"), err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	n = PQntuples(res);
+	out->res_ = res;
+	out->n = (size_t)n;
+	out->rows = pt_xcalloc((size_t)n, sizeof *out->rows);
+	for (int i = 0; i < n; i++) {
+		struct pt_role_row *r = &out->rows[i];
+		r->name = PQgetvalue(res, i, 0);
+		r->member_of = PQgetvalue(res, i, 1);
+		r->search_path = PQgetvalue(res, i, 2);
+		r->valid_until = PQgetvalue(res, i, 3);
+		r->connection_limit = atoi(PQgetvalue(res, i, 4));
+		r->login = *PQgetvalue(res, i, 5) == 't';
+		r->superuser = *PQgetvalue(res, i, 6) == 't';
+		r->createdb = *PQgetvalue(res, i, 7) == 't';
+		r->createrole = *PQgetvalue(res, i, 8) == 't';
+		r->replication = *PQgetvalue(res, i, 9) == 't';
+		r->bypassrls = *PQgetvalue(res, i, 10) == 't';
+		r->inherit = *PQgetvalue(res, i, 11) == 't';
+	}
+	return PT_OK;
+}
+
+void
+pt_role_list_free(struct pt_role_list *l)
+{
+	if (!l)
+		return;
+	PQclear(l->res_);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+static const char detail_sql[] =
+	"SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, ''),"
+	" coalesce((SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
+	"     unnest(s.setconfig) c"
+	"   WHERE s.setrole = o.oid AND c LIKE 'search\\_path=%'"
+	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
+	"                           WHERE d.datname = current_database())), ''),"
+	" (SELECT count(*) FROM pg_catalog.pg_class c"
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')),"
+	" (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)"
+	"    FROM pg_catalog.pg_class c"
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'm'))"
+	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
+	" WHERE n.nspname = $1";
+
+/* Every role that reaches the schema and how: as owner, by a direct
+ * grant, through PUBLIC, through membership of a grantee (pg_has_role
+ * MEMBER, so NOINHERIT roles that can SET ROLE count), or as superuser. */
+static const char access_sql[] =
+	"WITH s AS (SELECT n.oid, n.nspowner FROM pg_catalog.pg_namespace n"
+	"            WHERE n.nspname = $1),"
+	" g AS (SELECT a.grantee, string_agg(a.privilege_type, ', '"
+	"              ORDER BY a.privilege_type) AS privs"
+	"         FROM s, pg_catalog.pg_namespace n,"
+	"              pg_catalog.aclexplode(coalesce(n.nspacl,"
+	"                 pg_catalog.acldefault('n', n.nspowner))) a"
+	"        WHERE n.oid = s.oid GROUP BY a.grantee)"
+	" SELECT r.rolname, CASE WHEN r.oid = s.nspowner THEN 'owner' ELSE 'direct' END,"
+	"        g.privs, r.rolcanlogin, 0 AS k"
+	"   FROM g JOIN pg_catalog.pg_roles r ON r.oid = g.grantee, s"
+	" UNION ALL"
+	" SELECT 'PUBLIC', 'PUBLIC', g.privs, true, 1 FROM g WHERE g.grantee = 0"
+	" UNION ALL"
+	" SELECT m.rolname, gr.rolname, g.privs, m.rolcanlogin, 2"
+	"   FROM g JOIN pg_catalog.pg_roles gr ON gr.oid = g.grantee"
+	"   JOIN pg_catalog.pg_roles m ON m.oid <> gr.oid"
+	"    AND pg_catalog.pg_has_role(m.oid, gr.oid, 'MEMBER')"
+	"  WHERE NOT m.rolsuper"
+	" UNION ALL"
+	" SELECT r.rolname, 'superuser', 'ALL', r.rolcanlogin, 3"
+	"   FROM pg_catalog.pg_roles r WHERE r.rolsuper"
+	" ORDER BY 5, 1";
+
+enum pt_status
+pt_schema_detail_load(pt_db *db, const char *schema,
+                      struct pt_schema_detail *out, pt_error *err)
+{
+	const char *params[1] = { schema };
+	PGresult *res, *acc;
+	char what[160];
+	int n;
+
+	memset(out, 0, sizeof *out);
+	snprintf(what, sizeof what, _("reading schema \"%s\""), schema);
+	res = pt_db_query(db, detail_sql, 1, params, what, err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return pt_error_set(err, PT_ERR_NOT_FOUND, _("there is no schema \"%s\""), schema);
+	}
+	acc = pt_db_query(db, access_sql, 1, params, what, err);
+	if (!acc) {
+		PQclear(res);
+		return err ? err->status : PT_ERR_SERVER;
+	}
+	out->res_ = res;
+	out->access_res_ = acc;
+	out->name = PQgetvalue(res, 0, 0);
+	out->owner = PQgetvalue(res, 0, 1);
+	out->acl = PQgetvalue(res, 0, 2);
+	out->search_path = PQgetvalue(res, 0, 3);
+	out->tables = strtol(PQgetvalue(res, 0, 4), NULL, 10);
+	out->size_bytes = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	n = PQntuples(acc);
+	out->n_access = (size_t)n;
+	out->access = pt_xcalloc((size_t)n, sizeof *out->access);
+	for (int i = 0; i < n; i++) {
+		out->access[i].role = PQgetvalue(acc, i, 0);
+		out->access[i].via = PQgetvalue(acc, i, 1);
+		out->access[i].privileges = PQgetvalue(acc, i, 2);
+		out->access[i].login = *PQgetvalue(acc, i, 3) == 't';
+	}
+	return PT_OK;
+}
+
+void
+pt_schema_detail_free(struct pt_schema_detail *d)
+{
+	if (!d)
+		return;
+	PQclear(d->res_);
+	PQclear(d->access_res_);
+	free(d->access);
+	memset(d, 0, sizeof *d);
+}
+
+void
+pt_format_size(int64_t bytes, char *buf, size_t bufsz)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	if (bytes < 0) {
+		snprintf(buf, bufsz, "…");
+		return;
+	}
+	while (v >= 1024 && u + 1 < sizeof units / sizeof *units) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, bufsz, "%" PRId64 " B", bytes);
+	else
+		snprintf(buf, bufsz, "%.1f %s", v, units[u]);
+}

@@ -1,0 +1,398 @@
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "secret.h"
+
+struct pt_db {
+	PGconn *conn;
+	char *target;                 /* what the user gave; may embed a password */
+	char *password;               /* secret: typed at the prompt, for reconnects */
+	struct pt_connect_opts opts;
+	struct pt_session_info info;
+	char *info_strings;           /* backing store for info's strings */
+	pt_wait_hook wait_hook;
+	void *wait_ud;
+	char notices[2048];
+};
+
+static void
+collect_notice(void *arg, const PGresult *res)
+{
+	pt_db *db = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	size_t used = strlen(db->notices);
+
+	/* Only warnings matter to callers (a GRANT that granted nothing). */
+	if (!msg || !sev || strcmp(sev, "WARNING") != 0)
+		return;
+	snprintf(db->notices + used, sizeof db->notices - used, "%s%s",
+	         used ? "\n" : "", msg);
+}
+
+/* The target secret is kept for reconnects; it may hold a password. */
+static PGconn *
+open_conn(pt_db *db)
+{
+	const char *keys[6];
+	const char *vals[6];
+	int n = 0;
+
+	/* Earlier keywords are overridden by what the target itself says, so
+	 * a user's own connect_timeout wins over ours. */
+	keys[n] = "connect_timeout"; vals[n++] = "10";
+	if (db->target && *db->target) {
+		keys[n] = "dbname"; vals[n++] = db->target;
+	}
+	keys[n] = "application_name"; vals[n++] = "pgtenant";
+	if (db->password) {
+		keys[n] = "password"; vals[n++] = db->password;
+	}
+	keys[n] = NULL; vals[n] = NULL;
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+static const char session_sql_rw[] =
+	"SET search_path = pg_catalog";
+static const char session_sql_ro[] =
+	"SET search_path = pg_catalog; SET default_transaction_read_only = on";
+
+/* One round trip: everything the front ends show about the session. */
+static const char info_sql[] =
+	"SELECT current_user, r.rolsuper, r.rolcreaterole,"
+	" current_setting('server_version'),"
+	" current_setting('server_version_num')::int,"
+	" current_setting('transaction_read_only')::bool OR pg_is_in_recovery(),"
+	" r.rolsuper OR has_database_privilege(current_database(),"
+	"   'CONNECT WITH GRANT OPTION'),"
+	" NOT EXISTS (SELECT 1 FROM pg_namespace n,"
+	"     aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a"
+	"   WHERE n.nspname = 'public' AND a.grantee = 0)"
+	" AND NOT EXISTS (SELECT 1 FROM pg_database d,"
+	"     aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a"
+	"   WHERE d.datname = current_database() AND a.grantee = 0"
+	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))"
+	" FROM pg_roles r WHERE r.rolname = current_user";
+
+enum pt_status
+pt_db_refresh_info(pt_db *db, pt_error *err)
+{
+	PGresult *res = pt_db_query(db, info_sql, 0, NULL, _("reading the session"), err);
+	struct pt_session_info *in = &db->info;
+	const char *host, *port, *dbname;
+	size_t len;
+	char *p;
+
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return pt_error_set(err, PT_ERR_SERVER, _("cannot read the session's role"));
+	}
+	host = PQhost(db->conn) ? PQhost(db->conn) : "";
+	port = PQport(db->conn) ? PQport(db->conn) : "";
+	dbname = PQdb(db->conn) ? PQdb(db->conn) : "";
+	len = strlen(PQgetvalue(res, 0, 0)) + strlen(host) + strlen(port) +
+	      strlen(dbname) + strlen(PQgetvalue(res, 0, 3)) + 5;
+	free(db->info_strings);
+	p = db->info_strings = pt_xmalloc(len);
+#define KEEP(field, s) do { in->field = p; p = stpcpy(p, s) + 1; } while (0)
+	KEEP(user, PQgetvalue(res, 0, 0));
+	KEEP(host, host);
+	KEEP(port, port);
+	KEEP(dbname, dbname);
+	KEEP(server_version, PQgetvalue(res, 0, 3));
+#undef KEEP
+	in->superuser = *PQgetvalue(res, 0, 1) == 't';
+	in->createrole = *PQgetvalue(res, 0, 2) == 't';
+	in->server_version_num = atoi(PQgetvalue(res, 0, 4));
+	in->read_only = *PQgetvalue(res, 0, 5) == 't';
+	in->can_grant_connect = *PQgetvalue(res, 0, 6) == 't';
+	in->hardened = *PQgetvalue(res, 0, 7) == 't';
+	in->ssl = PQsslInUse(db->conn) != 0;
+	PQclear(res);
+	return PT_OK;
+}
+
+static enum pt_status
+start_session(pt_db *db, pt_error *err)
+{
+	PQsetNoticeReceiver(db->conn, collect_notice, db);
+	if (pt_db_exec(db, db->opts.read_only ? session_sql_ro : session_sql_rw,
+	               0, NULL, _("setting up the session"), err) != PT_OK)
+		return err ? err->status : PT_ERR_SERVER;
+	return pt_db_refresh_info(db, err);
+}
+
+static enum pt_status
+connect_error(pt_db *db, pt_error *err)
+{
+	char msg[768];
+	size_t n;
+
+	snprintf(msg, sizeof msg, "%s", PQerrorMessage(db->conn));
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	/* libpq's message spans lines with a tab-indented hint: one line. */
+	for (char *c = msg, *o = msg;; c++) {
+		char ch = (*c == '\n' || *c == '\t') ? ' ' : *c;
+		if (ch == ' ' && o > msg && o[-1] == ' ')
+			continue;
+		*o++ = ch;
+		if (!ch)
+			break;
+	}
+	return pt_error_set(err, PT_ERR_CONNECT, _("could not connect: %s"),
+	                    msg[0] ? msg : _("unknown error"));
+}
+
+pt_db *
+pt_db_connect(const char *target, const struct pt_connect_opts *opts,
+              pt_error *err)
+{
+	pt_db *db = pt_xcalloc(1, sizeof *db);
+	char *options_err = NULL;
+
+	if (opts)
+		db->opts = *opts;
+	if (target && *target) {
+		/* Refuse garbage before libpq would take it for a database name. */
+		PQconninfoOption *parsed = PQconninfoParse(target, &options_err);
+		if (!parsed) {
+			size_t n = options_err ? strlen(options_err) : 0;
+			while (n > 0 && options_err[n - 1] == '\n')
+				options_err[--n] = '\0';
+			pt_error_set(err, PT_ERR_CONNECT, _("cannot parse the connection target: %s"),
+			             options_err ? options_err : _("out of memory"));
+			PQfreemem(options_err);
+			free(db);
+			return NULL;
+		}
+		PQconninfoFree(parsed);
+	}
+	db->target = pt_secret_strdup(target ? target : "");
+
+	db->conn = open_conn(db);
+	if (PQstatus(db->conn) == CONNECTION_BAD && PQconnectionNeedsPassword(db->conn) &&
+	    db->opts.ask_password) {
+		char prompt[256];
+		const char *user = PQuser(db->conn);
+		snprintf(prompt, sizeof prompt, _("Password for user %s: "), user ? user : "");
+		db->password = db->opts.ask_password(db->opts.ask_password_ud, prompt);
+		if (db->password) {
+			PQfinish(db->conn);
+			db->conn = open_conn(db);
+		}
+	}
+	if (PQstatus(db->conn) == CONNECTION_BAD) {
+		connect_error(db, err);
+		pt_db_close(db);
+		return NULL;
+	}
+	if (start_session(db, err) != PT_OK) {
+		if (err && err->status != PT_ERR_CONNECT) {
+			char why[sizeof err->message];
+			memcpy(why, err->message, sizeof why);
+			pt_error_set(err, PT_ERR_CONNECT, "%s", why);
+		}
+		pt_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+enum pt_status
+pt_db_reconnect(pt_db *db, pt_error *err)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = open_conn(db);
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		return connect_error(db, err);
+	return start_session(db, err);
+}
+
+void
+pt_db_close(pt_db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	pt_secret_free(db->target);
+	pt_secret_free(db->password);
+	free(db->info_strings);
+	free(db);
+}
+
+bool
+pt_db_alive(pt_db *db)
+{
+	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+PGconn *
+pt_db_conn(pt_db *db)
+{
+	return db->conn;
+}
+
+const struct pt_session_info *
+pt_db_info(const pt_db *db)
+{
+	return &db->info;
+}
+
+const struct pt_connect_opts *
+pt_db_opts(const pt_db *db)
+{
+	return &db->opts;
+}
+
+void
+pt_db_set_wait_hook(pt_db *db, pt_wait_hook hook, void *ud)
+{
+	db->wait_hook = hook;
+	db->wait_ud = ud;
+}
+
+const char *
+pt_db_last_notices(const pt_db *db)
+{
+	return db->notices;
+}
+
+static void
+send_cancel(PGconn *conn)
+{
+	PGcancel *c = PQgetCancel(conn);
+	char buf[256];
+
+	if (c) {
+		(void)PQcancel(c, buf, sizeof buf);
+		PQfreeCancel(c);
+	}
+}
+
+/* Wait for input on the socket, pumping the hook every 50 ms. */
+static bool
+wait_readable(pt_db *db, bool *canceled)
+{
+	struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
+
+	if (pfd.fd < 0)
+		return false;
+	for (;;) {
+		int r = poll(&pfd, 1, db->wait_hook ? 50 : -1);
+		if (r > 0)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return false;
+		if (r == 0 && db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)) {
+			*canceled = true;
+			send_cancel(db->conn);
+		}
+	}
+}
+
+PGresult *
+pt_db_query(pt_db *db, const char *sql, int nparams, const char *const *params,
+            const char *what, pt_error *err)
+{
+	PGresult *last = NULL, *failed = NULL, *r;
+	bool canceled = false;
+	int sent;
+
+	db->notices[0] = '\0';
+	if (!pt_db_alive(db)) {
+		pt_error_set(err, PT_ERR_CONNECTION_LOST, _("%s: %s"), what,
+		             pt_status_text(PT_ERR_CONNECTION_LOST));
+		return NULL;
+	}
+	sent = nparams > 0
+		? PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+		: PQsendQuery(db->conn, sql);
+	if (!sent) {
+		pt_error_from_result(err, NULL, db->conn, what);
+		return NULL;
+	}
+	for (;;) {
+		if (!PQconsumeInput(db->conn))
+			break;
+		if (PQisBusy(db->conn)) {
+			if (!wait_readable(db, &canceled))
+				break;
+			continue;
+		}
+		r = PQgetResult(db->conn);
+		if (!r)
+			break;
+		switch (PQresultStatus(r)) {
+		case PGRES_COMMAND_OK:
+		case PGRES_TUPLES_OK:
+		case PGRES_EMPTY_QUERY:
+			PQclear(last);
+			last = r;
+			break;
+		default:
+			if (!failed)
+				failed = r;
+			else
+				PQclear(r);
+		}
+	}
+	if (failed || PQstatus(db->conn) != CONNECTION_OK || !last) {
+		pt_error_from_result(err, failed, db->conn, what);
+		PQclear(failed);
+		PQclear(last);
+		return NULL;
+	}
+	(void)canceled;
+	pt_error_clear(err);
+	return last;
+}
+
+enum pt_status
+pt_db_exec(pt_db *db, const char *sql, int nparams, const char *const *params,
+           const char *what, pt_error *err)
+{
+	PGresult *res = pt_db_query(db, sql, nparams, params, what, err);
+
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	PQclear(res);
+	return PT_OK;
+}
+
+char *
+pt_quote_ident(pt_db *db, const char *name)
+{
+	char *q = PQescapeIdentifier(db->conn, name, strlen(name));
+	char *copy;
+
+	if (!q)
+		pt_die("cannot quote identifier: %s", PQerrorMessage(db->conn));
+	copy = pt_xstrdup(q);
+	PQfreemem(q);
+	return copy;
+}
+
+char *
+pt_quote_literal(pt_db *db, const char *text)
+{
+	char *q = PQescapeLiteral(db->conn, text, strlen(text));
+	char *copy;
+
+	if (!q)
+		pt_die("cannot quote literal: %s", PQerrorMessage(db->conn));
+	copy = pt_xstrdup(q);
+	PQfreemem(q);
+	return copy;
+}

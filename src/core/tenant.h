@@ -1,0 +1,72 @@
+/* Creating, dropping and re-keying tenants: one schema plus one login
+ * role, always in one transaction that leaves nothing behind on failure.
+ * The shape follows cloaca's DatabaseAdmin.create_tenant(TenantConfig) ->
+ * TenantCredentials, without its faults: names are validated and quoted,
+ * the password reaches the server only as a SCRAM verifier, and an existing
+ * schema or role is an error, never a takeover. */
+#ifndef PT_TENANT_H
+#define PT_TENANT_H
+
+#include <stdbool.h>
+
+#include "conn.h"
+#include "connstr.h"
+#include "error.h"
+
+struct pt_tenant_config {
+	const char *schema_name;
+	const char *username;        /* NULL or "": derived from schema_name */
+	const char *user_pattern;    /* NULL: PT_DEFAULT_USER_PATTERN */
+	const char *password;        /* NULL or "": generate one */
+	int connection_limit;        /* -1: no limit */
+	const char *valid_until;     /* NULL or "": never expires */
+};
+
+/* A config with every default filled in. */
+void pt_tenant_config_init(struct pt_tenant_config *cfg);
+
+struct pt_credentials {
+	char *username;              /* malloc'd */
+	char *password;              /* secret */
+	char *schema_name;           /* malloc'd */
+	char *connection_string;     /* secret; the URI form */
+	bool password_generated;
+	struct pt_endpoint endpoint; /* for the other formats */
+};
+
+/* Release everything and wipe the secrets; safe on a zeroed struct. */
+void pt_credentials_free(struct pt_credentials *c);
+
+/* Check cfg (names, limits) without touching the server. */
+enum pt_status pt_tenant_validate(const struct pt_tenant_config *cfg,
+                                  pt_error *err);
+
+/* The exact SQL pt_tenant_create would run, with the password verifier
+ * shown as '<redacted>'. Returns a malloc'd string or NULL with err. */
+char *pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,
+                               pt_error *err);
+
+/* Create the tenant in one round trip and one transaction. On success fill
+ * out (free with pt_credentials_free). On failure nothing is left behind. */
+enum pt_status pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
+                                struct pt_credentials *out, pt_error *err);
+
+/* The SQL pt_tenant_drop would run for schema, or NULL with err (not a
+ * tenant, role owns things elsewhere...). malloc'd. */
+char *pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err);
+
+/* Drop the schema with its objects and its login role in one transaction.
+ * Refuses (PT_ERR_INVALID) when the role still owns objects or holds
+ * privileges in another database, naming the databases. */
+enum pt_status pt_tenant_drop(pt_db *db, const char *schema, pt_error *err);
+
+/* Set a new password (NULL/"" = generate) for the tenant owning schema. */
+enum pt_status pt_tenant_rotate(pt_db *db, const char *schema,
+                                const char *password,
+                                struct pt_credentials *out, pt_error *err);
+
+/* Connect as the tenant with creds and report what the server says:
+ * current_user and search_path, in a malloc'd "user=… search_path=…". */
+char *pt_tenant_test_login(const struct pt_credentials *creds, pt_error *err);
+
+#endif

@@ -1,0 +1,125 @@
+/* pgtenant: options, locale set-up, and dispatch to a command or the
+ * console. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <curses.h>
+#include <readline/readline.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "secret.h"
+#include "tui/tui.h"
+
+static void
+usage(FILE *out, const char *progname)
+{
+	fprintf(out, _("Usage: %s [OPTION]... [COMMAND [ARG]...]\n"), progname);
+	fputs(_("Manage schema-per-tenant PostgreSQL: without a command, open the console.\n"), out);
+	fputs("\n", out);
+	fputs(_("Commands:\n"), out);
+	pt_cli_print_commands(out);
+	fputs("\n", out);
+	fputs(_("Connection options:\n"
+	        "  -d, --dbname=TARGET    connect to TARGET: a postgresql:// URI or a\n"
+	        "                         conninfo string; without it the PG* environment\n"
+	        "                         variables, service files and ~/.pgpass apply\n"
+	        "      --read-only        open a read-only session; changes are refused\n"
+	        "      --tenant-host=HOST put HOST in tenants' connection strings\n"
+	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"), out);
+	fputs("\n", out);
+	fputs(_("Output options:\n"
+	        "      --format=FORMAT    table (default), csv or json\n"
+	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
+	fputs("\n", out);
+	fputs(_("Command options:\n"
+	        "  create SCHEMA [--user=NAME] [--password-stdin] [--connection-limit=N]\n"
+	        "                [--valid-until=TIMESTAMP]\n"
+	        "  drop SCHEMA [--yes]\n"
+	        "  rotate-password SCHEMA [--password-stdin]\n"
+	        "  Without --password-stdin a password is generated. Passwords are never\n"
+	        "  taken from the command line.\n"), out);
+	fputs("\n", out);
+	fputs(_("Other options:\n"
+	        "  -h, --help             show this help and exit\n"
+	        "  -V, --version          show version information and exit\n"), out);
+	fputs("\n", out);
+	fputs(_("Exit status: 0 success, 1 the operation failed, 2 usage or connection error.\n"), out);
+	fprintf(out, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+}
+
+static void
+version(void)
+{
+	int pq = PQlibVersion();
+
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	printf(_("libpq %d.%d, %s, readline %s, libsodium %s\n"),
+	       pq / 10000, pq % 10000, curses_version(), rl_library_version,
+	       sodium_version_string());
+}
+
+enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_READ_ONLY, OPT_NO_COLOR,
+       OPT_FORMAT };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dbname", required_argument, NULL, 'd' },
+		{ "tenant-host", required_argument, NULL, OPT_TENANT_HOST },
+		{ "tenant-port", required_argument, NULL, OPT_TENANT_PORT },
+		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_cli cli;
+	const char *slash;
+	int c;
+
+	setlocale(LC_ALL, "");
+#if ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	memset(&cli, 0, sizeof cli);
+	slash = strrchr(argv[0], '/');
+	cli.progname = slash ? slash + 1 : argv[0];
+	cli.format = PT_FORMAT_TABLE;
+	if (pt_core_init() != 0) {
+		fprintf(stderr, _("%s: cannot initialise libsodium\n"), cli.progname);
+		return 2;
+	}
+	cli.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+
+	/* '+': options stop at the command, which parses its own. */
+	while ((c = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cli.target = optarg; break;
+		case OPT_TENANT_HOST: cli.copts.tenant_host = optarg; break;
+		case OPT_TENANT_PORT: cli.copts.tenant_port = optarg; break;
+		case OPT_READ_ONLY: cli.copts.read_only = true; break;
+		case OPT_NO_COLOR: cli.no_color = true; break;
+		case OPT_FORMAT:
+			if (!pt_cli_set_format(&cli, "", optarg))
+				return 2;
+			break;
+		case 'h': usage(stdout, cli.progname); return 0;
+		case 'V': version(); return 0;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), cli.progname);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return pt_cli_run(&cli, argc - optind, argv + optind);
+	return pt_tui_run(&cli);
+}
