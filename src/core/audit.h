@@ -1,0 +1,65 @@
+/* The isolation audit: every path from one tenant to another, and the
+ * database-wide gaps, found with a few catalog queries in total (never one
+ * per tenant). And harden: the statements that close the database-wide
+ * gaps, idempotent. */
+#ifndef PT_AUDIT_H
+#define PT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conn.h"
+#include "error.h"
+
+/* X(code, name used in JSON) - ordered from least to most severe. */
+#define PT_SEVERITY_LIST(X) \
+	X(PT_SEV_INFO,   "info") \
+	X(PT_SEV_LOW,    "low") \
+	X(PT_SEV_MEDIUM, "medium") \
+	X(PT_SEV_HIGH,   "high")
+
+enum pt_severity {
+#define PT_SEVERITY_ENUM(code, name) code,
+	PT_SEVERITY_LIST(PT_SEVERITY_ENUM)
+#undef PT_SEVERITY_ENUM
+	PT_SEVERITY_COUNT
+};
+
+const char *pt_severity_name(enum pt_severity s);   /* "high": not translated */
+
+struct pt_finding {
+	enum pt_severity severity;
+	const char *rule;     /* stable identifier, e.g. "cross-tenant-table-grant" */
+	const char *role;     /* the role concerned (may be "PUBLIC") */
+	const char *schema;   /* NULL when the finding is not about one schema */
+	const char *detail;   /* plain words: who can do what, through which grant */
+	const char *fix_sql;  /* the statement(s) that remove it */
+};
+
+struct pt_audit {
+	struct pt_finding *findings;  /* most severe first */
+	size_t n;
+	void *priv_;                  /* storage the strings point into */
+};
+
+/* Run every check. On success fill out (free with pt_audit_free). */
+enum pt_status pt_audit_run(pt_db *db, struct pt_audit *out, pt_error *err);
+void pt_audit_free(struct pt_audit *a);
+
+/* True when a finding of severity low or above exists (exit status 1). */
+bool pt_audit_failed(const struct pt_audit *a);
+
+struct pt_harden_plan {
+	char **statements;   /* each one SQL statement; empty when nothing to do */
+	size_t n;
+};
+
+/* The statements that close the database-wide gaps; none when the
+ * database is already hardened. */
+enum pt_status pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err);
+/* Run the plan in one transaction. */
+enum pt_status pt_harden_apply(pt_db *db, const struct pt_harden_plan *plan,
+                               pt_error *err);
+void pt_harden_plan_free(struct pt_harden_plan *p);
+
+#endif
