@@ -162,8 +162,11 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 
 	if (opts)
 		db->opts = *opts;
-	if (target && *target) {
-		/* Refuse garbage before libpq would take it for a database name. */
+	/* libpq takes a target without "=" or a URI prefix as a plain database
+	 * name; anything else must parse, and garbage is refused here with
+	 * libpq's own reason rather than as an odd database name. */
+	if (target && (strchr(target, '=') || !strncmp(target, "postgres://", 11) ||
+	               !strncmp(target, "postgresql://", 13))) {
 		PQconninfoOption *parsed = PQconninfoParse(target, &options_err);
 		if (!parsed) {
 			size_t n = options_err ? strlen(options_err) : 0;
