@@ -58,32 +58,34 @@ open_conn(pt_db *db)
 	return PQconnectdbParams(keys, vals, 1);
 }
 
-static const char session_sql_rw[] =
-	"SET search_path = pg_catalog";
-static const char session_sql_ro[] =
-	"SET search_path = pg_catalog; SET default_transaction_read_only = on";
+/* Everything the front ends show about the session; sent after the
+ * session settings in the same round trip when connecting. */
+#define INFO_SQL \
+	"SELECT current_user, r.rolsuper, r.rolcreaterole," \
+	" current_setting('server_version')," \
+	" current_setting('server_version_num')::int," \
+	" current_setting('transaction_read_only')::bool OR pg_is_in_recovery() OR" \
+	"   current_setting('default_transaction_read_only')::bool," \
+	" r.rolsuper OR has_database_privilege(current_database()," \
+	"   'CONNECT WITH GRANT OPTION')," \
+	" NOT EXISTS (SELECT 1 FROM pg_namespace n," \
+	"     aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a" \
+	"   WHERE n.nspname = 'public' AND a.grantee = 0)" \
+	" AND NOT EXISTS (SELECT 1 FROM pg_database d," \
+	"     aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a" \
+	"   WHERE d.datname = current_database() AND a.grantee = 0" \
+	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))" \
+	" FROM pg_roles r WHERE r.rolname = current_user"
 
-/* One round trip: everything the front ends show about the session. */
-static const char info_sql[] =
-	"SELECT current_user, r.rolsuper, r.rolcreaterole,"
-	" current_setting('server_version'),"
-	" current_setting('server_version_num')::int,"
-	" current_setting('transaction_read_only')::bool OR pg_is_in_recovery(),"
-	" r.rolsuper OR has_database_privilege(current_database(),"
-	"   'CONNECT WITH GRANT OPTION'),"
-	" NOT EXISTS (SELECT 1 FROM pg_namespace n,"
-	"     aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a"
-	"   WHERE n.nspname = 'public' AND a.grantee = 0)"
-	" AND NOT EXISTS (SELECT 1 FROM pg_database d,"
-	"     aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a"
-	"   WHERE d.datname = current_database() AND a.grantee = 0"
-	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))"
-	" FROM pg_roles r WHERE r.rolname = current_user";
+static const char info_sql[] = INFO_SQL;
+static const char session_rw_sql[] = "SET search_path = pg_catalog; " INFO_SQL;
+static const char session_ro_sql[] =
+	"SET search_path = pg_catalog; SET default_transaction_read_only = on; " INFO_SQL;
 
-enum pt_status
-pt_db_refresh_info(pt_db *db, pt_error *err)
+static enum pt_status
+read_info(pt_db *db, const char *sql, pt_error *err)
 {
-	PGresult *res = pt_db_query(db, info_sql, 0, NULL, _("reading the session"), err);
+	PGresult *res = pt_db_query(db, sql, 0, NULL, _("reading the session"), err);
 	struct pt_session_info *in = &db->info;
 	const char *host, *port, *dbname;
 	size_t len;
@@ -120,14 +122,17 @@ pt_db_refresh_info(pt_db *db, pt_error *err)
 	return PT_OK;
 }
 
+enum pt_status
+pt_db_refresh_info(pt_db *db, pt_error *err)
+{
+	return read_info(db, info_sql, err);
+}
+
 static enum pt_status
 start_session(pt_db *db, pt_error *err)
 {
 	PQsetNoticeReceiver(db->conn, collect_notice, db);
-	if (pt_db_exec(db, db->opts.read_only ? session_sql_ro : session_sql_rw,
-	               0, NULL, _("setting up the session"), err) != PT_OK)
-		return err ? err->status : PT_ERR_SERVER;
-	return pt_db_refresh_info(db, err);
+	return read_info(db, db->opts.read_only ? session_ro_sql : session_rw_sql, err);
 }
 
 static enum pt_status
