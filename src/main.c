@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "secret.h"
 #include "tui/tui.h"
+#include "userconf.h"
 
 static void
 usage(FILE *out, const char *progname)
@@ -82,12 +83,18 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pt_cli cli;
+	struct pt_userconf uc;
+	pt_error conf_err;
 	const char *slash;
-	int c;
+	char *conf_path;
+	int c, rc;
 
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	/* PGTENANT_LOCALEDIR lets the tests run the build tree's binary with
+	 * the build tree's catalogues, before anything is installed. */
+	bindtextdomain(PACKAGE, getenv("PGTENANT_LOCALEDIR") && *getenv("PGTENANT_LOCALEDIR")
+	               ? getenv("PGTENANT_LOCALEDIR") : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
 	memset(&cli, 0, sizeof cli);
@@ -99,6 +106,23 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cli.no_color = getenv("NO_COLOR") && *getenv("NO_COLOR");
+
+	/* The configuration file comes first so that options override it; a
+	 * bad file is reported after the options so --help and --version still
+	 * work. NO_COLOR yields to the file, as no-color.org asks. */
+	pt_userconf_init(&uc);
+	pt_error_clear(&conf_err);
+	conf_path = pt_userconf_path();
+	if (conf_path && pt_userconf_load(&uc, conf_path, &conf_err) == PT_OK) {
+		cli.copts.tenant_host = uc.tenant_host;
+		cli.copts.tenant_port = uc.tenant_port;
+		cli.user_pattern = uc.user_pattern;
+		if (uc.color >= 0)
+			cli.no_color = !uc.color;
+		if (uc.format_set)
+			cli.format = uc.format;
+	}
+	free(conf_path);
 
 	/* '+': options stop at the command, which parses its own. */
 	while ((c = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
@@ -119,7 +143,14 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (conf_err.status != PT_OK) {
+		fprintf(stderr, "%s: %s\n", cli.progname, conf_err.message);
+		return 2;
+	}
 	if (optind < argc)
-		return pt_cli_run(&cli, argc - optind, argv + optind);
-	return pt_tui_run(&cli);
+		rc = pt_cli_run(&cli, argc - optind, argv + optind);
+	else
+		rc = pt_tui_run(&cli);
+	pt_userconf_free(&uc);
+	return rc;
 }
