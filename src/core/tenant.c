@@ -78,6 +78,13 @@ check_session(pt_db *db, bool needs_createrole, pt_error *err)
 	return PT_OK;
 }
 
+/* Two pgtenant transactions that both GRANT or REVOKE on the database
+ * update the same pg_database row, and the later one fails with "tuple
+ * concurrently updated" instead of waiting. Every create and drop therefore
+ * first takes this transaction-level advisory lock ('pgtn'), so that
+ * concurrent creations queue and a lost race reads "already exists". */
+#define PT_SERIALIZE_SQL "SELECT pg_catalog.pg_advisory_xact_lock(1885828206);\n"
+
 /* The creation script; verifier_sql is the quoted verifier or a redaction. */
 static char *
 create_sql(pt_db *db, const struct pt_tenant_config *cfg, const char *user,
@@ -100,6 +107,7 @@ create_sql(pt_db *db, const struct pt_tenant_config *cfg, const char *user,
 	grant = in->superuser ? pt_xstrdup("")
 	                      : pt_xasprintf("GRANT %s TO %s;\n", u, admin);
 	sql = pt_xasprintf(
+		PT_SERIALIZE_SQL
 		"CREATE ROLE %s LOGIN PASSWORD %s NOSUPERUSER NOCREATEDB NOCREATEROLE "
 		"NOINHERIT NOREPLICATION NOBYPASSRLS%s%s%s;\n"
 		"%s"
@@ -311,7 +319,8 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 	else {
 		s = pt_quote_ident(db, schema);
 		u = pt_quote_ident(db, oi.role);
-		sql = pt_xasprintf("DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
+		sql = pt_xasprintf(PT_SERIALIZE_SQL
+		                   "DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
 		                   s, u, u);
 		free(s);
 		free(u);
