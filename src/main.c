@@ -51,6 +51,8 @@ usage(FILE *out, const char *progname)
 	        "  -V, --version          show version information and exit\n"), out);
 	fputs("\n", out);
 	fputs(_("Exit status: 0 success, 1 the operation failed, 2 usage or connection error.\n"), out);
+	fputs(_("Defaults are read from $XDG_CONFIG_HOME/pgtenant/config (normally\n"
+	        "~/.config/pgtenant/config); options override them. See pgtenant(1).\n"), out);
 	fprintf(out, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
