@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "cmd_bulk.h"
 #include "names.h"
 #include "prompt.h"
 #include "secret.h"
@@ -94,7 +95,7 @@ pt_cli_connect(struct pt_cli *cli)
 
 /* Options every command takes: --format, and -h for its own usage. */
 enum { OPT_FORMAT = 256, OPT_USER, OPT_PASSWORD_STDIN, OPT_CONN_LIMIT,
-       OPT_VALID_UNTIL, OPT_YES };
+       OPT_VALID_UNTIL, OPT_YES, OPT_FROM };
 
 static bool
 parse_int(const char *s, int *out)
@@ -281,21 +282,12 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
-		fputc('{', stdout);
-		for (int i = 0; i < 4; i++) {
-			fputs(i ? ", " : "", stdout);
-			pt_json_string(stdout, keys[i]);
-			fputs(": ", stdout);
-			pt_json_string(stdout, vals[i]);
-		}
-		fputs("}\n", stdout);
+		pt_json_object(stdout, keys, vals, 4);
+		fputc('\n', stdout);
 		break;
 	case PT_FORMAT_CSV:
-		fputs("username,password,schema_name,connection_string\n", stdout);
-		for (int i = 0; i < 4; i++) {
-			pt_csv_field(stdout, vals[i]);
-			fputc(i < 3 ? ',' : '\n', stdout);
-		}
+		pt_csv_record(stdout, keys, 4);
+		pt_csv_record(stdout, vals, 4);
 		break;
 	default:
 		for (int i = 0; i < 4; i++)
@@ -321,8 +313,8 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	return true;
 }
 
-static void
-warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+void
+pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
 {
 	if (!pt_db_info(db)->hardened)
 		fprintf(stderr,
@@ -340,10 +332,12 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
 		{ "connection-limit", required_argument, NULL, OPT_CONN_LIMIT },
 		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pt_tenant_config cfg;
 	struct pt_credentials creds;
+	const char *from = NULL;
 	bool pw_stdin = false;
 	char *password = NULL;
 	pt_error err;
@@ -368,12 +362,21 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 				                          _("--connection-limit needs a whole number of -1 or more"));
 			break;
 		case OPT_VALID_UNTIL: cfg.valid_until = optarg; break;
+		case OPT_FROM: from = optarg; break;
 		default:
 			if (optopt && optopt < 256 && optopt != '?')
 				return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
 			return pt_cli_usage_error(cli, argv[0], _("unknown option or missing value: \"%s\""),
 			                          argv[optind - 1]);
 		}
+	}
+	if (from) {
+		if (argc - optind != 0 || cfg.username || pw_stdin)
+			return pt_cli_usage_error(cli, argv[0],
+			                          _("--from takes schema names, user names and "
+			                            "passwords from the file: give no schema name, "
+			                            "--user or --password-stdin with it"));
+		return pt_cli_create_from(cli, from, &cfg);
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
@@ -391,7 +394,7 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	if (pt_tenant_create(db, &cfg, &creds, &err) != PT_OK) {
 		rc = pt_cli_fail(cli, &err);
 	} else {
-		warn_not_hardened(cli, db);
+		pt_cli_warn_not_hardened(cli, db);
 		print_credentials(cli, &creds);
 		pt_credentials_free(&creds);
 		rc = 0;

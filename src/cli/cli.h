@@ -51,6 +51,10 @@ int pt_cli_fail(const struct pt_cli *cli, const pt_error *err);
 int pt_cli_usage_error(const struct pt_cli *cli, const char *command,
                        const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Warn on stderr when the database is not hardened (tenants can still
+ * reach the public schema). */
+void pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db);
+
 /* Parse the --format option value into cli; false (after printing) when
  * it is not a known format. */
 bool pt_cli_set_format(struct pt_cli *cli, const char *command, const char *value);

@@ -61,6 +61,29 @@ pt_csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+void
+pt_json_object(FILE *out, const char *const *keys, const char *const *vals,
+               size_t n)
+{
+	fputc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", out);
+		pt_json_string(out, keys[i]);
+		fputs(": ", out);
+		pt_json_string(out, vals[i]);
+	}
+	fputc('}', out);
+}
+
+void
+pt_csv_record(FILE *out, const char *const *vals, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pt_csv_field(out, vals[i]);
+		fputc(i + 1 < n ? ',' : '\n', out);
+	}
+}
+
 /* Display width of a UTF-8 string (invalid bytes count as one column). */
 static size_t
 display_width(const char *s)

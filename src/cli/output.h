@@ -45,4 +45,10 @@ void pt_json_string(FILE *out, const char *s);
 /* One CSV field, quoted when it must be. */
 void pt_csv_field(FILE *out, const char *s);
 
+/* {"key": "value", ...} of n string pairs, without a line ending. */
+void pt_json_object(FILE *out, const char *const *keys,
+                    const char *const *vals, size_t n);
+/* One CSV record of n fields with its line ending. */
+void pt_csv_record(FILE *out, const char *const *vals, size_t n);
+
 #endif

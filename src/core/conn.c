@@ -310,27 +310,36 @@ wait_readable(pt_db *db, bool *canceled)
 	}
 }
 
-PGresult *
-pt_db_query(pt_db *db, const char *sql, int nparams, const char *const *params,
-            const char *what, pt_error *err)
+static enum pt_status
+send_query(pt_db *db, const char *sql, int nparams, const char *const *params,
+           const char *what, pt_error *err)
 {
-	PGresult *last = NULL, *failed = NULL, *r;
-	bool canceled = false;
 	int sent;
 
 	db->notices[0] = '\0';
-	if (!pt_db_alive(db)) {
-		pt_error_set(err, PT_ERR_CONNECTION_LOST, _("%s: %s"), what,
-		             pt_status_text(PT_ERR_CONNECTION_LOST));
-		return NULL;
-	}
+	if (!pt_db_alive(db))
+		return pt_error_set(err, PT_ERR_CONNECTION_LOST, _("%s: %s"), what,
+		                    pt_status_text(PT_ERR_CONNECTION_LOST));
 	sent = nparams > 0
 		? PQsendQueryParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0)
 		: PQsendQuery(db->conn, sql);
-	if (!sent) {
-		pt_error_from_result(err, NULL, db->conn, what);
-		return NULL;
-	}
+	if (!sent)
+		return pt_error_from_result(err, NULL, db->conn, what);
+	return PT_OK;
+}
+
+enum pt_status
+pt_db_send(pt_db *db, const char *sql, const char *what, pt_error *err)
+{
+	return send_query(db, sql, 0, NULL, what, err);
+}
+
+PGresult *
+pt_db_wait(pt_db *db, const char *what, pt_error *err)
+{
+	PGresult *last = NULL, *failed = NULL, *r;
+	bool canceled = false;
+
 	for (;;) {
 		if (!PQconsumeInput(db->conn))
 			break;
@@ -365,6 +374,15 @@ pt_db_query(pt_db *db, const char *sql, int nparams, const char *const *params,
 	(void)canceled;
 	pt_error_clear(err);
 	return last;
+}
+
+PGresult *
+pt_db_query(pt_db *db, const char *sql, int nparams, const char *const *params,
+            const char *what, pt_error *err)
+{
+	if (send_query(db, sql, nparams, params, what, err) != PT_OK)
+		return NULL;
+	return pt_db_wait(db, what, err);
 }
 
 enum pt_status

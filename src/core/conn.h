@@ -84,6 +84,14 @@ PGresult *pt_db_query(pt_db *db, const char *sql, int nparams,
                       const char *const *params, const char *what,
                       pt_error *err);
 
+/* pt_db_query in two halves, so that the client can work while the
+ * server runs sql: send it (no parameters) without waiting, then collect
+ * its result with pt_db_wait, which returns what pt_db_query would. Nothing
+ * else may be sent in between. */
+enum pt_status pt_db_send(pt_db *db, const char *sql, const char *what,
+                          pt_error *err);
+PGresult *pt_db_wait(pt_db *db, const char *what, pt_error *err);
+
 /* Run sql and discard the result. */
 enum pt_status pt_db_exec(pt_db *db, const char *sql, int nparams,
                           const char *const *params, const char *what,

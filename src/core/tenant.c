@@ -203,35 +203,97 @@ take_password(const char *given, bool *generated)
 	return *generated ? pt_password_generate() : pt_secret_strdup(given);
 }
 
+void
+pt_tenant_job_free(struct pt_tenant_job *job)
+{
+	if (!job)
+		return;
+	free(job->schema_name);
+	free(job->username);
+	pt_secret_free(job->password);
+	free(job->sql);
+	memset(job, 0, sizeof *job);
+}
+
+enum pt_status
+pt_tenant_job_prepare(pt_db *db, const struct pt_tenant_config *cfg,
+                      struct pt_tenant_job *job, pt_error *err)
+{
+	char user[PT_NAME_MAX + 1];
+	char *verifier;
+	enum pt_status st;
+
+	memset(job, 0, sizeof *job);
+	if ((st = prepare_create(db, cfg, user, sizeof user, err)) != PT_OK)
+		return st;
+	job->password = take_password(cfg->password, &job->generated);
+	verifier = verifier_literal(db, user, job->password, err);
+	if (!verifier) {
+		pt_tenant_job_free(job);
+		return PT_ERR_SERVER;
+	}
+	job->sql = create_sql(db, cfg, user, verifier);
+	free(verifier);
+	job->schema_name = pt_xstrdup(cfg->schema_name);
+	job->username = pt_xstrdup(user);
+	return PT_OK;
+}
+
+static void
+job_what(const struct pt_tenant_job *job, char *what, size_t whatsz)
+{
+	snprintf(what, whatsz, _("creating tenant \"%s\""), job->schema_name);
+}
+
+enum pt_status
+pt_tenant_job_send(pt_db *db, struct pt_tenant_job *job, pt_error *err)
+{
+	char what[160];
+
+	job_what(job, what, sizeof what);
+	/* One multi-statement send: one round trip, one implicit transaction. */
+	return pt_db_send(db, job->sql, what, err);
+}
+
+enum pt_status
+pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
+                     struct pt_credentials *out, pt_error *err)
+{
+	char what[160];
+	PGresult *res;
+	enum pt_status st;
+
+	memset(out, 0, sizeof *out);
+	job_what(job, what, sizeof what);
+	res = pt_db_wait(db, what, err);
+	if (!res) {
+		pt_tenant_job_free(job);
+		return err ? err->status : PT_ERR_SERVER;
+	}
+	PQclear(res);
+	/* The password moves into out. */
+	st = fill_credentials(db, job->schema_name, job->username, job->password,
+	                      job->generated, out, err);
+	job->password = NULL;
+	pt_tenant_job_free(job);
+	return st;
+}
+
 enum pt_status
 pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
                  struct pt_credentials *out, pt_error *err)
 {
-	char user[PT_NAME_MAX + 1];
-	char *password, *verifier, *sql, what[160];
-	bool generated;
+	struct pt_tenant_job job;
 	enum pt_status st;
 
 	memset(out, 0, sizeof *out);
-	if (prepare_create(db, cfg, user, sizeof user, err) != PT_OK)
-		return err ? err->status : PT_ERR_INVALID;
-	password = take_password(cfg->password, &generated);
-	verifier = verifier_literal(db, user, password, err);
-	if (!verifier) {
-		pt_secret_free(password);
-		return PT_ERR_SERVER;
-	}
-	sql = create_sql(db, cfg, user, verifier);
-	free(verifier);
-	snprintf(what, sizeof what, _("creating tenant \"%s\""), cfg->schema_name);
-	/* One multi-statement send: one round trip, one implicit transaction. */
-	st = pt_db_exec(db, sql, 0, NULL, what, err);
-	free(sql);
-	if (st != PT_OK) {
-		pt_secret_free(password);
+	if ((st = pt_tenant_job_prepare(db, cfg, &job, err)) != PT_OK)
+		return st;
+	if ((st = pt_tenant_job_send(db, &job, err)) != PT_OK) {
+		pt_tenant_job_free(&job);
 		return st;
 	}
-	return fill_credentials(db, cfg->schema_name, user, password, generated, out, err);
+	return pt_tenant_job_finish(db, &job, out, err);
 }
 
 /* The tenant role owning schema, checked to be one we may drop or re-key.

@@ -51,6 +51,30 @@ char *pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,
 enum pt_status pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
                                 struct pt_credentials *out, pt_error *err);
 
+/* pt_tenant_create in three steps, so that a caller creating many tenants
+ * can hash the next password while the server runs this transaction:
+ * prepare (validate, settle and hash the password: no server round trip),
+ * send, and finish (wait and fill the credentials). Between send and
+ * finish nothing else may use db. */
+struct pt_tenant_job {
+	char *schema_name;           /* malloc'd */
+	char *username;              /* malloc'd */
+	char *password;              /* secret */
+	char *sql;                   /* malloc'd; holds the verifier, never the password */
+	bool generated;
+};
+
+enum pt_status pt_tenant_job_prepare(pt_db *db, const struct pt_tenant_config *cfg,
+                                     struct pt_tenant_job *job, pt_error *err);
+enum pt_status pt_tenant_job_send(pt_db *db, struct pt_tenant_job *job,
+                                  pt_error *err);
+/* Frees the job whatever happens; on success fill out (free with
+ * pt_credentials_free). */
+enum pt_status pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
+                                    struct pt_credentials *out, pt_error *err);
+/* Release a prepared job that will not be sent; safe on a zeroed struct. */
+void pt_tenant_job_free(struct pt_tenant_job *job);
+
 /* The SQL pt_tenant_drop would run for schema, or NULL with err (not a
  * tenant, role owns things elsewhere...). malloc'd. */
 char *pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err);

@@ -1,0 +1,238 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "bulk.h"
+#include "csv.h"
+
+enum column { COL_SCHEMA, COL_USER, COL_PASSWORD, COL_COUNT };
+
+static const char *const column_names[COL_COUNT] = {
+	"schema_name", "username", "password"
+};
+
+/* Where each known column sits in a record; -1 = absent. */
+struct layout {
+	int at[COL_COUNT];
+	size_t nfields;
+};
+
+/* err must not be NULL. */
+static enum pt_status
+read_header(pt_csv_reader *r, struct layout *lay, pt_error *err)
+{
+	enum pt_csv_result got = pt_csv_reader_next(r, err);
+
+	if (got == PT_CSV_END)
+		return pt_error_set(err, PT_ERR_INVALID,
+		                    _("the input is empty: it needs a header line such as "
+		                      "\"schema_name,username,password\""));
+	if (got == PT_CSV_ERROR) {
+		if (err->status != PT_ERR_IO) {
+			char why[sizeof err->message];
+			memcpy(why, err->message, sizeof why);
+			pt_error_set(err, PT_ERR_INVALID, _("line %lu: bad header: %s"),
+			             pt_csv_reader_line(r), why);
+		}
+		return err->status;
+	}
+	for (int c = 0; c < COL_COUNT; c++)
+		lay->at[c] = -1;
+	lay->nfields = pt_csv_reader_nfields(r);
+	for (size_t i = 0; i < lay->nfields; i++) {
+		const char *name = pt_csv_reader_field(r, i);
+		int c = 0;
+		while (c < COL_COUNT && strcmp(name, column_names[c]) != 0)
+			c++;
+		if (c == COL_COUNT)
+			return pt_error_set(err, PT_ERR_INVALID,
+			                    _("line %lu: unknown column \"%s\": the header names "
+			                      "schema_name and, if wanted, username and password"),
+			                    pt_csv_reader_line(r), name);
+		if (lay->at[c] >= 0)
+			return pt_error_set(err, PT_ERR_INVALID,
+			                    _("line %lu: column \"%s\" appears twice"),
+			                    pt_csv_reader_line(r), name);
+		lay->at[c] = (int)i;
+	}
+	if (lay->at[COL_SCHEMA] < 0)
+		return pt_error_set(err, PT_ERR_INVALID,
+		                    _("line %lu: the header has no schema_name column"),
+		                    pt_csv_reader_line(r));
+	return PT_OK;
+}
+
+/* The number of records after the header, or 0 when the input cannot be
+ * read twice. Leaves the reader at the start. */
+static size_t
+count_records(pt_csv_reader *r)
+{
+	size_t n = 0;
+	enum pt_csv_result got;
+	pt_error err;
+
+	while ((got = pt_csv_reader_next(r, &err)) != PT_CSV_END &&
+	       !(got == PT_CSV_ERROR && err.status == PT_ERR_IO))
+		n++;
+	if (!pt_csv_reader_rewind(r))
+		return 0;
+	return n > 0 ? n - 1 : 0;
+}
+
+static const char *
+field_or_null(const pt_csv_reader *r, const struct layout *lay, enum column c)
+{
+	return lay->at[c] < 0 ? NULL : pt_csv_reader_field(r, (size_t)lay->at[c]);
+}
+
+/* The tenant whose transaction the server is running. */
+struct in_flight {
+	bool busy;
+	unsigned long line;
+	struct pt_tenant_job job;
+};
+
+/* Report a failed record; false (with fatal) when the connection is gone
+ * and cannot be re-established. */
+static bool
+record_failed(pt_db *db, unsigned long line, const pt_error *err,
+              const struct pt_bulk_ops *ops, void *ud,
+              struct pt_bulk_result *res, pt_error *fatal)
+{
+	pt_error again;
+
+	res->failed++;
+	ops->failed(ud, line, err);
+	if (err->status != PT_ERR_CONNECTION_LOST || pt_db_alive(db))
+		return true;
+	/* Whether that tenant was committed is unknown (its line says the
+	 * connection was lost); the rest can go in over a new connection. */
+	if (pt_db_reconnect(db, &again) == PT_OK)
+		return true;
+	pt_error_set(fatal, PT_ERR_CONNECTION_LOST,
+	             _("stopped after line %lu: the connection is lost and cannot be "
+	               "re-established (%s); later lines were not attempted"),
+	             line, again.message);
+	return false;
+}
+
+/* Wait for the tenant in flight, if any, and report it. */
+static bool
+finish(pt_db *db, struct in_flight *f, const struct pt_bulk_ops *ops, void *ud,
+       struct pt_bulk_result *res, pt_error *fatal)
+{
+	struct pt_credentials creds;
+	pt_error err;
+
+	if (!f->busy)
+		return true;
+	f->busy = false;
+	if (pt_tenant_job_finish(db, &f->job, &creds, &err) != PT_OK)
+		return record_failed(db, f->line, &err, ops, ud, res, fatal);
+	res->created++;
+	ops->created(ud, f->line, &creds);
+	pt_credentials_free(&creds);
+	return true;
+}
+
+/* One record: hash its password while the server still runs the previous
+ * tenant's transaction, then report that one and send this one. Results
+ * are reported in the order of the file. */
+static bool
+create_one(pt_db *db, const pt_csv_reader *r, const struct layout *lay,
+           const struct pt_tenant_config *defaults, struct in_flight *f,
+           const struct pt_bulk_ops *ops, void *ud, struct pt_bulk_result *res,
+           pt_error *fatal)
+{
+	unsigned long line = pt_csv_reader_line(r);
+	struct pt_tenant_config cfg = *defaults;
+	struct pt_tenant_job job;
+	pt_error err;
+	bool ok;
+
+	if (pt_csv_reader_nfields(r) != lay->nfields) {
+		pt_error_set(&err, PT_ERR_INVALID,
+		             _("expected %zu fields as in the header, found %zu"),
+		             lay->nfields, pt_csv_reader_nfields(r));
+		ok = false;
+	} else {
+		cfg.schema_name = field_or_null(r, lay, COL_SCHEMA);
+		cfg.username = field_or_null(r, lay, COL_USER);
+		/* Still in the reader's secret memory; the job copies it into
+		 * secret memory of its own. */
+		cfg.password = field_or_null(r, lay, COL_PASSWORD);
+		ok = pt_tenant_job_prepare(db, &cfg, &job, &err) == PT_OK;
+	}
+	if (!finish(db, f, ops, ud, res, fatal)) {
+		if (ok)
+			pt_tenant_job_free(&job);
+		return false;
+	}
+	if (ok && pt_tenant_job_send(db, &job, &err) == PT_OK) {
+		f->busy = true;
+		f->line = line;
+		f->job = job;
+		return true;
+	}
+	if (ok)
+		pt_tenant_job_free(&job);
+	return record_failed(db, line, &err, ops, ud, res, fatal);
+}
+
+enum pt_status
+pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
+               bool count_first, const struct pt_bulk_ops *ops, void *ud,
+               struct pt_bulk_result *res, pt_error *err)
+{
+	pt_csv_reader *r = pt_csv_reader_open(in, 0);
+	struct layout lay = { .nfields = 0 };
+	size_t total = 0, done = 0;
+	enum pt_csv_result got;
+	enum pt_status st;
+	struct in_flight f = { .busy = false };
+	pt_error e;
+
+	memset(res, 0, sizeof *res);
+	if (count_first)
+		total = count_records(r);
+	st = read_header(r, &lay, &e);
+	while (st == PT_OK && (got = pt_csv_reader_next(r, &e)) != PT_CSV_END) {
+		if (got == PT_CSV_ERROR) {
+			pt_error bad = e;
+			if (bad.status == PT_ERR_IO) {
+				st = PT_ERR_IO;
+				break;
+			}
+			/* Keep the reports in the order of the file. */
+			if (!finish(db, &f, ops, ud, res, &e)) {
+				st = e.status;
+				break;
+			}
+			res->failed++;
+			ops->failed(ud, pt_csv_reader_line(r), &bad);
+		} else if (!create_one(db, r, &lay, defaults, &f, ops, ud, res, &e)) {
+			st = e.status;
+		}
+		/* Counted when read: the bar runs one tenant ahead of the server. */
+		done++;
+		/* A file that grew since it was counted: the total follows. */
+		if (total && done > total)
+			total = done;
+		if (ops->progress)
+			ops->progress(ud, done, total);
+	}
+	if (st == PT_OK && !finish(db, &f, ops, ud, res, &e))
+		st = e.status;
+	else if (f.busy) {
+		/* Stopped by a read error with a tenant in flight: still report it. */
+		pt_error keep = e;
+		(void)finish(db, &f, ops, ud, res, &e);
+		e = keep;
+	}
+	pt_csv_reader_close(r);
+	if (st == PT_OK)
+		pt_error_clear(&e);
+	if (err)
+		*err = e;
+	return st;
+}

@@ -1,0 +1,50 @@
+/* Onboarding many tenants from one CSV file: a header naming the columns
+ * (schema_name, and optionally username and password, in any order), then
+ * one tenant per record. Each tenant is created in its own transaction by
+ * pt_tenant_create, so a bad or failing row costs only itself.
+ */
+#ifndef PT_BULK_H
+#define PT_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "conn.h"
+#include "error.h"
+#include "tenant.h"
+
+struct pt_bulk_ops {
+	/* A tenant was created from the record on line; c (and its secrets)
+	 * is valid during the call only. */
+	void (*created)(void *ud, unsigned long line, const struct pt_credentials *c);
+	/* The record on line was not created; err says why. */
+	void (*failed)(void *ud, unsigned long line, const pt_error *err);
+	/* After every record: records done and their total (0 = unknown,
+	 * the input could not be counted in advance). May be NULL. */
+	void (*progress)(void *ud, size_t done, size_t total);
+};
+
+struct pt_bulk_result {
+	size_t created;
+	size_t failed;
+};
+
+/* Create a tenant for every record of in, which must not have been read
+ * from yet (secrets in it stay in secret memory; see csv.h). defaults
+ * supplies what the file does not (user pattern, connection limit, expiry);
+ * its schema_name, username and password are ignored. With count_first
+ * and a seekable input the records are counted before anything is created,
+ * so that progress can tell a total.
+ *
+ * Returns PT_OK when the whole input was worked through, even if some
+ * records failed (res says how many). A missing or bad header, a read error
+ * or a connection that cannot be re-established stops the run: the error
+ * says so and res counts what happened before. */
+enum pt_status pt_bulk_create(pt_db *db, FILE *in,
+                              const struct pt_tenant_config *defaults,
+                              bool count_first, const struct pt_bulk_ops *ops,
+                              void *ud, struct pt_bulk_result *res,
+                              pt_error *err);
+
+#endif
