@@ -196,8 +196,14 @@ build_uri(struct sbuf *b, const struct pt_endpoint *ep, const char *user,
 	if (jdbc && socket)
 		sb_add(b, "localhost");   /* JDBC has no unix sockets */
 	else if (ipv6) {
+		/* libpq percent-decodes the bracketed host too: a zone id's "%"
+		 * (fe80::1%eth0) must travel as "%25". */
+		char one[2] = { 0, 0 };
 		sb_add(b, "[");
-		sb_add(b, ep->host);
+		for (const char *p = ep->host; *p; p++) {
+			one[0] = *p;
+			sb_add(b, *p == '%' ? "%25" : one);
+		}
 		sb_add(b, "]");
 	} else
 		sb_add_encoded(b, ep->host);
