@@ -1,0 +1,181 @@
+/* The isolation audit and the harden preview. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "tui/ui.h"
+
+static void
+free_audit(struct pt_ui *ui)
+{
+	if (ui->audit) {
+		pt_audit_free(ui->audit);
+		free(ui->audit);
+		ui->audit = NULL;
+	}
+}
+
+static void
+enter(struct pt_ui *ui)
+{
+	struct pt_audit *a;
+	pt_error err;
+
+	ui->audit_sel = 0;
+	if (!pt_ui_need_server(ui))
+		return;
+	a = pt_xcalloc(1, sizeof *a);
+	if (pt_audit_run_ex(ui->db, ui->cli->user_pattern, a, &err) != PT_OK) {
+		free(a);
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	ui->audit = a;
+	pt_ui_msg(ui, _("%zu findings."), a->n);
+}
+
+static void
+leave(struct pt_ui *ui)
+{
+	free_audit(ui);
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	const struct pt_audit *a = ui->audit;
+	int y = 0, top;
+
+	if (!a) {
+		pt_ui_put(win, 1, 2, _("No audit results."), w - 4, A_NORMAL);
+		return;
+	}
+	pt_ui_put(win, y, 1, _("Severity"), 8, A_BOLD | A_UNDERLINE);
+	pt_ui_put(win, y, 10, _("Role"), 20, A_BOLD | A_UNDERLINE);
+	pt_ui_put(win, y, 31, _("Schema"), 18, A_BOLD | A_UNDERLINE);
+	pt_ui_put(win, y++, 50, _("Finding"), w - 51, A_BOLD | A_UNDERLINE);
+	if (a->n == 0) {
+		pt_ui_put(win, 2, 2, _("No path from one tenant to another was found."), w - 4,
+		          ui->attr[COL_OK]);
+		return;
+	}
+	top = ui->audit_sel >= h - 5 ? ui->audit_sel - (h - 5) + 1 : 0;
+	for (int i = top; (size_t)i < a->n && y < h - 4; i++, y++) {
+		const struct pt_finding *f = &a->findings[i];
+		attr_t at = i == ui->audit_sel ? A_REVERSE
+			: f->severity >= PT_SEV_HIGH ? ui->attr[COL_ERROR]
+			: f->severity >= PT_SEV_MEDIUM ? ui->attr[COL_WARN] : A_NORMAL;
+
+		if (i == ui->audit_sel)
+			pt_ui_select_bar(win, y, w);
+		pt_ui_put(win, y, 1, pt_severity_name(f->severity), 8, at);
+		pt_ui_put(win, y, 10, f->role ? f->role : "", 20, at);
+		pt_ui_put(win, y, 31, f->schema ? f->schema : "-", 18, at);
+		pt_ui_put(win, y, 50, f->detail ? f->detail : "", w - 51, at);
+	}
+	if ((size_t)ui->audit_sel < a->n) {
+		const struct pt_finding *f = &a->findings[ui->audit_sel];
+
+		pt_ui_put(win, h - 3, 1, f->detail ? f->detail : "", w - 2, A_NORMAL);
+		pt_ui_put(win, h - 2, 1, _("Fix:"), 5, A_BOLD);
+		pt_ui_put(win, h - 2, 6, f->fix_sql ? f->fix_sql : "", w - 7, A_NORMAL);
+	}
+}
+
+static bool
+action(struct pt_ui *ui, enum pt_action act)
+{
+	const struct pt_audit *a = ui->audit;
+	int n = a ? (int)a->n : 0;
+
+	switch (act) {
+	case ACT_UP: if (ui->audit_sel > 0) ui->audit_sel--; return true;
+	case ACT_DOWN: if (ui->audit_sel + 1 < n) ui->audit_sel++; return true;
+	case ACT_HOME: ui->audit_sel = 0; return true;
+	case ACT_END: ui->audit_sel = n ? n - 1 : 0; return true;
+	case ACT_REFRESH:
+	case ACT_AUDIT:
+		free_audit(ui);
+		enter(ui);
+		return true;
+	case ACT_NEXT_SCREEN:
+		pt_ui_pop(ui);
+		return true;
+	case ACT_ENTER:
+	case ACT_FILTER:
+	case ACT_SORT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Called by H (preview the plan) and by Enter on that preview (apply). */
+void
+pt_ui_harden_preview(struct pt_ui *ui)
+{
+	struct pt_harden_plan *plan;
+	pt_error err;
+	size_t len = 1;
+	char *sql;
+
+	if (!pt_ui_need_server(ui))
+		return;
+	if (pt_ui_top(ui) == &pt_scr_preview && ui->pending == PEND_HARDEN && ui->harden) {
+		if (!pt_ui_need_write(ui))
+			return;
+		if (pt_harden_apply(ui->db, ui->harden, &err) != PT_OK) {
+			pt_ui_fail(ui, &err);
+			return;
+		}
+		pt_harden_plan_free(ui->harden);
+		free(ui->harden);
+		ui->harden = NULL;
+		pt_db_refresh_info(ui->db, &err);
+		pt_ui_pop(ui);
+		pt_ui_msg(ui, "%s", _("The database is hardened."));
+		return;
+	}
+	plan = pt_xcalloc(1, sizeof *plan);
+	if (pt_harden_plan(ui->db, plan, &err) != PT_OK) {
+		free(plan);
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	if (plan->n == 0) {
+		pt_harden_plan_free(plan);
+		free(plan);
+		pt_ui_msg(ui, "%s", _("Already hardened: nothing to do."));
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		len += strlen(plan->statements[i]) + 2;
+	sql = pt_xmalloc(len);
+	sql[0] = '\0';
+	for (size_t i = 0; i < plan->n; i++) {
+		strcat(sql, plan->statements[i]);
+		strcat(sql, "\n");
+	}
+	if (ui->harden) {
+		pt_harden_plan_free(ui->harden);
+		free(ui->harden);
+	}
+	ui->harden = plan;
+	free(ui->preview_sql);
+	ui->preview_sql = sql;
+	ui->pending = PEND_HARDEN;
+	pt_ui_push(ui, &pt_scr_preview);
+}
+
+const struct pt_screen_ops pt_scr_audit = {
+	.title = N_("Audit"),
+	.scopes = SC_LIST,
+	.enter = enter,
+	.leave = leave,
+	.draw = draw,
+	.action = action,
+	.hint = N_("Up/Down move  r rerun  H harden preview  Tab/Esc tenants  ? help  q quit"),
+};

@@ -1,0 +1,235 @@
+/* The create form: schema (validated as you type), user (derived),
+ * password (empty = generate; masked), connection limit, valid until. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "names.h"
+#include "tui/ui.h"
+
+enum { F_SCHEMA, F_USER, F_PASSWORD, F_LIMIT, F_VALID, F_COUNT };
+
+static const char *const label[F_COUNT] = {
+	N_("Schema"), N_("User"), N_("Password"), N_("Connection limit"), N_("Valid until")
+};
+static const char *const help[F_COUNT] = {
+	N_("lower case letters, digits and _; e.g. tenant_acme"),
+	N_("derived from the schema name until you edit it"),
+	N_("leave empty to generate 32 random characters"),
+	N_("empty = no limit"),
+	N_("empty = never; e.g. 2027-01-01"),
+};
+
+static char *
+field(struct pt_ui *ui, int f, size_t *sz)
+{
+	switch (f) {
+	case F_SCHEMA: *sz = sizeof ui->f_schema; return ui->f_schema;
+	case F_USER: *sz = sizeof ui->f_user; return ui->f_user;
+	case F_PASSWORD: *sz = PT_UI_PW_MAX; return ui->f_password;
+	case F_LIMIT: *sz = sizeof ui->f_limit; return ui->f_limit;
+	default: *sz = sizeof ui->f_valid; return ui->f_valid;
+	}
+}
+
+static void
+derive_user(struct pt_ui *ui)
+{
+	pt_error err;
+
+	if (ui->user_edited)
+		return;
+	if (!*ui->f_schema ||
+	    pt_default_username(ui->f_schema, ui->cli->user_pattern, ui->f_user,
+	                        sizeof ui->f_user, &err) != PT_OK)
+		ui->f_user[0] = '\0';
+}
+
+static void
+wipe(struct pt_ui *ui)
+{
+	sodium_memzero(ui->f_password, PT_UI_PW_MAX);
+	memset(ui->f_schema, 0, sizeof ui->f_schema);
+	memset(ui->f_user, 0, sizeof ui->f_user);
+	memset(ui->f_limit, 0, sizeof ui->f_limit);
+	memset(ui->f_valid, 0, sizeof ui->f_valid);
+	ui->user_edited = false;
+	ui->field = F_SCHEMA;
+}
+
+static void
+enter(struct pt_ui *ui)
+{
+	wipe(ui);
+}
+
+static void
+leave(struct pt_ui *ui)
+{
+	wipe(ui);
+}
+
+/* Why the field's content is not acceptable, or NULL. */
+static const char *
+problem(struct pt_ui *ui, int f, pt_error *err)
+{
+	char *end;
+
+	switch (f) {
+	case F_SCHEMA:
+		if (!*ui->f_schema)
+			return _("type a schema name");
+		return pt_name_validate(ui->f_schema, PT_NAME_SCHEMA, err) == PT_OK ? NULL
+			: err->message;
+	case F_USER:
+		if (!*ui->f_user)
+			return *ui->f_schema ? _("no user name can be derived: type one") : NULL;
+		return pt_name_validate(ui->f_user, PT_NAME_ROLE, err) == PT_OK ? NULL
+			: err->message;
+	case F_LIMIT:
+		if (!*ui->f_limit)
+			return NULL;
+		if (strtol(ui->f_limit, &end, 10) < -1 || *end)
+			return _("a whole number, or empty for no limit");
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	int lw = 20, y = 1;
+	pt_error err;
+
+	(void)h;
+	pt_ui_put(win, y, 2, _("Create a tenant: one schema and one login role, in one transaction."),
+	          w - 4, ui->attr[COL_TITLE]);
+	y += 2;
+	for (int f = 0; f < F_COUNT; f++) {
+		size_t sz;
+		char *v = field(ui, f, &sz);
+		bool focus = f == ui->field;
+		const char *why = problem(ui, f, &err);
+		int x = 2 + lw, vw;
+
+		pt_ui_put(win, y, 2, _(label[f]), lw - 2, focus ? A_BOLD : A_NORMAL);
+		wattron(win, focus ? A_REVERSE : A_UNDERLINE);
+		mvwhline(win, y, x, ' ', 40);
+		wattroff(win, focus ? A_REVERSE : A_UNDERLINE);
+		if (f == F_PASSWORD) {
+			/* masked: only the length shows */
+			int n = pt_ui_width(v);
+
+			for (int i = 0; i < n && i < 40; i++)
+				mvwaddch(win, y, x + i, '*' | (focus ? A_REVERSE : A_UNDERLINE));
+			vw = n;
+		} else {
+			vw = pt_ui_put(win, y, x, v, 40, focus ? A_REVERSE : A_UNDERLINE);
+		}
+		if (focus && vw < 40)
+			mvwaddch(win, y, x + vw, '_' | A_REVERSE | A_BLINK);
+		if (f == F_PASSWORD && !*v)
+			pt_ui_put(win, y, x + 1, _("(generate)"), 39, ui->attr[COL_DIM] |
+			          (focus ? A_REVERSE : 0));
+		if (why && (f != F_SCHEMA || *ui->f_schema || focus))
+			pt_ui_put(win, y + 1, x, why, w - x - 2, *v || f != F_SCHEMA
+			          ? ui->attr[COL_ERROR] : ui->attr[COL_DIM]);
+		else if (focus)
+			pt_ui_put(win, y + 1, x, _(help[f]), w - x - 2, ui->attr[COL_DIM]);
+		else if (f == F_SCHEMA && *v)
+			pt_ui_put(win, y + 1, x, _("ok"), w - x - 2, ui->attr[COL_OK]);
+		y += 3;
+	}
+	pt_ui_put(win, y, 2, _("Enter shows the SQL that will run; Esc cancels."), w - 4,
+	          A_NORMAL);
+}
+
+static bool
+input(struct pt_ui *ui, wint_t ch, bool is_code)
+{
+	size_t sz;
+	char *v = field(ui, ui->field, &sz);
+
+	if (!is_code && (ch == '\t' || ch == '\n' || ch == '\r' || ch == 27 || ch == 3))
+		return false;
+	if (!pt_ui_edit(v, sz, ch, is_code))
+		return false;
+	if (ui->field == F_SCHEMA)
+		derive_user(ui);
+	else if (ui->field == F_USER)
+		ui->user_edited = *ui->f_user != '\0';
+	return true;
+}
+
+static void
+go_on(struct pt_ui *ui)
+{
+	pt_error err;
+	char *sql;
+
+	for (int f = 0; f < F_COUNT; f++) {
+		const char *why = problem(ui, f, &err);
+
+		if (why || (f == F_SCHEMA && !*ui->f_schema)) {
+			ui->field = f;
+			pt_ui_err(ui, "%s: %s", _(label[f]), why ? why : _("required"));
+			return;
+		}
+	}
+	if (!pt_ui_need_write(ui))
+		return;
+	pt_tenant_config_init(&ui->cfg);
+	ui->cfg.schema_name = ui->f_schema;
+	ui->cfg.username = ui->f_user;
+	ui->cfg.user_pattern = ui->cli->user_pattern;
+	ui->cfg.password = *ui->f_password ? ui->f_password : NULL;
+	ui->cfg.connection_limit = *ui->f_limit ? (int)strtol(ui->f_limit, NULL, 10) : -1;
+	ui->cfg.valid_until = *ui->f_valid ? ui->f_valid : NULL;
+	if (pt_tenant_validate(&ui->cfg, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	sql = pt_tenant_create_preview(ui->db, &ui->cfg, &err);
+	if (!sql) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	free(ui->preview_sql);
+	ui->preview_sql = sql;
+	ui->pending = PEND_CREATE;
+	pt_ui_push(ui, &pt_scr_preview);
+}
+
+static bool
+action(struct pt_ui *ui, enum pt_action a)
+{
+	switch (a) {
+	case ACT_NEXT_FIELD:
+		ui->field = (ui->field + 1) % F_COUNT;
+		return true;
+	case ACT_PREV_FIELD:
+		ui->field = (ui->field + F_COUNT - 1) % F_COUNT;
+		return true;
+	case ACT_ENTER:
+		go_on(ui);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct pt_screen_ops pt_scr_create = {
+	.title = N_("Create tenant"),
+	.scopes = SC_FORM,
+	.enter = enter,
+	.leave = leave,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.hint = N_("Tab/Shift-Tab move  Enter preview SQL  Esc cancel  F1 help"),
+};

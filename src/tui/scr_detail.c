@@ -1,0 +1,120 @@
+/* One schema: owner, every role that can reach it and how, search_path,
+ * grants, size, and the connection string without the password. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "secret.h"
+#include "tui/ui.h"
+
+static void
+enter(struct pt_ui *ui)
+{
+	pt_error err;
+
+	ui->scroll = 0;
+	if (pt_schema_detail_load(ui->db, ui->target_schema, &ui->detail, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	ui->have_detail = true;
+}
+
+static void
+leave(struct pt_ui *ui)
+{
+	if (ui->have_detail)
+		pt_schema_detail_free(&ui->detail);
+	ui->have_detail = false;
+}
+
+static void
+kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v)
+{
+	if (*y >= h)
+		return;
+	pt_ui_put(win, *y, 2, k, 18, A_BOLD);
+	pt_ui_put(win, (*y)++, 21, v, w - 23, A_NORMAL);
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	const struct pt_schema_detail *d = &ui->detail;
+	char buf[128];
+	char *cs;
+	pt_error err;
+	int y = 0;
+	const char *user;
+
+	if (!ui->have_detail) {
+		pt_ui_put(win, 1, 2, _("No detail to show."), w - 4, A_NORMAL);
+		return;
+	}
+	kv(win, &y, h, w, _("Schema"), d->name);
+	kv(win, &y, h, w, _("Owner"), d->owner);
+	snprintf(buf, sizeof buf, "%ld", d->tables);
+	kv(win, &y, h, w, _("Tables"), buf);
+	pt_format_size(d->size_bytes, buf, sizeof buf);
+	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 ? buf : "-");
+	kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
+	kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
+	/* the owner is the tenant's login role for schemas pgtenant made */
+	user = d->owner;
+	cs = ui->have_ep ? pt_connstr_build(PT_CONNSTR_URI, &ui->ep, user, NULL, &err) : NULL;
+	if (cs) {
+		pt_ui_put(win, y++, 2, _("Connection string (no password):"), w - 4, A_BOLD);
+		if (y < h)
+			mvwaddnstr(win, y++, 0, cs, w);
+		pt_secret_free(cs);
+	}
+	y++;
+	if (y < h)
+		pt_ui_put(win, y++, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
+	if (y < h) {
+		pt_ui_put(win, y, 2, _("Role"), 24, A_BOLD | A_UNDERLINE);
+		pt_ui_put(win, y, 27, _("Via"), 20, A_BOLD | A_UNDERLINE);
+		pt_ui_put(win, y++, 48, _("Privileges"), w - 50, A_BOLD | A_UNDERLINE);
+	}
+	for (size_t i = (size_t)ui->scroll; i < d->n_access && y < h; i++, y++) {
+		const struct pt_access_row *a = &d->access[i];
+		attr_t at = strcmp(a->via, "PUBLIC") == 0 ? ui->attr[COL_WARN] : A_NORMAL;
+
+		pt_ui_put(win, y, 2, a->role, 24, at);
+		pt_ui_put(win, y, 27, a->via, 20, at);
+		pt_ui_put(win, y, 48, a->privileges, w - 50, at);
+	}
+}
+
+static bool
+action(struct pt_ui *ui, enum pt_action a)
+{
+	switch (a) {
+	case ACT_DOWN:
+	case ACT_PGDN:
+		if (ui->have_detail && (size_t)ui->scroll + 1 < ui->detail.n_access)
+			ui->scroll++;
+		return true;
+	case ACT_UP:
+	case ACT_PGUP:
+		if (ui->scroll > 0)
+			ui->scroll--;
+		return true;
+	case ACT_ENTER:
+		pt_ui_pop(ui);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct pt_screen_ops pt_scr_detail = {
+	.title = N_("Schema detail"),
+	.scopes = SC_CONFIRM,
+	.enter = enter,
+	.leave = leave,
+	.draw = draw,
+	.action = action,
+	.hint = N_("Up/Down scroll  Esc back  ? help  q quit"),
+};

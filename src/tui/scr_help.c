@@ -1,0 +1,110 @@
+/* Help, generated from the keymap itself so it can never drift. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/ui.h"
+
+static const struct { unsigned scope; const char *title; } groups[] = {
+	{ SC_GLOBAL, N_("Everywhere") },
+	{ SC_LIST, N_("Lists (tenants, roles, audit)") },
+	{ SC_TENANTS, N_("Tenants") },
+	{ SC_FORM, N_("Create form") },
+	{ SC_CONFIRM, N_("SQL preview, detail") },
+	{ SC_RESULT, N_("Credentials") },
+};
+
+/* One help line per (group, action): the keys joined, then the text. */
+static int
+lines(char out[][160], int max)
+{
+	int n = 0;
+
+	for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+		if (n < max)
+			snprintf(out[n++], 160, "\x01%s", _(groups[g].title));
+		for (size_t i = 0; i < pt_keymap_len; i++) {
+			const struct pt_keybind *k = &pt_keymap[i];
+			char keys[64] = "";
+			bool seen = false;
+
+			if (!(k->scope & groups[g].scope) || !k->name)
+				continue;
+			for (size_t j = 0; j < i; j++)
+				if (pt_keymap[j].action == k->action && (pt_keymap[j].scope & groups[g].scope))
+					seen = true;
+			if (seen)
+				continue;
+			for (size_t j = i; j < pt_keymap_len; j++) {
+				const struct pt_keybind *o = &pt_keymap[j];
+
+				if (o->action == k->action && (o->scope & groups[g].scope) && o->name) {
+					size_t l = strlen(keys);
+
+					snprintf(keys + l, sizeof keys - l, "%s%s", l ? ", " : "", o->name);
+				}
+			}
+			if (n < max)
+				snprintf(out[n++], 160, "  %-16s %s", keys, pt_action_help(k->action));
+		}
+	}
+	if (n < max)
+		snprintf(out[n++], 160, "%s", "");
+	if (n < max)
+		snprintf(out[n++], 160, "\x01%s", _("Command line (:)"));
+	for (int a = 0; a < ACT_COUNT && n < max; a++)
+		if (pt_action_command((enum pt_action)a))
+			snprintf(out[n++], 160, "  :%-15s %s", pt_action_command((enum pt_action)a),
+			         pt_action_help((enum pt_action)a));
+	return n;
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	static char text[160][160];
+	int n = lines(text, 160);
+
+	if (ui->scroll > n - 1)
+		ui->scroll = n > 0 ? n - 1 : 0;
+	for (int i = ui->scroll, y = 0; i < n && y < h; i++, y++) {
+		if (text[i][0] == '\x01')
+			pt_ui_put(win, y, 1, text[i] + 1, w - 2, ui->attr[COL_TITLE]);
+		else
+			pt_ui_put(win, y, 1, text[i], w - 2, A_NORMAL);
+	}
+}
+
+static void
+enter(struct pt_ui *ui)
+{
+	ui->scroll = 0;
+}
+
+static bool
+action(struct pt_ui *ui, enum pt_action a)
+{
+	switch (a) {
+	case ACT_DOWN: ui->scroll++; return true;
+	case ACT_PGDN: ui->scroll += 10; return true;
+	case ACT_UP: if (ui->scroll > 0) ui->scroll--; return true;
+	case ACT_PGUP: ui->scroll = ui->scroll > 10 ? ui->scroll - 10 : 0; return true;
+	case ACT_HOME: ui->scroll = 0; return true;
+	case ACT_HELP:
+	case ACT_ENTER:
+		pt_ui_pop(ui);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct pt_screen_ops pt_scr_help = {
+	.title = N_("Help"),
+	.scopes = SC_CONFIRM,
+	.enter = enter,
+	.draw = draw,
+	.action = action,
+	.hint = N_("Up/Down scroll  Esc or ? back  q quit"),
+};

@@ -1,0 +1,179 @@
+/* The credentials after create or rotate: the connection string on a line
+ * of its own, with no border characters in it, so a mouse selection copies
+ * it cleanly. Leaving wipes the password from memory and the screen. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "secret.h"
+#include "tui/clipboard.h"
+#include "tui/ui.h"
+
+static void
+rebuild(struct pt_ui *ui)
+{
+	pt_error err;
+
+	pt_secret_free(ui->shown);
+	ui->shown = pt_connstr_build(ui->fmt, &ui->creds.endpoint, ui->creds.username,
+	                             ui->creds.password, &err);
+	if (!ui->shown) {
+		pt_ui_fail(ui, &err);
+		ui->shown = pt_secret_strdup(ui->creds.connection_string);
+	}
+}
+
+static void
+enter(struct pt_ui *ui)
+{
+	ui->fmt = PT_CONNSTR_URI;
+	rebuild(ui);
+}
+
+static void
+leave(struct pt_ui *ui)
+{
+	pt_secret_free(ui->shown);
+	ui->shown = NULL;
+	if (ui->have_creds)
+		pt_credentials_free(&ui->creds);
+	ui->have_creds = false;
+	/* the password must not stay in the terminal's screen buffer either */
+	erase();
+	refresh();
+	clearok(curscr, TRUE);
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	const struct pt_credentials *c = &ui->creds;
+	int y = 0;
+	char label[128];
+
+	if (!ui->have_creds)
+		return;
+	pt_ui_put(win, y++, 2, _(ui->result_title), w - 4, ui->attr[COL_OK]);
+	y++;
+	pt_ui_put(win, y, 2, _("Schema:"), 12, A_BOLD);
+	pt_ui_put(win, y++, 14, c->schema_name, w - 16, A_NORMAL);
+	pt_ui_put(win, y, 2, _("User:"), 12, A_BOLD);
+	pt_ui_put(win, y++, 14, c->username, w - 16, A_NORMAL);
+	pt_ui_put(win, y, 2, _("Password:"), 12, A_BOLD);
+	pt_ui_put(win, y++, 14, c->password, w - 16, A_NORMAL);
+	if (c->password_generated)
+		pt_ui_put(win, y - 1, 15 + pt_ui_width(c->password), _("(generated)"),
+		          w - 17 - pt_ui_width(c->password), ui->attr[COL_DIM]);
+	y++;
+	snprintf(label, sizeof label, _("Connection string (%s; f cycles the format):"),
+	         pt_connstr_format_label(ui->fmt));
+	pt_ui_put(win, y++, 2, label, w - 4, A_BOLD);
+	/* from column 0, nothing else on its lines: long strings wrap as the
+	 * terminal wraps them, and a selection takes exactly the string */
+	if (ui->shown) {
+		const char *p = ui->shown;
+
+		ui->raw_text = ui->shown;
+		ui->raw_row = y;
+
+		while (*p && y < h - 3) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+			int rows = ((int)len + w - 1) / w;
+
+			mvwaddnstr(win, y, 0, p, (int)len);
+			y += rows > 0 ? rows : 1;
+			p = nl ? nl + 1 : p + len;
+		}
+	}
+	y++;
+	pt_ui_put(win, y < h - 1 ? y : h - 1, 2,
+	          _("y copy   w write to a 0600 file   t test the login   f format   Esc back"),
+	          w - 4, ui->attr[COL_DIM]);
+}
+
+static void
+write_file(struct pt_ui *ui)
+{
+	char path[256];
+	char *body;
+	int fd;
+	ssize_t k;
+
+	snprintf(path, sizeof path, "pgtenant-%s.credentials", ui->creds.schema_name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		pt_ui_err(ui, _("Cannot create %s: %s"), path, strerror(errno));
+		return;
+	}
+	body = pt_xasprintf("schema=%s\nusername=%s\npassword=%s\nconnection_string=%s\n",
+	                    ui->creds.schema_name, ui->creds.username, ui->creds.password,
+	                    ui->creds.connection_string);
+	k = write(fd, body, strlen(body));
+	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0)
+		pt_ui_err(ui, _("Cannot write %s: %s"), path, strerror(errno));
+	else
+		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), path);
+	sodium_memzero(body, strlen(body));
+	free(body);
+}
+
+static bool
+action(struct pt_ui *ui, enum pt_action a)
+{
+	pt_error err;
+	const char *how;
+	char *got;
+
+	if (!ui->have_creds)
+		return false;
+	switch (a) {
+	case ACT_COPY:
+		/* make sure the screen is on the terminal before our bytes go out */
+		refresh();
+		if (pt_clipboard_copy(STDOUT_FILENO, ui->shown, &how))
+			pt_ui_msg(ui, _("Connection string %s."), how);
+		else
+			pt_ui_err(ui, "%s", _("Could not write to the terminal."));
+		clearok(curscr, TRUE);
+		return true;
+	case ACT_WRITE:
+		write_file(ui);
+		return true;
+	case ACT_TEST:
+		got = pt_tenant_test_login(&ui->creds, &err);
+		if (got) {
+			pt_ui_msg(ui, _("Login works: %s"), got);
+			free(got);
+		} else {
+			pt_ui_err(ui, _("Login failed: %s"), err.message);
+		}
+		return true;
+	case ACT_FORMAT:
+		ui->fmt = (ui->fmt + 1) % PT_CONNSTR_FORMAT_COUNT;
+		rebuild(ui);
+		return true;
+	case ACT_ENTER:
+		pt_ui_pop(ui);
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct pt_screen_ops pt_scr_result = {
+	.title = N_("Credentials"),
+	.scopes = SC_RESULT,
+	.enter = enter,
+	.leave = leave,
+	.draw = draw,
+	.action = action,
+	.hint = N_("y copy  w write file  t test login  f format  Esc back (wipes the password)"),
+};

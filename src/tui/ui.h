@@ -1,0 +1,277 @@
+/* The console's engine, shared by the screens. Only the engine (tui.c)
+ * owns the terminal's set-up; screens draw into the body window they are
+ * given and act on actions, never on raw keys (forms excepted: they take
+ * printable characters through their input callback first). */
+#ifndef PT_TUI_UI_H
+#define PT_TUI_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+#include <curses.h>
+
+#include "cli/cli.h"
+#include "catalog.h"
+#include "conn.h"
+#include "connstr.h"
+#include "tenant.h"
+#include "tui/model.h"
+
+#define PT_UI_MIN_COLS 80
+#define PT_UI_MIN_LINES 24
+
+/* X(action, command-line name, help text). The keymap below binds keys
+ * to these; the help screen and the command line are generated from it. */
+#define PT_ACTION_LIST(X) \
+	X(ACT_NONE,        NULL,          NULL) \
+	X(ACT_HELP,        "help",        N_("show this help, generated from the keymap")) \
+	X(ACT_QUIT,        "quit",        N_("quit the console")) \
+	X(ACT_UP,          NULL,          N_("move the selection up")) \
+	X(ACT_DOWN,        NULL,          N_("move the selection down")) \
+	X(ACT_PGUP,        NULL,          N_("page up")) \
+	X(ACT_PGDN,        NULL,          N_("page down")) \
+	X(ACT_HOME,        NULL,          N_("first row")) \
+	X(ACT_END,         NULL,          N_("last row")) \
+	X(ACT_ENTER,       NULL,          N_("open the selection / confirm")) \
+	X(ACT_BACK,        "back",        N_("go back; cancel the form or the filter")) \
+	X(ACT_FILTER,      "filter",      N_("filter as you type (Enter keeps it, Esc clears it)")) \
+	X(ACT_SORT,        "sort",        N_("sort by the next column")) \
+	X(ACT_SORT_REV,    NULL,          N_("reverse the sort order")) \
+	X(ACT_REFRESH,     "refresh",     N_("reload from the server")) \
+	X(ACT_NEXT_SCREEN, NULL,          N_("switch between tenants, roles and audit")) \
+	X(ACT_CREATE,      "create",      N_("create a tenant (schema + login role)")) \
+	X(ACT_DROP,        "drop",        N_("drop the selected tenant (type its name to confirm)")) \
+	X(ACT_ROTATE,      "rotate",      N_("give the selected tenant a new password")) \
+	X(ACT_DETAIL,      "detail",      N_("show who can reach the selected schema")) \
+	X(ACT_ROLES,       "roles",       N_("show roles")) \
+	X(ACT_TENANTS,     "tenants",     N_("show tenants")) \
+	X(ACT_AUDIT,       "audit",       N_("audit tenant isolation")) \
+	X(ACT_HARDEN,      "harden",      N_("preview the database-wide hardening")) \
+	X(ACT_COMMAND,     NULL,          N_("open the command line (Tab completes)")) \
+	X(ACT_RECONNECT,   "reconnect",   N_("reconnect to the server")) \
+	X(ACT_NEXT_FIELD,  NULL,          N_("next field")) \
+	X(ACT_PREV_FIELD,  NULL,          N_("previous field")) \
+	X(ACT_COPY,        "copy",        N_("copy the connection string to your clipboard")) \
+	X(ACT_WRITE,       "write",       N_("write the credentials to a new 0600 file")) \
+	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
+	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
+	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)"))
+
+enum pt_action {
+#define PT_ACTION_ENUM(a, cmd, help) a,
+	PT_ACTION_LIST(PT_ACTION_ENUM)
+#undef PT_ACTION_ENUM
+	ACT_COUNT
+};
+
+/* Where a key binding applies: a screen lists the scopes it accepts. */
+enum {
+	SC_GLOBAL = 1 << 0,
+	SC_LIST = 1 << 1,      /* tenants, roles, audit */
+	SC_TENANTS = 1 << 2,
+	SC_FORM = 1 << 3,
+	SC_RESULT = 1 << 4,
+	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
+};
+
+struct pt_keybind {
+	int key;               /* a character or a KEY_* code */
+	bool is_code;          /* key is a KEY_* code */
+	enum pt_action action;
+	unsigned scope;
+	const char *name;      /* how the help shows the key */
+};
+
+extern const struct pt_keybind pt_keymap[];
+extern const size_t pt_keymap_len;
+const char *pt_action_help(enum pt_action a);    /* translated */
+const char *pt_action_command(enum pt_action a); /* NULL: no command */
+enum pt_action pt_action_from_command(const char *word);
+
+/* Colour roles with their monochrome fallback attributes. */
+#define PT_COLOR_LIST(X) \
+	X(COL_NORMAL,   -1,            -1,          A_NORMAL) \
+	X(COL_HEADER,   COLOR_BLACK,   COLOR_CYAN,  A_REVERSE) \
+	X(COL_TITLE,    COLOR_CYAN,    -1,          A_BOLD) \
+	X(COL_BADGE,    COLOR_WHITE,   COLOR_RED,   A_REVERSE | A_BOLD) \
+	X(COL_WARN,     COLOR_YELLOW,  -1,          A_BOLD) \
+	X(COL_ERROR,    COLOR_RED,     -1,          A_BOLD) \
+	X(COL_OK,       COLOR_GREEN,   -1,          A_BOLD) \
+	X(COL_DIM,      COLOR_BLUE,    -1,          A_DIM) \
+	X(COL_BAR,      COLOR_GREEN,   -1,          A_NORMAL) \
+	X(COL_STATUS,   COLOR_BLACK,   COLOR_WHITE, A_REVERSE)
+
+enum pt_color {
+#define PT_COLOR_ENUM(c, fg, bg, mono) c,
+	PT_COLOR_LIST(PT_COLOR_ENUM)
+#undef PT_COLOR_ENUM
+	COL_COUNT
+};
+
+struct pt_ui;
+
+/* One screen: a const table of callbacks. Every callback may be NULL. */
+struct pt_screen_ops {
+	const char *title;                 /* N_() */
+	unsigned scopes;                   /* which key bindings apply */
+	/* Called when the screen comes to the top of the stack. */
+	void (*enter)(struct pt_ui *ui);
+	/* Called when the screen is popped: release (and wipe) its state. */
+	void (*leave)(struct pt_ui *ui);
+	/* Draw into the body window (h rows of w columns). */
+	void (*draw)(struct pt_ui *ui, WINDOW *win, int h, int w);
+	/* A key before the keymap sees it; true when consumed. */
+	bool (*input)(struct pt_ui *ui, wint_t ch, bool is_code);
+	/* An action; true when handled (else the engine's global handling). */
+	bool (*action)(struct pt_ui *ui, enum pt_action a);
+	/* One-line key hint for the status bar. */
+	const char *hint;                  /* N_() */
+};
+
+extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
+	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help,
+	pt_scr_connect;
+
+#define PT_UI_STACK 8
+
+/* What the preview screen is about to run. */
+enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN };
+
+struct pt_ui {
+	struct pt_cli *cli;
+	pt_db *db;
+	bool quit;
+	bool lost;                          /* the connection dropped */
+	double next_reconnect;              /* monotonic seconds */
+	double backoff;
+	bool color;
+	attr_t attr[COL_COUNT];
+	WINDOW *body;
+	const struct pt_screen_ops *stack[PT_UI_STACK];
+	int depth;
+	char message[512];
+	bool message_error;
+	int spinner;
+	bool busy;
+	bool cancel;                        /* Ctrl-C seen while busy */
+	bool need_redraw;
+	struct pt_endpoint ep;
+	bool have_ep;
+
+	/* tenants screen */
+	struct pt_schema_list schemas;
+	struct pt_model tmodel;
+	bool have_schemas;
+	bool sizes_pending;
+	int64_t max_size;
+	bool filtering;
+	char filter[PT_MODEL_FILTER_MAX];
+	char filter_saved[PT_MODEL_FILTER_MAX];
+
+	/* roles screen */
+	struct pt_role_list roles;
+	struct pt_model rmodel;
+	bool have_roles;
+
+	/* the schema the detail/drop/rotate concern */
+	char target_schema[64];
+
+	/* create form (the password field is secret memory) */
+	struct pt_tenant_config cfg;
+	char f_schema[64], f_user[64], f_limit[16], f_valid[40];
+	char *f_password;                   /* secret, PT_UI_PW_MAX bytes */
+	bool user_edited;
+	int field;
+
+	/* preview */
+	enum pt_pending pending;
+	char *preview_sql;
+
+	/* result */
+	struct pt_credentials creds;
+	bool have_creds;
+	enum pt_connstr_format fmt;
+	char *shown;                        /* secret: creds in fmt */
+	const char *result_title;           /* N_() */
+
+	/* detail */
+	struct pt_schema_detail detail;
+	bool have_detail;
+	int scroll;
+
+	/* Text the terminal itself must wrap (the connection string), so that
+	 * a mouse selection or tmux -J sees one line: written raw after each
+	 * refresh at body row raw_row. Borrowed; NULL = none. */
+	const char *raw_text;
+	int raw_row;
+
+	/* audit */
+	void *audit;                        /* struct pt_audit * */
+	void *harden;                       /* struct pt_harden_plan * */
+	int audit_sel;
+};
+
+#define PT_UI_PW_MAX 256
+
+/* The engine's services for screens. */
+void pt_ui_push(struct pt_ui *ui, const struct pt_screen_ops *s);
+void pt_ui_pop(struct pt_ui *ui);
+void pt_ui_replace(struct pt_ui *ui, const struct pt_screen_ops *s);
+const struct pt_screen_ops *pt_ui_top(const struct pt_ui *ui);
+void pt_ui_msg(struct pt_ui *ui, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pt_ui_err(struct pt_ui *ui, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Report a failed core call; notices a lost connection. */
+void pt_ui_fail(struct pt_ui *ui, const pt_error *err);
+/* False (with a message) when the server is out of reach. */
+bool pt_ui_need_server(struct pt_ui *ui);
+/* False (with a message) when the session is read-only. */
+bool pt_ui_need_write(struct pt_ui *ui);
+/* Redraw everything now (used while a query runs). */
+void pt_ui_draw(struct pt_ui *ui);
+/* A blocking one-line prompt on the message line; masked hides input.
+ * Returns false on Esc. buf receives UTF-8. */
+bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
+                  char *buf, size_t bufsz);
+/* Reload the tenants list (keeps filter, sort, selection). */
+void pt_ui_load_tenants(struct pt_ui *ui);
+void pt_ui_load_roles(struct pt_ui *ui);
+/* Put the endpoint for connection strings in ui->ep (once). */
+void pt_ui_endpoint(struct pt_ui *ui);
+/* The selected tenant schema name, or NULL. */
+const char *pt_ui_selected_schema(struct pt_ui *ui);
+/* Run one action as if its key were pressed (used by the command line). */
+void pt_ui_dispatch(struct pt_ui *ui, enum pt_action a);
+/* Open the preview for a pending operation on ui->target_schema. */
+void pt_ui_start(struct pt_ui *ui, enum pt_pending what);
+double pt_ui_now(void);
+/* Connect to target (NULL: the environment); true on success. */
+bool pt_ui_connect(struct pt_ui *ui, const char *target);
+/* Open the harden preview (scr_audit.c). */
+void pt_ui_harden_preview(struct pt_ui *ui);
+/* Arrow/page/home/end and sort on a list model (titles: N_() column
+ * names for the message); true when a was one of them. */
+bool pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
+                    const char *const *titles);
+/* The selection bar: the whole row in reverse video, never colour alone. */
+void pt_ui_select_bar(WINDOW *win, int y, int w);
+/* $XDG_STATE_HOME/pgtenant/<name> (default ~/.local/state/...), creating
+ * the directory with mode 0700; malloc'd, NULL without a home. */
+char *pt_ui_state_path(const char *name);
+
+/* Drawing helpers: width-aware (wcswidth), clipped to max columns. */
+int pt_ui_put(WINDOW *w, int y, int x, const char *utf8, int maxcols, attr_t a);
+int pt_ui_width(const char *utf8);
+/* A line-editing step for a form field: printable characters append,
+ * Backspace deletes one character. True when ch was used. */
+bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);
+
+/* The ':' command line (readline inside ncurses). */
+void pt_cmdline_init(struct pt_ui *ui);
+void pt_cmdline_run(struct pt_ui *ui);
+void pt_cmdline_done(void);
+/* Would this line keep a secret if stored? (exposed for tests) */
+bool pt_cmdline_line_has_secret(const char *line);
+
+#endif

@@ -1,0 +1,98 @@
+# The path a new DBA takes, with exactly the keys the issue names: c, a
+# schema name, Enter, Enter, y, Esc. The connection string read off the
+# screen connects with psql; inside a tmux with default settings
+# show-buffer equals it after y; leaving and quitting leave no password on
+# the screen.
+. "$PT_TOP_SRCDIR/tests/tui/lib.sh"
+
+tui_start 100 30
+wait_for 'No tenant schemas yet|public'
+keys c
+wait_for 'Create a tenant'
+type_text tenant_acme
+wait_for 'acme_user'                    # the derived user, as you type
+keys Enter
+wait_for 'will create the tenant'
+screen | grep -q "PASSWORD '<redacted>'" || fail "preview redacts the password"
+screen | grep -q 'CREATE SCHEMA "tenant_acme" AUTHORIZATION "acme_user"' || fail "preview SQL"
+keys Enter
+wait_for 'Tenant created'
+
+# the connection string is on a line of its own, from column 0
+uri=$(screen | grep -E '^postgresql://' | head -1)
+[ -n "$uri" ] || fail "no connection string line"
+case "$uri" in *" "*|*"|"*|*"│"*) fail "border or blank inside: $uri" ;; esac
+pw=$(screen | sed -n 's/^ *Password: *\([A-Za-z0-9]\{32\}\).*/\1/p')
+[ ${#pw} -eq 32 ] || fail "generated 32-character password on screen: '$pw'"
+case "$uri" in *"$pw"*) ;; *) fail "URI carries the password" ;; esac
+
+got=$(psql -X -At "$uri" -c 'SELECT current_user, current_schemas(false)' 2>&1) ||
+	fail "psql with the string from the screen: $got"
+[ "$got" = 'acme_user|{tenant_acme}' ] || fail "logged in as: $got"
+
+# y: the clipboard, through tmux load-buffer (default tmux settings)
+$PT_TMUX delete-buffer 2>/dev/null
+keys y
+wait_for 'copied to the tmux buffer'
+buf=$($PT_TMUX show-buffer) || fail "no tmux buffer after y"
+[ "$buf" = "$uri" ] || fail "show-buffer '$buf' != screen '$uri'"
+ps -eo args | grep -F -- "$pw" | grep -v grep && fail "password in a process's argv"
+
+# t tests the login, f cycles the formats, w writes a 0600 file
+keys t
+wait_for 'Login works: user=acme_user'
+keys f
+wait_for 'key=value;'
+screen | grep -Eq "^host='[^']+' port='$PGPORT' dbname='$PGDATABASE' user='acme_user' password='$pw'" ||
+	fail "key=value form"
+keys f
+wait_for 'JDBC'
+screen | grep -q '^jdbc:postgresql://' || fail "JDBC form"
+keys f
+wait_for 'shell export'
+screen | grep -q "^export PGUSER='acme_user'" || fail "export form"
+keys f
+wait_for 'URI;'
+keys w
+wait_for 'mode 0600'
+f="$PT_WORK/pgtenant-tenant_acme.credentials"
+[ "$(stat -c %a "$f")" = 600 ] || fail "credentials file mode $(stat -c %a "$f")"
+grep -q "^password=$pw\$" "$f" || fail "credentials file content"
+keys w                          # O_EXCL: never overwrites
+wait_for 'Cannot create'
+
+keys Escape
+wait_for 'tenant_acme +acme_user'
+screen | grep -qF -- "$pw" && fail "password still on screen after Esc"
+
+# the same from the command line: a name that exists is refused
+keys c; wait_for 'Create a tenant'
+type_text tenant_acme; keys Enter; wait_for 'will create'; keys Enter
+wait_for 'already exists'
+keys Escape Escape
+wait_for 'tenant_acme +acme_user'
+
+# typed password, masked in the form
+keys c; wait_for 'Create a tenant'
+type_text tenant_typed
+keys Tab Tab
+type_text 'S3cret-typed-pw'
+wait_for '\*{15}'
+screen | grep -q 'S3cret-typed-pw' && fail "typed password shows"
+keys Enter; wait_for 'will create'
+screen | grep -q 'S3cret-typed-pw' && fail "typed password in the preview"
+keys Enter; wait_for 'Tenant created'
+PGPASSWORD='S3cret-typed-pw' psql -X -At -U typed_user -c 'select 1' >/dev/null 2>&1 ||
+	fail "typed password does not log in"
+keys Escape
+wait_for 'tenant_typed'
+
+keys q
+wait_for 'CONSOLE-EXITED rc=0'
+all=$($PT_TMUX capture-pane -p -J -S -)
+echo "$all" | grep -qF -- "$pw" && fail "password left in the terminal after exit"
+echo "$all" | grep -q 'S3cret-typed-pw' && fail "typed password left in the terminal"
+echo "$all" | grep -q 'BEFORE-CONSOLE' || fail "the shell's screen is back (alternate screen)"
+# the server log never saw a plaintext password
+grep -qF -- "$pw" "$PT_TEST_SERVER_LOG" && fail "password in the server log"
+exit 0

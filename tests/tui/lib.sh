@@ -1,0 +1,78 @@
+# Shared by the console tests: drive pgtenant in a real terminal (an
+# isolated tmux server with default settings) against the test's server.
+# Sourced; expects PGHOST etc. and PGTENANT from tests/lib/run-test.
+set -u
+
+PT_TMUX_SOCK="pgtenant-tui-$$-${RANDOM}"
+PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
+PT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgtenant-tui.XXXXXX")
+export XDG_STATE_HOME="$PT_WORK/state"
+
+tui_cleanup() {
+	$PT_TMUX kill-server 2>/dev/null
+	rm -rf "$PT_WORK"
+}
+trap tui_cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	echo "---- screen ----" >&2
+	$PT_TMUX capture-pane -p -J >&2 2>/dev/null
+	exit 1
+}
+
+# Start the console in a W x H terminal; after it exits the pane keeps a
+# shell line saying how it ended, so a test can look at the restored screen.
+tui_start() {
+	local w=${1:-100} h=${2:-30}
+	cat > "$PT_WORK/run.sh" <<EOS
+export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'
+export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME'
+cd '$PT_WORK'
+echo 'BEFORE-CONSOLE'
+'$PGTENANT' ${PT_TUI_ARGS:-}
+echo "CONSOLE-EXITED rc=\$?"
+sleep 600
+EOS
+	$PT_TMUX new-session -d -x "$w" -y "$h" "bash $PT_WORK/run.sh" ||
+		fail "cannot start tmux"
+}
+
+screen() {
+	$PT_TMUX capture-pane -p -J
+}
+
+# Wait (up to $2 seconds, default 10) until the screen contains $1 (grep -E).
+wait_for() {
+	local pat=$1 t=${2:-10} i=0
+	while [ "$i" -lt $((t * 20)) ]; do
+		screen | grep -Eq -- "$pat" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "timed out waiting for /$pat/"
+}
+
+# Wait until the screen no longer contains $1.
+wait_gone() {
+	local pat=$1 t=${2:-10} i=0
+	while [ "$i" -lt $((t * 20)) ]; do
+		screen | grep -Eq -- "$pat" || return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "timed out waiting for /$pat/ to go"
+}
+
+keys() {
+	$PT_TMUX send-keys "$@"
+}
+
+type_text() {
+	$PT_TMUX send-keys -l "$1"
+}
+
+# psql as the admin
+adm() {
+	psql -X -q -v ON_ERROR_STOP=1 -At "$@"
+}

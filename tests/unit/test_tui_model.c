@@ -1,0 +1,186 @@
+/* The console's list model: filter, sort and the visible window. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tui/model.h"
+
+static const char *names[] = { "tenant_bravo", "tenant_alpha", "Tenant_Charlie",
+                               "shared", "tenant_alpha2" };
+static const int64_t sizes[] = { 300, 100, 200, -1, 100 };
+#define N (sizeof names / sizeof *names)
+
+static void
+build(struct pt_model *m)
+{
+	enum pt_model_kind k[2] = { PT_MODEL_STR, PT_MODEL_NUM };
+
+	pt_model_init(m, N, 2, k);
+	for (size_t i = 0; i < N; i++) {
+		pt_model_set_str(m, i, 0, names[i]);
+		pt_model_set_num(m, i, 1, sizes[i]);
+		pt_model_set_search(m, i, names[i]);
+	}
+	pt_model_finish(m);
+}
+
+static const char *
+visname(const struct pt_model *m, size_t i)
+{
+	return names[m->vis[i]];
+}
+
+static void
+sort_by_name(void **state)
+{
+	struct pt_model m;
+
+	(void)state;
+	build(&m);
+	/* byte order: upper case sorts before lower case */
+	assert_int_equal(m.nvis, N);
+	assert_string_equal(visname(&m, 0), "Tenant_Charlie");
+	assert_string_equal(visname(&m, 1), "shared");
+	assert_string_equal(visname(&m, 2), "tenant_alpha");
+	assert_string_equal(visname(&m, 3), "tenant_alpha2");
+	assert_string_equal(visname(&m, 4), "tenant_bravo");
+	pt_model_sort(&m, 0, true);
+	assert_string_equal(visname(&m, 0), "tenant_bravo");
+	assert_string_equal(visname(&m, 4), "Tenant_Charlie");
+	pt_model_free(&m);
+}
+
+static void
+sort_by_number_is_stable_and_signed(void **state)
+{
+	struct pt_model m;
+
+	(void)state;
+	build(&m);
+	pt_model_sort(&m, 1, false);
+	assert_string_equal(visname(&m, 0), "shared");          /* -1 first */
+	/* the two 100s keep the name order they had */
+	assert_string_equal(visname(&m, 1), "tenant_alpha");
+	assert_string_equal(visname(&m, 2), "tenant_alpha2");
+	assert_string_equal(visname(&m, 3), "Tenant_Charlie");
+	assert_string_equal(visname(&m, 4), "tenant_bravo");
+	pt_model_sort(&m, 1, true);
+	assert_string_equal(visname(&m, 0), "tenant_bravo");
+	assert_string_equal(visname(&m, 4), "shared");
+	pt_model_free(&m);
+}
+
+static void
+filter_case_insensitive_and_narrowing(void **state)
+{
+	struct pt_model m;
+
+	(void)state;
+	build(&m);
+	pt_model_filter(&m, "ALPHA");
+	assert_int_equal(m.nvis, 2);
+	pt_model_filter(&m, "ALPHA2");
+	assert_int_equal(m.nvis, 1);
+	assert_string_equal(visname(&m, 0), "tenant_alpha2");
+	/* widening again must look at every row, not the narrowed set */
+	pt_model_filter(&m, "a");
+	assert_int_equal(m.nvis, 5);
+	pt_model_filter(&m, "charlie");
+	assert_int_equal(m.nvis, 1);
+	pt_model_filter(&m, "zzz");
+	assert_int_equal(m.nvis, 0);
+	assert_true(pt_model_selected(&m) == PT_MODEL_NONE);
+	pt_model_filter(&m, "");
+	assert_int_equal(m.nvis, N);
+	pt_model_free(&m);
+}
+
+static void
+selection_survives_filter_and_sort(void **state)
+{
+	struct pt_model m;
+
+	(void)state;
+	build(&m);
+	assert_true(pt_model_select_row(&m, 0));       /* tenant_bravo */
+	pt_model_sort(&m, 1, true);
+	assert_int_equal(pt_model_selected(&m), 0);
+	pt_model_filter(&m, "tenant");
+	assert_int_equal(pt_model_selected(&m), 0);
+	pt_model_filter(&m, "alpha");
+	assert_true(pt_model_selected(&m) != 0);       /* filtered out: moves */
+	pt_model_free(&m);
+}
+
+static void
+window_follows_selection(void **state)
+{
+	enum pt_model_kind k[1] = { PT_MODEL_NUM };
+	struct pt_model m;
+
+	(void)state;
+	pt_model_init(&m, 100, 1, k);
+	for (size_t i = 0; i < 100; i++) {
+		pt_model_set_num(&m, i, 0, (int64_t)i);
+		pt_model_set_search(&m, i, "x");
+	}
+	pt_model_finish(&m);
+	assert_int_equal(pt_model_window(&m, 10), 0);
+	pt_model_move(&m, 15);
+	assert_int_equal(m.sel, 15);
+	assert_int_equal(pt_model_window(&m, 10), 6);   /* sel on the last line */
+	pt_model_move(&m, -3);
+	assert_int_equal(pt_model_window(&m, 10), 6);   /* still visible: no scroll */
+	pt_model_move(&m, -1000);
+	assert_int_equal(m.sel, 0);
+	assert_int_equal(pt_model_window(&m, 10), 0);
+	pt_model_end(&m);
+	assert_int_equal(m.sel, 99);
+	assert_int_equal(pt_model_window(&m, 10), 90);
+	/* the window grows (resize): no blank space below the last row */
+	assert_int_equal(pt_model_window(&m, 50), 50);
+	pt_model_home(&m);
+	assert_int_equal(pt_model_window(&m, 200), 0);
+	pt_model_move(&m, 1000);
+	assert_int_equal(m.sel, 99);
+	pt_model_free(&m);
+}
+
+static void
+empty_model(void **state)
+{
+	enum pt_model_kind k[1] = { PT_MODEL_STR };
+	struct pt_model m;
+
+	(void)state;
+	pt_model_init(&m, 0, 1, k);
+	pt_model_finish(&m);
+	pt_model_filter(&m, "a");
+	pt_model_sort(&m, 0, true);
+	pt_model_move(&m, 5);
+	pt_model_end(&m);
+	assert_true(pt_model_selected(&m) == PT_MODEL_NONE);
+	assert_int_equal(pt_model_window(&m, 10), 0);
+	pt_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sort_by_name),
+		cmocka_unit_test(sort_by_number_is_stable_and_signed),
+		cmocka_unit_test(filter_case_insensitive_and_narrowing),
+		cmocka_unit_test(selection_survives_filter_and_sort),
+		cmocka_unit_test(window_follows_selection),
+		cmocka_unit_test(empty_model),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
