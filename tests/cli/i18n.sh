@@ -76,5 +76,38 @@ for loc in de_DE.UTF-8 de_DE.utf8; do
 		break
 	fi
 done
-[ $fail = 0 ] && echo "PASS: German and French help, errors and config errors"
+# The console, in a real terminal (tmux), against the test server: its
+# status line and help screen are German and French too.
+if command -v tmux >/dev/null && [ -n "${PGHOST:-}" ]; then
+	for l in de fr; do
+		sock="pt-i18n-$$-$l"
+		case $l in
+		de) want_status="Rollen" want_help="Konsole beenden" ;;
+		fr) want_status="rôles" want_help="quitter la console" ;;
+		esac
+		tmux -L "$sock" -f /dev/null new -d -x 100 -y 30 \
+			"env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=$l TERM=xterm-256color \
+			PGTENANT_LOCALEDIR='$tmp/locale' XDG_CONFIG_HOME='$tmp/empty' \
+			XDG_STATE_HOME='$tmp/state' '$bin'; sleep 30"
+		screen=""
+		for _ in $(seq 50); do
+			screen=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
+			[[ "$screen" == *"$want_status"* ]] && break
+			sleep 0.2
+		done
+		expect "console status line ($l)" "$screen" "$want_status"
+		tmux -L "$sock" send-keys '?'
+		for _ in $(seq 25); do
+			screen=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
+			[[ "$screen" == *"$want_help"* ]] && break
+			sleep 0.2
+		done
+		expect "console help ($l)" "$screen" "$want_help"
+		tmux -L "$sock" kill-server 2>/dev/null
+	done
+else
+	echo "note: tmux or the test server missing: console not checked"
+fi
+
+[ $fail = 0 ] && echo "PASS: German and French help, errors, config errors and console"
 exit $fail
