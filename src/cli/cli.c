@@ -138,6 +138,12 @@ parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
 	return -1;
 }
 
+int
+pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
+{
+	return parse_simple(cli, argc, argv, max_args);
+}
+
 static const char *
 schema_cell(void *ud, size_t row, size_t col)
 {

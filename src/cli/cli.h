@@ -55,6 +55,10 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *command,
  * reach the public schema). */
 void pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db);
 
+/* Parse a command that takes only --format and at most max_args
+ * arguments. Returns -1 to go on, or the exit code to return. */
+int pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args);
+
 /* Parse the --format option value into cli; false (after printing) when
  * it is not a known format. */
 bool pt_cli_set_format(struct pt_cli *cli, const char *command, const char *value);

@@ -1,18 +1,228 @@
-/* Placeholder until the audit lands: the commands exist but say so. */
+/* pgtenant audit and pgtenant harden. */
 #include "config.h"
 
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
 #include "cli.h"
+#include "prompt.h"
+
+enum { OPT_DRY_RUN = 256, OPT_YES };
+
+static const char *
+finding_cell(void *ud, size_t row, size_t col)
+{
+	const struct pt_finding *f = &((const struct pt_audit *)ud)->findings[row];
+
+	switch (col) {
+	case 0: return pt_severity_name(f->severity);
+	case 1: return f->rule;
+	case 2: return f->role;
+	case 3: return f->schema;
+	case 4: return f->object;
+	case 5: return f->via;
+	case 6: return f->detail;
+	case 7: return f->fix_sql;
+	}
+	return NULL;
+}
+
+static void
+json_field(FILE *out, const char *key, const char *value, bool last)
+{
+	fprintf(out, "\"%s\": ", key);
+	if (value)
+		pt_json_string(out, value);
+	else
+		fputs("null", out);
+	fputs(last ? "" : ", ", out);
+}
+
+static void
+print_json(FILE *out, const struct pt_audit *a, const char *dbname)
+{
+	fputs("{\"database\": ", out);
+	pt_json_string(out, dbname);
+	fprintf(out, ", \"tenant_schemas\": %zu, \"tenant_roles\": %zu, "
+	        "\"passwords_checked\": %s, \"summary\": {",
+	        a->tenant_schemas, a->tenant_roles, a->passwords_checked ? "true" : "false");
+	for (int s = PT_SEVERITY_COUNT - 1; s >= 0; s--)
+		fprintf(out, "\"%s\": %zu%s", pt_severity_name(s), a->count[s], s ? ", " : "");
+	fprintf(out, "}, \"failed\": %s, \"findings\": [", pt_audit_failed(a) ? "true" : "false");
+	for (size_t i = 0; i < a->n; i++) {
+		const struct pt_finding *f = &a->findings[i];
+		fputs(i ? ",\n  {" : "\n  {", out);
+		json_field(out, "severity", pt_severity_name(f->severity), false);
+		json_field(out, "rule", f->rule, false);
+		json_field(out, "role", f->role, false);
+		json_field(out, "schema", f->schema, false);
+		json_field(out, "object", f->object, false);
+		json_field(out, "via", f->via, false);
+		json_field(out, "detail", f->detail, false);
+		json_field(out, "fix_sql", f->fix_sql, true);
+		fputc('}', out);
+	}
+	fputs(a->n ? "\n]}\n" : "]}\n", out);
+}
+
+/* One block per finding: a heading line, the detail, the fix. Details are
+ * sentences, which an aligned table would stretch past any terminal. */
+static void
+print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct pt_finding *f = &a->findings[i];
+		char sev[16];
+		size_t k;
+
+		for (k = 0; pt_severity_name(f->severity)[k] && k + 1 < sizeof sev; k++)
+			sev[k] = (char)(pt_severity_name(f->severity)[k] - 'a' + 'A');
+		sev[k] = '\0';
+		fprintf(out, "%-6s  %s  %s %s", sev, f->rule, _("role"), f->role);
+		if (f->schema)
+			fprintf(out, "  %s %s", _("schema"), f->schema);
+		fprintf(out, "\n        %s\n        %s %s\n\n", f->detail, _("fix:"), f->fix_sql);
+	}
+	fprintf(out, _("Database \"%s\": %zu tenant schemas, %zu tenant roles; "
+	               "%zu high, %zu medium, %zu low, %zu info.\n"),
+	        dbname, a->tenant_schemas, a->tenant_roles, a->count[PT_SEV_HIGH],
+	        a->count[PT_SEV_MEDIUM], a->count[PT_SEV_LOW], a->count[PT_SEV_INFO]);
+	if (!pt_audit_failed(a))
+		fputs(_("No path between tenants found.\n"), out);
+}
 
 int
 pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 {
-	fprintf(stderr, "%s: audit is not built yet\n", cli->progname);
-	return 2;
+	static const struct pt_column all[] = {
+		{ "severity", N_("SEVERITY"), PT_COL_TEXT, false },
+		{ "rule", N_("RULE"), PT_COL_TEXT, false },
+		{ "role", N_("ROLE"), PT_COL_TEXT, false },
+		{ "schema", N_("SCHEMA"), PT_COL_NULLABLE, false },
+		{ "object", N_("OBJECT"), PT_COL_NULLABLE, false },
+		{ "via", N_("VIA"), PT_COL_NULLABLE, false },
+		{ "detail", N_("DETAIL"), PT_COL_TEXT, false },
+		{ "fix_sql", N_("FIX"), PT_COL_TEXT, false },
+	};
+	struct pt_column cols[sizeof all / sizeof *all];
+	struct pt_audit a;
+	pt_error err;
+	pt_db *db;
+	int rc;
+
+	if ((rc = pt_cli_parse_simple(cli, argc, argv, 0)) >= 0)
+		return rc;
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (pt_audit_run_ex(db, cli->user_pattern, &a, &err) != PT_OK) {
+		pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return 2;
+	}
+	switch (cli->format) {
+	case PT_FORMAT_JSON:
+		print_json(stdout, &a, pt_db_info(db)->dbname);
+		break;
+	case PT_FORMAT_CSV:
+		for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+			cols[i] = all[i];
+			cols[i].title = _(all[i].title);
+		}
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, a.n,
+		              finding_cell, &a);
+		break;
+	default:
+		print_blocks(stdout, &a, pt_db_info(db)->dbname);
+	}
+	rc = pt_audit_failed(&a) ? 1 : 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = 2;
+	pt_audit_free(&a);
+	pt_db_close(db);
+	return rc;
 }
 
 int
 pt_cmd_harden(struct pt_cli *cli, int argc, char **argv)
 {
-	fprintf(stderr, "%s: harden is not built yet\n", cli->progname);
-	return 2;
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_harden_plan plan;
+	bool dry_run = false, yes = false;
+	char dbname[256];
+	char answer[16];
+	pt_error err;
+	pt_db *db;
+	int c, rc = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ny", opts, NULL)) != -1) {
+		if (c == OPT_DRY_RUN || c == 'n')
+			dry_run = true;
+		else if (c == OPT_YES || c == 'y')
+			yes = true;
+		else
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+	}
+	if (optind < argc)
+		return pt_cli_usage_error(cli, argv[0], _("unexpected argument \"%s\""),
+		                          argv[optind]);
+	if (dry_run && yes)
+		return pt_cli_usage_error(cli, argv[0],
+		                          _("--dry-run and --yes contradict each other"));
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	/* Copied: pt_db_info's strings change when harden refreshes them. */
+	snprintf(dbname, sizeof dbname, "%s", pt_db_info(db)->dbname);
+	if (pt_harden_plan(db, &plan, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return rc ? rc : 2;
+	}
+	if (plan.n == 0) {
+		printf(_("Database \"%s\" is already hardened: nothing to do.\n"), dbname);
+		goto out;
+	}
+	printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
+	for (size_t i = 0; i < plan.n; i++)
+		printf("%s\n", plan.statements[i]);
+	fflush(stdout);
+	if (dry_run)
+		goto out;
+	if (!yes) {
+		if (!pt_prompt_line(_("Type \"yes\" to run these statements: "), answer,
+		                    sizeof answer)) {
+			fprintf(stderr, _("%s: no terminal to confirm on: nothing changed; add --yes "
+			                  "to run the statements above\n"), cli->progname);
+			rc = 2;
+			goto out;
+		}
+		if (strcmp(answer, "yes") != 0) {
+			fprintf(stderr, _("%s: not confirmed: nothing changed\n"), cli->progname);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (pt_harden_apply(db, &plan, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	if (!pt_db_info(db)->hardened) {
+		fprintf(stderr, _("%s: the statements ran but database \"%s\" still grants PUBLIC "
+		                  "access; run '%s audit'\n"), cli->progname, dbname, cli->progname);
+		rc = 1;
+		goto out;
+	}
+	printf(_("Database \"%s\" is hardened.\n"), dbname);
+out:
+	pt_harden_plan_free(&plan);
+	pt_db_close(db);
+	return rc;
 }

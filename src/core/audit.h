@@ -34,20 +34,39 @@ struct pt_finding {
 	const char *schema;   /* NULL when the finding is not about one schema */
 	const char *detail;   /* plain words: who can do what, through which grant */
 	const char *fix_sql;  /* the statement(s) that remove it */
+	const char *object;   /* the object concerned ("tenant_a.t1"), or NULL */
+	const char *via;      /* the group role or "PUBLIC" it is reached through,
+	                         or NULL when direct */
 };
 
 struct pt_audit {
 	struct pt_finding *findings;  /* most severe first */
 	size_t n;
 	void *priv_;                  /* storage the strings point into */
+	size_t count[PT_SEVERITY_COUNT];  /* findings per severity */
+	size_t tenant_schemas;        /* how many schemas count as tenants' */
+	size_t tenant_roles;
+	bool passwords_checked;       /* pg_authid was readable */
 };
 
 /* Run every check. On success fill out (free with pt_audit_free). */
 enum pt_status pt_audit_run(pt_db *db, struct pt_audit *out, pt_error *err);
+/* The same with the tenant user-name pattern (names.h; NULL = default),
+ * which helps recognise tenant roles that lost their schema. */
+enum pt_status pt_audit_run_ex(pt_db *db, const char *user_pattern,
+                               struct pt_audit *out, pt_error *err);
 void pt_audit_free(struct pt_audit *a);
 
 /* True when a finding of severity low or above exists (exit status 1). */
 bool pt_audit_failed(const struct pt_audit *a);
+
+/* The NOLOGIN group through which non-tenant login roles keep USAGE on
+ * schema public and CONNECT/TEMP on the database once PUBLIC lost them:
+ * "pgtenant_public_users_<database>", one per database, because roles are
+ * shared by the whole cluster and a tenant of one database is a
+ * non-tenant role in the others. Written into buf (PT_NAME_MAX + 1). */
+#define PT_PUBLIC_GROUP_PREFIX "pgtenant_public_users_"
+void pt_public_group_name(const char *dbname, char *buf, size_t bufsz);
 
 struct pt_harden_plan {
 	char **statements;   /* each one SQL statement; empty when nothing to do */

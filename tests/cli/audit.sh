@@ -1,0 +1,197 @@
+#!/bin/bash
+# pgtenant audit and pgtenant harden from outside, against a real server:
+# tenants made by `create` are reported as reachable through the public
+# schema until `harden --yes`; after it they audit clean, a tenant can no
+# longer read a table in public (through the connection string `create`
+# printed) while the admin and an application role still can, tenants still
+# work in their own schemas, and a second harden changes nothing. A planted
+# cross-tenant grant is found with its role and schema, and its fix_sql
+# removes it. Exit statuses: audit 0 clean / 1 findings / 2 errors;
+# harden 2 without a terminal and without --yes.
+set -u
+bin=${PGTENANT:?}
+db=${PGDATABASE:?}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pt-audit.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export XDG_CONFIG_HOME="$tmp/xdg" LANGUAGE= LC_ALL=C.UTF-8
+unset PGPASSWORD PGAPPNAME PGOPTIONS
+
+passed=0 failed=0
+check() {
+	if eval "$2"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1"
+		echo "      rc: ${RC:-}"
+		echo "      stdout: ${OUT:0:600}"
+		echo "      stderr: ${ERR:0:400}"
+	fi
+}
+
+# run ARG...: pgtenant in a session of its own (no terminal), empty stdin.
+run() {
+	setsid -w "$bin" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+	RC=$?
+	OUT=$(cat "$tmp/out")
+	ERR=$(cat "$tmp/err")
+}
+
+# run_tty ANSWER ARG...: pgtenant on a pseudo-terminal, ANSWER typed at
+# the confirmation prompt.
+run_tty() {
+	local answer=$1; shift
+	OUT=$(python3 - "$answer" "$bin" "$@" <<'PY'
+import os, pty, sys, time
+answer, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+buf, sent, deadline = b"", False, time.time() + 20
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    buf += chunk
+    if not sent and b'Type "yes"' in buf:
+        os.write(fd, answer.encode() + b"\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(buf.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+)
+	RC=$?
+	ERR=
+}
+
+psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1" 2>&1; }
+as_conn() { psql -X -q -At -w -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
+# findings RULE ROLE SCHEMA: how many findings of the JSON in OUT match.
+findings() {
+	python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+rule, role, schema = sys.argv[1:4]
+print(sum(1 for f in d["findings"] if f["rule"] == rule and f["role"] == role
+          and (f["schema"] or "") == schema))' "$@" <<<"$OUT"
+}
+# worst: the most severe severity in the JSON in OUT, or "none".
+worst() {
+	python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+order = ["info", "low", "medium", "high"]
+s = [order.index(f["severity"]) for f in d["findings"]]
+print(order[max(s)] if s else "none")' <<<"$OUT"
+}
+fix_of() {
+	python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+rule, role, schema = sys.argv[1:4]
+print([f for f in d["findings"] if f["rule"] == rule and f["role"] == role
+       and (f["schema"] or "") == schema][0]["fix_sql"])' "$@" <<<"$OUT"
+}
+
+# ---- tenants made by create, an application role, a table in public ----
+run create tenant_one --format=csv
+one=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
+check "create tenant_one" '[ $RC = 0 ] && [ -n "$one" ]'
+run create tenant_two --format=csv
+two=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
+check "create tenant_two" '[ $RC = 0 ] && [ -n "$two" ]'
+psql_q "CREATE TABLE public.shared (x int); INSERT INTO public.shared VALUES (42);
+        GRANT SELECT ON public.shared TO PUBLIC;
+        CREATE ROLE app_cli LOGIN PASSWORD 'app-cli-secret'" >/dev/null
+app="host=$PGHOST port=$PGPORT dbname=$db user=app_cli password=app-cli-secret"
+
+check "before harden, the tenant reads public.shared" \
+	'[ "$(as_conn "$one" "SELECT x FROM public.shared")" = 42 ]'
+
+# ---- audit before harden: the public schema and PUBLIC's CONNECT ----
+run audit --format=json
+check "audit before harden: exit 1" '[ $RC = 1 ]'
+check "audit finds PUBLIC USAGE on public" '[ "$(findings public-schema-usage PUBLIC public)" = 1 ]'
+check "audit finds PUBLIC CONNECT on the database" '[ "$(findings database-public-connect PUBLIC "")" = 1 ]'
+check "audit counts two tenants" \
+	'[ "$(python3 -c "import json,sys; print(json.load(sys.stdin)[\"tenant_schemas\"])" <<<"$OUT")" = 2 ]'
+run audit
+check "table format: exit 1, a summary line" '[ $RC = 1 ] && [[ $OUT == *"2 tenant schemas"* ]]'
+
+# ---- harden without a terminal, dry run, declined ----
+run harden
+check "harden without a terminal: exit 2, plan printed, asks for --yes" \
+	'[ $RC = 2 ] && [[ $OUT == *"REVOKE ALL ON SCHEMA public FROM PUBLIC;"* ]] && [[ $ERR == *--yes* ]]'
+check "... and nothing changed" \
+	'[ "$(as_conn "$one" "SELECT x FROM public.shared")" = 42 ]'
+run harden --dry-run
+check "harden --dry-run: exit 0, statements printed" \
+	'[ $RC = 0 ] && [[ $OUT == *"REVOKE CONNECT, TEMPORARY ON DATABASE"* ]] && [[ $OUT == *"GRANT \"pgtenant_public_users_$db\" TO \"app_cli\";"* ]]'
+check "... and nothing changed" \
+	'[ "$(psql_q "SELECT count(*) FROM pg_roles WHERE rolname = '\''pgtenant_public_users_$db'\''")" = 0 ]'
+run harden --dry-run --yes
+check "--dry-run with --yes is a usage error" '[ $RC = 2 ]'
+run_tty no harden
+check "harden, answer no: exit 1, nothing changed" \
+	'[ $RC = 1 ] && [ "$(as_conn "$one" "SELECT x FROM public.shared")" = 42 ]'
+
+# ---- harden for real, typed confirmation ----
+run_tty yes harden
+check "harden, answer yes: exit 0, hardened" '[ $RC = 0 ] && [[ $OUT == *"is hardened"* ]]'
+check "the tenant can no longer read public.shared" \
+	'[[ $(as_conn "$one" "SELECT x FROM public.shared") == *"permission denied for schema public"* ]]'
+check "nor create in public" \
+	'[[ $(as_conn "$two" "CREATE TABLE public.x (y int)") == *"permission denied"* ]]'
+check "the tenant still works in its own schema" \
+	'[ "$(as_conn "$one" "CREATE TABLE mine (v int); INSERT INTO mine VALUES (7); SELECT v FROM tenant_one.mine")" = 7 ]'
+check "the admin still reads public.shared" '[ "$(psql_q "SELECT x FROM public.shared")" = 42 ]'
+check "the application role still reads public.shared" \
+	'[ "$(as_conn "$app" "SELECT x FROM public.shared")" = 42 ]'
+
+run harden --yes
+check "harden twice: exit 0, nothing to do" \
+	'[ $RC = 0 ] && [[ $OUT == *"already hardened"* ]] && [[ $OUT != *GRANT* ]]'
+
+run audit --format=json
+check "after harden: audit exit 0" '[ $RC = 0 ]'
+check "after harden: nothing above info" '[ "$(worst)" = info ] || [ "$(worst)" = none ]'
+run audit
+check "after harden, table: no path between tenants" '[ $RC = 0 ] && [[ $OUT == *"No path between tenants"* ]]'
+
+# ---- a new tenant made after harden can log in and is isolated too ----
+run create tenant_three --format=csv
+three=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
+check "create after harden gives CONNECT" \
+	'[ $RC = 0 ] && [ "$(as_conn "$three" "SELECT current_user")" = three_user ]'
+check "create after harden does not warn" '[[ $ERR != *"not hardened"* ]]'
+
+# ---- a planted cross-tenant grant is found, and its fix removes it ----
+psql_q "GRANT USAGE ON SCHEMA tenant_one TO two_user; CREATE TABLE tenant_one.t (x int);
+        ALTER TABLE tenant_one.t OWNER TO one_user; GRANT SELECT ON tenant_one.t TO two_user" >/dev/null
+check "the planted path works" '[ "$(as_conn "$two" "SELECT count(*) FROM tenant_one.t")" = 0 ]'
+run audit --format=json
+check "audit with a planted grant: exit 1" '[ $RC = 1 ]'
+check "cross-tenant schema grant found for two_user in tenant_one" \
+	'[ "$(findings cross-tenant-schema-grant two_user tenant_one)" = 1 ]'
+check "cross-tenant table grant found for two_user in tenant_one" \
+	'[ "$(findings cross-tenant-table-grant two_user tenant_one)" = 1 ]'
+fix1=$(fix_of cross-tenant-schema-grant two_user tenant_one)
+fix2=$(fix_of cross-tenant-table-grant two_user tenant_one)
+psql_q "$fix1 $fix2" >/dev/null
+check "after the fixes the path is closed" \
+	'[[ $(as_conn "$two" "SELECT count(*) FROM tenant_one.t") == *"permission denied"* ]]'
+run audit --format=json
+check "after the fixes: audit exit 0" '[ $RC = 0 ]'
+
+# ---- errors ----
+run audit --format=xml
+check "unknown format: exit 2" '[ $RC = 2 ]'
+run -d "host=$PGHOST port=1 dbname=$db" audit
+check "no server: exit 2" '[ $RC = 2 ]'
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
