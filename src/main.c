@@ -39,10 +39,16 @@ usage(FILE *out, const char *progname)
 	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
+	        "  list | roles [--format=FORMAT]\n"
 	        "  create SCHEMA [--user=NAME] [--password-stdin] [--connection-limit=N]\n"
-	        "                [--valid-until=TIMESTAMP]\n"
-	        "  drop SCHEMA [--yes]\n"
-	        "  rotate-password SCHEMA [--password-stdin]\n"
+	        "                [--valid-until=TIMESTAMP] [--format=FORMAT]\n"
+	        "  create --from=FILE [--format=FORMAT]\n"
+	        "                FILE is CSV with a header line: schema_name,username,password;\n"
+	        "                \"-\" reads standard input\n"
+	        "  drop SCHEMA [-y|--yes]\n"
+	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
+	        "  audit [--format=FORMAT]\n"
+	        "  harden [-n|--dry-run | -y|--yes]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
 	fputs("\n", out);
