@@ -62,15 +62,22 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		return;
 	pt_ui_put(win, y++, 2, _(ui->result_title), w - 4, ui->attr[COL_OK]);
 	y++;
-	pt_ui_put(win, y, 2, _("Schema:"), 12, A_BOLD);
-	pt_ui_put(win, y++, 14, c->schema_name, w - 16, A_NORMAL);
-	pt_ui_put(win, y, 2, _("User:"), 12, A_BOLD);
-	pt_ui_put(win, y++, 14, c->username, w - 16, A_NORMAL);
-	pt_ui_put(win, y, 2, _("Password:"), 12, A_BOLD);
-	pt_ui_put(win, y++, 14, c->password, w - 16, A_NORMAL);
+	/* The labels' column is as wide as the widest translation needs
+	 * ("Mot de passe :"), and never narrower than the English one. */
+	const char *labels[3] = { _("Schema:"), _("User:"), _("Password:") };
+	const char *values[3] = { c->schema_name, c->username, c->password };
+	int lw = 11;
+	for (int i = 0; i < 3; i++)
+		if (pt_ui_width(labels[i]) > lw)
+			lw = pt_ui_width(labels[i]);
+	lw++;
+	for (int i = 0; i < 3; i++) {
+		pt_ui_put(win, y, 2, labels[i], lw, A_BOLD);
+		pt_ui_put(win, y++, 2 + lw, values[i], w - 4 - lw, A_NORMAL);
+	}
 	if (c->password_generated)
-		pt_ui_put(win, y - 1, 15 + pt_ui_width(c->password), _("(generated)"),
-		          w - 17 - pt_ui_width(c->password), ui->attr[COL_DIM]);
+		pt_ui_put(win, y - 1, 3 + lw + pt_ui_width(c->password), _("(generated)"),
+		          w - 5 - lw - pt_ui_width(c->password), ui->attr[COL_DIM]);
 	y++;
 	snprintf(label, sizeof label, _("Connection string (%s; f cycles the format):"),
 	         pt_connstr_format_label(ui->fmt));
