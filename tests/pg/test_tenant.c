@@ -862,6 +862,50 @@ test_limits_applied(void **state)
 	pt_credentials_free(&c);
 }
 
+/* A database where PUBLIC may not connect (as after harden): the tenant
+ * logs in through the CONNECT grant the creation made. */
+static void
+test_connect_granted(void **state)
+{
+	struct pt_credentials c;
+	pt_db *h;
+
+	pgt_sql(admin, "CREATE DATABASE closed_db");
+	pgt_sql(admin, "REVOKE CONNECT, TEMPORARY ON DATABASE closed_db FROM PUBLIC");
+	h = core_connect("dbname=closed_db", NULL);
+	{
+		struct pt_tenant_config cfg;
+		pt_error e;
+		pt_tenant_config_init(&cfg);
+		cfg.schema_name = "tenant_closed";
+		if (pt_tenant_create(h, &cfg, &c, &e) != PT_OK)
+			fail_msg("create: %s", e.message);
+	}
+	assert_string_equal(c.endpoint.dbname, "closed_db");
+	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_database d, "
+	                                  "aclexplode(d.datacl) a WHERE d.datname = 'closed_db' "
+	                                  "AND a.grantee = 'closed_user'::regrole "
+	                                  "AND a.privilege_type = 'CONNECT'"), 1);
+	PQfinish(login(c.connection_string));
+	/* Another tenant of another database has no way in. */
+	{
+		struct pt_credentials other;
+		struct pt_endpoint ep;
+		pt_error e;
+		char *cs;
+		create("tenant_outsider", NULL, NULL, &other);
+		ep = other.endpoint;
+		ep.dbname = "closed_db";
+		cs = pt_connstr_build(PT_CONNSTR_URI, &ep, other.username, other.password, &e);
+		assert_non_null(cs);
+		assert_login_fails(cs, "permission denied for database");
+		pt_secret_free(cs);
+		pt_credentials_free(&other);
+	}
+	pt_credentials_free(&c);
+	pt_db_close(h);
+}
+
 static void
 test_search_path_per_database(void **state)
 {
@@ -1068,6 +1112,11 @@ test_lists_show_tenants(void **state)
 	t = login(c.connection_string);
 	pgt_sql(t, "CREATE TABLE one AS SELECT g FROM generate_series(1, 1000) g");
 	pgt_sql(t, "CREATE TABLE two (x int)");
+	/* Not tables: */
+	pgt_sql(t, "CREATE VIEW v AS SELECT * FROM two");
+	pgt_sql(t, "CREATE SEQUENCE s");
+	pgt_sql(t, "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x");
+	pgt_sql(t, "CREATE INDEX two_x ON two (x)");
 	PQfinish(t);
 	assert_int_equal(pt_schema_list_load(db, true, &l, &e), PT_OK);
 	for (size_t i = 0; i < l.n; i++) {
@@ -1179,6 +1228,7 @@ main(void)
 		cmocka_unit_test(test_read_only_session),
 		cmocka_unit_test(test_createrole_admin),
 		cmocka_unit_test(test_limits_applied),
+		cmocka_unit_test(test_connect_granted),
 		cmocka_unit_test(test_search_path_per_database),
 		cmocka_unit_test(test_admin_query_parameters_not_copied),
 		cmocka_unit_test(test_tenant_host_override),
