@@ -710,6 +710,7 @@ test_rotate_password(void **state)
 	assert_string_equal(r2.password, "new typed p@ss:/?#&%=");
 	assert_login_fails(r1.connection_string, "password authentication failed");
 	PQfinish(login(r2.connection_string));
+	pt_credentials_free(&r1);
 
 	/* Only tenants. */
 	assert_int_equal(pt_tenant_rotate(db, "no_such_schema", NULL, &r1, &e) == PT_OK, 0);
