@@ -7,39 +7,44 @@
 
 #include "catalog.h"
 
-/* The roles holding USAGE on schema n, its owner included (0 = PUBLIC). */
-#define GRANTEES_SQL \
-	"(SELECT n.nspowner AS g UNION" \
-	"  SELECT a.grantee FROM pg_catalog.aclexplode(n.nspacl) a" \
-	"   WHERE a.privilege_type = 'USAGE')"
-
-/* Login roles that can use schema n: its owner, direct USAGE grantees and
- * the login members of grantee groups; PUBLIC when PUBLIC may. Two
- * branches rather than one OR-join, which would scan pg_roles per row. */
-#define LOGIN_ROLES_SQL \
-	"(SELECT coalesce(string_agg(DISTINCT x.name, ','), '') FROM" \
-	"  (SELECT CASE WHEN gs.g = 0 THEN 'PUBLIC' ELSE r.rolname END AS name" \
-	"     FROM " GRANTEES_SQL " gs LEFT JOIN pg_catalog.pg_roles r ON r.oid = gs.g" \
-	"    WHERE gs.g = 0 OR r.rolcanlogin" \
-	"   UNION ALL" \
-	"   SELECT r.rolname FROM " GRANTEES_SQL " gs" \
-	"     JOIN pg_catalog.pg_auth_members m ON m.roleid = gs.g" \
-	"     JOIN pg_catalog.pg_roles r ON r.oid = m.member" \
-	"    WHERE r.rolcanlogin) x)"
-
+/* Set-based rather than one correlated subquery per schema: on 10,000
+ * schemas that subquery ran 10,000 times and made the list query half as
+ * slow again. s: the schemas; g: the roles holding USAGE on each, its owner
+ * included (0 = PUBLIC); l: the login roles that can use each (its owner,
+ * direct USAGE grantees and the login members of grantee groups; PUBLIC
+ * when PUBLIC may), in two branches rather than one OR-join, which would
+ * scan pg_roles per row. */
 #define SCHEMA_LIST_SQL(SIZE_COL, SIZE_FILTER) \
-	"SELECT n.nspname, o.rolname, " LOGIN_ROLES_SQL "," \
+	"WITH s AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl" \
+	"             FROM pg_catalog.pg_namespace n" \
+	"            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')," \
+	" g AS (SELECT s.oid AS ns, s.nspowner AS g FROM s" \
+	"       UNION" \
+	"       SELECT s.oid, a.grantee FROM s, pg_catalog.aclexplode(s.nspacl) a" \
+	"        WHERE a.privilege_type = 'USAGE')," \
+	" l AS (SELECT x.ns, string_agg(DISTINCT x.name, ',') AS names FROM" \
+	"        (SELECT g.ns, CASE WHEN g.g = 0 THEN 'PUBLIC' ELSE r.rolname END AS name" \
+	"           FROM g LEFT JOIN pg_catalog.pg_roles r ON r.oid = g.g" \
+	"          WHERE g.g = 0 OR r.rolcanlogin" \
+	"         UNION ALL" \
+	"         SELECT g.ns, r.rolname FROM g" \
+	"           JOIN pg_catalog.pg_auth_members m ON m.roleid = g.g" \
+	"           JOIN pg_catalog.pg_roles r ON r.oid = m.member" \
+	"          WHERE r.rolcanlogin) x" \
+	"       GROUP BY x.ns)" \
+	" SELECT s.nspname, o.rolname, coalesce(l.names, '')," \
 	" coalesce(t.tables, 0), " SIZE_COL "," \
 	" o.rolcanlogin, o.rolsuper, o.rolconnlimit," \
 	" coalesce(o.rolvaliduntil::text, '')" \
-	" FROM pg_catalog.pg_namespace n" \
-	" JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner" \
+	" FROM s" \
+	" JOIN pg_catalog.pg_roles o ON o.oid = s.nspowner" \
+	" LEFT JOIN l ON l.ns = s.oid" \
 	" LEFT JOIN (SELECT c.relnamespace," \
 	"     count(*) FILTER (WHERE c.relkind IN ('r', 'p')) AS tables" SIZE_FILTER \
-	"     FROM pg_catalog.pg_class c GROUP BY c.relnamespace) t" \
-	"   ON t.relnamespace = n.oid" \
-	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'" \
-	" ORDER BY n.nspname"
+	"     FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'm')" \
+	"    GROUP BY c.relnamespace) t" \
+	"   ON t.relnamespace = s.oid" \
+	" ORDER BY s.nspname"
 
 static const char schema_list_sql[] = SCHEMA_LIST_SQL("-1", "");
 static const char schema_list_sizes_sql[] = SCHEMA_LIST_SQL(
@@ -52,6 +57,7 @@ static const char schema_sizes_sql[] =
 	"   FILTER (WHERE c.relkind IN ('r', 'm')), 0)"
 	" FROM pg_catalog.pg_namespace n"
 	" LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+	"   AND c.relkind IN ('r', 'm')"
 	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 	" GROUP BY n.nspname ORDER BY n.nspname";
 
