@@ -37,18 +37,20 @@ run() {
 	ERR=$(cat "$tmp/err")
 }
 
-# run_tty ANSWER ARG...: pgtenant on a pseudo-terminal; ANSWER is typed
-# once it asks. Sets OUT (everything on the terminal) and RC.
+# run_tty PROMPT ANSWER ARG...: pgtenant on a pseudo-terminal; ANSWER is
+# typed once PROMPT shows. Sets OUT (everything on the terminal) and RC.
 run_tty() {
-	local answer=$1; shift
-	OUT=$(python3 - "$answer" "$bin" "$@" <<'PY'
-import os, pty, sys, time
-answer, argv = sys.argv[1], sys.argv[2:]
+	local prompt=$1 answer=$2; shift 2
+	OUT=$(python3 - "$prompt" "$answer" "$bin" "$@" <<'PY'
+import os, pty, select, sys, time
+prompt, answer, argv = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(argv[0], argv)
 buf, sent, deadline = b"", False, time.time() + 20
 while time.time() < deadline:
+    if not select.select([fd], [], [], max(0, deadline - time.time()))[0]:
+        continue
     try:
         chunk = os.read(fd, 4096)
     except OSError:
@@ -56,9 +58,11 @@ while time.time() < deadline:
     if not chunk:
         break
     buf += chunk
-    if not sent and b"Type the schema name" in buf:
+    if not sent and prompt in buf:
         os.write(fd, answer.encode() + b"\n")
         sent = True
+if time.time() >= deadline:
+    os.kill(pid, 9)   # it never finished: fail, never hang
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(buf.decode("utf-8", "replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
@@ -150,6 +154,12 @@ run --stdin "pw" -d "postgresql://pgtadmin@127.0.0.1:1/postgres" rotate-password
 check "rotate without a server: exit 2 (got $RC)" '[ $RC = 2 ]'
 run -d "postgresql://cli_pw_role:Right-pw-1@127.0.0.1:$port/$db" list
 check "the right password connects (so the cases above failed for their reason)" '[ $RC = 0 ]'
+# The server wants a password that was not given: asked on the terminal.
+run_tty "Password for user cli_pw_role: " Right-pw-1 -d "postgresql://cli_pw_role@127.0.0.1:$port/$db" list
+check "password asked on the terminal: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "$OUT" == *public* ]]'
+check "the typed password is not echoed" '[[ "$OUT" != *Right-pw-1* ]]'
+run_tty "Password for user cli_pw_role: " Wrong-pw-2 -d "postgresql://cli_pw_role@127.0.0.1:$port/$db" list
+check "a wrong password typed at the prompt: exit 2 (got $RC)" '[ $RC = 2 ] && [[ "$OUT" != *Wrong-pw-2* ]]'
 
 # ---- create --------------------------------------------------------------
 run create tenant_acme --format=json
@@ -310,10 +320,10 @@ run drop tenant_plain
 check "drop without --yes and no terminal: exit 2 (got $RC)" '[ $RC = 2 ] && [[ "$ERR" == *--yes* ]]'
 check "drop without --yes dropped nothing" 'schema_exists tenant_plain && role_exists plain_user'
 
-run_tty wrong_name drop tenant_plain
+run_tty "Type the schema name" wrong_name drop tenant_plain
 check "drop, wrong name typed: exit 1 (got $RC)" '[ $RC = 1 ]'
 check "drop, wrong name typed: nothing dropped" 'schema_exists tenant_plain && role_exists plain_user'
-run_tty tenant_plain drop tenant_plain
+run_tty "Type the schema name" tenant_plain drop tenant_plain
 check "drop, name typed: exit 0 (got $RC; $OUT)" '[ $RC = 0 ]'
 check "drop, name typed: schema and role gone" '! schema_exists tenant_plain && ! role_exists plain_user'
 

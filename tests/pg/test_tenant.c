@@ -1186,6 +1186,79 @@ test_connection_lost(void **state)
 	pt_db_close(victim);
 }
 
+/* The console's own session: named, and blind to every schema but
+ * pg_catalog, so nothing a tenant or anyone else puts in public can stand
+ * in for what pgtenant runs. */
+static void
+test_admin_session_hardened(void **state)
+{
+	struct pt_credentials c;
+	struct pt_schema_list l;
+	PGresult *r;
+	pt_error e;
+	char *s;
+	bool seen = false;
+
+	s = pgt_value(admin, "SELECT application_name FROM pg_stat_activity WHERE pid = %d",
+	              PQbackendPID(pt_db_conn(db)));
+	assert_string_equal(s, "pgtenant");
+	free(s);
+	r = pt_db_query(db, "SHOW search_path", 0, NULL, "t", &e);
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), "pg_catalog");
+	PQclear(r);
+
+	/* Decoys where an unqualified name would find them first if public
+	 * were on the path. */
+	pgt_sql(admin, "CREATE TABLE public.pg_namespace (nspname name, nspowner oid)");
+	pgt_sql(admin, "CREATE VIEW public.pg_roles AS SELECT 'zzdecoy'::name AS rolname");
+	pgt_sql(admin, "CREATE FUNCTION public.string_agg(text, text) RETURNS text "
+	               "LANGUAGE sql AS 'SELECT ''zzdecoy''::text'");
+	pgt_sql(admin, "CREATE FUNCTION public.current_setting(text) RETURNS text "
+	               "LANGUAGE sql AS 'SELECT ''zzdecoy''::text'");
+	create("tenant_decoy", NULL, NULL, &c);
+	assert_int_equal(pt_schema_list_load(db, true, &l, &e), PT_OK);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_null(strstr(l.rows[i].owner, "zzdecoy"));
+		assert_null(strstr(l.rows[i].login_roles, "zzdecoy"));
+		if (!strcmp(l.rows[i].name, "tenant_decoy")) {
+			seen = true;
+			assert_string_equal(l.rows[i].owner, "decoy_user");
+		}
+	}
+	assert_true(seen);
+	pt_schema_list_free(&l);
+	assert_int_equal(pt_db_refresh_info(db, &e), PT_OK);
+	assert_int_equal(pt_tenant_drop(db, "tenant_decoy", &e), PT_OK);
+	assert_false(role_exists("decoy_user"));
+	pgt_sql(admin, "DROP TABLE public.pg_namespace");
+	pgt_sql(admin, "DROP VIEW public.pg_roles");
+	pgt_sql(admin, "DROP FUNCTION public.string_agg(text, text)");
+	pgt_sql(admin, "DROP FUNCTION public.current_setting(text)");
+	pt_credentials_free(&c);
+}
+
+/* A role that owns a second schema: dropping it would take that schema
+ * too, so the drop is refused and names it. */
+static void
+test_drop_refuses_role_with_second_schema(void **state)
+{
+	struct pgt_census before, after;
+	struct pt_credentials c;
+	pt_error e;
+
+	create("tenant_twice", NULL, NULL, &c);
+	pgt_sql(admin, "CREATE SCHEMA twice_extra AUTHORIZATION twice_user");
+	pgt_sql(admin, "CREATE TABLE twice_extra.keep (x int)");
+	pgt_census(admin, &before);
+	assert_int_equal(pt_tenant_drop(db, "tenant_twice", &e), PT_ERR_INVALID);
+	assert_non_null(strstr(e.message, "twice_extra"));
+	pgt_census(admin, &after);
+	pgt_assert_census_equal(&before, &after);
+	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM twice_extra.keep"), 0);
+	pt_credentials_free(&c);
+}
+
 static void
 test_create_preview_redacts(void **state)
 {
@@ -1237,6 +1310,8 @@ main(void)
 		cmocka_unit_test(test_one_statement_per_operation),
 		cmocka_unit_test(test_lists_show_tenants),
 		cmocka_unit_test(test_connection_lost),
+		cmocka_unit_test(test_admin_session_hardened),
+		cmocka_unit_test(test_drop_refuses_role_with_second_schema),
 		cmocka_unit_test(test_create_preview_redacts),
 	};
 
