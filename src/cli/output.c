@@ -98,14 +98,34 @@ display_width(const char *s)
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			memset(&st, 0, sizeof st);
 			w++;
-			s++;
+			/* a C1 control is one "?" in any locale */
+			s += (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+			     (unsigned char)s[1] <= 0x9f ? 2 : 1;
 			continue;
 		}
 		int cw = wcwidth(wc);
-		w += cw > 0 ? (size_t)cw : 0;
+		/* A control character is shown as one "?" (put_cell). */
+		w += cw > 0 ? (size_t)cw : cw < 0 ? 1u : 0u;
 		s += n;
 	}
 	return w;
+}
+
+/* A name made outside pgtenant may hold control characters (an ESC
+ * sequence in a schema name would drive the reader's terminal): show each
+ * C0 or C1 control as "?". */
+static void
+put_cell(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fputc('?', out);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', out);
+			p++;
+		} else
+			fputc(*p, out);
+	}
 }
 
 static void
@@ -156,7 +176,7 @@ print_table(FILE *out, const struct pt_column *cols, size_t ncols, size_t nrows,
 			size_t cw = display_width(v);
 			if (cols[c].right)
 				pad(out, w[c] - cw);
-			fputs(v, out);
+			put_cell(out, v);
 			if (c + 1 < ncols)
 				pad(out, (cols[c].right ? 0 : w[c] - cw) + 2);
 		}

@@ -279,6 +279,28 @@ check "list json: public is not a tenant" \
 	'[ "$(json "[r[\"is_tenant\"] for r in d if r[\"schema\"] == \"public\"]" <<<"$OUT")" = "[False]" ]'
 check "list json: no system schemas" \
 	'[ "$(json "[r[\"schema\"] for r in d if r[\"schema\"].startswith(\"pg_\") or r[\"schema\"] == \"information_schema\"]" <<<"$OUT")" = "[]" ]'
+# Schemas made outside pgtenant may be called anything: the machine
+# formats must carry the names exactly.
+psql_q 'CREATE SCHEMA "Odd ""quoted"", name"; CREATE SCHEMA "line
+break"; CREATE SCHEMA "ünï ☃"' >/dev/null
+odd_names='["Odd \"quoted\", name", "line\nbreak", "ünï ☃"]'
+run list --format=json
+check "list json keeps odd names exactly" \
+	'python3 -c "import json,sys; want=json.loads(sys.argv[1]); got=[r[\"schema\"] for r in json.load(sys.stdin)]; sys.exit(not all(w in got for w in want))" "$odd_names" <<<"$OUT"'
+run list --format=csv
+check "list csv keeps odd names exactly" \
+	'python3 -c "import csv,json,sys; want=json.loads(sys.argv[1]); got=[r[\"schema\"] for r in csv.DictReader(sys.stdin)]; sys.exit(not all(w in got for w in want))" "$odd_names" <<<"$OUT"'
+# ...and the table, meant for a terminal, never passes a control
+# character through (an ESC sequence in a name would drive the terminal).
+psql_q "CREATE SCHEMA \"esc$(printf '\033')]52;c;aGk=$(printf '\007')x\"; CREATE SCHEMA \"c1$(printf '\302\233')31m\"" >/dev/null
+run list
+check "list table: exit 0 (got $RC)" '[ $RC = 0 ]'
+check "list table writes no control characters" '! LC_ALL=C grep -q "[[:cntrl:]]" "$tmp/out"'
+csi=$(printf '\302\233')
+check "list table writes no C1 controls" '! LC_ALL=C grep -qF "$csi" "$tmp/out"'
+check "list table shows them as ?" '[[ "$OUT" == *"esc?]52;c;aGk=?x "* && "$OUT" == *"c1?31m "* ]]'
+check "list table keeps the columns aligned around them" \
+	'[ "$(printf "%s\n" "$OUT" | grep -E "^(esc|c1|public )" | awk "{print index(\$0, \"pgtadmin\") + index(\$0, \"pg_database_owner\")}" | sort -u | wc -l)" = 1 ]'
 run --format=json list
 check "global --format=json list" '[ $RC = 0 ] && [ "$(json "len(d) > 5" <<<"$OUT")" = True ]'
 

@@ -672,8 +672,12 @@ test_drop_refuses_role_used_elsewhere(void **state)
 	assert_non_null(strstr(e.message, "multi_other"));
 	assert_true(role_exists("multi_user"));
 
-	/* Once cleared there, the drop goes through. */
+	/* Once cleared there, the drop goes through; grants on the other
+	 * database itself and settings there are shared objects that the drop
+	 * clears on its own. */
 	pgt_sql(other, "DROP OWNED BY multi_user");
+	pgt_sql(admin, "GRANT CONNECT, TEMPORARY ON DATABASE multi_other TO multi_user");
+	pgt_sql(admin, "ALTER ROLE multi_user IN DATABASE multi_other SET work_mem = '5MB'");
 	preview = pt_tenant_drop_preview(db, "tenant_multi", &e);
 	assert_non_null(preview);
 	assert_non_null(strstr(preview, "DROP ROLE \"multi_user\""));
@@ -681,6 +685,9 @@ test_drop_refuses_role_used_elsewhere(void **state)
 	if (pt_tenant_drop(db, "tenant_multi", &e) != PT_OK)
 		fail_msg("drop after cleanup: %s", e.message);
 	assert_false(role_exists("multi_user"));
+	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_db_role_setting s "
+	                                  "JOIN pg_database d ON d.oid = s.setdatabase "
+	                                  "WHERE d.datname = 'multi_other'"), 0);
 	PQfinish(other);
 	pt_credentials_free(&c);
 }
