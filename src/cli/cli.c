@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -32,12 +33,27 @@ pt_cli_print_commands(FILE *out)
 		fprintf(out, "  %-17s %s\n", commands[i].name, _(commands[i].summary));
 }
 
+/* Output that never arrived is a failure even when the server side
+ * worked: a script must not take an empty answer for credentials. */
+static int
+finish_output(const struct pt_cli *cli, int rc)
+{
+	int failed = fflush(stdout) != 0 ? errno : 0;
+
+	if (!failed && !ferror(stdout))
+		return rc;
+	/* An earlier write may have failed and left errno to others. */
+	fprintf(stderr, "%s: %s%s%s\n", cli->progname, _("cannot write to standard output"),
+	        failed ? ": " : "", failed ? strerror(failed) : "");
+	return rc ? rc : 1;
+}
+
 int
 pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (!strcmp(argv[0], commands[i].name))
-			return commands[i].fn(cli, argc, argv);
+			return finish_output(cli, commands[i].fn(cli, argc, argv));
 	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
 	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
 	return 2;

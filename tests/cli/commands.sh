@@ -131,6 +131,7 @@ usage_case "list with an argument" list extra
 usage_case "connection limit not a number" create tenant_usage --connection-limit=abc
 usage_case "connection limit below -1" create tenant_usage --connection-limit=-5
 usage_case "--format without a value" list --format
+usage_case "--user without a value" create tenant_usage --user
 check "usage errors changed nothing" '[ "$(census)" = "$before" ]'
 
 # ---- connection errors: exit 2 -------------------------------------------
@@ -234,6 +235,16 @@ params_cs=$(json 'd["connection_string"]' <<<"$OUT" 2>/dev/null)
 params_pw=$(json 'd["password"]' <<<"$OUT" 2>/dev/null)
 check "admin query parameters are not copied: $params_cs" \
 	'[ "$params_cs" = "postgresql://params_user:$params_pw@127.0.0.1:$port/$db" ]'
+
+# Credentials that could not be written are not a success.
+if [ -w /dev/full ]; then
+	setsid -w "$bin" create tenant_full --format=json </dev/null >/dev/full 2>"$tmp/err"; RC=$?
+	ERR=$(cat "$tmp/err") OUT=
+	check "create with stdout on a full disk: exit 1 (got $RC)" '[ $RC = 1 ] && [[ "$ERR" == *"cannot write to standard output"* ]]'
+	setsid -w "$bin" list </dev/null >/dev/full 2>"$tmp/err"; RC=$?
+	ERR=$(cat "$tmp/err")
+	check "list with stdout on a full disk: exit 1 (got $RC)" '[ $RC = 1 ]'
+fi
 
 # ---- create failures: exit 1, nothing changed ----------------------------
 before=$(census)
