@@ -442,8 +442,8 @@ draw_tabs(struct pt_ui *ui)
 	clrtoeol();
 	if (si && !si->hardened && !ui->lost) {
 		pt_ui_put(stdscr, 1, 0,
-		          _(" ! Not hardened: PUBLIC can reach the public schema or this database. "
-		            "H shows the fix."), COLS, ui->attr[COL_WARN]);
+		          _(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix"),
+		          COLS, ui->attr[COL_WARN]);
 		return;
 	}
 	for (int i = 0; i < ui->depth; i++) {
@@ -604,6 +604,8 @@ wait_hook(void *ud)
 		else
 			queue_push(ch, r == KEY_CODE_YES);
 	}
+	if (ui->spinner % 1000 == 4 && !ui->message[0])
+		pt_ui_msg(ui, "%s", _("Waiting for the server... (Ctrl-C cancels)"));
 	pt_ui_draw(ui);
 	if (ui->cancel) {
 		ui->cancel = false;
@@ -1092,7 +1094,10 @@ pt_tui_run(struct pt_cli *cli)
 		wint_t ch;
 		bool code;
 
+		if (ui.busy && !strcmp(ui.message, _("Waiting for the server... (Ctrl-C cancels)")))
+			ui.message[0] = '\0';
 		ui.busy = false;
+		ui.spinner = 0;
 		pt_ui_draw(&ui);
 		if (get_key(&ui, ui.sizes_pending || ui.lost ? 50 : 1000, &ch, &code) == ERR) {
 			idle(&ui);
