@@ -692,6 +692,27 @@ test_drop_refuses_role_used_elsewhere(void **state)
 	pt_credentials_free(&c);
 }
 
+/* A role that owns a whole database: refused, named, nothing dropped. */
+static void
+test_drop_refuses_database_owner(void **state)
+{
+	struct pgt_census before, after;
+	struct pt_credentials c;
+	pt_error e;
+
+	create("tenant_dbowner", NULL, NULL, &c);
+	pgt_sql(admin, "CREATE DATABASE owned_by_tenant OWNER dbowner_user");
+	pgt_census(admin, &before);
+	assert_int_not_equal(pt_tenant_drop(db, "tenant_dbowner", &e), PT_OK);
+	if (!strstr(e.message, "owned_by_tenant") && !strstr(e.detail, "owned_by_tenant"))
+		fail_msg("the database is not named: %s / %s", e.message, e.detail);
+	pgt_census(admin, &after);
+	pgt_assert_census_equal(&before, &after);
+	assert_true(schema_exists("tenant_dbowner"));
+	PQfinish(login(c.connection_string));
+	pt_credentials_free(&c);
+}
+
 static void
 test_rotate_password(void **state)
 {
@@ -1305,6 +1326,7 @@ main(void)
 		cmocka_unit_test(test_drop_tenant_with_tables),
 		cmocka_unit_test(test_drop_refuses_non_tenants),
 		cmocka_unit_test(test_drop_refuses_role_used_elsewhere),
+		cmocka_unit_test(test_drop_refuses_database_owner),
 		cmocka_unit_test(test_rotate_password),
 		cmocka_unit_test(test_read_only_session),
 		cmocka_unit_test(test_createrole_admin),
