@@ -40,7 +40,9 @@ pt_clipboard_osc52(const char *text, bool screen)
 	out = p = pt_xmalloc(outsz);
 	{
 		const char *head = "\033]52;c;";
-		size_t done = 0, room = SCREEN_CHUNK - strlen(head);
+		/* one byte of every chunk is kept for the closing BEL, which
+		 * must fit in the last one */
+		size_t done = 0, room = SCREEN_CHUNK - 1 - strlen(head);
 
 		p += sprintf(p, "\033P%s", head);
 		for (;;) {
@@ -52,7 +54,7 @@ pt_clipboard_osc52(const char *text, bool screen)
 			if (done == b64len)
 				break;
 			p += sprintf(p, "\033\\\033P");
-			room = SCREEN_CHUNK;
+			room = SCREEN_CHUNK - 1;
 		}
 		p += sprintf(p, "\a\033\\");
 	}
