@@ -55,15 +55,20 @@ pt_error_set(pt_error *err, enum pt_status status, const char *fmt, ...)
 	return status;
 }
 
-/* libpq messages end in a newline and may span several lines: keep them to
- * one line so that a front end can show them in a status bar. */
+/* libpq messages end in a newline and may span several lines with
+ * tab-indented continuations: keep them to one line of single spaces so
+ * that a front end can show them in a status bar. */
 static void
 copy_one_line(char *dst, size_t dstsz, const char *src)
 {
 	size_t n = 0;
 
-	for (; src && *src && n + 1 < dstsz; src++)
-		dst[n++] = (*src == '\n' || *src == '\r') ? ' ' : *src;
+	for (; src && *src && n + 1 < dstsz; src++) {
+		char c = (*src == '\n' || *src == '\r' || *src == '\t') ? ' ' : *src;
+		if (c == ' ' && (n == 0 || dst[n - 1] == ' '))
+			continue;
+		dst[n++] = c;
+	}
 	while (n > 0 && dst[n - 1] == ' ')
 		n--;
 	dst[n] = '\0';

@@ -44,6 +44,18 @@ snapshot() {
 	  -c "SELECT 'members', roleid::regrole, member::regrole FROM pg_auth_members ORDER BY 2, 3"
 }
 
+# Restart the test server the way pgserver.sh started it (same log file).
+restart_server() (
+	# The new postmaster must not inherit a held session's fifo: it would
+	# keep that psql waiting for input forever.
+	local fd
+	for fd in $(ls /proc/$BASHPID/fd); do
+		[ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-" 2>/dev/null
+	done
+	as_pg_owner "$(pg_bin)/pg_ctl" -D "$PT_TEST_PGDIR/data" -l "$PT_TEST_SERVER_LOG" \
+		-m fast -w -t 60 -o "-p $PGPORT -k $PGHOST" restart >/dev/null
+)
+
 pg_bin() {
 	if [ -n "${PT_PG_BINDIR:-}" ] && [ -x "$PT_PG_BINDIR/pg_ctl" ]; then
 		echo "$PT_PG_BINDIR"
@@ -69,9 +81,15 @@ hold_open() {
 	eval "hold_fd_$name=$fd"
 	pt_cleanup_hooks+=("hold_close $name")
 }
-hold_send() {
-	local fdvar="hold_fd_$1"
-	printf '%s\n' "$2" >&"${!fdvar}"
+hold_send() {   # returns once psql has run SQL (it echoes a marker after it)
+	local fdvar="hold_fd_$1" mark="sync-$RANDOM-$RANDOM" i
+	printf '%s\n\\echo %s\n' "$2" "$mark" >&"${!fdvar}"
+	for i in $(seq 200); do
+		grep -q "$mark" "$T/$1.stdout" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "# hold_send $1: psql did not run: $2: $(cat "$T/$1.err")"
+	return 1
 }
 hold_close() {
 	local fdvar="hold_fd_$1" pidvar="hold_pid_$1"
@@ -79,6 +97,7 @@ hold_close() {
 	eval "exec ${!fdvar}>&-"
 	wait "${!pidvar}" 2>/dev/null || true
 	eval "unset hold_fd_$1 hold_pid_$1"
+	rm -f "$T/$1.fifo" "$T/$1.stdout" "$T/$1.out" "$T/$1.err"
 }
 
 # Wait (up to 15 s) until a pgtenant backend waits on a lock; print its pid.
