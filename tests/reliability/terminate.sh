@@ -27,7 +27,7 @@ kill_while_blocked() {
 	check "$label: exit status 1 (got $rc)" [ "$rc" = 1 ]
 	check "$label: says \"connection lost\"" grep -q "connection lost" "$T/$label.err"
 	check "$label: one message, no crash report" \
-		sh -c "! grep -Eqi 'fatal:|Segmentation|Abort|AddressSanitizer|runtime error' '$T/$label.err'"
+		sh -c "! grep -Eqi 'pgtenant: fatal:|Segmentation|Abort|AddressSanitizer|runtime error' '$T/$label.err'"
 	check "$label: the message is one line without tabs" \
 		sh -c "[ \$(wc -l <'$T/$label.err') = 1 ] && ! grep -q '	' '$T/$label.err'"
 	check "$label: nothing on standard output (no credentials)" \
