@@ -62,8 +62,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		          ui->attr[COL_OK]);
 		return;
 	}
-	top = ui->audit_sel >= h - 5 ? ui->audit_sel - (h - 5) + 1 : 0;
-	for (int i = top; (size_t)i < a->n && y < h - 4; i++, y++) {
+	top = ui->audit_sel >= h - 6 ? ui->audit_sel - (h - 6) + 1 : 0;
+	for (int i = top; (size_t)i < a->n && y < h - 5; i++, y++) {
 		const struct pt_finding *f = &a->findings[i];
 		attr_t at = i == ui->audit_sel ? A_REVERSE
 			: f->severity >= PT_SEV_HIGH ? ui->attr[COL_ERROR]
@@ -79,7 +79,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	if ((size_t)ui->audit_sel < a->n) {
 		const struct pt_finding *f = &a->findings[ui->audit_sel];
 
-		pt_ui_put(win, h - 3, 1, f->detail ? f->detail : "", w - 2, A_NORMAL);
+		/* the selected finding's detail in full, over two lines */
+		pt_ui_put_wrapped(win, h - 4, 1, f->detail ? f->detail : "", w - 2, 2, A_NORMAL);
 		pt_ui_put(win, h - 2, 1, _("Fix:"), 5, A_BOLD);
 		pt_ui_put(win, h - 2, 6, f->fix_sql ? f->fix_sql : "", w - 7, A_NORMAL);
 	}
@@ -113,6 +114,16 @@ action(struct pt_ui *ui, enum pt_action act)
 	}
 }
 
+void
+pt_ui_harden_forget(struct pt_ui *ui)
+{
+	if (ui->harden) {
+		pt_harden_plan_free(ui->harden);
+		free(ui->harden);
+		ui->harden = NULL;
+	}
+}
+
 /* Called by H (preview the plan) and by Enter on that preview (apply). */
 void
 pt_ui_harden_preview(struct pt_ui *ui)
@@ -131,9 +142,7 @@ pt_ui_harden_preview(struct pt_ui *ui)
 			pt_ui_fail(ui, &err);
 			return;
 		}
-		pt_harden_plan_free(ui->harden);
-		free(ui->harden);
-		ui->harden = NULL;
+		pt_ui_harden_forget(ui);
 		pt_db_refresh_info(ui->db, &err);
 		pt_ui_pop(ui);
 		pt_ui_msg(ui, "%s", _("The database is hardened."));
@@ -159,10 +168,7 @@ pt_ui_harden_preview(struct pt_ui *ui)
 		strcat(sql, plan->statements[i]);
 		strcat(sql, "\n");
 	}
-	if (ui->harden) {
-		pt_harden_plan_free(ui->harden);
-		free(ui->harden);
-	}
+	pt_ui_harden_forget(ui);
 	ui->harden = plan;
 	free(ui->preview_sql);
 	ui->preview_sql = sql;

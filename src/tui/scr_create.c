@@ -100,33 +100,6 @@ problem(struct pt_ui *ui, int f, pt_error *err)
 	}
 }
 
-/* The reason a field is refused, from column 4 over at most two lines,
- * broken at a space: the whole sentence matters ("use tenant_x"). */
-static void
-put_reason(WINDOW *win, int y, int w, const char *why, attr_t a)
-{
-	int room = w - 6;
-	size_t len = strlen(why), cut = len;
-
-	if (pt_ui_width(why) > room) {
-		/* byte positions are a fair guess for the mostly ASCII messages;
-		 * pt_ui_put still clips by display width */
-		cut = (size_t)room < len ? (size_t)room : len;
-		while (cut > 0 && why[cut] != ' ')
-			cut--;
-		if (cut == 0)
-			cut = (size_t)room;
-	}
-	{
-		char first[512];
-
-		snprintf(first, sizeof first, "%.*s", (int)cut, why);
-		pt_ui_put(win, y, 4, first, room, a);
-	}
-	if (cut < len)
-		pt_ui_put(win, y + 1, 4, why + cut + (why[cut] == ' '), room, a);
-}
-
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
@@ -164,8 +137,9 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 			pt_ui_put(win, y, x + 1, _("(generate)"), 39, ui->attr[COL_DIM] |
 			          (focus ? A_REVERSE : 0));
 		if (why && (f != F_SCHEMA || *ui->f_schema || focus))
-			put_reason(win, y + 1, w, why, *v || f != F_SCHEMA
-			           ? ui->attr[COL_ERROR] : ui->attr[COL_DIM]);
+			/* the whole reason matters ("use tenant_x"): two lines */
+			pt_ui_put_wrapped(win, y + 1, 4, why, w - 6, 2, *v || f != F_SCHEMA
+			                  ? ui->attr[COL_ERROR] : ui->attr[COL_DIM]);
 		else if (focus)
 			pt_ui_put(win, y + 1, x, _(help[f]), w - x - 2, ui->attr[COL_DIM]);
 		else if (f == F_SCHEMA && *v)

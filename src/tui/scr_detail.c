@@ -60,8 +60,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 ? buf : "-");
 	kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
 	kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
-	/* the owner is the tenant's login role for schemas pgtenant made */
+	/* the first login role that reaches it other than as a superuser: the
+	 * owner for schemas pgtenant made, the grantee for shared ones */
 	user = d->owner;
+	for (size_t i = 0; i < d->n_access; i++)
+		if (d->access[i].login && strcmp(d->access[i].via, "superuser") != 0) {
+			user = d->access[i].role;
+			break;
+		}
 	cs = ui->have_ep ? pt_connstr_build(PT_CONNSTR_URI, &ui->ep, user, NULL, &err) : NULL;
 	if (cs) {
 		pt_ui_put(win, y++, 2, _("Connection string (no password):"), w - 4, A_BOLD);

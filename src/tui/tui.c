@@ -184,6 +184,35 @@ pt_ui_put(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
 	return used;
 }
 
+int
+pt_ui_put_wrapped(WINDOW *win, int y, int x, const char *utf8, int width,
+                  int maxlines, attr_t a)
+{
+	const char *p = utf8;
+	int used = 0;
+
+	while (*p && used < maxlines && width > 0) {
+		size_t len = strlen(p), cut = len;
+		char buf[1024];
+
+		if (pt_ui_width(p) > width && used + 1 < maxlines) {
+			/* break at a space; byte counts are a fair guess for the
+			 * mostly ASCII messages, pt_ui_put still clips by width */
+			cut = (size_t)width < len ? (size_t)width : len;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)width;
+		}
+		snprintf(buf, sizeof buf, "%.*s", (int)(cut < sizeof buf ? cut : sizeof buf - 1), p);
+		pt_ui_put(win, y + used++, x, buf, width, a);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return used;
+}
+
 bool
 pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code)
 {
@@ -1117,6 +1146,7 @@ pt_tui_run(struct pt_cli *cli)
 	delscreen(scr);
 	pt_secret_free(ui.f_password);
 	free(ui.preview_sql);
+	pt_ui_harden_forget(&ui);
 	pt_model_free(&ui.tmodel);
 	pt_model_free(&ui.rmodel);
 	if (ui.have_schemas)

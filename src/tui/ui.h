@@ -250,6 +250,8 @@ double pt_ui_now(void);
 bool pt_ui_connect(struct pt_ui *ui, const char *target);
 /* Open the harden preview (scr_audit.c). */
 void pt_ui_harden_preview(struct pt_ui *ui);
+/* Release a harden plan kept from a preview. */
+void pt_ui_harden_forget(struct pt_ui *ui);
 /* Arrow/page/home/end and sort on a list model (titles: N_() column
  * names for the message); true when a was one of them. */
 bool pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
@@ -263,6 +265,10 @@ char *pt_ui_state_path(const char *name);
 /* Drawing helpers: width-aware (wcswidth), clipped to max columns. */
 int pt_ui_put(WINDOW *w, int y, int x, const char *utf8, int maxcols, attr_t a);
 int pt_ui_width(const char *utf8);
+/* Like pt_ui_put over at most maxlines lines, broken at spaces; returns
+ * the lines used. */
+int pt_ui_put_wrapped(WINDOW *w, int y, int x, const char *utf8, int width,
+                      int maxlines, attr_t a);
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);
