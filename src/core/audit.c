@@ -125,12 +125,21 @@ builtin_find(const char *name)
 	" memb AS (SELECT DISTINCT ON (c.member, c.grp) c.member, c.grp, c.hop" \
 	"   FROM closure c ORDER BY c.member, c.grp, c.hop)"
 
-/* The tenants whose data an object (schema nsp, owner) is, as names. */
-#define DATA_TENANTS(NSP, OWNER) \
-	"(SELECT pg_catalog.string_agg(dr.rolname, ', ' ORDER BY dr.rolname)" \
-	"   FROM pg_catalog.pg_roles dr WHERE dr.oid IN" \
-	"   (SELECT t.tenant FROM tenancy t WHERE t.nsp = " NSP \
-	"    UNION SELECT x.oid FROM troles x WHERE x.oid = " OWNER "))"
+/* The first names of an aggregate, sorted, at most MAX_NAMES of them: a
+ * group with 10,000 tenant members must not make a 100 kB detail. */
+#define MAX_NAMES 10
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define CAPPED_NAMES(COL) \
+	"pg_catalog.array_to_string((pg_catalog.array_agg(" COL "::text ORDER BY " COL \
+	"))[1:" STR(MAX_NAMES) "], ', ')"
+
+/* The tenants whose data an object is, as names: its schema's (from the
+ * dtn CTE, joined) and its owner (row W of pg_roles) if a tenant. */
+#define DATA_TENANTS(R, W) \
+	"pg_catalog.concat_ws(', ', dtn.names, CASE WHEN " R ".owner IN" \
+	"  (SELECT oid FROM troles) AND NOT coalesce(" R ".owner = ANY (dtn.oids), false)" \
+	"  THEN " W ".rolname END)"
 
 /* Every privilege on tenant data held by a role that is not that data's
  * tenant: through a direct grant to another tenant, a group another tenant
@@ -141,19 +150,19 @@ static const char grants_sql[] =
 	"  SELECT 'schema'::text AS kind, n.oid AS nsp, n.nspname::text AS obj,"
 	"         ''::text AS args, ''::text AS col, n.nspowner AS owner,"
 	"         'n'::text AS objtype, a.grantee, a.privilege_type AS priv"
-	"    FROM nsp n, pg_catalog.aclexplode(n.nspacl) a"
+	"    FROM nsp n, " PT_ACL("n.nspacl", "a")
 	"  UNION ALL"
 	"  SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END,"
 	"         c.relnamespace, c.relname, '', '', c.relowner, c.relkind::text,"
 	"         a.grantee, a.privilege_type"
-	"    FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+	"    FROM pg_catalog.pg_class c, " PT_ACL("c.relacl", "a")
 	"   WHERE c.relacl IS NOT NULL AND c.relnamespace IN (SELECT oid FROM nsp)"
 	"  UNION ALL"
 	"  SELECT 'column', c.relnamespace, c.relname, '', t.attname, c.relowner,"
 	"         c.relkind::text, a.grantee, a.privilege_type"
 	"    FROM pg_catalog.pg_attribute t"
 	"    JOIN pg_catalog.pg_class c ON c.oid = t.attrelid,"
-	"         pg_catalog.aclexplode(t.attacl) a"
+	"         " PT_ACL("t.attacl", "a")
 	"   WHERE t.attacl IS NOT NULL AND NOT t.attisdropped"
 	"     AND c.relnamespace IN (SELECT oid FROM nsp)"
 	"  UNION ALL"
@@ -162,15 +171,16 @@ static const char grants_sql[] =
 	"  SELECT 'function', p.pronamespace, p.proname,"
 	"         pg_catalog.pg_get_function_identity_arguments(p.oid), '',"
 	"         p.proowner, p.prokind::text, a.grantee, a.privilege_type"
-	"    FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a"
+	"    FROM pg_catalog.pg_proc p, " PT_ACL("p.proacl", "a")
 	"   WHERE p.proacl IS NOT NULL AND p.pronamespace IN (SELECT oid FROM nsp)"
 	"     AND a.grantee <> 0"
 	"  UNION ALL"
 	"  SELECT 'default', d.defaclnamespace, '', '', '', d.defaclrole,"
 	"         d.defaclobjtype::text, a.grantee, a.privilege_type"
-	"    FROM pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) a"
+	"    FROM pg_catalog.pg_default_acl d, " PT_ACL("d.defaclacl", "a")
 	"   WHERE NOT (a.grantee = 0 AND d.defaclobjtype IN ('f', 'T'))),"
-	" ent AS (SELECT e.kind, e.nsp, e.obj, e.args, e.owner, e.objtype, e.grantee,"
+	" ent AS (SELECT pg_catalog.row_number() OVER () AS id,"
+	"         e.kind, e.nsp, e.obj, e.args, e.owner, e.objtype, e.grantee,"
 	"         pg_catalog.string_agg(DISTINCT e.priv, ', ' ORDER BY e.priv) AS privs,"
 	"         pg_catalog.string_agg(DISTINCT e.col, E'\\x1f' ORDER BY e.col)"
 	"           FILTER (WHERE e.col <> '') AS cols"
@@ -178,45 +188,61 @@ static const char grants_sql[] =
 	"   WHERE e.grantee <> e.owner"
 	"     AND (e.owner IN (SELECT oid FROM troles)"
 	"          OR e.nsp IN (SELECT t.nsp FROM tenancy t))"
-	"   GROUP BY 1, 2, 3, 4, 5, 6, 7),"
+	"   GROUP BY e.kind, e.nsp, e.obj, e.args, e.owner, e.objtype, e.grantee),"
 	" usage AS (SELECT n.oid AS nsp, a.grantee"
-	"    FROM nsp n, pg_catalog.aclexplode(n.nspacl) a"
+	"    FROM nsp n, " PT_ACL("n.nspacl", "a")
 	"   WHERE a.privilege_type = 'USAGE'),"
-	" reach AS (SELECT e.*, e.grantee AS reacher FROM ent e"
+	/* Narrow rows from here on: a grant to a group of 10,000 tenants makes
+	 * 10,000 of them. */
+	" reach AS (SELECT e.id, e.kind, e.nsp, e.owner, e.grantee AS reacher FROM ent e"
 	"   WHERE e.grantee IN (SELECT oid FROM troles)"
 	"  UNION ALL"
-	"  SELECT e.*, m.member FROM ent e JOIN memb m ON m.grp = e.grantee"
+	"  SELECT e.id, e.kind, e.nsp, e.owner, m.member FROM ent e"
+	"    JOIN memb m ON m.grp = e.grantee"
 	"   WHERE e.grantee <> 0 AND e.grantee NOT IN (SELECT oid FROM troles)"
 	"     AND m.member IN (SELECT oid FROM troles)),"
-	" xt AS (SELECT r.*, r.kind IN ('schema', 'default') OR EXISTS"
-	"     (SELECT 1 FROM usage u WHERE u.nsp = r.nsp AND (u.grantee IN (0, r.reacher)"
-	"        OR u.grantee IN (SELECT m.grp FROM memb m WHERE m.member = r.reacher)))"
-	"     AS eff"
+	/* Who may use which schema: joined, never probed row by row, so that
+	 * a group of 10,000 tenants costs one hash join. */
+	" usable AS (SELECT u.nsp, u.grantee AS who FROM usage u"
+	"  UNION"
+	"  SELECT u.nsp, m.member FROM usage u JOIN memb m ON m.grp = u.grantee),"
+	" pubusable AS (SELECT DISTINCT u.nsp FROM usage u WHERE u.grantee = 0),"
+	" xt AS (SELECT r.id, r.reacher, r.kind IN ('schema', 'default') OR ub.nsp IS NOT NULL"
+	"          OR pu.nsp IS NOT NULL AS eff"
 	"    FROM reach r"
+	"    LEFT JOIN usable ub ON ub.nsp = r.nsp AND ub.who = r.reacher"
+	"    LEFT JOIN pubusable pu ON pu.nsp = r.nsp"
 	"   WHERE r.reacher <> r.owner AND NOT EXISTS (SELECT 1 FROM tenancy t"
 	"           WHERE t.nsp = r.nsp AND t.tenant = r.reacher)),"
-	" res AS (SELECT x.kind, x.nsp, x.obj, x.args, x.cols, x.objtype, x.owner,"
-	"         x.grantee, x.privs,"
-	"         pg_catalog.string_agg(rr.rolname, ', ' ORDER BY rr.rolname) AS reachers,"
-	"         pg_catalog.bool_or(x.eff) AS eff"
-	"    FROM xt x JOIN pg_catalog.pg_roles rr ON rr.oid = x.reacher"
-	"   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+	" agg AS (SELECT x.id, pg_catalog.count(*) AS nreach, pg_catalog.bool_or(x.eff) AS eff,"
+	"         (pg_catalog.array_agg(x.reacher ORDER BY x.reacher))[1:" STR(MAX_NAMES) "]"
+	"           AS first"
+	"    FROM xt x GROUP BY x.id),"
+	" res AS (SELECT e.kind, e.nsp, e.obj, e.args, e.cols, e.objtype, e.owner,"
+	"         e.grantee, e.privs,"
+	"         (SELECT pg_catalog.string_agg(rr.rolname, ', ' ORDER BY rr.rolname)"
+	"            FROM pg_catalog.pg_roles rr WHERE rr.oid = ANY (a.first)) AS reachers,"
+	"         a.nreach, a.eff"
+	"    FROM agg a JOIN ent e ON e.id = a.id"
 	"  UNION ALL"
 	"  SELECT e.kind, e.nsp, e.obj, e.args, e.cols, e.objtype, e.owner, e.grantee,"
-	"         e.privs, NULL, e.kind IN ('schema', 'default') OR EXISTS"
-	"           (SELECT 1 FROM usage u WHERE u.nsp = e.nsp AND u.grantee = 0)"
-	"    FROM ent e WHERE e.grantee = 0)"
+	"         e.privs, NULL, 0, e.kind IN ('schema', 'default') OR pu.nsp IS NOT NULL"
+	"    FROM ent e LEFT JOIN pubusable pu ON pu.nsp = e.nsp WHERE e.grantee = 0),"
+	" dtn AS (SELECT t.nsp, pg_catalog.array_agg(t.tenant) AS oids,"
+	"         pg_catalog.string_agg(dr.rolname, ', ' ORDER BY dr.rolname) AS names"
+	"    FROM tenancy t JOIN pg_catalog.pg_roles dr ON dr.oid = t.tenant GROUP BY t.nsp)"
 	" SELECT r.kind, s.nspname, r.obj, r.args, r.cols, r.objtype, w.rolname,"
 	"        CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE g.rolname END,"
 	"        r.grantee IN (SELECT oid FROM troles), r.privs, r.reachers, r.eff,"
-	"        " DATA_TENANTS("r.nsp", "r.owner")
+	"        " DATA_TENANTS("r", "w") ", r.nreach"
 	"   FROM res r"
+	"   LEFT JOIN dtn ON dtn.nsp = r.nsp"
 	"   LEFT JOIN pg_catalog.pg_namespace s ON s.oid = r.nsp"
 	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = r.grantee"
 	"   JOIN pg_catalog.pg_roles w ON w.oid = r.owner";
 
 enum { G_KIND, G_SCHEMA, G_OBJ, G_ARGS, G_COLS, G_OBJTYPE, G_OWNER, G_GRANTEE,
-       G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS };
+       G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS, G_NREACH };
 
 /* The role-level checks: attributes and memberships of tenant roles, the
  * database's owner, passwords and expiry of login roles, orphan roles.
@@ -267,10 +293,10 @@ enum { G_KIND, G_SCHEMA, G_OBJ, G_ARGS, G_COLS, G_OBJTYPE, G_OWNER, G_GRANTEE,
 	"    AND ((p.path ~ '^([a-z_][a-z0-9_$]*|\"([^\"]|\"\")+\")$'" \
 	"          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n" \
 	"                           WHERE pg_catalog.quote_ident(n.nspname) = p.path))" \
-	"      OR (NOT r.rolinherit AND r.rolname LIKE $3 AND EXISTS (SELECT 1" \
-	"           FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a" \
+	"      OR (NOT r.rolinherit AND r.rolname LIKE $3 AND r.oid IN (SELECT a.grantee" \
+	"           FROM pg_catalog.pg_database d, " PT_ACL("d.datacl", "a") \
 	"          WHERE d.datname = pg_catalog.current_database()" \
-	"            AND a.grantee = r.oid AND a.privilege_type = 'CONNECT')))"
+	"            AND a.privilege_type = 'CONNECT')))"
 
 static const char roles_pw_sql[] = ROLES_SQL(
 	"(SELECT CASE WHEN a.rolpassword IS NULL THEN 'none'"
@@ -310,23 +336,31 @@ static const char owners_sql[] =
 	"   WHERE t.typtype IN ('e', 'd', 'r', 'c') AND (t.typrelid = 0 OR c.relkind = 'c')"
 	"     AND t.typnamespace IN (SELECT t2.nsp FROM tenancy t2)),"
 	" fo AS (SELECT o.* FROM obj o WHERE NOT EXISTS (SELECT 1 FROM tenancy t"
-	"          WHERE t.nsp = o.nsp AND t.tenant = o.owner))"
+	"          WHERE t.nsp = o.nsp AND t.tenant = o.owner)),"
+	" first_tenant AS (SELECT t.nsp, pg_catalog.min(r.rolname) AS name"
+	"    FROM tenancy t JOIN pg_catalog.pg_roles r ON r.oid = t.tenant GROUP BY t.nsp),"
+	/* Tenants of other schemas that can SET ROLE to a non-tenant owner. */
+	" via AS (SELECT o.nsp, o.kind, o.name, o.args, " CAPPED_NAMES("r.rolname") " AS names,"
+	"          pg_catalog.count(*) AS n"
+	"    FROM fo o JOIN memb m ON m.grp = o.owner"
+	"    JOIN pg_catalog.pg_roles r ON r.oid = m.member"
+	"   WHERE o.owner NOT IN (SELECT oid FROM troles)"
+	"     AND m.member IN (SELECT oid FROM troles)"
+	"     AND NOT EXISTS (SELECT 1 FROM tenancy t"
+	"                      WHERE t.nsp = o.nsp AND t.tenant = m.member)"
+	"   GROUP BY 1, 2, 3, 4)"
 	" SELECT n.nspname, o.kind, o.name, o.args, w.rolname,"
 	"        o.owner IN (SELECT oid FROM troles), o.owner IN (SELECT oid FROM privrole),"
 	"        o.secdef,"
-	"        (SELECT pg_catalog.min(r.rolname) FROM tenancy t"
-	"           JOIN pg_catalog.pg_roles r ON r.oid = t.tenant WHERE t.nsp = o.nsp),"
-	"        CASE WHEN o.owner NOT IN (SELECT oid FROM troles) THEN"
-	"         (SELECT pg_catalog.string_agg(r.rolname, ', ' ORDER BY r.rolname)"
-	"            FROM memb m JOIN pg_catalog.pg_roles r ON r.oid = m.member"
-	"           WHERE m.grp = o.owner AND m.member IN (SELECT oid FROM troles)"
-	"             AND NOT EXISTS (SELECT 1 FROM tenancy t"
-	"                              WHERE t.nsp = o.nsp AND t.tenant = m.member)) END"
+	"        ft.name, v.names, v.n"
 	"   FROM fo o JOIN pg_catalog.pg_namespace n ON n.oid = o.nsp"
-	"   JOIN pg_catalog.pg_roles w ON w.oid = o.owner";
+	"   JOIN pg_catalog.pg_roles w ON w.oid = o.owner"
+	"   LEFT JOIN first_tenant ft ON ft.nsp = o.nsp"
+	"   LEFT JOIN via v ON v.nsp = o.nsp AND v.kind = o.kind AND v.name = o.name"
+	"    AND v.args = o.args";
 
 enum { O_SCHEMA, O_KIND, O_NAME, O_ARGS, O_OWNER, O_OWNER_TENANT, O_OWNER_PRIV,
-       O_SECDEF, O_TENANT, O_REACHERS };
+       O_SECDEF, O_TENANT, O_REACHERS, O_NREACH };
 
 /* Database-wide: schema public, PUBLIC on databases, tenants reaching
  * public through a grant, orphan schemas, and the facts the other queries
@@ -337,8 +371,7 @@ static const char dbwide_sql[] =
 	"        pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type),"
 	"        '', ''"
 	"   FROM pg_catalog.pg_namespace n,"
-	"        pg_catalog.aclexplode(coalesce(n.nspacl,"
-	"           pg_catalog.acldefault('n', n.nspowner))) a"
+	"        " PT_ACL("coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))", "a")
 	"  WHERE n.nspname = 'public' AND a.grantee = 0"
 	"  GROUP BY n.nspname"
 	" UNION ALL"
@@ -346,8 +379,7 @@ static const char dbwide_sql[] =
 	"        pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type),"
 	"        (d.datname = pg_catalog.current_database())::text, ''"
 	"   FROM pg_catalog.pg_database d,"
-	"        pg_catalog.aclexplode(coalesce(d.datacl,"
-	"           pg_catalog.acldefault('d', d.datdba))) a"
+	"        " PT_ACL("coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba))", "a")
 	"  WHERE d.datallowconn AND a.grantee = 0"
 	"    AND a.privilege_type IN ('CONNECT', 'TEMPORARY')"
 	"  GROUP BY d.datname"
@@ -356,12 +388,13 @@ static const char dbwide_sql[] =
 	"        pg_catalog.string_agg(DISTINCT a.privilege_type, ', '),"
 	"        pg_catalog.min(CASE WHEN a.grantee = r.oid THEN '' ELSE g.rolname END),"
 	"        pg_catalog.min(CASE WHEN a.grantee = r.oid THEN '' ELSE h.rolname END)"
-	"   FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a"
-	"   JOIN pg_catalog.pg_roles g ON g.oid = a.grantee"
-	"   LEFT JOIN memb m ON m.grp = a.grantee"
+	"   FROM pg_catalog.pg_namespace n, " PT_ACL("n.nspacl", "a") ","
+	"        pg_catalog.pg_roles g"
+	"   LEFT JOIN memb m ON m.grp = g.oid"
 	"   LEFT JOIN pg_catalog.pg_roles h ON h.oid = m.hop,"
 	"        pg_catalog.pg_roles r"
-	"  WHERE n.nspname = 'public' AND r.oid IN (SELECT oid FROM troles)"
+	"  WHERE n.nspname = 'public' AND g.oid = a.grantee"
+	"    AND r.oid IN (SELECT oid FROM troles)"
 	"    AND (r.oid = a.grantee OR r.oid = m.member)"
 	"  GROUP BY r.rolname"
 	" UNION ALL"
@@ -371,7 +404,7 @@ static const char dbwide_sql[] =
 	"    AND n.oid NOT IN (SELECT t.nsp FROM tenancy t)"
 	"    AND NOT EXISTS (SELECT 1 FROM memb m JOIN pg_catalog.pg_roles r"
 	"          ON r.oid = m.member WHERE m.grp = n.nspowner AND r.rolcanlogin)"
-	"    AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a"
+	"    AND NOT EXISTS (SELECT 1 FROM " PT_ACL("n.nspacl", "a")
 	"          LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
 	"         WHERE a.privilege_type = 'USAGE' AND (a.grantee = 0 OR r.rolcanlogin"
 	"           OR EXISTS (SELECT 1 FROM memb m JOIN pg_catalog.pg_roles r2"
@@ -526,6 +559,20 @@ quote_columns(pt_db *db, const char *cols)
 	return out;
 }
 
+/* "a, b, c" or "a, ..., j and 990 more" for a capped name list and the
+ * full count (a decimal string). malloc'd. */
+static char *
+names_and_more(const char *names, const char *count)
+{
+	long n = count ? strtol(count, NULL, 10) : 0;
+
+	if (!names)
+		return pt_xstrdup("");
+	if (n <= MAX_NAMES)
+		return pt_xstrdup(names);
+	return pt_xasprintf(_("%s and %ld more"), names, n - MAX_NAMES);
+}
+
 /* One row of grants_sql into a finding. */
 static void
 grant_finding(pt_db *db, struct store *st, const PGresult *res, int i)
@@ -534,7 +581,7 @@ grant_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	const char *obj = val(res, i, G_OBJ), *args = val(res, i, G_ARGS);
 	const char *objtype = val(res, i, G_OBJTYPE), *owner = val(res, i, G_OWNER);
 	const char *grantee = val(res, i, G_GRANTEE), *privs = val(res, i, G_PRIVS);
-	const char *reachers = val(res, i, G_REACHERS);
+	char *reachers = names_and_more(val(res, i, G_REACHERS), val(res, i, G_NREACH));
 	const char *tenants = val(res, i, G_TENANTS);
 	bool is_public = !strcmp(grantee, "PUBLIC");
 	bool direct = tval(res, i, G_DIRECT);
@@ -629,6 +676,7 @@ grant_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	free(what);
 	free(object);
 	free(g);
+	free(reachers);
 }
 
 /* The same sentence for the attribute findings. */
@@ -751,7 +799,8 @@ owner_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	const char *schema = val(res, i, O_SCHEMA), *kind = val(res, i, O_KIND);
 	const char *name = val(res, i, O_NAME), *args = val(res, i, O_ARGS);
 	const char *owner = val(res, i, O_OWNER), *tenant = val(res, i, O_TENANT);
-	const char *reachers = val(res, i, O_REACHERS);
+	char *reachers = val(res, i, O_REACHERS)
+		? names_and_more(val(res, i, O_REACHERS), val(res, i, O_NREACH)) : NULL;
 	bool owner_tenant = tval(res, i, O_OWNER_TENANT);
 	bool owner_priv = tval(res, i, O_OWNER_PRIV), secdef = tval(res, i, O_SECDEF);
 	char *q = qualified(db, schema, name), *object, *what, *fix, *t;
@@ -804,6 +853,7 @@ owner_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	free(q);
 	free(object);
 	free(what);
+	free(reachers);
 }
 
 static void
@@ -948,6 +998,8 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 	const char *what = _("auditing tenant isolation");
 
 	memset(out, 0, sizeof *out);
+	if (pt_audit_txn_begin(db, err) != PT_OK)
+		goto fail;
 	/* The database-wide query first: it says whether pg_authid is readable. */
 	if (!(res = pt_db_query(db, dbwide_sql, 1, params, what, err)))
 		goto fail;
@@ -980,6 +1032,7 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 	for (int i = 0; i < PQntuples(res); i++)
 		owner_finding(db, st, res, i);
 	PQclear(res);
+	pt_audit_txn_end(db);
 
 	qsort(st->f, st->nf, sizeof *st->f, finding_cmp);
 	out->findings = st->f;
@@ -992,6 +1045,7 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 	return PT_OK;
 fail:
 	status = err ? err->status : PT_ERR_SERVER;
+	pt_audit_txn_end(db);
 	store_free(st);
 	free(like);
 	free(arr);

@@ -25,8 +25,8 @@ static const char plan_sql[] =
 	" pub AS (SELECT n.oid, n.nspowner,"
 	"   coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)) AS acl"
 	"   FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public'),"
-	" dbg AS (SELECT a.grantee, a.privilege_type FROM db, pg_catalog.aclexplode(db.acl) a),"
-	" pubg AS (SELECT a.grantee, a.privilege_type FROM pub, pg_catalog.aclexplode(pub.acl) a)"
+	" dbg AS (SELECT a.grantee, a.privilege_type FROM db, " PT_ACL("db.acl", "a") "),"
+	" pubg AS (SELECT a.grantee, a.privilege_type FROM pub, " PT_ACL("pub.acl", "a") ")"
 	" SELECT 'state',"
 	"  EXISTS (SELECT 1 FROM pub)::text,"
 	"  EXISTS (SELECT 1 FROM pubg WHERE pubg.grantee = 0)::text,"
@@ -43,12 +43,13 @@ static const char plan_sql[] =
 	"     FROM pg_catalog.pg_roles r, db WHERE r.rolname = current_user)::text"
 	" UNION ALL"
 	" SELECT 'member', r.rolname, r.rolinherit::text,"
-	"  EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m, grp"
-	"          WHERE m.roleid = grp.oid AND m.member = r.oid)::text,"
-	"  EXISTS (SELECT 1 FROM pubg WHERE pubg.grantee = r.oid"
-	"          AND pubg.privilege_type = 'USAGE')::text,"
-	"  EXISTS (SELECT 1 FROM dbg WHERE dbg.grantee = r.oid"
-	"          AND dbg.privilege_type = 'CONNECT')::text, '', ''"
+	/* IN, not EXISTS: hashed once rather than probed per role. */
+	"  (r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m, grp"
+	"             WHERE m.roleid = grp.oid))::text,"
+	"  (r.oid IN (SELECT pubg.grantee FROM pubg"
+	"             WHERE pubg.privilege_type = 'USAGE'))::text,"
+	"  (r.oid IN (SELECT dbg.grantee FROM dbg"
+	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', ''"
 	"   FROM pg_catalog.pg_roles r"
 	"  WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user"
 	"    AND r.rolname !~ '^pg_' AND r.oid NOT IN (SELECT oid FROM troles)"
@@ -120,7 +121,10 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 
 	memset(out, 0, sizeof *out);
 	pt_public_group_name(pt_db_info(db)->dbname, group, sizeof group);
+	if (pt_audit_txn_begin(db, err) != PT_OK)
+		return err ? err->status : PT_ERR_SERVER;
 	res = pt_db_query(db, plan_sql, 2, params, _("planning the hardening"), err);
+	pt_audit_txn_end(db);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
