@@ -11,6 +11,8 @@ static const char *const col_title[3] = { N_("Role"), N_("Member of"), N_("Valid
 static void
 enter(struct pt_ui *ui)
 {
+	ui->rfiltering = false;
+	ui->rfilter[0] = '\0';
 	pt_ui_load_roles(ui);
 }
 
@@ -59,8 +61,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		x += wvalid + 1;
 		pt_ui_put(win, y, x, r->member_of, wmem, a);
 	}
-	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
-	pt_ui_put(win, h - 1, 1, buf, w - 2, A_BOLD);
+	pt_ui_list_footer(win, h - 1, w, m, ui->rfilter, ui->rfiltering);
+}
+
+static bool
+input(struct pt_ui *ui, wint_t ch, bool is_code)
+{
+	return pt_ui_filter_input(&ui->rmodel, ui->rfilter, sizeof ui->rfilter, &ui->rfiltering,
+	                          ch, is_code);
 }
 
 static bool
@@ -78,9 +86,17 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_AUDIT:
 		pt_ui_replace(ui, &pt_scr_audit);
 		return true;
+	case ACT_FILTER:
+		ui->rfiltering = true;
+		return true;
+	case ACT_BACK:
+		if (!*ui->rfilter)
+			return false;   /* back to the tenants */
+		ui->rfilter[0] = '\0';
+		pt_model_filter(m, "");
+		return true;
 	case ACT_ROLES:
 	case ACT_ENTER:
-	case ACT_FILTER:
 		return true;
 	default:
 		return false;
@@ -92,6 +108,7 @@ const struct pt_screen_ops pt_scr_roles = {
 	.scopes = SC_LIST,
 	.enter = enter,
 	.draw = draw,
+	.input = input,
 	.action = action,
-	.hint = N_("s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
+	.hint = N_("/ filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
 };

@@ -119,15 +119,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 			          width[TC_VALID], a);
 	}
 	/* the footer: counts, filter, sort */
-	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
-	x = pt_ui_put(win, h - 1, 1, buf, w - 2, A_BOLD);
-	if (ui->filtering || *ui->filter) {
-		char f[PT_MODEL_FILTER_MAX + 32];
-
-		snprintf(f, sizeof f, "  %s %s%s", _("filter:"), ui->filter,
-		         ui->filtering ? "_" : "");
-		pt_ui_put(win, h - 1, 1 + x, f, w - 2 - x, ui->filtering ? A_BOLD : A_NORMAL);
-	}
+	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
 	if (ui->sizes_pending && !ui->lost)
 		pt_ui_put(win, h - 1, w - 20, _("sizing..."), 19, ui->attr[COL_DIM]);
 }
@@ -135,25 +127,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 static bool
 input(struct pt_ui *ui, wint_t ch, bool is_code)
 {
-	if (!ui->filtering)
-		return false;
-	if (!is_code && (ch == '\n' || ch == '\r')) {
-		ui->filtering = false;          /* Enter keeps the filter */
-		return true;
-	}
-	if (!is_code && (ch == 27 || ch == 3)) {
-		ui->filtering = false;          /* Esc clears it */
-		ui->filter[0] = '\0';
-		pt_model_filter(&ui->tmodel, "");
-		return true;
-	}
-	if (is_code && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE || ch == KEY_PPAGE))
-		return false;                   /* move while filtering */
-	if (pt_ui_edit(ui->filter, sizeof ui->filter, ch, is_code)) {
-		pt_model_filter(&ui->tmodel, ui->filter);
-		return true;
-	}
-	return false;
+	return pt_ui_filter_input(&ui->tmodel, ui->filter, sizeof ui->filter, &ui->filtering,
+	                          ch, is_code);
 }
 
 static bool

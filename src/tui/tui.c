@@ -278,6 +278,46 @@ pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
 	}
 }
 
+bool
+pt_ui_filter_input(struct pt_model *m, char *filter, size_t filtersz, bool *active,
+                   wint_t ch, bool is_code)
+{
+	if (!*active)
+		return false;
+	if (!is_code && (ch == '\n' || ch == '\r')) {
+		*active = false;                /* Enter keeps the filter */
+		return true;
+	}
+	if (!is_code && (ch == KEY_ESC || ch == CTRL('c'))) {
+		*active = false;                /* Esc clears it */
+		filter[0] = '\0';
+		pt_model_filter(m, "");
+		return true;
+	}
+	if (is_code && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE || ch == KEY_PPAGE))
+		return false;                   /* move while filtering */
+	if (pt_ui_edit(filter, filtersz, ch, is_code)) {
+		pt_model_filter(m, filter);
+		return true;
+	}
+	return false;
+}
+
+void
+pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
+                  const char *filter, bool active)
+{
+	char buf[PT_MODEL_FILTER_MAX + 64];
+	int x;
+
+	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
+	x = pt_ui_put(win, y, 1, buf, w - 2, A_BOLD);
+	if (active || *filter) {
+		snprintf(buf, sizeof buf, "  %s %s%s", _("filter:"), filter, active ? "_" : "");
+		pt_ui_put(win, y, 1 + x, buf, w - 2 - x, active ? A_BOLD : A_NORMAL);
+	}
+}
+
 void
 pt_ui_select_bar(WINDOW *win, int y, int w)
 {
@@ -835,6 +875,7 @@ pt_ui_load_roles(struct pt_ui *ui)
 		free(s);
 	}
 	pt_model_finish(&ui->rmodel);
+	pt_model_filter(&ui->rmodel, ui->rfilter);
 }
 
 const char *

@@ -166,12 +166,13 @@ struct pt_ui {
 	int64_t max_size;
 	bool filtering;
 	char filter[PT_MODEL_FILTER_MAX];
-	char filter_saved[PT_MODEL_FILTER_MAX];
 
 	/* roles screen */
 	struct pt_role_list roles;
 	struct pt_model rmodel;
 	bool have_roles;
+	bool rfiltering;
+	char rfilter[PT_MODEL_FILTER_MAX];
 
 	/* the schema the detail/drop/rotate concern */
 	char target_schema[64];
@@ -256,6 +257,14 @@ void pt_ui_harden_forget(struct pt_ui *ui);
  * names for the message); true when a was one of them. */
 bool pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
                     const char *const *titles);
+/* Filter-as-you-type on a list: while *active, printable keys edit
+ * filter (applied to m at once), Enter keeps it, Esc clears it. True when
+ * the key was used. */
+bool pt_ui_filter_input(struct pt_model *m, char *filter, size_t filtersz,
+                        bool *active, wint_t ch, bool is_code);
+/* The last body line of a list: "shown/total" and the filter. */
+void pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
+                       const char *filter, bool active);
 /* The selection bar: the whole row in reverse video, never colour alone. */
 void pt_ui_select_bar(WINDOW *win, int y, int w);
 /* $XDG_STATE_HOME/pgtenant/<name> (default ~/.local/state/...), creating

@@ -74,6 +74,19 @@ wait_for '5/5'
 keys s
 wait_for 'Sorted by'
 
+# Tab: the roles screen, with attributes, and its own filter
+keys Tab
+wait_for 'Attributes'
+screen | grep -Eq 'alpha_user +login noinherit' || fail "roles: alpha_user attributes"
+keys / ; type_text app_r
+wait_for 'filter: app_r'
+screen | grep -q alpha_user && fail "roles filter"
+screen | grep -q app_reader || fail "roles filter keeps app_reader"
+keys Escape
+wait_for 'alpha_user'
+keys Escape
+wait_for 'tenant_bravo'
+
 # nonsense keys do nothing harmful
 type_text 'xXzZ0!@#%^&*()'
 keys F5 F12 Left Right
