@@ -10,19 +10,20 @@ enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
 
 static const char *const col_title[TC_COUNT] = {
 	N_("Schema"), N_("Login roles"), N_("Tables"), N_("Size"), N_("Limit"),
-	N_("Valid until")
+	N_("Expires")
 };
 
 /* Which columns fit in w, and how wide each is. */
 static void
 layout(int w, int width[TC_COUNT], int *bar)
 {
-	width[TC_ROLES] = w >= 110 ? 24 : 16;
+	/* every column fits in 80: the narrowest terminal the console runs in */
+	width[TC_ROLES] = w >= 110 ? 24 : w >= 100 ? 16 : 14;
 	width[TC_TABLES] = 6;
 	width[TC_SIZE] = 9;
 	width[TC_LIMIT] = 5;
-	width[TC_VALID] = w >= 100 ? 11 : 0;
-	*bar = w >= 90 ? 8 : 0;
+	width[TC_VALID] = w >= 100 ? 11 : 10;
+	*bar = w >= 100 ? 8 : 6;
 	width[TC_NAME] = w - 1 - width[TC_ROLES] - width[TC_TABLES] - width[TC_SIZE] -
 		width[TC_LIMIT] - (width[TC_VALID] ? width[TC_VALID] + 1 : 0) -
 		(*bar ? *bar + 1 : 0) - 4;
