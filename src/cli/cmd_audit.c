@@ -67,15 +67,33 @@ print_json(FILE *out, const struct pt_audit *a, const char *dbname)
 	fputs(a->n ? "\n]}\n" : "]}\n", out);
 }
 
+#define INFO_SHOWN 5
+
 /* One block per finding: a heading line, the detail, the fix. Details are
  * sentences, which an aligned table would stretch past any terminal. */
 static void
 print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 {
+	/* Findings come sorted by severity, then rule: count runs of one rule. */
+	size_t run = 0;
+
 	for (size_t i = 0; i < a->n; i++) {
 		const struct pt_finding *f = &a->findings[i];
 		char sev[16];
 		size_t k;
+
+		run = i > 0 && !strcmp(f->rule, a->findings[i - 1].rule) ? run + 1 : 0;
+		/* 10,000 tenants without an expiry date would bury everything
+		 * else: a few of each informational rule, then a count. */
+		if (f->severity == PT_SEV_INFO && run >= INFO_SHOWN) {
+			size_t more = 1;
+			while (i + more < a->n && !strcmp(a->findings[i + more].rule, f->rule))
+				more++;
+			fprintf(out, _("        ... and %zu more %s findings (--format=json lists "
+			               "them all)\n\n"), more, f->rule);
+			i += more - 1;
+			continue;
+		}
 
 		for (k = 0; pt_severity_name(f->severity)[k] && k + 1 < sizeof sev; k++)
 			sev[k] = (char)(pt_severity_name(f->severity)[k] - 'a' + 'A');

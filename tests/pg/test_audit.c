@@ -407,6 +407,46 @@ test_harden_public(void **state)
 	pt_credentials_free(&cr);
 }
 
+/* An admin that is not a superuser may audit (without the password
+ * checks, which need pg_authid, and saying so) but may not harden a
+ * database it does not own. */
+static void
+test_not_superuser(void **state)
+{
+	struct pt_harden_plan plan;
+	char *ci, *target;
+	pt_db *weak;
+	pt_error e;
+	(void)state;
+
+	use_database("audit_weak");
+	pgt_sql(admin, "CREATE ROLE weak_admin LOGIN CREATEROLE PASSWORD 'weak-admin-secret';"
+	               "CREATE ROLE w1_user LOGIN NOINHERIT PASSWORD 'pw-w1-secret';"
+	               "CREATE SCHEMA tenant_w1 AUTHORIZATION w1_user;"
+	               "GRANT USAGE ON SCHEMA tenant_w1 TO weak_admin");
+	ci = pgt_admin_conninfo("audit_weak");
+	target = pt_xasprintf("%s user=weak_admin password=weak-admin-secret", ci);
+	weak = pt_db_connect(target, NULL, &e);
+	if (!weak)
+		fail_msg("connect as weak_admin: %s", e.message);
+	pt_audit_free(&A);
+	if (pt_audit_run(weak, &A, &e) != PT_OK)
+		fail_msg("audit as weak_admin: %s", e.message);
+	assert_false(A.passwords_checked);
+	assert_non_null(find("password-checks-skipped", "weak_admin", NULL, NULL));
+	assert_non_null(find("public-schema-usage", "PUBLIC", "public", NULL));
+	assert_int_equal(A.tenant_schemas, 1);
+	assert_int_equal(pt_harden_plan(weak, &plan, &e), PT_ERR_PERMISSION);
+	assert_non_null(strstr(e.message, "weak_admin"));
+	assert_int_equal(plan.n, 0);
+	/* Nothing was changed on the way. */
+	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_roles"
+	                                  " WHERE rolname LIKE 'pgtenant_public_users_%%weak%%'"), 0);
+	pt_db_close(weak);
+	free(target);
+	free(ci);
+}
+
 int
 main(void)
 {
@@ -415,6 +455,7 @@ main(void)
 		 * and the fixture's flawed roles would show in every database. */
 		cmocka_unit_test(test_clean_tenants),
 		cmocka_unit_test(test_harden_public),
+		cmocka_unit_test(test_not_superuser),
 		cmocka_unit_test(test_planted_flaws),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
