@@ -1021,6 +1021,8 @@ global_action(struct pt_ui *ui, enum pt_action a)
 			ui->stack[0]->action(ui, a);
 		break;
 	default:
+		if (pt_action_command(a))
+			pt_ui_err(ui, _("\"%s\" does nothing on this screen."), pt_action_command(a));
 		break;
 	}
 }
