@@ -195,5 +195,5 @@ const struct pt_screen_ops pt_scr_tenants = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("c create  / filter  s sort  Enter detail  d drop  p rotate  ? help  q quit"),
+	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  ? help  q quit"),
 };
