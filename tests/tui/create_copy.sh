@@ -5,7 +5,7 @@
 # the screen.
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
 
-tui_start 100 30
+tui_start 80 24   # the size the console is judged at
 wait_for 'No tenant schemas yet|public'
 keys c
 wait_for 'Create a tenant'
