@@ -22,9 +22,11 @@ kind_word(enum pt_name_kind kind)
 }
 
 /* The closest valid spelling, when a simple one exists: lowercase, other
- * characters become '_'. Returns false when there is no useful suggestion. */
+ * characters become '_'. Returns false when there is no useful suggestion
+ * (including one that is itself refused: "Public" must not suggest
+ * "public"). */
 static bool
-suggest(const char *name, char *out, size_t outsz)
+suggest(const char *name, enum pt_name_kind kind, char *out, size_t outsz)
 {
 	size_t n = 0;
 
@@ -42,7 +44,7 @@ suggest(const char *name, char *out, size_t outsz)
 	out[n] = '\0';
 	if (n == 0 || n > PT_NAME_MAX || is_digit(out[0]) || !strncmp(out, "pg_", 3))
 		return false;
-	return strcmp(out, name) != 0;
+	return strcmp(out, name) != 0 && pt_name_validate(out, kind, NULL) == PT_OK;
 }
 
 static void
@@ -78,7 +80,7 @@ pt_name_validate(const char *name, enum pt_name_kind kind, pt_error *err)
 		bool ok = is_lower(c) || c == '_' || (i > 0 && is_digit(c));
 		if (ok)
 			continue;
-		if (c >= 'A' && c <= 'Z' && suggest(name, better, sizeof better))
+		if (c >= 'A' && c <= 'Z' && suggest(name, kind, better, sizeof better))
 			return pt_error_set(err, PT_ERR_INVALID,
 				_("the %s \"%s\" has capital letters, which PostgreSQL "
 				  "folds to lower case unless quoted everywhere: use \"%s\""),
@@ -88,7 +90,7 @@ pt_name_validate(const char *name, enum pt_name_kind kind, pt_error *err)
 				_("the %s must start with a lowercase letter or \"_\", "
 				  "not a digit"), what);
 		describe_char(c, ch, sizeof ch);
-		if (suggest(name, better, sizeof better))
+		if (suggest(name, kind, better, sizeof better))
 			return pt_error_set(err, PT_ERR_INVALID,
 				_("the %s may hold only lowercase letters a-z, digits and "
 				  "\"_\"; %s at position %zu is not allowed: use \"%s\""),

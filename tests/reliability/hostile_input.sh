@@ -72,6 +72,10 @@ refused "valid-until injection" 1 "timestamp|invalid input|date" \
 	"$PGTENANT" create tenant_ok --valid-until="infinity'; DROP ROLE pgtadmin; --"
 refused "valid-until newline" 1 "one line" \
 	"$PGTENANT" create tenant_ok --valid-until=$'2030-01-01\nDROP ROLE pgtadmin'
+# A suggestion is never itself a refused name (found by fuzz_names).
+"$PGTENANT" create Public >/dev/null 2>"$T/err"
+check "\"Public\" is refused without suggesting the reserved \"public\"" \
+	sh -c "! grep -q 'use \"public\"' '$T/err'"
 check "after the name attacks the database is exactly as before" [ "$(snapshot)" = "$before" ]
 
 # Connection targets.
