@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	char **name = pt_xcalloc(n + 1, sizeof *name);
 	char **role = pt_xcalloc(n + 1, sizeof *role);
 	struct pt_model m;
-	double t0, build, filt[RUNS], filt1[RUNS], sort[RUNS];
+	double t0, build, first_rank, filt[RUNS], filt1[RUNS], sort[RUNS];
 	static const char *const typed[] = { "7", "ac" };
 
 	srand(42);
@@ -82,13 +82,18 @@ main(int argc, char **argv)
 		filt[r] = now_ms() - t0;
 	}
 	pt_model_filter(&m, "");
+	/* the first sort by the other string column ranks its strings once */
+	t0 = now_ms();
+	pt_model_sort(&m, 1, false);
+	first_rank = now_ms() - t0;
 	for (int r = 0; r < RUNS; r++) {
 		t0 = now_ms();
 		pt_model_sort(&m, r % 4, r % 2);
 		sort[r] = now_ms() - t0;
 	}
 	printf("rows %zu\n", n);
-	printf("build (rank string columns) %.2f ms\n", build);
+	printf("build (pack search text, rank the sort column) %.2f ms\n", build);
+	printf("first sort by another string column (ranks it) %.2f ms\n", first_rank);
 	printf("filter first keystroke median %.3f ms\n", median(filt1));
 	printf("filter next keystroke median %.3f ms\n", median(filt));
 	printf("sort median %.3f ms\n", median(sort));

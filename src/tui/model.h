@@ -25,10 +25,17 @@ struct pt_model {
 	enum pt_model_kind kind[PT_MODEL_MAX_COLS];
 	const char **str;               /* str[col * n + row]: borrowed */
 	uint64_t *key;                  /* key[col * n + row]: order-preserving */
-	char **hay;                     /* lowercased search text per row (owned) */
+	char **hay;                     /* lowercased search text per row, until
+	                                   pt_model_finish packs it into blob */
+	char *blob;                     /* every row's search text, in row order,
+	                                   each ended by '\n' (owned) */
+	size_t *hay_off;                /* row r's text is blob[hay_off[r]..
+	                                   hay_off[r + 1] - 1) */
+	unsigned char *mark;            /* scratch: rows matching the filter */
 	size_t *order;                  /* every row, in sort order */
 	size_t *vis;                    /* the rows passing the filter, in order */
 	size_t nvis;
+	bool ranked[PT_MODEL_MAX_COLS]; /* string column's keys are ranks */
 	int sort_col;
 	bool sort_desc;
 	char filter[PT_MODEL_FILTER_MAX];
@@ -45,7 +52,9 @@ void pt_model_set_str(struct pt_model *m, size_t row, int col, const char *s);
 void pt_model_set_num(struct pt_model *m, size_t row, int col, int64_t v);
 /* What the filter matches against, case-insensitively (copied). */
 void pt_model_set_search(struct pt_model *m, size_t row, const char *text);
-/* Rank the string columns, then sort and filter with the current settings. */
+/* Pack the search texts, then sort (ranking the sort column's strings)
+ * and filter with the current settings. Other string columns are ranked
+ * the first time they are sorted by. */
 void pt_model_finish(struct pt_model *m);
 void pt_model_free(struct pt_model *m);
 

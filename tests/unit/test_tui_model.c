@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -152,6 +153,90 @@ window_follows_selection(void **state)
 	pt_model_free(&m);
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Ranking packs 8 bytes after the shared prefix into an integer: strings
+ * that tie there, are prefixes of each other or are equal must still come
+ * out in strcmp order, equal ones in their previous order. */
+static void
+sort_matches_strcmp(void **state)
+{
+	enum pt_model_kind k[1] = { PT_MODEL_STR };
+	static const char *const stems[] = { "tenant_", "tenant_abcdefgh", "tenant_abcdefghi",
+	                                     "tenant_abcdefgh_x", "tenant_z", "tenant_", "tenant_\xc3\xa9" };
+	enum { N2 = 3000 };
+	char *strs[N2], *sorted[N2];
+	struct pt_model m;
+
+	(void)state;
+	srand(7);
+	for (size_t i = 0; i < N2; i++) {
+		char buf[64];
+
+		snprintf(buf, sizeof buf, "%s%.*s", stems[rand() % 7], rand() % 4, "abcz" + rand() % 2);
+		strs[i] = strdup(buf);
+		sorted[i] = strs[i];
+	}
+	qsort(sorted, N2, sizeof *sorted, cmp_str);
+	pt_model_init(&m, N2, 1, k);
+	for (size_t i = 0; i < N2; i++) {
+		pt_model_set_str(&m, i, 0, strs[i]);
+		pt_model_set_search(&m, i, strs[i]);
+	}
+	pt_model_finish(&m);
+	for (size_t i = 0; i < N2; i++)
+		assert_string_equal(strs[m.vis[i]], sorted[i]);
+	for (size_t i = 1; i < N2; i++)
+		if (!strcmp(strs[m.vis[i - 1]], strs[m.vis[i]]))
+			assert_true(m.vis[i - 1] < m.vis[i]);   /* stable */
+	pt_model_sort(&m, 0, true);
+	for (size_t i = 0; i < N2; i++)
+		assert_string_equal(strs[m.vis[i]], sorted[N2 - 1 - i]);
+	pt_model_free(&m);
+	for (size_t i = 0; i < N2; i++)
+		free(strs[i]);
+}
+
+/* Both filter paths: one scan of all the text, and narrowing the rows
+ * that passed (taken when few did). A newline in a row's text must not
+ * let a match span two rows. */
+static void
+filter_scan_and_narrow(void **state)
+{
+	enum pt_model_kind k[1] = { PT_MODEL_NUM };
+	struct pt_model m;
+	char buf[32];
+
+	(void)state;
+	pt_model_init(&m, 1000, 1, k);
+	for (size_t i = 0; i < 1000; i++) {
+		snprintf(buf, sizeof buf, i == 500 ? "end\nnext" : "Row%zu", i);
+		pt_model_set_num(&m, i, 0, (int64_t)i);
+		pt_model_set_search(&m, i, buf);
+	}
+	pt_model_finish(&m);
+	pt_model_filter(&m, "row12");            /* 12, 120..129 */
+	assert_int_equal(m.nvis, 11);
+	pt_model_filter(&m, "row123");           /* narrowed */
+	assert_int_equal(m.nvis, 1);
+	assert_int_equal(pt_model_selected(&m), 123);
+	pt_model_filter(&m, "row9");             /* widened: all rows again */
+	assert_int_equal(m.nvis, 111);
+	assert_int_equal(m.vis[0], 9);           /* in sort order */
+	assert_int_equal(m.vis[110], 999);
+	pt_model_filter(&m, "499end");       /* never across two rows */
+	assert_int_equal(m.nvis, 0);
+	pt_model_filter(&m, "end next");         /* the newline reads as a space */
+	assert_int_equal(m.nvis, 1);
+	pt_model_filter(&m, "w999");
+	assert_int_equal(m.nvis, 1);             /* the last row's text is found */
+	pt_model_free(&m);
+}
+
 static void
 empty_model(void **state)
 {
@@ -179,6 +264,8 @@ main(void)
 		cmocka_unit_test(filter_case_insensitive_and_narrowing),
 		cmocka_unit_test(selection_survives_filter_and_sort),
 		cmocka_unit_test(window_follows_selection),
+		cmocka_unit_test(sort_matches_strcmp),
+		cmocka_unit_test(filter_scan_and_narrow),
 		cmocka_unit_test(empty_model),
 	};
 
