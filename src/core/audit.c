@@ -12,6 +12,8 @@
  *      `public`, grants CREATE directly to login roles that are not
  *      superusers: the shape cloaca's create_tenant left behind (an admin
  *      schema handed to a tenant). Each such grantee is a tenant of it.
+ * The role the audit runs as is never a tenant (the admin: a CREATEROLE
+ * admin owns schemas too, and is a member of the tenant roles it made).
  * A tenant role is a role that is the tenant of some tenant schema. The data
  * of a tenant is everything in its schemas plus whatever it owns elsewhere.
  *

@@ -3,6 +3,9 @@
  * the user-name pattern ("{tenant}_user"). Defines the CTEs dbpath (each
  * role's search_path in this database), nsp (non-system schemas, with
  * owner_tenant), tenancy (schema, tenant role) and troles (tenant roles).
+ * The session's own role is never a tenant: a CREATEROLE admin that is
+ * not a superuser may own schemas and is a member of every tenant role it
+ * made, and none of that is a path between tenants.
  * Private to src/core. */
 #ifndef PT_AUDIT_SQL_H
 #define PT_AUDIT_SQL_H
@@ -26,7 +29,7 @@
 	"                          WHERE d.datname = pg_catalog.current_database())" \
 	"    AND c LIKE 'search\\_path=%')," \
 	" nsp AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl," \
-	"   o.rolcanlogin AND (NOT o.rolsuper" \
+	"   o.rolcanlogin AND o.rolname <> current_user AND (NOT o.rolsuper" \
 	"     OR o.rolname = pg_catalog.replace($1, '{tenant}'," \
 	"          pg_catalog.regexp_replace(n.nspname, '^tenant_', ''))" \
 	"     OR coalesce(p.path = pg_catalog.quote_ident(n.nspname), false))" \
@@ -41,7 +44,8 @@
 	"  SELECT n.oid, a.grantee FROM nsp n, " PT_ACL("n.nspacl", "a") "," \
 	"         pg_catalog.pg_roles g" \
 	"   WHERE g.oid = a.grantee AND NOT n.owner_tenant AND n.nspname <> 'public'" \
-	"     AND a.privilege_type = 'CREATE' AND g.rolcanlogin AND NOT g.rolsuper)," \
+	"     AND a.privilege_type = 'CREATE' AND g.rolcanlogin AND NOT g.rolsuper" \
+	"     AND g.rolname <> current_user)," \
 	" troles AS (SELECT DISTINCT t.tenant AS oid FROM tenancy t)"
 
 /* Open the transaction the catalog queries run in: one snapshot for all
