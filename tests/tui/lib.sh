@@ -3,6 +3,11 @@
 # Sourced; expects PGHOST etc. and PGTENANT from tests/lib/run-test.
 set -u
 
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
+# wide characters must reach the console and come back from capture-pane
+export LC_ALL=C.UTF-8
+unset LANGUAGE
+
 PT_TMUX_SOCK="pgtenant-tui-$$-${RANDOM}"
 PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
 PT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgtenant-tui.XXXXXX")
@@ -27,7 +32,7 @@ tui_start() {
 	local w=${1:-100} h=${2:-30}
 	cat > "$PT_WORK/run.sh" <<EOS
 export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'
-export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME'
+export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME' LC_ALL=C.UTF-8
 cd '$PT_WORK'
 echo 'BEFORE-CONSOLE'
 '$PGTENANT' ${PT_TUI_ARGS:-}
