@@ -155,6 +155,16 @@ run --stdin "pw" -d "postgresql://pgtadmin@127.0.0.1:1/postgres" rotate-password
 check "rotate without a server: exit 2 (got $RC)" '[ $RC = 2 ]'
 run -d "postgresql://cli_pw_role:Right-pw-1@127.0.0.1:$port/$db" list
 check "the right password connects (so the cases above failed for their reason)" '[ $RC = 0 ]'
+# A service file and a password file, as libpq reads them.
+printf '[tenants_admin]\nhost=127.0.0.1\nport=%s\ndbname=%s\nuser=cli_pw_role\n' "$port" "$db" > "$tmp/services"
+printf '127.0.0.1:%s:*:cli_pw_role:Right-pw-1\n' "$port" > "$tmp/pgpass"
+chmod 600 "$tmp/pgpass"
+PGSERVICEFILE="$tmp/services" PGPASSFILE="$tmp/pgpass" run -d service=tenants_admin list --format=csv
+check "service file and password file: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "$OUT" == schema,* ]]'
+PGSERVICEFILE="$tmp/services" PGPASSFILE=/nonexistent run -d service=tenants_admin list
+check "service file without the password: exit 2 (got $RC)" '[ $RC = 2 ]'
+PGPASSFILE="$tmp/pgpass" PGUSER=cli_pw_role PGHOST=127.0.0.1 run list --format=csv
+check "PG* variables and the password file: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "$OUT" == schema,* ]]'
 # The server wants a password that was not given: asked on the terminal.
 run_tty "Password for user cli_pw_role: " Right-pw-1 -d "postgresql://cli_pw_role@127.0.0.1:$port/$db" list
 check "password asked on the terminal: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "$OUT" == *public* ]]'
