@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "catalog.h"
@@ -1047,6 +1048,116 @@ test_tenant_host_override(void **state)
 	pt_db_close(ov);
 }
 
+/* Turn TLS on in the throwaway server with a fresh self-signed
+ * certificate; returns the certificate's path (malloc'd) or NULL. */
+static char *
+enable_tls(void)
+{
+	const char *dir = getenv("PT_TEST_PGDIR");
+	char *tls, *crt, *key, *data;
+	struct pgt_proc p;
+
+	if (!dir)
+		return NULL;
+	if (asprintf(&tls, "%s/tls", dir) < 0 || asprintf(&crt, "%s/server.crt", tls) < 0 ||
+	    asprintf(&key, "%s/server.key", tls) < 0 || asprintf(&data, "%s/data", dir) < 0)
+		fail();
+	{
+		const char *argv[] = { "mkdir", "-p", tls, NULL };
+		pgt_run(&p, NULL, argv);
+		pgt_proc_free(&p);
+	}
+	{
+		const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+		                       "-keyout", key, "-out", crt, "-days", "2",
+		                       "-subj", "/CN=127.0.0.1", NULL };
+		pgt_run(&p, NULL, argv);
+		if (p.status != 0) {
+			pgt_proc_free(&p);
+			return NULL;
+		}
+		pgt_proc_free(&p);
+	}
+	{
+		/* The server (user postgres when the tests run as root) must own
+		 * the key, and nobody else may read it. */
+		const char *own[] = { "chown", "-R", "--reference", data, tls, NULL };
+		const char *mode[] = { "chmod", "600", key, NULL };
+		pgt_run(&p, NULL, own);
+		pgt_proc_free(&p);
+		pgt_run(&p, NULL, mode);
+		pgt_proc_free(&p);
+	}
+	pgt_sql(admin, "ALTER SYSTEM SET ssl_cert_file = '%s'", crt);
+	pgt_sql(admin, "ALTER SYSTEM SET ssl_key_file = '%s'", key);
+	pgt_sql(admin, "ALTER SYSTEM SET ssl = on");
+	pgt_sql(admin, "SELECT pg_reload_conf()");
+	for (int i = 0; i < 100; i++) {   /* the reload is asynchronous */
+		PGconn *probe = pgt_admin(NULL);
+		char *on = pgt_value(probe, "SHOW ssl");
+		bool done = !strcmp(on, "on");
+		free(on);
+		PQfinish(probe);
+		if (done)
+			break;
+		usleep(50 * 1000);
+	}
+	free(tls);
+	free(key);
+	free(data);
+	return crt;
+}
+
+/* The admin's TLS settings reach the tenant's string, and the tenant's
+ * session really is encrypted; the admin's client certificate and the
+ * like do not. */
+static void
+test_tls_settings_carried(void **state)
+{
+	const char *port = getenv("PGPORT");
+	char *crt = enable_tls();
+	struct pt_tenant_config cfg;
+	struct pt_credentials c;
+	char *target, *want, *s;
+	PGconn *t;
+	pt_db *tls;
+	pt_error e;
+
+	if (!crt)
+		skip();
+	if (asprintf(&target, "host=127.0.0.1 port=%s dbname=postgres user=pgtadmin "
+	             "sslmode=verify-ca sslrootcert=%s sslcompression=1 "
+	             "sslcert=/nonexistent/admin.crt sslkey=/nonexistent/admin.key",
+	             port, crt) < 0)
+		fail();
+	tls = core_connect(target, NULL);
+	assert_true(pt_db_info(tls)->ssl);
+	pt_tenant_config_init(&cfg);
+	cfg.schema_name = "tenant_tls";
+	if (pt_tenant_create(tls, &cfg, &c, &e) != PT_OK)
+		fail_msg("create: %s", e.message);
+	{
+		char enc[1024];
+		pt_percent_encode(crt, enc, sizeof enc);
+		if (asprintf(&want, "postgresql://tls_user:%s@127.0.0.1:%s/postgres"
+		             "?sslmode=verify-ca&sslrootcert=%s", c.password, port, enc) < 0)
+			fail();
+	}
+	assert_string_equal(c.connection_string, want);
+	t = login(c.connection_string);
+	s = pgt_value(t, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+	assert_string_equal(s, "t");
+	free(s);
+	PQfinish(t);
+	pgt_sql(admin, "ALTER SYSTEM RESET ssl");
+	pgt_sql(admin, "SELECT pg_reload_conf()");
+	pt_credentials_free(&c);
+	pt_db_close(tls);
+	free(want);
+	free(target);
+	free(crt);
+}
+
 /* The admin's own session sees the socket it connected to: tenants get a
  * working unix-socket string. */
 static void
@@ -1336,6 +1447,7 @@ main(void)
 		cmocka_unit_test(test_admin_query_parameters_not_copied),
 		cmocka_unit_test(test_tenant_host_override),
 		cmocka_unit_test(test_unix_socket_connection_string),
+		cmocka_unit_test(test_tls_settings_carried),
 		cmocka_unit_test(test_one_statement_per_operation),
 		cmocka_unit_test(test_lists_show_tenants),
 		cmocka_unit_test(test_connection_lost),
