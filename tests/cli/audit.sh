@@ -187,6 +187,26 @@ check "after the fixes the path is closed" \
 run audit --format=json
 check "after the fixes: audit exit 0" '[ $RC = 0 ]'
 
+# ---- cost: the same statements whatever the number of tenants ----
+log=${PT_TEST_SERVER_LOG:?}
+statements() { grep -cE 'LOG:  (statement|execute <unnamed>):' "$log"; }
+sync_log() { psql_q "SELECT 'audit-sync'" >/dev/null; sleep 0.3; }
+sync_log; n0=$(statements)
+run audit --format=json
+sync_log; n1=$(statements)
+psql_q "DO \$\$ BEGIN FOR i IN 1..40 LOOP
+          EXECUTE format('CREATE ROLE %I LOGIN NOINHERIT', 'cost' || i || '_user');
+          EXECUTE format('CREATE SCHEMA %I AUTHORIZATION %I', 'tenant_cost' || i, 'cost' || i || '_user');
+        END LOOP; END \$\$" >/dev/null
+sync_log; n2=$(statements)
+run audit --format=json
+sync_log; n3=$(statements)
+echo "an audit logs $((n1 - n0)) statements with 3 tenants, $((n3 - n2)) with 43"
+check "40 more tenants, same number of statements per audit ($((n1 - n0)) vs $((n3 - n2)))" \
+	'[ $((n1 - n0)) = $((n3 - n2)) ] && [ $((n1 - n0)) -le 12 ]'
+check "... and they are counted" \
+	'[ "$(python3 -c "import json,sys; print(json.load(sys.stdin)[\"tenant_schemas\"])" <<<"$OUT")" = 43 ]'
+
 # ---- errors ----
 run audit --format=xml
 check "unknown format: exit 2" '[ $RC = 2 ]'
