@@ -44,6 +44,18 @@ __wrap_sodium_free(void *ptr)
 	__real_sodium_free(ptr);
 }
 
+/* sodium_malloc needs sodium_init first; pt_core_init does that. */
+int pt_core_init(void);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	FUZZ_CHECK(pt_core_init() == 0);
+	return 0;
+}
+
 /* data as a C string (stops at the first NUL); free() it. */
 static char *
 fuzz_cstr(const uint8_t *data, size_t size)

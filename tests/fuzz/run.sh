@@ -26,7 +26,7 @@ CLANG=${CLANG:-clang}
 # harness name -> the sources it needs besides its own .c
 declare -A sources=(
 	[names]="src/core/names.c src/core/error.c src/core/secret.c"
-	[connstr]="src/core/connstr.c src/core/error.c src/core/secret.c"
+	[connstr]="src/core/connstr.c src/core/names.c src/core/error.c src/core/secret.c"
 	[osc52]="src/tui/clipboard.c src/core/error.c src/core/secret.c"
 	[csv]="src/core/csv.c src/core/error.c src/core/secret.c"
 )
