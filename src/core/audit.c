@@ -236,7 +236,7 @@ static const char grants_sql[] =
 	" SELECT r.kind, s.nspname, r.obj, r.args, r.cols, r.objtype, w.rolname,"
 	"        CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE g.rolname END,"
 	"        r.grantee IN (SELECT oid FROM troles), r.privs, r.reachers, r.eff,"
-	"        " DATA_TENANTS("r", "w") ", r.nreach"
+	"        " DATA_TENANTS("r", "w") ", r.nreach, r.grantee = 0"
 	"   FROM res r"
 	"   LEFT JOIN dtn ON dtn.nsp = r.nsp"
 	"   LEFT JOIN pg_catalog.pg_namespace s ON s.oid = r.nsp"
@@ -244,7 +244,8 @@ static const char grants_sql[] =
 	"   JOIN pg_catalog.pg_roles w ON w.oid = r.owner";
 
 enum { G_KIND, G_SCHEMA, G_OBJ, G_ARGS, G_COLS, G_OBJTYPE, G_OWNER, G_GRANTEE,
-       G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS, G_NREACH };
+       G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS, G_NREACH,
+       G_IS_PUBLIC };
 
 /* The role-level checks: attributes and memberships of tenant roles, the
  * database's owner, passwords and expiry of login roles, orphan roles.
@@ -471,13 +472,6 @@ add(struct store *st, enum pt_severity sev, const char *rule, const char *role,
 	f->fix_sql = keep(st, fix);
 }
 
-/* PUBLIC is a keyword in GRANT and REVOKE, not a role name to quote. */
-static char *
-quote_role(pt_db *db, const char *role)
-{
-	return strcmp(role, "PUBLIC") ? pt_quote_ident(db, role) : pt_xstrdup("PUBLIC");
-}
-
 /* schema.name, both quoted; name alone when schema is NULL or empty. */
 static char *
 qualified(pt_db *db, const char *schema, const char *name)
@@ -585,12 +579,12 @@ grant_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	const char *grantee = val(res, i, G_GRANTEE), *privs = val(res, i, G_PRIVS);
 	char *reachers = names_and_more(val(res, i, G_REACHERS), val(res, i, G_NREACH));
 	const char *tenants = val(res, i, G_TENANTS);
-	bool is_public = !strcmp(grantee, "PUBLIC");
+	/* By oid: a role may really be called "PUBLIC". */
+	bool is_public = tval(res, i, G_IS_PUBLIC);
 	bool direct = tval(res, i, G_DIRECT);
 	bool eff = tval(res, i, G_EFF);
-	char *g = quote_role(db, grantee), *what = NULL, *fix = NULL, *object = NULL;
+	char *g = is_public ? pt_xstrdup("PUBLIC") : pt_quote_ident(db, grantee), *what = NULL, *fix = NULL, *object = NULL;
 	char *who, *detail, *latent;
-	const char *rule_suffix;
 	static const char *const rules[][2] = {
 		/* { cross-tenant, PUBLIC } */
 		{ "cross-tenant-schema-grant", "public-tenant-schema-grant" },
@@ -602,7 +596,6 @@ grant_finding(pt_db *db, struct store *st, const PGresult *res, int i)
 	};
 	int k;
 
-	(void)rule_suffix;
 	if (!strcmp(kind, "schema")) {
 		k = 0;
 		object = pt_quote_ident(db, obj);
