@@ -207,6 +207,25 @@ gen_schema(const char *text, int state)
 	return NULL;
 }
 
+/* Several completions: list them on the status line above the command
+ * line (readline would print them to its output stream, which is not the
+ * screen here). */
+static void
+cl_show_matches(char **matches, int num, int max_length)
+{
+	char line[1024] = "";
+	size_t len = 0;
+
+	(void)max_length;
+	for (int i = 1; i <= num && len + 2 < sizeof line; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i > 1 ? "  " : "",
+		                        matches[i]);
+	move(LINES - 2, 0);
+	clrtoeol();
+	pt_ui_put(stdscr, LINES - 2, 1, line, COLS - 2, A_REVERSE);
+	cl_redisplay();
+}
+
 static char **
 cl_complete(const char *text, int start, int end)
 {
@@ -230,6 +249,7 @@ pt_cmdline_init(struct pt_ui *ui)
 	rl_input_available_hook = cl_input_available;
 	rl_redisplay_function = cl_redisplay;
 	rl_attempted_completion_function = cl_complete;
+	rl_completion_display_matches_hook = cl_show_matches;
 	rl_readline_name = "pgtenant";
 	devnull = fopen("/dev/null", "w");
 	rl_outstream = devnull;   /* completion lists must not scribble on curses */

@@ -39,6 +39,12 @@ wait_for 'tenant_r3'
 
 # the command line: completion, a command, history without secrets
 keys :
+type_text 're'
+keys Tab Tab
+wait_for 'reconnect  refresh'       # the choices, shown on the screen
+keys Escape
+wait_gone '^:re'
+keys :
 type_text 'filt'
 keys Tab
 wait_for ':filter'
