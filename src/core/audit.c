@@ -413,6 +413,19 @@ static const char dbwide_sql[] =
 	"           OR EXISTS (SELECT 1 FROM memb m JOIN pg_catalog.pg_roles r2"
 	"                ON r2.oid = m.member WHERE m.grp = a.grantee AND r2.rolcanlogin)))"
 	" UNION ALL"
+	/* Several tenants of one schema (an admin schema granting CREATE to
+	 * more than one): every one but the first is reported. */
+	" SELECT 'shared-schema', n.nspname::text, r.rolname::text, x.others, ''"
+	"   FROM (SELECT t.nsp, t.tenant, pg_catalog.string_agg(r2.rolname, ', ') OVER w"
+	"           AS others,"
+	"         pg_catalog.rank() OVER w AS k, pg_catalog.count(*) OVER w AS c"
+	"    FROM tenancy t JOIN pg_catalog.pg_roles r2 ON r2.oid = t.tenant"
+	"  WINDOW w AS (PARTITION BY t.nsp ORDER BY r2.rolname"
+	"               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x"
+	"   JOIN pg_catalog.pg_namespace n ON n.oid = x.nsp"
+	"   JOIN pg_catalog.pg_roles r ON r.oid = x.tenant"
+	"  WHERE x.c > 1 AND x.k > 1"
+	" UNION ALL"
 	" SELECT 'facts', pg_catalog.has_table_privilege('pg_catalog.pg_authid',"
 	"        'SELECT')::text,"
 	"        (SELECT pg_catalog.count(DISTINCT t.nsp) FROM tenancy t)::text,"
@@ -921,6 +934,15 @@ dbwide_finding(pt_db *db, struct store *st, const PGresult *res, int i,
 		}
 		add(st, PT_SEV_MEDIUM, "tenant-public-schema-access", name, "public", NULL,
 		    *b ? b : NULL, detail, fix);
+		free(r);
+	} else if (!strcmp(what, "shared-schema")) {
+		char *r = pt_quote_ident(db, a);
+		add(st, PT_SEV_HIGH, "shared-tenant-schema", a, name, NULL, NULL,
+		    pt_xasprintf(_("Tenant roles %s can all create objects in schema %s: each "
+		                   "can plant tables, functions or operators that the others' "
+		                   "unqualified names resolve to, and run code as them."),
+		                 b, name),
+		    pt_xasprintf("REVOKE CREATE ON SCHEMA %s FROM %s;", n, r));
 		free(r);
 	} else if (!strcmp(what, "orphan-schema")) {
 		add(st, PT_SEV_LOW, "orphan-schema", a, name, NULL, NULL,

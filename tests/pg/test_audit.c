@@ -125,6 +125,7 @@ test_planted_flaws(void **state)
 		{ "public-tenant-table-grant", "PUBLIC", "tenant_c", "SELECT", PT_SEV_HIGH, true },
 		{ "public-tenant-schema-grant", "PUBLIC", "tenant_c", "USAGE", PT_SEV_HIGH, true },
 		{ "cross-tenant-schema-grant", "r_user", "tenant_q", "USAGE", PT_SEV_HIGH, true },
+		{ "shared-tenant-schema", "u2_user", "shared_u", "u1_user", PT_SEV_HIGH, true },
 		{ "tenant-member-of-tenant", "f_user", "tenant_f", "b_user", PT_SEV_HIGH, true },
 		{ "tenant-member-of-tenant", "f2_user", "tenant_f2", "through role mid", PT_SEV_HIGH, true },
 		{ "tenant-member-of-builtin-role", "g_user", "tenant_g", "pg_read_all_data", PT_SEV_HIGH, true },
@@ -197,7 +198,11 @@ test_planted_flaws(void **state)
 	pgt_sql(admin,
 	        "CREATE ROLE q_user LOGIN PASSWORD 'pw-q-secret'; CREATE SCHEMA tenant_q;"
 	        "GRANT USAGE, CREATE ON SCHEMA tenant_q TO q_user;"
-	        "GRANT USAGE ON SCHEMA tenant_q TO r_user");
+	        "GRANT USAGE ON SCHEMA tenant_q TO r_user;"
+	        /* Two tenants handed the same admin schema. */
+	        "CREATE ROLE u1_user LOGIN PASSWORD 'pw-u1-secret';"
+	        "CREATE ROLE u2_user LOGIN PASSWORD 'pw-u2-secret';"
+	        "CREATE SCHEMA shared_u; GRANT USAGE, CREATE ON SCHEMA shared_u TO u1_user, u2_user");
 	/* Memberships and attributes. */
 	pgt_sql(admin,
 	        "GRANT b_user TO f_user;"
