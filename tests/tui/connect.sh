@@ -43,7 +43,7 @@ sleep 0.3
 
 # a password-protected role: masked prompt; the target (no password in
 # it) is remembered, the password is not
-PT_TMUX_SOCK="$PT_TMUX_SOCK-2"; PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
+tui_server 2
 $PT_TMUX new-session -d -x 100 -y 30 "bash $PT_WORK/conn.sh"
 wait_for 'Connect to a database'
 type_text "host=$PGHOST port=$PGPORT dbname=$PGDATABASE user=conn_admin"
@@ -63,7 +63,7 @@ $PT_TMUX capture-pane -p -J -S - | grep -q 'Conn-Secret-9' && fail "password on 
 # a URI with a password in it is never stored
 $PT_TMUX kill-server
 sleep 0.3
-PT_TMUX_SOCK="$PT_TMUX_SOCK-3"; PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
+tui_server 3
 $PT_TMUX new-session -d -x 100 -y 30 "bash $PT_WORK/conn.sh"
 wait_for 'Connect to a database'
 enc=$(printf '%s' "$PGHOST" | sed 's|/|%2F|g')

@@ -8,9 +8,13 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77
 export LC_ALL=C.UTF-8
 unset LANGUAGE
 
-PT_TMUX_SOCK="pgtenant-tui-$$-${RANDOM}"
-PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
 PT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgtenant-tui.XXXXXX")
+# a tmux server of the test's own, default settings, its socket in the
+# work directory so that nothing is left behind
+tui_server() {
+	PT_TMUX="tmux -S $PT_WORK/tmux-$1 -f /dev/null"
+}
+tui_server 1
 export XDG_STATE_HOME="$PT_WORK/state"
 
 tui_cleanup() {

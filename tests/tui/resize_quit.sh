@@ -71,7 +71,7 @@ screen | grep -q 'BEFORE-CONSOLE' || fail "terminal not restored"
 $PT_TMUX kill-server
 
 # read-only
-PT_TMUX_SOCK="$PT_TMUX_SOCK-ro"; PT_TMUX="tmux -L $PT_TMUX_SOCK -f /dev/null"
+tui_server ro
 PT_TUI_ARGS=--read-only tui_start 100 30
 wait_for 'READ-ONLY'
 wait_for 'tenant_r3'
