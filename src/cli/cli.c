@@ -328,6 +328,14 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	if (!wanted)
 		return true;
 	*out = pt_read_secret_line(stdin, &why);
+	if (*out && cli->format == PT_FORMAT_JSON && !pt_utf8_valid(*out)) {
+		/* Checked before anything is created: JSON cannot carry the
+		 * password, and the tenant must not exist without it. */
+		why = _("the password is not valid UTF-8, which JSON cannot carry: "
+		        "use --format=csv or table");
+		pt_secret_free(*out);
+		*out = NULL;
+	}
 	if (!*out) {
 		fprintf(stderr, "%s: %s\n", cli->progname, why);
 		return false;

@@ -24,6 +24,31 @@ pt_format_parse(const char *name, enum pt_format *out)
 	return false;
 }
 
+bool
+pt_utf8_valid(const char *s)
+{
+	size_t n;
+
+	/* Checked by hand: mbrtowc would follow the locale, JSON wants UTF-8. */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p += n) {
+		unsigned c = *p, min, cp;
+
+		n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (!n)
+			return false;
+		min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+		cp = n == 1 ? c : c & (0x7f >> n);
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (n > 1 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
+			return false;
+	}
+	return true;
+}
+
 void
 pt_json_string(FILE *out, const char *s)
 {

@@ -40,6 +40,9 @@ typedef const char *(*pt_cell_fn)(void *ud, size_t row, size_t col);
 void pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
                    size_t ncols, size_t nrows, pt_cell_fn cell, void *ud);
 
+/* True when s is well-formed UTF-8 (JSON can carry nothing else). */
+bool pt_utf8_valid(const char *s);
+
 /* JSON string with escapes, quotes included. */
 void pt_json_string(FILE *out, const char *s);
 /* One CSV field, quoted when it must be. */

@@ -228,6 +228,13 @@ run create tenant_nopw --password-stdin
 check "--password-stdin with nothing on stdin: exit 2 (got $RC)" '[ $RC = 2 ]'
 run --stdin $'\n' create tenant_nopw --password-stdin
 check "--password-stdin with an empty line: exit 2 (got $RC)" '[ $RC = 2 ]'
+# A typed password that is not UTF-8 works in a table, but JSON cannot
+# carry it: refused before anything is created.
+run --stdin $'\xe9t\xe9\n' create tenant_latin1 --password-stdin --format=json
+check "non-UTF-8 password with --format=json: exit 2 (got $RC)" '[ $RC = 2 ]'
+check "non-UTF-8 password with --format=json: says why" 'grep -q "UTF-8" <<<"$ERR"'
+check "non-UTF-8 password with --format=json: nothing created" \
+	'[ "$(psql -XtAc "SELECT count(*) FROM pg_roles WHERE rolname = '"'"'latin1_user'"'"'")" = 0 ]'
 check "no tenant without a password" '[ "$(census)" = "$before" ] && ! schema_exists tenant_nopw'
 
 run create tenant_limits --connection-limit=5 --valid-until="2099-01-01 00:00:00+00" --format=json
