@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
 #include "secret.h"
@@ -19,6 +20,7 @@ struct pt_db {
 	pt_wait_hook wait_hook;
 	void *wait_ud;
 	char notices[2048];
+	char connect_note[160];       /* why we gave up connecting, or "" */
 };
 
 static void
@@ -36,14 +38,45 @@ collect_notice(void *arg, const PGresult *res)
 	         used ? "\n" : "", msg);
 }
 
-/* The target secret is kept for reconnects; it may hold a password. */
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The effective connect_timeout in seconds (libpq ignores it for
+ * non-blocking connects, so we enforce it); 0 = none. */
+static int
+connect_timeout(PGconn *conn)
+{
+	PQconninfoOption *opts = PQconninfo(conn);
+	int t = 0;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "connect_timeout") && o->val)
+			t = atoi(o->val);
+	PQconninfoFree(opts);
+	return t > 0 ? t : 0;
+}
+
+/* Connect without blocking the front end: PQconnectPoll, pumping the
+ * wait hook every 50 ms, so the console keeps drawing and Ctrl-C gives
+ * up on an unreachable host. The target secret is kept for reconnects;
+ * it may hold a password. */
 static PGconn *
 open_conn(pt_db *db)
 {
 	const char *keys[6];
 	const char *vals[6];
-	int n = 0;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	PGconn *conn;
+	double deadline;
+	int n = 0, limit;
 
+	db->connect_note[0] = '\0';
 	/* Earlier keywords are overridden by what the target itself says, so
 	 * a user's own connect_timeout wins over ours. */
 	keys[n] = "connect_timeout"; vals[n++] = "10";
@@ -55,7 +88,42 @@ open_conn(pt_db *db)
 		keys[n] = "password"; vals[n++] = db->password;
 	}
 	keys[n] = NULL; vals[n] = NULL;
-	return PQconnectdbParams(keys, vals, 1);
+	conn = PQconnectStartParams(keys, vals, 1);
+	if (!conn)
+		pt_die("out of memory while connecting");
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return conn;
+	limit = connect_timeout(conn);
+	deadline = limit ? now_seconds() + limit : 0;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = {
+			.fd = PQsocket(conn),
+			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		};
+		int r = poll(&pfd, 1, 50);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			st = PQconnectPoll(conn);
+			continue;
+		}
+		if (db->wait_hook && db->wait_hook(db->wait_ud)) {
+			snprintf(db->connect_note, sizeof db->connect_note, "%s",
+			         _("connection attempt canceled"));
+			break;
+		}
+		if (deadline && now_seconds() >= deadline) {
+			snprintf(db->connect_note, sizeof db->connect_note,
+			         _("no answer from the server within %d s (connect_timeout)"), limit);
+			break;
+		}
+	}
+	if (st != PGRES_POLLING_OK && db->connect_note[0]) {
+		/* NULL with a reason in connect_note; libpq's calls accept NULL. */
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
 }
 
 /* Everything the front ends show about the session; sent after the
@@ -153,7 +221,8 @@ connect_error(pt_db *db, pt_error *err)
 	char msg[768];
 	size_t n;
 
-	snprintf(msg, sizeof msg, "%s", PQerrorMessage(db->conn));
+	snprintf(msg, sizeof msg, "%s",
+	         db->connect_note[0] ? db->connect_note : PQerrorMessage(db->conn));
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
@@ -179,6 +248,8 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 
 	if (opts)
 		db->opts = *opts;
+	db->wait_hook = db->opts.wait_hook;
+	db->wait_ud = db->opts.wait_ud;
 	/* libpq takes a target without "=" or a URI prefix as a plain database
 	 * name; anything else must parse, and garbage is refused here with
 	 * libpq's own reason rather than as an odd database name. */

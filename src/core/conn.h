@@ -32,6 +32,8 @@ struct pt_connect_opts {
 	bool read_only;               /* default_transaction_read_only = on */
 	const char *tenant_host;      /* host/port put in tenants' connection */
 	const char *tenant_port;      /* strings instead of the admin's; NULL = same */
+	pt_wait_hook wait_hook;       /* pumped while connecting, then as by */
+	void *wait_ud;                /* pt_db_set_wait_hook(); NULL = block */
 };
 
 /* What the session is, read once at connect time. Strings are owned by

@@ -929,6 +929,8 @@ pt_ui_connect(struct pt_ui *ui, const char *target)
 
 	o.ask_password = ask_password;
 	o.ask_password_ud = ui;
+	o.wait_hook = wait_hook;     /* a dead host must not freeze the screen */
+	o.wait_ud = ui;
 	pt_ui_msg(ui, "%s", _("Connecting..."));
 	pt_ui_draw(ui);
 	db = pt_db_connect(target, &o, &err);

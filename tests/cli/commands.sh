@@ -153,6 +153,22 @@ run -d "postgresql://pgtadmin@127.0.0.1:1/postgres" drop tenant_noconn --yes
 check "drop without a server: exit 2 (got $RC)" '[ $RC = 2 ]'
 run --stdin "pw" -d "postgresql://pgtadmin@127.0.0.1:1/postgres" rotate-password tenant_noconn --password-stdin
 check "rotate without a server: exit 2 (got $RC)" '[ $RC = 2 ]'
+# A host that accepts the TCP connection and then says nothing: libpq's
+# non-blocking connect ignores connect_timeout, so pgtenant enforces it.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); sys.stdout.close(); time.sleep(30)' > "$tmp/silent.port" &
+silent_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/silent.port" ] && break; sleep 0.1; done
+start=$(date +%s%N)
+run -d "postgresql://pgtadmin@127.0.0.1:$(cat "$tmp/silent.port")/postgres?connect_timeout=1" list
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+kill "$silent_pid" 2>/dev/null
+check "a silent server: exit 2 (got $RC)" '[ $RC = 2 ]'
+check "a silent server: says connect_timeout expired" 'grep -q "connect_timeout" <<<"$ERR"'
+check "a silent server: gives up after about 1 s (took ${elapsed_ms} ms)" \
+	'[ "$elapsed_ms" -ge 900 ] && [ "$elapsed_ms" -lt 8000 ]'
 run -d "postgresql://cli_pw_role:Right-pw-1@127.0.0.1:$port/$db" list
 check "the right password connects (so the cases above failed for their reason)" '[ $RC = 0 ]'
 # A service file and a password file, as libpq reads them.
