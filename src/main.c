@@ -141,24 +141,30 @@ main(int argc, char **argv)
 		case OPT_READ_ONLY: cli.copts.read_only = true; break;
 		case OPT_NO_COLOR: cli.no_color = true; break;
 		case OPT_FORMAT:
-			if (!pt_cli_set_format(&cli, "", optarg))
-				return 2;
+			if (!pt_cli_set_format(&cli, "", optarg)) {
+				rc = 2;
+				goto out;
+			}
 			break;
-		case 'h': usage(stdout, cli.progname); return 0;
-		case 'V': version(); return 0;
+		case 'h': usage(stdout, cli.progname); rc = 0; goto out;
+		case 'V': version(); rc = 0; goto out;
 		default:
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), cli.progname);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 	}
 	if (conf_err.status != PT_OK) {
 		fprintf(stderr, "%s: %s\n", cli.progname, conf_err.message);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (optind < argc)
 		rc = pt_cli_run(&cli, argc - optind, argv + optind);
 	else
 		rc = pt_tui_run(&cli);
+	/* every exit after the file was read frees it (LeakSanitizer) */
+out:
 	pt_userconf_free(&uc);
 	return rc;
 }
