@@ -118,6 +118,41 @@ pgt create tenant_csvpw --format=csv >"$cap/csv.out" 2>/dev/null
 passwords+=("$(sed -n 2p "$cap/csv.out" | cut -d, -f2)")
 pgt list >/dev/null 2>&1; pgt roles >/dev/null 2>&1
 
+# -- 2b. The admin's password typed at the terminal prompt (a pty made by
+# script(1)): while pgtenant waits for it, it cannot dump core; what is
+# typed is not echoed; it never reaches ps or the log.
+admin_pw='Admin-Typed-Pw-5b'
+passwords+=("$admin_pw")
+# (our own statement stays out of the log: log_statement off for it)
+q -c "SET log_statement = 'none'" -c "CREATE ROLE ttyadmin LOGIN SUPERUSER PASSWORD '$admin_pw'"
+if command -v script >/dev/null; then
+	mkfifo "$T/tty.in"
+	script -q -e -c "'$PGTENANT' -d 'postgresql://ttyadmin@127.0.0.1:$PGPORT/$PGDATABASE' list" \
+		/dev/null <"$T/tty.in" >"$cap/tty.out" 2>&1 &
+	spid=$!
+	exec {ttyfd}>"$T/tty.in"
+	for i in $(seq 100); do grep -q "Password for user ttyadmin" "$cap/tty.out" && break; sleep 0.05; done
+	check "the password prompt appears on the terminal" grep -q "Password for user ttyadmin" "$cap/tty.out"
+	tpid=$(pgrep -P "$spid" -f "pgtenant -d postgresql://ttyadmin" | head -1)
+	[ -n "$tpid" ] || tpid=$(pgrep -f "pgtenant -d postgresql://ttyadmin@127" | head -1)
+	if [ -n "$tpid" ]; then
+		check "waiting at the terminal prompt: RLIMIT_CORE 0 0" \
+			grep -Eq '^Max core file size +0 +0 ' "/proc/$tpid/limits"
+	else
+		bad "could not find the pgtenant waiting at the prompt"
+	fi
+	printf '%s\r' "$admin_pw" >&"$ttyfd"
+	for i in $(seq 100); do grep -q "SCHEMA" "$cap/tty.out" && break; sleep 0.05; done
+	exec {ttyfd}>&-
+	wait "$spid"
+	check "the typed admin password let list through" grep -q "tenant_gen" "$cap/tty.out"
+	printf '%s\n' "$admin_pw" >"$cap/admin_pw"
+	check "the typed admin password was not echoed to the terminal" \
+		sh -c "! grep -qaFf '$cap/admin_pw' '$cap/tty.out'"
+else
+	echo "# script(1) not installed: terminal prompt not checked"
+fi
+
 for p in "${passwords[@]}"; do
 	[ ${#p} -ge 8 ] || bad "a password was not captured: '$p'"
 done
