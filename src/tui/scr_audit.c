@@ -25,6 +25,7 @@ enter(struct pt_ui *ui)
 	pt_error err;
 
 	ui->audit_sel = 0;
+	ui->audit_open = false;
 	if (!pt_ui_need_server(ui))
 		return;
 	a = pt_xcalloc(1, sizeof *a);
@@ -43,6 +44,52 @@ leave(struct pt_ui *ui)
 	free_audit(ui);
 }
 
+/* Wrap text that may hold several lines (fix_sql often does); returns
+ * the next free row. */
+static int
+put_paragraphs(WINDOW *win, int y, int x, const char *text, int width, int last_row)
+{
+	const char *p = text;
+
+	while (*p && y <= last_row) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = pt_xasprintf("%.*s", (int)n, p);
+
+		y += *line ? pt_ui_put_wrapped(win, y, x, line, width, last_row - y + 1, A_NORMAL) : 1;
+		free(line);
+		p += n + (nl ? 1 : 0);
+	}
+	return y;
+}
+
+/* One finding on the whole body: nothing cut off, the fix in full so it
+ * can be selected with the mouse and pasted into psql. */
+static void
+draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
+{
+	int y = 1;
+
+	pt_ui_put(win, y, 2, _("Severity:"), 10, A_BOLD);
+	pt_ui_put(win, y++, 13, pt_severity_name(f->severity), w - 14,
+	          f->severity >= PT_SEV_HIGH ? ui->attr[COL_ERROR]
+	          : f->severity >= PT_SEV_MEDIUM ? ui->attr[COL_WARN] : A_NORMAL);
+	pt_ui_put(win, y, 2, _("Rule:"), 10, A_BOLD);
+	pt_ui_put(win, y++, 13, f->rule ? f->rule : "", w - 14, A_NORMAL);
+	pt_ui_put(win, y, 2, _("Role:"), 10, A_BOLD);
+	pt_ui_put(win, y++, 13, f->role ? f->role : "", w - 14, A_NORMAL);
+	pt_ui_put(win, y, 2, _("Schema:"), 10, A_BOLD);
+	pt_ui_put(win, y++, 13, f->schema ? f->schema : "-", w - 14, A_NORMAL);
+	y++;
+	y = put_paragraphs(win, y, 2, f->detail ? f->detail : "", w - 4, h - 4);
+	y++;
+	if (y < h - 2) {
+		pt_ui_put(win, y++, 2, _("Fix:"), w - 4, A_BOLD);
+		/* column 0 and no decoration, so a mouse selection copies clean SQL */
+		put_paragraphs(win, y, 0, f->fix_sql ? f->fix_sql : "", w, h - 2);
+	}
+}
+
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
@@ -51,6 +98,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 
 	if (!a) {
 		pt_ui_put(win, 1, 2, _("No audit results."), w - 4, A_NORMAL);
+		return;
+	}
+	if (ui->audit_open && (size_t)ui->audit_sel < a->n) {
+		draw_finding(ui, &a->findings[ui->audit_sel], win, h, w);
 		return;
 	}
 	pt_ui_put(win, y, 1, _("Severity"), 8, A_BOLD | A_UNDERLINE);
@@ -106,6 +157,13 @@ action(struct pt_ui *ui, enum pt_action act)
 		pt_ui_pop(ui);
 		return true;
 	case ACT_ENTER:
+		ui->audit_open = n > 0 && !ui->audit_open;
+		return true;
+	case ACT_BACK:
+		if (!ui->audit_open)
+			return false;
+		ui->audit_open = false;
+		return true;
 	case ACT_FILTER:
 	case ACT_SORT:
 		return true;
@@ -183,5 +241,5 @@ const struct pt_screen_ops pt_scr_audit = {
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down move  r rerun  H harden preview  Tab/Esc tenants  ? help  q quit"),
+	.hint = N_("Up/Down move  Enter finding in full  r rerun  H harden preview  Tab/Esc tenants  ? help"),
 };

@@ -210,6 +210,7 @@ struct pt_ui {
 	void *audit;                        /* struct pt_audit * */
 	void *harden;                       /* struct pt_harden_plan * */
 	int audit_sel;
+	bool audit_open;                    /* Enter: the selected finding in full */
 };
 
 #define PT_UI_PW_MAX 256

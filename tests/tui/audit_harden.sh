@@ -15,7 +15,12 @@ wait_for 'Not hardened'
 keys a
 wait_for 'findings'
 wait_for 'a_user +tenant_b'
-keys Escape
+keys Enter                       # the first (most severe) finding in full
+wait_for 'Rule: +cross-tenant'
+wait_for '^REVOKE .*"a_user";'   # the fix, whole, at column 0
+keys Escape                      # back to the findings...
+wait_for 'a_user +tenant_b'
+keys Escape                      # ...and to the tenants
 wait_for 'tenant_b'
 
 keys H
