@@ -187,7 +187,7 @@ schema_cell(void *ud, size_t row, size_t col)
 int
 pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 {
-	static const struct pt_column all[] = {
+	static const struct pt_column cols[] = {
 		{ "schema", N_("SCHEMA"), PT_COL_TEXT, false },
 		{ "owner", N_("OWNER"), PT_COL_TEXT, false },
 		{ "login_roles", N_("LOGIN ROLES"), PT_COL_TEXT, false },
@@ -198,7 +198,6 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
 		{ "is_tenant", N_("TENANT"), PT_COL_BOOL, false },
 	};
-	struct pt_column cols[sizeof all / sizeof *all];
 	struct pt_schema_list list;
 	pt_error err;
 	pt_db *db;
@@ -206,10 +205,6 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
-		cols[i] = all[i];
-		cols[i].title = _(all[i].title);
-	}
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
 	if (pt_schema_list_load(db, true, &list, &err) != PT_OK) {
@@ -254,7 +249,7 @@ role_cell(void *ud, size_t row, size_t col)
 int
 pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
 {
-	static const struct pt_column all[] = {
+	static const struct pt_column cols[] = {
 		{ "role", N_("ROLE"), PT_COL_TEXT, false },
 		{ "login", N_("LOGIN"), PT_COL_BOOL, false },
 		{ "superuser", N_("SUPER"), PT_COL_BOOL, false },
@@ -268,7 +263,6 @@ pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
 		{ "member_of", N_("MEMBER OF"), PT_COL_TEXT, false },
 		{ "search_path", N_("SEARCH PATH"), PT_COL_NULLABLE, false },
 	};
-	struct pt_column cols[sizeof all / sizeof *all];
 	struct pt_role_list list;
 	pt_error err;
 	pt_db *db;
@@ -276,10 +270,6 @@ pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
-		cols[i] = all[i];
-		cols[i].title = _(all[i].title);
-	}
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
 	if (pt_role_list_load(db, &list, &err) != PT_OK) {

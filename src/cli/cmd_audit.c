@@ -114,7 +114,7 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 int
 pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 {
-	static const struct pt_column all[] = {
+	static const struct pt_column cols[] = {
 		{ "severity", N_("SEVERITY"), PT_COL_TEXT, false },
 		{ "rule", N_("RULE"), PT_COL_TEXT, false },
 		{ "role", N_("ROLE"), PT_COL_TEXT, false },
@@ -124,7 +124,6 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		{ "detail", N_("DETAIL"), PT_COL_TEXT, false },
 		{ "fix_sql", N_("FIX"), PT_COL_TEXT, false },
 	};
-	struct pt_column cols[sizeof all / sizeof *all];
 	struct pt_audit a;
 	pt_error err;
 	pt_db *db;
@@ -144,10 +143,6 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		print_json(stdout, &a, pt_db_info(db)->dbname);
 		break;
 	case PT_FORMAT_CSV:
-		for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
-			cols[i] = all[i];
-			cols[i].title = _(all[i].title);
-		}
 		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, a.n,
 		              finding_cell, &a);
 		break;

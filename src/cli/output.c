@@ -167,7 +167,7 @@ print_table(FILE *out, const struct pt_column *cols, size_t ncols, size_t nrows,
 	size_t *w = pt_xcalloc(ncols, sizeof *w);
 
 	for (size_t c = 0; c < ncols; c++)
-		w[c] = display_width(cols[c].title);
+		w[c] = display_width(_(cols[c].title));
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
 			const char *v = cell(ud, r, c);
@@ -176,10 +176,10 @@ print_table(FILE *out, const struct pt_column *cols, size_t ncols, size_t nrows,
 				w[c] = cw;
 		}
 	for (size_t c = 0; c < ncols; c++) {
-		size_t cw = display_width(cols[c].title);
+		size_t cw = display_width(_(cols[c].title));
 		if (cols[c].right)
 			pad(out, w[c] - cw);
-		fputs(cols[c].title, out);
+		fputs(_(cols[c].title), out);
 		if (c + 1 < ncols)
 			pad(out, (cols[c].right ? 0 : w[c] - cw) + 2);
 	}

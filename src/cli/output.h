@@ -28,7 +28,7 @@ enum pt_col_kind { PT_COL_TEXT, PT_COL_NUMBER, PT_COL_BOOL, PT_COL_NULLABLE };
 
 struct pt_column {
 	const char *name;        /* the CSV header and JSON key: never translated */
-	const char *title;       /* the table heading: translated */
+	const char *title;       /* the table heading, marked N_(): printed translated */
 	enum pt_col_kind kind;
 	bool right;              /* right-align in a table */
 };
