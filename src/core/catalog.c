@@ -141,16 +141,21 @@ pt_schema_list_free(struct pt_schema_list *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* The search_path a role has set for this database (ALTER ROLE ... IN
+ * DATABASE ... SET), or "". */
+#define SEARCH_PATH_SQL(ROLE_OID) \
+	"coalesce((SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s," \
+	"     unnest(s.setconfig) c" \
+	"   WHERE s.setrole = " ROLE_OID " AND c LIKE 'search\\_path=%'" \
+	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d" \
+	"                           WHERE d.datname = current_database())), '')"
+
 static const char role_list_sql[] =
 	"SELECT r.rolname,"
 	" coalesce((SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)"
 	"   FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid"
 	"  WHERE m.member = r.oid), ''),"
-	" coalesce((SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
-	"     unnest(s.setconfig) c"
-	"   WHERE s.setrole = r.oid AND c LIKE 'search\\_path=%'"
-	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
-	"                           WHERE d.datname = current_database())), ''),"
+	" " SEARCH_PATH_SQL("r.oid") ","
 	" coalesce(r.rolvaliduntil::text, ''), r.rolconnlimit,"
 	" r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole,"
 	" r.rolreplication, r.rolbypassrls, r.rolinherit"
@@ -200,11 +205,7 @@ pt_role_list_free(struct pt_role_list *l)
 
 static const char detail_sql[] =
 	"SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, ''),"
-	" coalesce((SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
-	"     unnest(s.setconfig) c"
-	"   WHERE s.setrole = o.oid AND c LIKE 'search\\_path=%'"
-	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
-	"                           WHERE d.datname = current_database())), ''),"
+	" " SEARCH_PATH_SQL("o.oid") ","
 	" (SELECT count(*) FROM pg_catalog.pg_class c"
 	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')),"
 	" (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)"
