@@ -480,28 +480,30 @@ pt_db_exec(pt_db *db, const char *sql, int nparams, const char *const *params,
 	return PT_OK;
 }
 
-char *
-pt_quote_ident(pt_db *db, const char *name)
+/* libpq's escapers fail only on a broken multibyte sequence; callers
+ * validate user input first, so a failure here is a broken invariant. */
+static char *
+quote_with(pt_db *db, char *(*escape)(PGconn *, const char *, size_t),
+           const char *text)
 {
-	char *q = PQescapeIdentifier(db->conn, name, strlen(name));
+	char *q = escape(db->conn, text, strlen(text));
 	char *copy;
 
 	if (!q)
-		pt_die("cannot quote identifier: %s", PQerrorMessage(db->conn));
+		pt_die("cannot quote: %s", PQerrorMessage(db->conn));
 	copy = pt_xstrdup(q);
 	PQfreemem(q);
 	return copy;
 }
 
 char *
+pt_quote_ident(pt_db *db, const char *name)
+{
+	return quote_with(db, PQescapeIdentifier, name);
+}
+
+char *
 pt_quote_literal(pt_db *db, const char *text)
 {
-	char *q = PQescapeLiteral(db->conn, text, strlen(text));
-	char *copy;
-
-	if (!q)
-		pt_die("cannot quote literal: %s", PQerrorMessage(db->conn));
-	copy = pt_xstrdup(q);
-	PQfreemem(q);
-	return copy;
+	return quote_with(db, PQescapeLiteral, text);
 }

@@ -55,9 +55,13 @@ pt_tenant_validate(const struct pt_tenant_config *cfg, pt_error *err)
 		return pt_error_set(err, PT_ERR_INVALID,
 		                    _("the connection limit must be -1 (none) or more, not %d"),
 		                    cfg->connection_limit);
-	if (cfg->valid_until && strpbrk(cfg->valid_until, "\r\n"))
-		return pt_error_set(err, PT_ERR_INVALID,
-		                    _("the expiry time must be on one line"));
+	/* PostgreSQL's timestamps are ASCII; anything else (a control byte,
+	 * a broken UTF-8 sequence libpq refuses to quote) is refused here. */
+	for (const char *p = cfg->valid_until; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return pt_error_set(err, PT_ERR_INVALID,
+			                    _("the expiry time may hold only printable ASCII, "
+			                      "like 2030-12-31 or \"2030-12-31 23:59:59+00\""));
 	return PT_OK;
 }
 

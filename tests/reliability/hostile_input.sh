@@ -70,8 +70,13 @@ refused "connection limit overflow" 2 "connection-limit" \
 	"$PGTENANT" create tenant_ok --connection-limit=99999999999999999999
 refused "valid-until injection" 1 "timestamp|invalid input|date" \
 	"$PGTENANT" create tenant_ok --valid-until="infinity'; DROP ROLE pgtadmin; --"
-refused "valid-until newline" 1 "one line" \
+refused "valid-until newline" 1 "printable ASCII" \
 	"$PGTENANT" create tenant_ok --valid-until=$'2030-01-01\nDROP ROLE pgtadmin'
+# libpq refuses to quote a broken UTF-8 sequence; this once aborted the process.
+refused "valid-until broken UTF-8" 1 "printable ASCII" \
+	"$PGTENANT" create tenant_ok --valid-until=$'2030-01-01 \xff'
+refused "valid-until truncated UTF-8" 1 "printable ASCII" \
+	"$PGTENANT" create tenant_ok --valid-until=$'\xc3'
 # A suggestion is never itself a refused name (found by fuzz_names).
 "$PGTENANT" create Public >/dev/null 2>"$T/err"
 check "\"Public\" is refused without suggesting the reserved \"public\"" \
