@@ -96,17 +96,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	/* the access list starts about 12 rows into the 4-row-shorter body */
+	if (pt_ui_scroll(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0, LINES - 16))
+		return true;
 	switch (a) {
-	case ACT_DOWN:
-	case ACT_PGDN:
-		if (ui->have_detail && (size_t)ui->scroll + 1 < ui->detail.n_access)
-			ui->scroll++;
-		return true;
-	case ACT_UP:
-	case ACT_PGUP:
-		if (ui->scroll > 0)
-			ui->scroll--;
-		return true;
 	case ACT_ENTER:
 		pt_ui_pop(ui);
 		return true;

@@ -85,12 +85,11 @@ enter(struct pt_ui *ui)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	static char text[160][160];
+
+	if (pt_ui_scroll(ui, a, lines(text, 160), LINES - 4))
+		return true;
 	switch (a) {
-	case ACT_DOWN: ui->scroll++; return true;
-	case ACT_PGDN: ui->scroll += 10; return true;
-	case ACT_UP: if (ui->scroll > 0) ui->scroll--; return true;
-	case ACT_PGUP: ui->scroll = ui->scroll > 10 ? ui->scroll - 10 : 0; return true;
-	case ACT_HOME: ui->scroll = 0; return true;
 	case ACT_HELP:
 	case ACT_ENTER:
 		pt_ui_pop(ui);

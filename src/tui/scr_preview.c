@@ -35,6 +35,23 @@ draw_lines(WINDOW *win, int y, int h, int w, const char *text, int skip, attr_t 
 	return y;
 }
 
+/* How many lines draw_lines makes of text at width w. */
+static int
+count_lines(const char *text, int w)
+{
+	size_t width = w > 8 ? (size_t)(w - 4) : 4;
+	int n = 0;
+
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		n += len ? (int)((len + width - 1) / width) : 1;
+		p = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
 static const char *
 what(const struct pt_ui *ui)
 {
@@ -134,21 +151,13 @@ run(struct pt_ui *ui)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	/* the SQL fills the body (LINES - 4) but for 2 rows above and 2 below */
+	if (pt_ui_scroll(ui, a, count_lines(ui->preview_sql ? ui->preview_sql : "", COLS),
+	                 LINES - 8))
+		return true;
 	switch (a) {
 	case ACT_ENTER:
 		run(ui);
-		return true;
-	case ACT_DOWN:
-	case ACT_PGDN:
-		ui->scroll++;
-		return true;
-	case ACT_UP:
-	case ACT_PGUP:
-		if (ui->scroll > 0)
-			ui->scroll--;
-		return true;
-	case ACT_HOME:
-		ui->scroll = 0;
 		return true;
 	default:
 		return false;

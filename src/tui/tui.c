@@ -184,6 +184,28 @@ pt_ui_put(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
 	return used;
 }
 
+bool
+pt_ui_scroll(struct pt_ui *ui, enum pt_action a, int total, int visible)
+{
+	int page = visible > 1 ? visible - 1 : 1;
+	int last = total > visible ? total - visible : 0;
+
+	switch (a) {
+	case ACT_DOWN: ui->scroll++; break;
+	case ACT_UP: ui->scroll--; break;
+	case ACT_PGDN: ui->scroll += page; break;
+	case ACT_PGUP: ui->scroll -= page; break;
+	case ACT_HOME: ui->scroll = 0; break;
+	case ACT_END: ui->scroll = last; break;
+	default: return false;
+	}
+	if (ui->scroll > last)
+		ui->scroll = last;
+	if (ui->scroll < 0)
+		ui->scroll = 0;
+	return true;
+}
+
 int
 pt_ui_put_wrapped(WINDOW *win, int y, int x, const char *utf8, int width,
                   int maxlines, attr_t a)

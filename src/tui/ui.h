@@ -279,6 +279,10 @@ int pt_ui_width(const char *utf8);
  * the lines used. */
 int pt_ui_put_wrapped(WINDOW *w, int y, int x, const char *utf8, int width,
                       int maxlines, attr_t a);
+/* Up/Down/PgUp/PgDn/Home/End on a text of 'total' lines of which
+ * 'visible' fit: moves ui->scroll so the last page stays full. False for
+ * any other action. */
+bool pt_ui_scroll(struct pt_ui *ui, enum pt_action a, int total, int visible);
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);

@@ -56,6 +56,12 @@ keys '?'
 wait_for 'show this help'
 screen | grep -Eq '^ +c +create a tenant' || fail "help lists c"
 screen | grep -Eq '^ +/ +filter' || fail "help lists /"
+# paging past the end keeps the last page full (the help is longer than 30 rows)
+keys NPage NPage NPage NPage NPage
+wait_for '^ +:format '
+[ "$(screen | sed -n 3p | tr -d ' ')" != "" ] || fail "help paged past its end: row 3 is empty"
+keys Home
+wait_for '^ Everywhere'
 keys Escape
 wait_for 'tenant_bravo'
 
