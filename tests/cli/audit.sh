@@ -8,34 +8,7 @@
 # cross-tenant grant is found with its role and schema, and its fix_sql
 # removes it. Exit statuses: audit 0 clean / 1 findings / 2 errors;
 # harden 2 without a terminal and without --yes.
-set -u
-bin=${PGTENANT:?}
-db=${PGDATABASE:?}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pt-audit.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg" LANGUAGE= LC_ALL=C.UTF-8
-unset PGPASSWORD PGAPPNAME PGOPTIONS
-
-passed=0 failed=0
-check() {
-	if eval "$2"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $1"
-		echo "      rc: ${RC:-}"
-		echo "      stdout: ${OUT:0:600}"
-		echo "      stderr: ${ERR:0:400}"
-	fi
-}
-
-# run ARG...: pgtenant in a session of its own (no terminal), empty stdin.
-run() {
-	setsid -w "$bin" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
-	RC=$?
-	OUT=$(cat "$tmp/out")
-	ERR=$(cat "$tmp/err")
-}
+. "$PT_TOP_SRCDIR/tests/cli/lib.sh"
 
 # run_tty ANSWER ARG...: pgtenant on a pseudo-terminal, ANSWER typed at
 # the confirmation prompt.
@@ -213,5 +186,4 @@ check "unknown format: exit 2" '[ $RC = 2 ]'
 run -d "host=$PGHOST port=1 dbname=$db" audit
 check "no server: exit 2" '[ $RC = 2 ]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish audit.sh

@@ -5,37 +5,8 @@
 # happened on the server (read back with psql, never trusted from our
 # own output). Run by tests/lib/run-test, which sets PG*, PGTENANT and
 # PT_TEST_SERVER_LOG.
-set -u
-bin=${PGTENANT:?} log=${PT_TEST_SERVER_LOG:?}
-port=${PGPORT:?} db=${PGDATABASE:?}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pt-commands.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-# No user configuration file, English messages.
-export XDG_CONFIG_HOME="$tmp/xdg" LANGUAGE= LC_ALL=C.UTF-8
-unset PGPASSWORD PGAPPNAME PGOPTIONS
-
-passed=0 failed=0
-check() {
-	if eval "$2"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $1"
-		echo "      stdout: ${OUT:0:400}"
-		echo "      stderr: ${ERR:0:400}"
-	fi
-}
-
-# run [--stdin TEXT] ARG...: pgtenant in a session of its own (no
-# terminal to prompt on), stdin from TEXT or empty. Sets OUT, ERR, RC.
-run() {
-	local input=
-	if [ "$1" = --stdin ]; then input=$2; shift 2; fi
-	printf '%s' "$input" | setsid -w "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
-	RC=$?
-	OUT=$(cat "$tmp/out")
-	ERR=$(cat "$tmp/err")
-}
+. "$PT_TOP_SRCDIR/tests/cli/lib.sh"
+log=${PT_TEST_SERVER_LOG:?} port=${PGPORT:?}
 
 # run_tty PROMPT ANSWER ARG...: pgtenant on a pseudo-terminal; ANSWER is
 # typed once PROMPT shows. Sets OUT (everything on the terminal) and RC.
@@ -425,5 +396,4 @@ for secret in "$acme_pw" "$typed" "$rot_pw" "Rotated p@ss:/?#&%=" "$params_pw"; 
 	check "a password is in the server log" '! grep -qF -- "$secret" "$log"'
 done
 
-echo "commands.sh: $passed checks passed, $failed failed"
-[ "$failed" = 0 ]
+finish commands.sh
