@@ -68,6 +68,13 @@ bool pt_audit_failed(const struct pt_audit *a);
 #define PT_PUBLIC_GROUP_PREFIX "pgtenant_public_users_"
 void pt_public_group_name(const char *dbname, char *buf, size_t bufsz);
 
+/* The NOLOGIN group that holds CONNECT on the database for its tenants:
+ * "pgtenant_tenants_<database>". Tenants get CONNECT by membership, so that
+ * creating or dropping one never rewrites the database's ACL (one shared
+ * row, rewritten whole on every GRANT). Written into buf (PT_NAME_MAX + 1). */
+#define PT_TENANT_GROUP_PREFIX "pgtenant_tenants_"
+void pt_tenant_group_name(const char *dbname, char *buf, size_t bufsz);
+
 struct pt_harden_plan {
 	char **statements;   /* each one SQL statement; empty when nothing to do */
 	size_t n;

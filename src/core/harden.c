@@ -66,10 +66,11 @@ static const char plan_sql[] =
 	"                     AND dbg.privilege_type = 'CONNECT')"
 	" ORDER BY 2";
 
-void
-pt_public_group_name(const char *dbname, char *buf, size_t bufsz)
+/* prefix + dbname, cut to a role name's length. */
+static void
+group_name(const char *prefix, const char *dbname, char *buf, size_t bufsz)
 {
-	size_t room = PT_NAME_MAX - strlen(PT_PUBLIC_GROUP_PREFIX), n = strlen(dbname);
+	size_t room = PT_NAME_MAX - strlen(prefix), n = strlen(dbname);
 
 	/* PostgreSQL would truncate a longer name itself, maybe inside a
 	 * character; cut on a UTF-8 boundary instead. */
@@ -78,7 +79,19 @@ pt_public_group_name(const char *dbname, char *buf, size_t bufsz)
 		while (n > 0 && ((unsigned char)dbname[n] & 0xC0) == 0x80)
 			n--;
 	}
-	snprintf(buf, bufsz, "%s%.*s", PT_PUBLIC_GROUP_PREFIX, (int)n, dbname);
+	snprintf(buf, bufsz, "%s%.*s", prefix, (int)n, dbname);
+}
+
+void
+pt_public_group_name(const char *dbname, char *buf, size_t bufsz)
+{
+	group_name(PT_PUBLIC_GROUP_PREFIX, dbname, buf, bufsz);
+}
+
+void
+pt_tenant_group_name(const char *dbname, char *buf, size_t bufsz)
+{
+	group_name(PT_TENANT_GROUP_PREFIX, dbname, buf, bufsz);
 }
 
 struct plan_builder {
