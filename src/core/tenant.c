@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "names.h"
 #include "secret.h"
 #include "tenant.h"
@@ -300,39 +301,47 @@ pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
 	return pt_tenant_job_finish(db, &job, out, err);
 }
 
-/* The tenant role owning schema, checked to be one we may drop or re-key.
- * others: databases where the role still owns or holds something. */
+/* The tenant role owning schema, checked to be one we may drop, re-key or
+ * lock. A locked tenant is NOLOGIN, so the mark of a tenant is not LOGIN
+ * alone: its owner may also be a NOLOGIN role whose search_path in this
+ * database is the schema (pgtenant create sets it), or a member of the
+ * tenants' group. others: databases where the role still owns or holds
+ * something; $2: the tenants' group. */
 static const char owner_sql[] =
-	"SELECT r.rolname, r.rolcanlogin, r.rolsuper, r.rolname = current_user,"
-	" (SELECT string_agg(DISTINCT d.datname, ', ' ORDER BY d.datname)"
-	"    FROM pg_shdepend sd JOIN pg_database d ON d.oid = sd.dbid"
-	"   WHERE sd.refclassid = 'pg_authid'::regclass AND sd.refobjid = r.oid"
-	"     AND d.datname <> current_database()),"
-	" (SELECT string_agg(n2.nspname, ', ' ORDER BY n2.nspname) FROM pg_namespace n2"
-	"   WHERE n2.nspowner = r.oid AND n2.oid <> n.oid)"
-	" FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner"
+	"SELECT r.rolname, r.rolcanlogin OR EXISTS (SELECT 1"
+	"     FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c"
+	"    WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid"
+	"          FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
+	"      AND c = 'search_path=' || pg_catalog.quote_ident(n.nspname))"
+	"   OR pg_catalog.pg_has_role(r.oid, (SELECT g.oid FROM pg_catalog.pg_roles g"
+	"        WHERE g.rolname = $2), 'MEMBER') IS TRUE,"
+	" r.rolsuper, r.rolname = current_user,"
+	" (SELECT pg_catalog.string_agg(DISTINCT d.datname, ', ' ORDER BY d.datname)"
+	"    FROM pg_catalog.pg_shdepend sd JOIN pg_catalog.pg_database d ON d.oid = sd.dbid"
+	"   WHERE sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
+	"     AND sd.refobjid = r.oid AND d.datname <> pg_catalog.current_database()),"
+	" (SELECT pg_catalog.string_agg(n2.nspname, ', ' ORDER BY n2.nspname)"
+	"    FROM pg_catalog.pg_namespace n2 WHERE n2.nspowner = r.oid AND n2.oid <> n.oid),"
+	" r.rolcanlogin"
+	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner"
 	" WHERE n.nspname = $1";
 
-struct owner_info {
-	char role[PT_NAME_MAX + 1];
-	char *other_dbs;      /* malloc'd or NULL */
-	char *other_schemas;  /* malloc'd or NULL */
-};
-
-static enum pt_status
-find_tenant_owner(pt_db *db, const char *schema, struct owner_info *oi,
-                  pt_error *err)
+enum pt_status
+pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
+               pt_error *err)
 {
-	const char *params[1] = { schema };
+	char group[PT_NAME_MAX + 1];
+	const char *params[2] = { schema, group };
 	PGresult *res;
 	char what[160];
 	enum pt_status st = PT_OK;
 
-	memset(oi, 0, sizeof *oi);
+	memset(ref, 0, sizeof *ref);
 	if (pt_name_validate(schema, PT_NAME_SCHEMA, err) != PT_OK)
 		return PT_ERR_INVALID;
+	pt_tenant_group_name(pt_db_info(db)->dbname, group, sizeof group);
 	snprintf(what, sizeof what, _("looking up schema \"%s\""), schema);
-	res = pt_db_query(db, owner_sql, 1, params, what, err);
+	res = pt_db_query(db, owner_sql, 2, params, what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0)
@@ -345,32 +354,36 @@ find_tenant_owner(pt_db *db, const char *schema, struct owner_info *oi,
 		                    "that cannot log in): pgtenant leaves it alone"),
 		                  schema, PQgetvalue(res, 0, 0));
 	else {
-		snprintf(oi->role, sizeof oi->role, "%s", PQgetvalue(res, 0, 0));
+		snprintf(ref->role, sizeof ref->role, "%s", PQgetvalue(res, 0, 0));
 		if (!PQgetisnull(res, 0, 4))
-			oi->other_dbs = pt_xstrdup(PQgetvalue(res, 0, 4));
+			ref->other_dbs = pt_xstrdup(PQgetvalue(res, 0, 4));
 		if (!PQgetisnull(res, 0, 5))
-			oi->other_schemas = pt_xstrdup(PQgetvalue(res, 0, 5));
+			ref->other_schemas = pt_xstrdup(PQgetvalue(res, 0, 5));
+		ref->locked = *PQgetvalue(res, 0, 6) != 't';
 	}
 	PQclear(res);
 	return st;
 }
 
-static void
-owner_info_free(struct owner_info *oi)
+void
+pt_tenant_ref_free(struct pt_tenant_ref *ref)
 {
-	free(oi->other_dbs);
-	free(oi->other_schemas);
+	if (!ref)
+		return;
+	free(ref->other_dbs);
+	free(ref->other_schemas);
+	memset(ref, 0, sizeof *ref);
 }
 
 char *
 pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 {
-	struct owner_info oi;
+	struct pt_tenant_ref oi;
 	char *s, *u, *sql = NULL;
 
 	if (check_session(db, true, err) != PT_OK)
 		return NULL;
-	if (find_tenant_owner(db, schema, &oi, err) != PT_OK)
+	if (pt_tenant_find(db, schema, &oi, err) != PT_OK)
 		return NULL;
 	if (oi.other_dbs)
 		pt_error_set(err, PT_ERR_INVALID,
@@ -391,7 +404,7 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 		free(s);
 		free(u);
 	}
-	owner_info_free(&oi);
+	pt_tenant_ref_free(&oi);
 	return sql;
 }
 
@@ -414,7 +427,7 @@ enum pt_status
 pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
                  struct pt_credentials *out, pt_error *err)
 {
-	struct owner_info oi;
+	struct pt_tenant_ref oi;
 	char *pw, *verifier, *u, *sql, what[160];
 	bool generated;
 	enum pt_status st;
@@ -422,13 +435,13 @@ pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
 	memset(out, 0, sizeof *out);
 	if (check_session(db, true, err) != PT_OK)
 		return err ? err->status : PT_ERR_PERMISSION;
-	if (find_tenant_owner(db, schema, &oi, err) != PT_OK)
+	if (pt_tenant_find(db, schema, &oi, err) != PT_OK)
 		return err ? err->status : PT_ERR_INVALID;
 	pw = take_password(password, &generated);
 	verifier = verifier_literal(db, oi.role, pw, err);
 	if (!verifier) {
 		pt_secret_free(pw);
-		owner_info_free(&oi);
+		pt_tenant_ref_free(&oi);
 		return PT_ERR_SERVER;
 	}
 	u = pt_quote_ident(db, oi.role);
@@ -442,7 +455,7 @@ pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
 		st = fill_credentials(db, schema, oi.role, pw, generated, out, err);
 	else
 		pt_secret_free(pw);
-	owner_info_free(&oi);
+	pt_tenant_ref_free(&oi);
 	return st;
 }
 

@@ -12,6 +12,7 @@
 #include "conn.h"
 #include "connstr.h"
 #include "error.h"
+#include "names.h"
 
 struct pt_tenant_config {
 	const char *schema_name;
@@ -74,6 +75,23 @@ enum pt_status pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
                                     struct pt_credentials *out, pt_error *err);
 /* Release a prepared job that will not be sent; safe on a zeroed struct. */
 void pt_tenant_job_free(struct pt_tenant_job *job);
+
+/* The tenant that owns a schema, as drop, rotate, lock and alter see it. */
+struct pt_tenant_ref {
+	char role[PT_NAME_MAX + 1];  /* the tenant's role */
+	bool locked;                 /* NOLOGIN: a locked tenant */
+	char *other_dbs;             /* malloc'd or NULL: databases where the role
+	                                still owns or holds something */
+	char *other_schemas;         /* malloc'd or NULL: other schemas it owns */
+};
+
+/* Find the tenant owning schema. PT_ERR_NOT_FOUND when there is no such
+ * schema, PT_ERR_INVALID when its owner is not a tenant (a superuser, the
+ * admin itself, a role that is neither a login role nor marked as a
+ * tenant). Free with pt_tenant_ref_free. */
+enum pt_status pt_tenant_find(pt_db *db, const char *schema,
+                              struct pt_tenant_ref *ref, pt_error *err);
+void pt_tenant_ref_free(struct pt_tenant_ref *ref);
 
 /* The SQL pt_tenant_drop would run for schema, or NULL with err (not a
  * tenant, role owns things elsewhere...). malloc'd. */
