@@ -73,6 +73,11 @@ void pt_public_group_name(const char *dbname, char *buf, size_t bufsz);
  * creating or dropping one never rewrites the database's ACL (one shared
  * row, rewritten whole on every GRANT). Written into buf (PT_NAME_MAX + 1). */
 #define PT_TENANT_GROUP_PREFIX "pgtenant_tenants_"
+/* The comment that marks the group (and the public users' group) as made by
+ * pgtenant, followed by the database's name: a role of that name that
+ * lacks it is never adopted. */
+#define PT_TENANT_GROUP_MARK "pgtenant: tenants of database "
+#define PT_PUBLIC_GROUP_MARK "pgtenant: non-tenant roles of database "
 void pt_tenant_group_name(const char *dbname, char *buf, size_t bufsz);
 
 struct pt_harden_plan {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "conn.h"
 #include "secret.h"
 
@@ -144,8 +145,20 @@ open_conn(pt_db *db)
 	 * returns, quadratic with 10,000 tenants' CONNECT grants (0.6 s). */ \
 	"     unnest(coalesce(d.datacl, acldefault('d', d.datdba))) i, aclexplode(ARRAY[i]) a" \
 	"   WHERE d.datname = current_database() AND a.grantee = 0" \
-	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))" \
-	" FROM pg_roles r WHERE r.rolname = current_user"
+	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))," \
+	/* The tenants' group (pt_tenant_group_name: the cast to name cuts it \
+	 * as that does) and whether pgtenant made it: its mark and no powers. */ \
+	" CASE WHEN g.oid IS NULL THEN 'none' WHEN NOT g.rolcanlogin AND NOT g.rolsuper" \
+	"   AND NOT g.rolcreaterole AND NOT g.rolcreatedb AND NOT g.rolreplication" \
+	"   AND NOT g.rolbypassrls AND pg_catalog.shobj_description(g.oid, 'pg_authid') =" \
+	"   '" PT_TENANT_GROUP_MARK "' || current_database() THEN 'ok' ELSE 'foreign' END," \
+	/* Granting it: CREATEROLE was enough before 16, ADMIN OPTION from 16. */ \
+	" r.rolsuper OR (current_setting('server_version_num')::int < 160000" \
+	"   AND r.rolcreaterole) OR coalesce(pg_has_role(g.oid, 'MEMBER WITH ADMIN OPTION'), false)," \
+	" coalesce(current_setting('createrole_self_grant', true), '') ~ 'set'" \
+	" FROM pg_roles r LEFT JOIN pg_roles g" \
+	"   ON g.rolname = ('" PT_TENANT_GROUP_PREFIX "' || current_database())::name" \
+	" WHERE r.rolname = current_user"
 
 static const char info_sql[] = INFO_SQL;
 static const char session_rw_sql[] = "SET search_path = pg_catalog; " INFO_SQL;
@@ -187,6 +200,10 @@ read_info(pt_db *db, const char *sql, pt_error *err)
 	in->read_only = *PQgetvalue(res, 0, 5) == 't';
 	in->can_grant_connect = *PQgetvalue(res, 0, 6) == 't';
 	in->hardened = *PQgetvalue(res, 0, 7) == 't';
+	in->tenant_group = !strcmp(PQgetvalue(res, 0, 8), "none") ? PT_GROUP_NONE
+	                 : !strcmp(PQgetvalue(res, 0, 8), "ok") ? PT_GROUP_OK : PT_GROUP_FOREIGN;
+	in->may_grant_group = *PQgetvalue(res, 0, 9) == 't';
+	in->self_grant_set = *PQgetvalue(res, 0, 10) == 't';
 	in->ssl = PQsslInUse(db->conn) != 0;
 	PQclear(res);
 	return PT_OK;

@@ -52,6 +52,13 @@ struct pt_session_info {
 	bool can_grant_connect;      /* may GRANT CONNECT ON DATABASE to tenants */
 	bool hardened;               /* PUBLIC has neither USAGE nor CREATE on public,
 	                                nor CONNECT/TEMP on this database */
+	enum pt_group_state {
+		PT_GROUP_NONE,           /* the tenants' group does not exist yet */
+		PT_GROUP_OK,             /* it exists and pgtenant made it */
+		PT_GROUP_FOREIGN,        /* a role of that name that pgtenant did not make */
+	} tenant_group;
+	bool may_grant_group;        /* may GRANT the tenants' group to new tenants */
+	bool self_grant_set;         /* 16+: createrole_self_grant gives the creator SET */
 };
 
 /* Connect to target (a URI, a conninfo string, a service via "service=x",

@@ -83,12 +83,58 @@ check_session(pt_db *db, bool needs_createrole, pt_error *err)
 	return PT_OK;
 }
 
-/* Two pgtenant transactions that both GRANT or REVOKE on the database
- * update the same pg_database row, and the later one fails with "tuple
- * concurrently updated" instead of waiting. Every create and drop therefore
- * first takes this transaction-level advisory lock ('pgtn'), so that
- * concurrent creations queue and a lost race reads "already exists". */
-#define PT_SERIALIZE_SQL "SELECT pg_catalog.pg_advisory_xact_lock(1885828206);\n"
+/* How a tenant gets CONNECT. Not by its own GRANT CONNECT ON DATABASE: the
+ * database's ACL is one row that every such grant rewrites whole, so each
+ * create and drop cost more the more tenants there were, and two of them at
+ * once failed with "tuple concurrently updated" unless serialised on a
+ * lock that any tenant could take too. Instead every tenant is a member of
+ * one group per database that holds CONNECT; a membership is a row of its
+ * own, so creates and drops touch no shared row and need no lock: of two
+ * admins racing for one name, the unique index makes one win and the other
+ * read "already exists".
+ *
+ * Before PostgreSQL 16 a NOINHERIT role does not use its groups' rights,
+ * CONNECT included, so there tenants are INHERIT. NOINHERIT never kept a
+ * tenant from a role it was granted (it can still SET ROLE), and the audit
+ * reports every membership of a tenant but this one, so nothing is lost.
+ * From 16 the option is per grant: tenants stay NOINHERIT and this one
+ * grant inherits, without SET. */
+static char *
+group_membership_sql(pt_db *db, const char *quoted_user)
+{
+	char group[PT_NAME_MAX + 1], *g, *sql;
+
+	pt_tenant_group_name(pt_db_info(db)->dbname, group, sizeof group);
+	g = pt_quote_ident(db, group);
+	sql = pt_xasprintf("GRANT %s TO %s%s;\n", g, quoted_user,
+	                   pt_db_info(db)->server_version_num >= 160000
+	                   ? " WITH INHERIT TRUE, SET FALSE" : "");
+	free(g);
+	return sql;
+}
+
+/* The statements that make the tenants' group, once per database. */
+static char *
+group_create_sql(pt_db *db)
+{
+	const char *dbname = pt_db_info(db)->dbname;
+	char group[PT_NAME_MAX + 1], *g, *d, *mark, *lit, *sql;
+
+	pt_tenant_group_name(dbname, group, sizeof group);
+	g = pt_quote_ident(db, group);
+	d = pt_quote_ident(db, dbname);
+	mark = pt_xasprintf("%s%s", PT_TENANT_GROUP_MARK, dbname);
+	lit = pt_quote_literal(db, mark);
+	sql = pt_xasprintf("CREATE ROLE %s NOLOGIN NOINHERIT;\n"
+	                   "COMMENT ON ROLE %s IS %s;\n"
+	                   "GRANT CONNECT ON DATABASE %s TO %s;",
+	                   g, g, lit, d, g);
+	free(g);
+	free(d);
+	free(mark);
+	free(lit);
+	return sql;
+}
 
 /* The creation script; verifier_sql is the quoted verifier or a redaction. */
 static char *
@@ -96,38 +142,121 @@ create_sql(pt_db *db, const struct pt_tenant_config *cfg, const char *user,
            const char *verifier_sql)
 {
 	const struct pt_session_info *in = pt_db_info(db);
+	bool v16 = in->server_version_num >= 160000;
 	char *s = pt_quote_ident(db, cfg->schema_name);
 	char *u = pt_quote_ident(db, user);
 	char *d = pt_quote_ident(db, in->dbname);
 	char *admin = pt_quote_ident(db, in->user);
 	char *until = cfg->valid_until && *cfg->valid_until
 		? pt_quote_literal(db, cfg->valid_until) : NULL;
+	char *member = group_membership_sql(db, u);
 	char limit[48] = "";
-	char *grant, *sql;
+	char *grant, *group, *sql;
 
 	if (cfg->connection_limit >= 0)
 		snprintf(limit, sizeof limit, " CONNECTION LIMIT %d", cfg->connection_limit);
-	/* A non-superuser with CREATEROLE must be a member of the new role to
-	 * give it a schema (CREATE SCHEMA ... AUTHORIZATION). */
-	grant = in->superuser ? pt_xstrdup("")
-	                      : pt_xasprintf("GRANT %s TO %s;\n", u, admin);
+	/* A non-superuser with CREATEROLE must be able to SET ROLE to the new
+	 * role to give it a schema (CREATE SCHEMA ... AUTHORIZATION). From 16
+	 * the creator is made a member with ADMIN only, and with SET as well
+	 * when createrole_self_grant says so: then no grant is needed. */
+	if (in->superuser || (v16 && in->self_grant_set))
+		grant = pt_xstrdup("");
+	else
+		grant = pt_xasprintf("GRANT %s TO %s%s;\n", u, admin,
+		                     v16 ? " WITH INHERIT FALSE, SET TRUE" : "");
+	/* The first tenant of a database makes the group in its transaction,
+	 * so that a failed create leaves nothing behind, not even the group. */
+	group = in->tenant_group == PT_GROUP_NONE ? group_create_sql(db) : pt_xstrdup("");
 	sql = pt_xasprintf(
-		PT_SERIALIZE_SQL
+		"%s%s"
 		"CREATE ROLE %s LOGIN PASSWORD %s NOSUPERUSER NOCREATEDB NOCREATEROLE "
-		"NOINHERIT NOREPLICATION NOBYPASSRLS%s%s%s;\n"
+		"%s NOREPLICATION NOBYPASSRLS%s%s%s;\n"
 		"%s"
 		"CREATE SCHEMA %s AUTHORIZATION %s;\n"
-		"GRANT CONNECT ON DATABASE %s TO %s;\n"
+		"%s"
 		"ALTER ROLE %s IN DATABASE %s SET search_path = %s;",
-		u, verifier_sql, limit, until ? " VALID UNTIL " : "", until ? until : "",
-		grant, s, u, d, u, u, d, s);
+		group, *group ? "\n" : "",
+		u, verifier_sql, v16 ? "NOINHERIT" : "INHERIT", limit,
+		until ? " VALID UNTIL " : "", until ? until : "",
+		grant, s, u, member, u, d, s);
 	free(grant);
+	free(group);
+	free(member);
 	free(s);
 	free(u);
 	free(d);
 	free(admin);
 	free(until);
 	return sql;
+}
+
+/* Whether the session can hand new tenants to the tenants' group: it is
+ * pgtenant's, and the session may grant it (or, when it does not exist
+ * yet and !must_exist, may make it and grant it CONNECT). */
+static enum pt_status
+check_group(pt_db *db, bool must_exist, pt_error *err)
+{
+	const struct pt_session_info *in = pt_db_info(db);
+	char group[PT_NAME_MAX + 1];
+
+	pt_tenant_group_name(in->dbname, group, sizeof group);
+	switch (in->tenant_group) {
+	case PT_GROUP_FOREIGN:
+		return pt_error_set(err, PT_ERR_PERMISSION,
+		                    _("role \"%s\" exists but pgtenant did not make it (it lacks "
+		                      "the comment \"%s%s\", or it can log in or has powers): "
+		                      "pgtenant will not hand tenants to it; review it, then drop "
+		                      "or rename it"), group, PT_TENANT_GROUP_MARK, in->dbname);
+	case PT_GROUP_NONE:
+		if (must_exist)
+			return pt_error_set(err, PT_ERR_SERVER,
+			                    _("the tenants' group \"%s\" does not exist"), group);
+		if (!in->can_grant_connect)
+			return pt_error_set(err, PT_ERR_PERMISSION,
+			                    _("role \"%s\" may not grant CONNECT on database \"%s\" to "
+			                      "the tenants' group \"%s\": the tenants could not log in "
+			                      "once the database is hardened; ask its owner to GRANT "
+			                      "CONNECT ... WITH GRANT OPTION"),
+			                    in->user, in->dbname, group);
+		return PT_OK;
+	case PT_GROUP_OK:
+		if (!in->may_grant_group)
+			return pt_error_set(err, PT_ERR_PERMISSION,
+			                    _("role \"%s\" may not grant membership in the tenants' "
+			                      "group \"%s\": it needs ADMIN OPTION on it (GRANT \"%s\" "
+			                      "TO \"%s\" WITH ADMIN OPTION, by its creator or a "
+			                      "superuser)"), in->user, group, group, in->user);
+		return PT_OK;
+	}
+	return PT_OK;
+}
+
+enum pt_status
+pt_tenant_ensure_group(pt_db *db, pt_error *err)
+{
+	const char *what = _("creating the tenants' group");
+	enum pt_status st;
+	char *sql;
+
+	if (check_session(db, true, err) != PT_OK)
+		return err ? err->status : PT_ERR_PERMISSION;
+	if (pt_db_info(db)->tenant_group == PT_GROUP_NONE) {
+		if ((st = check_group(db, false, err)) != PT_OK)
+			return st;
+		sql = group_create_sql(db);
+		st = pt_db_exec(db, sql, 0, NULL, what, err);
+		free(sql);
+		/* Another admin made it first: as good, once checked below. */
+		if (st != PT_OK && st != PT_ERR_EXISTS)
+			return st;
+		/* A GRANT the session is not entitled to is only a WARNING. */
+		if (st == PT_OK && *pt_db_last_notices(db))
+			return pt_error_set(err, PT_ERR_PERMISSION, _("%s: %s"), what,
+			                    pt_db_last_notices(db));
+		if ((st = pt_db_refresh_info(db, err)) != PT_OK)
+			return st;
+	}
+	return check_group(db, true, err);
 }
 
 static enum pt_status
@@ -140,13 +269,7 @@ prepare_create(pt_db *db, const struct pt_tenant_config *cfg, char *user,
 		return PT_ERR_INVALID;
 	if (check_session(db, true, err) != PT_OK)
 		return err ? err->status : PT_ERR_PERMISSION;
-	if (!pt_db_info(db)->can_grant_connect)
-		return pt_error_set(err, PT_ERR_PERMISSION,
-		                    _("role \"%s\" may not grant CONNECT on database \"%s\": "
-		                      "the tenant could not log in once the database is hardened; "
-		                      "ask its owner to GRANT CONNECT ... WITH GRANT OPTION"),
-		                    pt_db_info(db)->user, pt_db_info(db)->dbname);
-	return PT_OK;
+	return check_group(db, false, err);
 }
 
 char *
@@ -154,6 +277,7 @@ pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,
                          pt_error *err)
 {
 	char user[PT_NAME_MAX + 1];
+
 
 	if (prepare_create(db, cfg, user, sizeof user, err) != PT_OK)
 		return NULL;
@@ -292,13 +416,26 @@ pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
 	enum pt_status st;
 
 	memset(out, 0, sizeof *out);
-	if ((st = pt_tenant_job_prepare(db, cfg, &job, err)) != PT_OK)
-		return st;
-	if ((st = pt_tenant_job_send(db, &job, err)) != PT_OK) {
-		pt_tenant_job_free(&job);
-		return st;
+	for (int attempt = 0;; attempt++) {
+		bool made_group = pt_db_info(db)->tenant_group == PT_GROUP_NONE;
+		pt_error again;
+
+		if ((st = pt_tenant_job_prepare(db, cfg, &job, err)) != PT_OK)
+			return st;
+		if ((st = pt_tenant_job_send(db, &job, err)) != PT_OK) {
+			pt_tenant_job_free(&job);
+			return st;
+		}
+		st = pt_tenant_job_finish(db, &job, out, err);
+		if (st == PT_OK || !made_group || attempt > 0)
+			return st;
+		/* This transaction was to make the group too. If the group exists
+		 * now, another admin made it meanwhile and that is why this one
+		 * failed: once more, as a member only. */
+		if (!pt_db_alive(db) || pt_db_refresh_info(db, &again) != PT_OK ||
+		    pt_db_info(db)->tenant_group == PT_GROUP_NONE)
+			return st;
 	}
-	return pt_tenant_job_finish(db, &job, out, err);
 }
 
 /* The tenant role owning schema, checked to be one we may drop, re-key or
@@ -398,8 +535,7 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 	else {
 		s = pt_quote_ident(db, schema);
 		u = pt_quote_ident(db, oi.role);
-		sql = pt_xasprintf(PT_SERIALIZE_SQL
-		                   "DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
+		sql = pt_xasprintf("DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
 		                   s, u, u);
 		free(s);
 		free(u);
@@ -418,7 +554,16 @@ pt_tenant_drop(pt_db *db, const char *schema, pt_error *err)
 	if (!sql)
 		return err ? err->status : PT_ERR_INVALID;
 	snprintf(what, sizeof what, _("dropping tenant \"%s\""), schema);
-	st = pt_db_exec(db, sql, 0, NULL, what, err);
+	/* A tenant made before the tenants' group holds its own CONNECT grant,
+	 * and DROP OWNED rewrites the database's ACL to revoke it: two such
+	 * drops at once can fail with "tuple concurrently updated" (XX000).
+	 * Nothing was done then; try again. harden moves such grants to the
+	 * group for good. */
+	for (int tries = 0;; tries++) {
+		st = pt_db_exec(db, sql, 0, NULL, what, err);
+		if (st != PT_ERR_SERVER || !err || strcmp(err->sqlstate, "XX000") || tries == 4)
+			break;
+	}
 	free(sql);
 	return st;
 }

@@ -47,6 +47,13 @@ enum pt_status pt_tenant_validate(const struct pt_tenant_config *cfg,
 char *pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,
                                pt_error *err);
 
+/* Make the tenants' group of this database if it does not exist yet (its
+ * own transaction; another admin making it at the same time is fine), and
+ * check that the session may hand tenants to it. pt_tenant_create makes
+ * the group in the first tenant's transaction instead; a caller of the job
+ * API below running several sessions at once calls this first. */
+enum pt_status pt_tenant_ensure_group(pt_db *db, pt_error *err);
+
 /* Create the tenant in one round trip and one transaction. On success fill
  * out (free with pt_credentials_free). On failure nothing is left behind. */
 enum pt_status pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
