@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bulk.h"
 #include "catalog.h"
 #include "cli.h"
 #include "cmd_bulk.h"
@@ -111,7 +112,7 @@ pt_cli_connect(struct pt_cli *cli)
 
 /* Options every command takes: --format, and -h for its own usage. */
 enum { OPT_FORMAT = 256, OPT_USER, OPT_PASSWORD_STDIN, OPT_CONN_LIMIT,
-       OPT_VALID_UNTIL, OPT_YES, OPT_FROM };
+       OPT_VALID_UNTIL, OPT_YES, OPT_FROM, OPT_JOBS };
 
 static bool
 parse_int(const char *s, int *out)
@@ -353,9 +354,11 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 		{ "connection-limit", required_argument, NULL, OPT_CONN_LIMIT },
 		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pt_tenant_config cfg;
+	int jobs = -1;
 	struct pt_credentials creds;
 	const char *from = NULL;
 	bool pw_stdin = false;
@@ -383,6 +386,12 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			break;
 		case OPT_VALID_UNTIL: cfg.valid_until = optarg; break;
 		case OPT_FROM: from = optarg; break;
+		case OPT_JOBS:
+			if (!parse_int(optarg, &jobs) || jobs < 0 || jobs > PT_BULK_MAX_JOBS)
+				return pt_cli_usage_error(cli, argv[0],
+				                          _("--jobs needs a whole number from 0 (chosen "
+				                            "for the server) to %d"), PT_BULK_MAX_JOBS);
+			break;
 		default:
 			if (optopt && optopt < 256 && optopt != '?')
 				return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
@@ -396,8 +405,10 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			                          _("--from takes schema names, user names and "
 			                            "passwords from the file: give no schema name, "
 			                            "--user or --password-stdin with it"));
-		return pt_cli_create_from(cli, from, &cfg);
+		return pt_cli_create_from(cli, from, &cfg, jobs < 0 ? 0 : (unsigned)jobs);
 	}
+	if (jobs >= 0)
+		return pt_cli_usage_error(cli, argv[0], _("--jobs goes with --from"));
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
 	cfg.schema_name = argv[optind];

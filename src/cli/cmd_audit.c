@@ -207,6 +207,11 @@ pt_cmd_harden(struct pt_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < plan.n; i++)
 		printf("%s\n", plan.statements[i]);
 	fflush(stdout);
+	if (plan.refusal) {
+		fprintf(stderr, "%s: %s\n", cli->progname, plan.refusal);
+		rc = 1;
+		goto out;
+	}
 	if (dry_run)
 		goto out;
 	if (!yes) {

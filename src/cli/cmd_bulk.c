@@ -136,7 +136,7 @@ progress(void *ud, size_t done, size_t total)
 
 int
 pt_cli_create_from(struct pt_cli *cli, const char *path,
-                   const struct pt_tenant_config *defaults)
+                   const struct pt_tenant_config *defaults, unsigned jobs)
 {
 	const struct pt_bulk_ops ops = { created, failed, progress };
 	struct run run = { .cli = cli };
@@ -163,7 +163,7 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 	run.started = now();
 	begin_output(&run);
 	/* Counting first reads the file twice: only worth it for the bar. */
-	st = pt_bulk_create(db, in, defaults, run.bar, &ops, &run, &res, &err);
+	st = pt_bulk_create(db, in, defaults, jobs, run.bar, &ops, &run, &res, &err);
 	end_output(&run);
 	clear_bar(&run);
 	if (st != PT_OK)

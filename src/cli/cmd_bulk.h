@@ -10,6 +10,6 @@
  * cli->format, failures to stderr with their line. Returns the exit
  * status: 0 all created, 1 any record failed, 2 no connection. */
 int pt_cli_create_from(struct pt_cli *cli, const char *path,
-                       const struct pt_tenant_config *defaults);
+                       const struct pt_tenant_config *defaults, unsigned jobs);
 
 #endif

@@ -81,14 +81,21 @@ void pt_public_group_name(const char *dbname, char *buf, size_t bufsz);
 void pt_tenant_group_name(const char *dbname, char *buf, size_t bufsz);
 
 struct pt_harden_plan {
-	char **statements;   /* each one SQL statement; empty when nothing to do */
+	char **statements;   /* each one SQL statement or a "--" comment that says
+	                        who moves where or what needs a superuser; empty
+	                        when nothing is to be done */
 	size_t n;
+	char *refusal;       /* why this session may not run the plan, or NULL;
+	                        the plan is still there to be shown (--dry-run) */
+	bool partial;        /* some statements need a superuser first (commented
+	                        out, saying which): the database stays open */
 };
 
 /* The statements that close the database-wide gaps; none when the
- * database is already hardened. */
+ * database is already hardened. Fills out even when the session may not
+ * run it (out->refusal says why); fails only when it cannot be planned. */
 enum pt_status pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err);
-/* Run the plan in one transaction. */
+/* Run the plan in one transaction; refuses a plan with a refusal. */
 enum pt_status pt_harden_apply(pt_db *db, const struct pt_harden_plan *plan,
                                pt_error *err);
 void pt_harden_plan_free(struct pt_harden_plan *p);

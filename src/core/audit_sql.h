@@ -10,6 +10,7 @@
 #ifndef PT_AUDIT_SQL_H
 #define PT_AUDIT_SQL_H
 
+#include "audit.h"
 #include "conn.h"
 #include "error.h"
 
@@ -22,31 +23,72 @@
 	"pg_catalog.unnest(" ACL ") AS " ALIAS "_i," \
 	" pg_catalog.aclexplode(ARRAY[" ALIAS "_i]) AS " ALIAS
 
-#define PT_TENANT_CTES \
-	" dbpath AS (SELECT s.setrole, pg_catalog.substr(c, 13) AS path" \
+/* What a tenant is, decided here and nowhere else (list, roles, audit,
+ * harden, drop, rotate and the console all use it).
+ *
+ * A tenant is a role that carries tenancy of a schema. A role is *marked* as
+ * a tenant of schema S when any of these holds: it is a member of this
+ * database's tenants' group (pt_tenant_group_name; pgtenant create puts
+ * every tenant there), its search_path (for this database, else for the
+ * whole role) is exactly S (pgtenant create and cloaca set it), or its name
+ * is the user-name pattern applied to S. Then S is a tenant schema and its
+ * tenants are:
+ *   1. its owner, when the owner is a login role that is not a superuser,
+ *      or carries the mark (so a tenant locked with NOLOGIN, or later made
+ *      SUPERUSER, stays a tenant and is reported instead of vanishing);
+ *   2. for a schema whose owner is not a tenant (the shape cloaca left: an
+ *      admin schema handed over), each role that is not a superuser, holds
+ *      CREATE on it directly and carries the mark. An application role with
+ *      CREATE on a shared schema but no mark (the demo's `reporting`) is not
+ *      a tenant, and harden keeps its access to public.
+ * Never a tenant: the session's own role (an admin owns schemas and belongs
+ * to the tenants it made), pg_* roles, and pgtenant's own pgtenant_* groups.
+ *
+ * NSP_FILTER narrows the schemas (" AND n.nspname = $2" for one), and
+ * ROLE_FILTER the roles whose settings are read: for one schema the lookup
+ * then costs the same with 100,000 tenants as with none. $1 is the
+ * user-name pattern ("{tenant}_user"). Defines the CTEs dbpath (each role's
+ * search_path here), tgrp (members of the tenants' group), nsp (schemas,
+ * with owner_tenant), tenancy (schema, tenant role) and troles. */
+#define PT_TENANT_CTES_FOR(NSP_FILTER, ROLE_FILTER) \
+	" dbpath AS (SELECT DISTINCT ON (s.setrole) s.setrole, pg_catalog.substr(c, 13) AS path" \
 	"   FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c" \
-	"  WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d" \
-	"                          WHERE d.datname = pg_catalog.current_database())" \
-	"    AND c LIKE 'search\\_path=%')," \
+	"  WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d" \
+	"                          WHERE d.datname = pg_catalog.current_database()))" \
+	"    AND c LIKE 'search\\_path=%'" ROLE_FILTER \
+	"  ORDER BY s.setrole, s.setdatabase DESC)," \
+	" tgrp AS (SELECT m.member FROM pg_catalog.pg_auth_members m" \
+	"   JOIN pg_catalog.pg_roles g ON g.oid = m.roleid" \
+	"  WHERE g.rolname = ('" PT_TENANT_GROUP_PREFIX "'" \
+	"                     || pg_catalog.current_database())::name)," \
 	" nsp AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl," \
-	"   o.rolcanlogin AND o.rolname <> current_user AND (NOT o.rolsuper" \
+	"   o.rolname <> current_user AND o.rolname !~ '^pg_' AND o.rolname !~ '^pgtenant_'" \
+	"   AND ((o.rolcanlogin AND NOT o.rolsuper) OR o.oid IN (SELECT member FROM tgrp)" \
+	"     OR coalesce(p.path = pg_catalog.quote_ident(n.nspname), false)" \
 	"     OR o.rolname = pg_catalog.replace($1, '{tenant}'," \
-	"          pg_catalog.regexp_replace(n.nspname, '^tenant_', ''))" \
-	"     OR coalesce(p.path = pg_catalog.quote_ident(n.nspname), false))" \
+	"          pg_catalog.regexp_replace(n.nspname, '^tenant_', '')))" \
 	"   AS owner_tenant" \
 	"   FROM pg_catalog.pg_namespace n" \
 	"   JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner" \
 	"   LEFT JOIN dbpath p ON p.setrole = o.oid" \
-	"  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')," \
+	"  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'" NSP_FILTER ")," \
 	" tenancy AS (SELECT n.oid AS nsp, n.nspowner AS tenant FROM nsp n" \
 	"   WHERE n.owner_tenant" \
 	"  UNION" \
 	"  SELECT n.oid, a.grantee FROM nsp n, " PT_ACL("n.nspacl", "a") "," \
-	"         pg_catalog.pg_roles g" \
+	"         pg_catalog.pg_roles g LEFT JOIN dbpath p ON p.setrole = g.oid" \
 	"   WHERE g.oid = a.grantee AND NOT n.owner_tenant AND n.nspname <> 'public'" \
-	"     AND a.privilege_type = 'CREATE' AND g.rolcanlogin AND NOT g.rolsuper" \
-	"     AND g.rolname <> current_user)," \
+	"     AND a.privilege_type = 'CREATE' AND NOT g.rolsuper" \
+	"     AND g.rolname <> current_user AND g.rolname !~ '^pg_'" \
+	"     AND g.rolname !~ '^pgtenant_'" \
+	"     AND (g.oid IN (SELECT member FROM tgrp)" \
+	"       OR coalesce(p.path = pg_catalog.quote_ident(n.nspname), false)" \
+	"       OR g.rolname = pg_catalog.replace($1, '{tenant}'," \
+	"            pg_catalog.regexp_replace(n.nspname, '^tenant_', ''))))," \
 	" troles AS (SELECT DISTINCT t.tenant AS oid FROM tenancy t)"
+
+/* Every schema. */
+#define PT_TENANT_CTES PT_TENANT_CTES_FOR("", "")
 
 /* Open the transaction the catalog queries run in: one snapshot for all
  * of them, read-only, and two planner settings. JIT off: the queries are

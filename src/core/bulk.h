@@ -33,18 +33,27 @@ struct pt_bulk_result {
 /* Create a tenant for every record of in, which must not have been read
  * from yet (secrets in it stay in secret memory; see csv.h). defaults
  * supplies what the file does not (user pattern, connection limit, expiry);
- * its schema_name, username and password are ignored. With count_first
- * and a seekable input the records are counted before anything is created,
- * so that progress can tell a total.
+ * its schema_name, username and password are ignored. jobs sessions (0:
+ * pt_bulk_default_jobs; at most PT_BULK_MAX_JOBS) create tenants at once:
+ * db and jobs - 1 more like it, fewer when the server refuses them. Each
+ * tenant is reported as its transaction ends, so with several sessions not
+ * quite in the order of the file. With count_first and a seekable input the
+ * records are counted before anything is created, so that progress can
+ * tell a total.
  *
  * Returns PT_OK when the whole input was worked through, even if some
- * records failed (res says how many). A missing or bad header, a read error
- * or a connection that cannot be re-established stops the run: the error
- * says so and res counts what happened before. */
+ * records failed (res says how many). A missing or bad header, a read error,
+ * a cancel (the wait hook) or a connection that cannot be re-established
+ * stops the run: the error says so, res counts what happened before, and
+ * every tenant whose transaction committed was still reported. */
+#define PT_BULK_MAX_JOBS 32
 enum pt_status pt_bulk_create(pt_db *db, FILE *in,
                               const struct pt_tenant_config *defaults,
-                              bool count_first, const struct pt_bulk_ops *ops,
-                              void *ud, struct pt_bulk_result *res,
-                              pt_error *err);
+                              unsigned jobs, bool count_first,
+                              const struct pt_bulk_ops *ops, void *ud,
+                              struct pt_bulk_result *res, pt_error *err);
+
+/* How many sessions a bulk run uses when not told. */
+unsigned pt_bulk_default_jobs(pt_db *db);
 
 #endif

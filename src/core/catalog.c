@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_sql.h"
 #include "catalog.h"
+#include "names.h"
 
 /* Set-based rather than one correlated subquery per schema, which on
  * 10,000 schemas ran 10,000 times. s: the schemas. x: the login roles
@@ -16,7 +18,8 @@
  * those few and every other schema simply shows its owner when it can log
  * in. */
 #define SCHEMA_LIST_SQL(SIZE_COL, SIZE_FILTER) \
-	"WITH s AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl" \
+	"WITH" PT_TENANT_CTES "," \
+	" s AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl" \
 	"             FROM pg_catalog.pg_namespace n" \
 	"            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')," \
 	" x AS (SELECT s.oid AS ns, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END AS name" \
@@ -44,7 +47,8 @@
 	" coalesce(l.names, CASE WHEN o.rolcanlogin THEN o.rolname::text ELSE '' END)," \
 	" coalesce(t.tables, 0), " SIZE_COL "," \
 	" o.rolcanlogin, o.rolsuper, o.rolconnlimit," \
-	" coalesce(o.rolvaliduntil::text, '')" \
+	" coalesce(o.rolvaliduntil::text, '')," \
+	" s.oid IN (SELECT t.nsp FROM tenancy t)" \
 	" FROM s" \
 	" JOIN pg_catalog.pg_roles o ON o.oid = s.nspowner" \
 	" LEFT JOIN l ON l.ns = s.oid" \
@@ -74,12 +78,13 @@ enum pt_status
 pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
                     pt_error *err)
 {
+	const char *params[1] = { PT_DEFAULT_USER_PATTERN };
 	PGresult *res;
 	int n;
 
 	memset(out, 0, sizeof *out);
 	res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
-	                  0, NULL, _("listing schemas"), err);
+	                  1, params, _("listing schemas"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -95,7 +100,7 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 		r->tables = strtol(PQgetvalue(res, i, 3), NULL, 10);
 		r->size_bytes = strtoll(PQgetvalue(res, i, 4), NULL, 10);
 		r->owner_can_login = *PQgetvalue(res, i, 5) == 't';
-		r->is_tenant = r->owner_can_login && *PQgetvalue(res, i, 6) != 't';
+		r->is_tenant = *PQgetvalue(res, i, 9) == 't';
 		r->connection_limit = atoi(PQgetvalue(res, i, 7));
 		r->valid_until = PQgetvalue(res, i, 8);
 	}

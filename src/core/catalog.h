@@ -21,7 +21,7 @@ struct pt_schema_row {
 	int64_t size_bytes;        /* total size of its relations; -1 = not loaded */
 	int connection_limit;      /* of the owner; -1 = none */
 	bool owner_can_login;
-	bool is_tenant;            /* owned by a login role that is not a superuser */
+	bool is_tenant;            /* a tenant schema (audit_sql.h says what that is) */
 };
 
 struct pt_schema_list {

@@ -316,6 +316,29 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 	return db;
 }
 
+pt_db *
+pt_db_clone(pt_db *db, pt_error *err)
+{
+	pt_db *c = pt_xcalloc(1, sizeof *c);
+
+	c->opts = db->opts;
+	c->wait_hook = db->wait_hook;
+	c->wait_ud = db->wait_ud;
+	c->target = pt_secret_strdup(db->target);
+	c->password = db->password ? pt_secret_strdup(db->password) : NULL;
+	c->conn = open_conn(c);
+	if (PQstatus(c->conn) == CONNECTION_BAD) {
+		connect_error(c, err);
+		pt_db_close(c);
+		return NULL;
+	}
+	if (start_session(c, err) != PT_OK) {
+		pt_db_close(c);
+		return NULL;
+	}
+	return c;
+}
+
 enum pt_status
 pt_db_reconnect(pt_db *db, pt_error *err)
 {

@@ -72,6 +72,11 @@ void pt_db_close(pt_db *db);
  * one was typed) after the server went away. */
 enum pt_status pt_db_reconnect(pt_db *db, pt_error *err);
 
+/* A second session like db: the same target, typed password, options
+ * and wait hook, for work that runs several sessions at once. NULL with
+ * err when it cannot connect. Free with pt_db_close(). */
+pt_db *pt_db_clone(pt_db *db, pt_error *err);
+
 /* True while the connection is usable. */
 bool pt_db_alive(pt_db *db);
 

@@ -1,10 +1,17 @@
 /* Harden: close the database-wide gaps so that "no access to the public
  * schema" holds. PUBLIC loses USAGE and CREATE on schema public and CONNECT
- * and TEMPORARY on the database; the non-tenant login roles get them back
- * through one NOLOGIN group (pt_public_group_name), every tenant role gets
- * CONNECT directly. The plan lists only what is missing, so a hardened
- * database plans nothing. Tenants are recognised as the audit does
- * (audit.c). */
+ * and TEMPORARY on the database. The two sides get back what they need
+ * through one NOLOGIN group each, made and marked by pgtenant:
+ *   - tenants: CONNECT, through pgtenant_tenants_<db> (pt_tenant_group_name;
+ *     tenant.c makes it with the first tenant, harden for databases made
+ *     before it). Tenants that still hold their own CONNECT grant (made
+ *     before the group) join it and lose that grant, which shrinks the
+ *     database's ACL back to a few entries.
+ *   - every other login role: USAGE on public and CONNECT/TEMP, through
+ *     pgtenant_public_users_<db> (pt_public_group_name).
+ * Who is a tenant is decided by PT_TENANT_CTES, as everywhere else. The
+ * plan lists only what is missing, so a hardened database plans nothing,
+ * and it names every role it moves and the side it moves it to. */
 #include "config.h"
 
 #include <stdio.h>
@@ -15,10 +22,36 @@
 #include "audit_sql.h"
 #include "names.h"
 
-/* $1 = user-name pattern, $2 = the group's name. */
+/* A group's state: 'none', 'ok' (pgtenant's mark, no powers, owns no
+ * schema), 'legacy' (no mark but otherwise clean: made by pgtenant before
+ * it marked its groups; only a role with CREATEROLE can make a NOLOGIN
+ * role, and create refuses the pgtenant_ prefix, so no tenant made it) or
+ * 'foreign'. */
+#define GROUP_STATE(CTE, MARK) \
+	"(SELECT CASE WHEN g.oid IS NULL THEN 'none'" \
+	"   WHEN g.rolcanlogin OR g.rolsuper OR g.rolcreaterole OR g.rolcreatedb" \
+	"     OR g.rolreplication OR g.rolbypassrls OR EXISTS (SELECT 1" \
+	"        FROM pg_catalog.pg_namespace n WHERE n.nspowner = g.oid) THEN 'foreign'" \
+	"   WHEN pg_catalog.shobj_description(g.oid, 'pg_authid') =" \
+	"     '" MARK "' || pg_catalog.current_database() THEN 'ok'" \
+	"   WHEN pg_catalog.shobj_description(g.oid, 'pg_authid') IS NULL THEN 'legacy'" \
+	"   ELSE 'foreign' END" \
+	"  FROM (SELECT 1) one LEFT JOIN " CTE " g ON true)"
+
+/* May the session grant membership in a group (or make it)? */
+#define MAY_GRANT(CTE) \
+	"(SELECT me.rolsuper OR (pg_catalog.current_setting('server_version_num')::int" \
+	"   < 160000 AND me.rolcreaterole) OR (g.oid IS NULL AND me.rolcreaterole)" \
+	"   OR coalesce(pg_catalog.pg_has_role(g.oid, 'MEMBER WITH ADMIN OPTION'), false)" \
+	"  FROM me LEFT JOIN " CTE " g ON true)"
+
+/* $1 = user-name pattern, $2 = the public users' group, $3 = the tenants'
+ * group. Rows: one 'state', a 'member' per non-tenant login role, a
+ * 'tenant' per tenant role; nine columns each. */
 static const char plan_sql[] =
 	"WITH" PT_TENANT_CTES ","
-	" grp AS (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = $2),"
+	" grp AS (SELECT r.* FROM pg_catalog.pg_roles r WHERE r.rolname = $2),"
+	" tg AS (SELECT r.* FROM pg_catalog.pg_roles r WHERE r.rolname = $3),"
 	" db AS (SELECT d.oid, d.datname, d.datdba,"
 	"   coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl"
 	"   FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()),"
@@ -26,21 +59,31 @@ static const char plan_sql[] =
 	"   coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)) AS acl"
 	"   FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public'),"
 	" dbg AS (SELECT a.grantee, a.privilege_type FROM db, " PT_ACL("db.acl", "a") "),"
-	" pubg AS (SELECT a.grantee, a.privilege_type FROM pub, " PT_ACL("pub.acl", "a") ")"
+	" pubg AS (SELECT a.grantee, a.privilege_type FROM pub, " PT_ACL("pub.acl", "a") "),"
+	" me AS (SELECT r.* FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)"
 	" SELECT 'state',"
 	"  EXISTS (SELECT 1 FROM pub)::text,"
 	"  EXISTS (SELECT 1 FROM pubg WHERE pubg.grantee = 0)::text,"
-	"  EXISTS (SELECT 1 FROM grp)::text,"
+	"  " GROUP_STATE("grp", PT_PUBLIC_GROUP_MARK) ","
 	"  EXISTS (SELECT 1 FROM pubg, grp WHERE pubg.grantee = grp.oid"
 	"          AND pubg.privilege_type = 'USAGE')::text,"
 	"  (SELECT pg_catalog.count(*) FROM dbg, grp WHERE dbg.grantee = grp.oid"
 	"          AND dbg.privilege_type IN ('CONNECT', 'TEMPORARY'))::text,"
 	"  EXISTS (SELECT 1 FROM dbg WHERE dbg.grantee = 0"
 	"          AND dbg.privilege_type IN ('CONNECT', 'TEMPORARY'))::text,"
-	"  (SELECT r.rolsuper OR (pg_catalog.pg_has_role(db.datdba, 'USAGE')"
-	"     AND coalesce((SELECT pg_catalog.pg_has_role(pub.nspowner, 'USAGE') FROM pub), true)"
-	"     AND (r.rolcreaterole OR EXISTS (SELECT 1 FROM grp)))"
-	"     FROM pg_catalog.pg_roles r, db WHERE r.rolname = current_user)::text"
+	"  " GROUP_STATE("tg", PT_TENANT_GROUP_MARK) ","
+	"  EXISTS (SELECT 1 FROM dbg, tg WHERE dbg.grantee = tg.oid"
+	"          AND dbg.privilege_type = 'CONNECT')::text"
+	" UNION ALL"
+	/* What the session may do: the database's ACL, schema public, roles. */
+	" SELECT 'may',"
+	"  (SELECT me.rolsuper OR pg_catalog.pg_has_role(db.datdba, 'USAGE') FROM me, db)::text,"
+	"  coalesce((SELECT me.rolsuper OR pg_catalog.pg_has_role(pub.nspowner, 'USAGE')"
+	"     FROM me, pub), true)::text,"
+	"  (SELECT pg_catalog.quote_ident(o.rolname) FROM pub"
+	"     JOIN pg_catalog.pg_roles o ON o.oid = pub.nspowner),"
+	"  " MAY_GRANT("grp") "::text, " MAY_GRANT("tg") "::text,"
+	"  (SELECT me.rolsuper OR me.rolcreaterole FROM me)::text, '', ''"
 	" UNION ALL"
 	" SELECT 'member', r.rolname, r.rolinherit::text,"
 	/* IN, not EXISTS: hashed once rather than probed per role. */
@@ -49,22 +92,30 @@ static const char plan_sql[] =
 	"  (r.oid IN (SELECT pubg.grantee FROM pubg"
 	"             WHERE pubg.privilege_type = 'USAGE'))::text,"
 	"  (r.oid IN (SELECT dbg.grantee FROM dbg"
-	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', ''"
+	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', ''"
 	"   FROM pg_catalog.pg_roles r"
 	"  WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user"
 	"    AND r.rolname !~ '^pg_' AND r.oid NOT IN (SELECT oid FROM troles)"
-	/* Nor the tenants of other databases: pgtenant create leaves them
-	 * NOINHERIT with a search_path set in their own database. */
+	/* Nor the tenants of other databases: members of their tenants'
+	 * group, or (made before it) NOINHERIT with a search_path set in their
+	 * own database. */
+	"    AND r.oid NOT IN (SELECT m.member FROM pg_catalog.pg_auth_members m"
+	"          JOIN pg_catalog.pg_roles g ON g.oid = m.roleid"
+	"         WHERE g.rolname ~ '^" PT_TENANT_GROUP_PREFIX "')"
 	"    AND NOT (NOT r.rolinherit AND EXISTS (SELECT 1"
 	"          FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c"
 	"         WHERE s.setrole = r.oid AND s.setdatabase NOT IN (0, (SELECT db.oid FROM db))"
 	"           AND c LIKE 'search\\_path=%'))"
 	" UNION ALL"
-	" SELECT 'tenant', r.rolname, '', '', '', '', '', ''"
+	" SELECT 'tenant', r.rolname, r.rolinherit::text,"
+	"  (r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m, tg"
+	"             WHERE m.roleid = tg.oid))::text,"
+	"  (r.oid IN (SELECT dbg.grantee FROM dbg"
+	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', '', ''"
 	"   FROM troles t JOIN pg_catalog.pg_roles r ON r.oid = t.oid"
-	"  WHERE NOT EXISTS (SELECT 1 FROM dbg WHERE dbg.grantee = t.oid"
-	"                     AND dbg.privilege_type = 'CONNECT')"
-	" ORDER BY 2";
+	" ORDER BY 1, 2";
+
+enum { C_KIND, C_NAME, C_A, C_B, C_C, C_D, C_E, C_F, C_G };
 
 /* prefix + dbname, cut to a role name's length. */
 static void
@@ -116,94 +167,246 @@ is_true(const PGresult *res, int row, int col)
 	return !strcmp(PQgetvalue(res, row, col), "true");
 }
 
-/* One GRANT CONNECT per this many tenants keeps statements readable and
- * the plan short with 10,000 of them. */
-#define TENANTS_PER_GRANT 50
+/* Roles batched into one statement each, so that 10,000 of them make a
+ * short, readable plan: "GRANT g TO a, b, ...". */
+#define ROLES_PER_STATEMENT 50
+
+struct batch {
+	char *names;      /* quoted, comma-separated; malloc'd or NULL */
+	size_t n;
+	const char *head; /* the statement: head, the names, tail */
+	const char *tail;
+};
+
+static void
+batch_flush(struct plan_builder *b, struct batch *bt)
+{
+	if (bt->names)
+		push(b, pt_xasprintf("%s%s%s", bt->head, bt->names, bt->tail));
+	free(bt->names);
+	bt->names = NULL;
+	bt->n = 0;
+}
+
+static void
+batch_add(struct plan_builder *b, struct batch *bt, const char *quoted)
+{
+	char *t = bt->names ? pt_xasprintf("%s, %s", bt->names, quoted) : pt_xstrdup(quoted);
+
+	free(bt->names);
+	bt->names = t;
+	if (++bt->n == ROLES_PER_STATEMENT)
+		batch_flush(b, bt);
+}
+
+/* The COMMENT that marks a group as pgtenant's. */
+static char *
+mark_sql(pt_db *db, const char *quoted_group, const char *mark)
+{
+	char *text = pt_xasprintf("%s%s", mark, pt_db_info(db)->dbname);
+	char *lit = pt_quote_literal(db, text);
+	char *sql = pt_xasprintf("COMMENT ON ROLE %s IS %s;", quoted_group, lit);
+
+	free(text);
+	free(lit);
+	return sql;
+}
+
+/* Make or adopt a group; false with a refusal when a role of that name is
+ * not pgtenant's. */
+static bool
+plan_group(pt_db *db, struct plan_builder *b, const char *state, const char *name,
+           const char *quoted, const char *mark, char **refusal)
+{
+	if (!strcmp(state, "none")) {
+		push(b, pt_xasprintf("CREATE ROLE %s NOLOGIN NOINHERIT;", quoted));
+		push(b, mark_sql(db, quoted, mark));
+	} else if (!strcmp(state, "legacy")) {
+		push(b, pt_xasprintf(_("-- %s was made before pgtenant marked its groups: "
+		                       "marked now"), name));
+		push(b, mark_sql(db, quoted, mark));
+	} else if (!strcmp(state, "foreign") && !*refusal) {
+		*refusal = pt_xasprintf(_("role \"%s\" exists but pgtenant did not make it (it "
+		                          "lacks pgtenant's comment, can log in, has powers or "
+		                          "owns a schema): harden will not hand roles to it; "
+		                          "review it, then drop or rename it"), name);
+		return false;
+	}
+	return true;
+}
 
 enum pt_status
 pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 {
-	char group[PT_NAME_MAX + 1];
-	const char *params[2] = { PT_DEFAULT_USER_PATTERN, group };
+	const struct pt_session_info *in = pt_db_info(db);
+	bool v16 = in->server_version_num >= 160000;
+	char group[PT_NAME_MAX + 1], tgroup[PT_NAME_MAX + 1];
+	const char *params[3] = { PT_DEFAULT_USER_PATTERN, group, tgroup };
 	struct plan_builder b = { 0 };
-	char *g, *d, *tenants = NULL;
-	size_t ntenants = 0;
-	bool pub_exists, may;
+	char *g, *tg, *d, *refusal = NULL, *join_head, *revoke_head;
+	struct batch join, revoke;
+	char *others = NULL;
+	size_t ntenants = 0, nmoved = 0, njoined = 0;
+	bool pub_exists, may_db, may_pub, may_roles;
 	PGresult *res;
-	int n, srow;
+	int n, srow = -1, mrow = -1;
 
 	memset(out, 0, sizeof *out);
-	pt_public_group_name(pt_db_info(db)->dbname, group, sizeof group);
+	pt_public_group_name(in->dbname, group, sizeof group);
+	pt_tenant_group_name(in->dbname, tgroup, sizeof tgroup);
 	if (pt_audit_txn_begin(db, err) != PT_OK)
 		return err ? err->status : PT_ERR_SERVER;
-	res = pt_db_query(db, plan_sql, 2, params, _("planning the hardening"), err);
+	res = pt_db_query(db, plan_sql, 3, params, _("planning the hardening"), err);
 	pt_audit_txn_end(db);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
-	for (srow = 0; srow < n; srow++)
-		if (!strcmp(PQgetvalue(res, srow, 0), "state"))
-			break;
-	if (srow == n) {
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(PQgetvalue(res, i, C_KIND), "state"))
+			srow = i;
+		else if (!strcmp(PQgetvalue(res, i, C_KIND), "may"))
+			mrow = i;
+	}
+	if (srow < 0 || mrow < 0) {
 		PQclear(res);
 		return pt_error_set(err, PT_ERR_SERVER, _("cannot read the database's privileges"));
 	}
 	g = pt_quote_ident(db, group);
-	d = pt_quote_ident(db, pt_db_info(db)->dbname);
-	pub_exists = is_true(res, srow, 1);
-	may = is_true(res, srow, 7);
-	if (!is_true(res, srow, 3))
-		push(&b, pt_xasprintf("CREATE ROLE %s NOLOGIN;", g));
-	if (pub_exists && !is_true(res, srow, 4))
-		push(&b, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", g));
-	if (strcmp(PQgetvalue(res, srow, 5), "2"))
-		push(&b, pt_xasprintf("GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s;", d, g));
+	tg = pt_quote_ident(db, tgroup);
+	d = pt_quote_ident(db, in->dbname);
+	pub_exists = is_true(res, srow, C_NAME);
+	may_db = is_true(res, mrow, C_NAME);
+	may_pub = is_true(res, mrow, C_A);
+	may_roles = is_true(res, mrow, C_E);
+
+	/* The tenants' side. */
+	if (plan_group(db, &b, PQgetvalue(res, srow, C_F), tgroup, tg, PT_TENANT_GROUP_MARK,
+	               &refusal) && !is_true(res, srow, C_G))
+		push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, tg));
+	join_head = pt_xasprintf("GRANT %s TO ", tg);
+	revoke_head = pt_xasprintf("REVOKE CONNECT ON DATABASE %s FROM ", d);
+	join = (struct batch){ .head = join_head,
+	                       .tail = v16 ? " WITH INHERIT TRUE, SET FALSE;" : ";" };
+	revoke = (struct batch){ .head = revoke_head, .tail = ";" };
 	for (int i = 0; i < n; i++) {
-		const char *kind = PQgetvalue(res, i, 0);
-		char *r = pt_quote_ident(db, PQgetvalue(res, i, 1));
-		if (!strcmp(kind, "member")) {
-			bool inherit = is_true(res, i, 2);
-			if (!is_true(res, i, 3))
-				push(&b, pt_xasprintf("GRANT %s TO %s;", g, r));
-			/* A NOINHERIT role does not use its groups' privileges without
-			 * SET ROLE: it needs its own grants. */
-			if (!inherit && pub_exists && !is_true(res, i, 4))
-				push(&b, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", r));
-			if (!inherit && !is_true(res, i, 5))
-				push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, r));
-		} else if (!strcmp(kind, "tenant")) {
-			char *t = tenants ? pt_xasprintf("%s, %s", tenants, r) : pt_xstrdup(r);
-			free(tenants);
-			tenants = t;
-			if (++ntenants == TENANTS_PER_GRANT) {
-				push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, tenants));
-				free(tenants);
-				tenants = NULL;
-				ntenants = 0;
-			}
+		char *r;
+		if (strcmp(PQgetvalue(res, i, C_KIND), "tenant"))
+			continue;
+		ntenants++;
+		r = pt_quote_ident(db, PQgetvalue(res, i, C_NAME));
+		/* Before 16 a NOINHERIT role cannot use the group's CONNECT. */
+		if (!v16 && !is_true(res, i, C_A))
+			push(&b, pt_xasprintf("ALTER ROLE %s INHERIT;", r));
+		if (!is_true(res, i, C_B)) {
+			batch_add(&b, &join, r);
+			nmoved++;
 		}
 		free(r);
 	}
-	if (tenants)
-		push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, tenants));
-	free(tenants);
-	if (is_true(res, srow, 2))
-		push(&b, pt_xstrdup("REVOKE ALL ON SCHEMA public FROM PUBLIC;"));
-	if (is_true(res, srow, 6))
+	batch_flush(&b, &join);
+	/* Their own grants go once they are in the group. */
+	for (int i = 0; i < n; i++) {
+		char *r;
+		if (strcmp(PQgetvalue(res, i, C_KIND), "tenant") || !is_true(res, i, C_C))
+			continue;
+		r = pt_quote_ident(db, PQgetvalue(res, i, C_NAME));
+		batch_add(&b, &revoke, r);
+		free(r);
+	}
+	batch_flush(&b, &revoke);
+	free(join_head);
+	free(revoke_head);
+
+	/* Every other login role keeps what PUBLIC gave it. */
+	if (plan_group(db, &b, PQgetvalue(res, srow, C_B), group, g, PT_PUBLIC_GROUP_MARK,
+	               &refusal)) {
+		if (pub_exists && !is_true(res, srow, C_C))
+			push(&b, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", g));
+		if (strcmp(PQgetvalue(res, srow, C_D), "2"))
+			push(&b, pt_xasprintf("GRANT CONNECT, TEMPORARY ON DATABASE %s TO %s;", d, g));
+	}
+	for (int i = 0; i < n; i++) {
+		char *r, *t;
+		if (strcmp(PQgetvalue(res, i, C_KIND), "member"))
+			continue;
+		r = pt_quote_ident(db, PQgetvalue(res, i, C_NAME));
+		t = others ? pt_xasprintf("%s, %s", others, r) : pt_xstrdup(r);
+		free(others);
+		others = t;
+		if (!is_true(res, i, C_B)) {
+			push(&b, pt_xasprintf("GRANT %s TO %s;", g, r));
+			njoined++;
+		}
+		/* A NOINHERIT role does not use its groups' privileges without
+		 * SET ROLE: it needs its own grants. */
+		if (!is_true(res, i, C_A) && pub_exists && !is_true(res, i, C_C))
+			push(&b, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", r));
+		if (!is_true(res, i, C_A) && !is_true(res, i, C_D))
+			push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, r));
+		free(r);
+	}
+
+	/* PUBLIC last, once both sides have their way in. */
+	if (is_true(res, srow, C_A)) {
+		if (may_pub)
+			push(&b, pt_xstrdup("REVOKE ALL ON SCHEMA public FROM PUBLIC;"));
+		else {
+			/* PostgreSQL 13 and 14 give schema public to the bootstrap
+			 * superuser: only a superuser can hand it to the admin. */
+			char *me = pt_quote_ident(db, in->user);
+			push(&b, pt_xasprintf(_("-- needs a superuser first: ALTER SCHEMA public "
+			                        "OWNER TO %s; -- (public belongs to %s)"),
+			                      me, PQgetvalue(res, mrow, C_B)));
+			free(me);
+			push(&b, pt_xstrdup(_("-- skipped until then: REVOKE ALL ON SCHEMA public "
+			                      "FROM PUBLIC;")));
+			out->partial = true;
+		}
+	}
+	if (is_true(res, srow, C_E))
 		push(&b, pt_xasprintf("REVOKE CONNECT, TEMPORARY ON DATABASE %s FROM PUBLIC;", d));
+
+	/* A GRANT USAGE ON SCHEMA public that the session may not give would
+	 * be a WARNING and no grant: leave it to the superuser too. */
+	if (!may_pub)
+		for (size_t i = 0; i < b.n; i++)
+			if (strstr(b.s[i], "ON SCHEMA public TO") && b.s[i][0] != '-') {
+				char *t = pt_xasprintf(_("-- skipped until then: %s"), b.s[i]);
+				free(b.s[i]);
+				b.s[i] = t;
+				out->partial = true;
+			}
+
+	if (b.n > 0) {
+		/* Who goes where, first: a plan names every role it moves. */
+		struct plan_builder head = { 0 };
+		push(&head, pt_xasprintf(_("-- tenants: %zu, of which %zu join %s for CONNECT"),
+		                         ntenants, nmoved, tg));
+		push(&head, pt_xasprintf(_("-- other login roles keep schema public and CONNECT "
+		                           "through %s: %s"), g, others ? others : _("none")));
+		for (size_t i = 0; i < b.n; i++)
+			push(&head, b.s[i]);
+		free(b.s);
+		b = head;
+	}
+	if (!refusal && b.n > 0 && (!may_db || !may_roles))
+		refusal = pt_xasprintf(_("role \"%s\" may not harden database \"%s\": it must own "
+		                         "the database (or be a superuser) and have CREATEROLE"),
+		                       in->user, in->dbname);
+	if (!refusal && b.n > 0 &&
+	    ((!is_true(res, mrow, C_C) && njoined > 0) || (!is_true(res, mrow, C_D) && nmoved > 0)))
+		refusal = pt_xasprintf(_("role \"%s\" may not grant membership in %s or %s: from "
+		                         "PostgreSQL 16 that needs ADMIN OPTION on the group (GRANT "
+		                         "... TO \"%s\" WITH ADMIN OPTION, by the group's creator "
+		                         "or a superuser)"), in->user, g, tg, in->user);
 	PQclear(res);
+	free(others);
 	free(g);
+	free(tg);
 	free(d);
 	out->statements = b.s;
 	out->n = b.n;
-	if (b.n > 0 && !may) {
-		pt_harden_plan_free(out);
-		return pt_error_set(err, PT_ERR_PERMISSION,
-		                    _("role \"%s\" may not harden database \"%s\": connect as a "
-		                      "superuser, or as the owner of the database and of schema "
-		                      "public with CREATEROLE"),
-		                    pt_db_info(db)->user, pt_db_info(db)->dbname);
-	}
+	out->refusal = refusal;
 	return PT_OK;
 }
 
@@ -215,6 +418,8 @@ pt_harden_apply(pt_db *db, const struct pt_harden_plan *plan, pt_error *err)
 	char *sql, *p;
 	enum pt_status st;
 
+	if (plan->refusal)
+		return pt_error_set(err, PT_ERR_PERMISSION, "%s", plan->refusal);
 	if (plan->n == 0)
 		return PT_OK;
 	for (size_t i = 0; i < plan->n; i++)
@@ -254,5 +459,6 @@ pt_harden_plan_free(struct pt_harden_plan *p)
 	for (size_t i = 0; i < p->n; i++)
 		free(p->statements[i]);
 	free(p->statements);
+	free(p->refusal);
 	memset(p, 0, sizeof *p);
 }

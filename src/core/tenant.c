@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit_sql.h"
 #include "names.h"
 #include "secret.h"
 #include "tenant.h"
@@ -438,37 +439,31 @@ pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
 	}
 }
 
-/* The tenant role owning schema, checked to be one we may drop, re-key or
- * lock. A locked tenant is NOLOGIN, so the mark of a tenant is not LOGIN
- * alone: its owner may also be a NOLOGIN role whose search_path in this
- * database is the schema (pgtenant create sets it), or a member of the
- * tenants' group. others: databases where the role still owns or holds
- * something; $2: the tenants' group. */
+/* The tenant role owning schema, by the one definition of a tenant
+ * (audit_sql.h), narrowed to that schema and its owner so that it costs the
+ * same however many tenants there are. others: databases where the role
+ * still owns or holds something. $1 = user-name pattern, $2 = schema. */
 static const char owner_sql[] =
-	"SELECT r.rolname, r.rolcanlogin OR EXISTS (SELECT 1"
-	"     FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c"
-	"    WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid"
-	"          FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())"
-	"      AND c = 'search_path=' || pg_catalog.quote_ident(n.nspname))"
-	"   OR pg_catalog.pg_has_role(r.oid, (SELECT g.oid FROM pg_catalog.pg_roles g"
-	"        WHERE g.rolname = $2), 'MEMBER') IS TRUE,"
+	"WITH" PT_TENANT_CTES_FOR(" AND n.nspname = $2",
+	                          " AND s.setrole = (SELECT n.nspowner FROM pg_catalog.pg_namespace n"
+	                          "                  WHERE n.nspname = $2)")
+	" SELECT r.rolname, coalesce((SELECT n.owner_tenant FROM nsp n), false),"
 	" r.rolsuper, r.rolname = current_user,"
 	" (SELECT pg_catalog.string_agg(DISTINCT d.datname, ', ' ORDER BY d.datname)"
 	"    FROM pg_catalog.pg_shdepend sd JOIN pg_catalog.pg_database d ON d.oid = sd.dbid"
 	"   WHERE sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass"
 	"     AND sd.refobjid = r.oid AND d.datname <> pg_catalog.current_database()),"
 	" (SELECT pg_catalog.string_agg(n2.nspname, ', ' ORDER BY n2.nspname)"
-	"    FROM pg_catalog.pg_namespace n2 WHERE n2.nspowner = r.oid AND n2.oid <> n.oid),"
+	"    FROM pg_catalog.pg_namespace n2 WHERE n2.nspowner = r.oid AND n2.nspname <> $2),"
 	" r.rolcanlogin"
 	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner"
-	" WHERE n.nspname = $1";
+	" WHERE n.nspname = $2";
 
 enum pt_status
 pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
                pt_error *err)
 {
-	char group[PT_NAME_MAX + 1];
-	const char *params[2] = { schema, group };
+	const char *params[2] = { PT_DEFAULT_USER_PATTERN, schema };
 	PGresult *res;
 	char what[160];
 	enum pt_status st = PT_OK;
@@ -476,19 +471,17 @@ pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 	memset(ref, 0, sizeof *ref);
 	if (pt_name_validate(schema, PT_NAME_SCHEMA, err) != PT_OK)
 		return PT_ERR_INVALID;
-	pt_tenant_group_name(pt_db_info(db)->dbname, group, sizeof group);
 	snprintf(what, sizeof what, _("looking up schema \"%s\""), schema);
 	res = pt_db_query(db, owner_sql, 2, params, what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0)
 		st = pt_error_set(err, PT_ERR_NOT_FOUND, _("there is no schema \"%s\""), schema);
-	else if (*PQgetvalue(res, 0, 1) != 't' || *PQgetvalue(res, 0, 2) == 't' ||
-	         *PQgetvalue(res, 0, 3) == 't')
+	else if (*PQgetvalue(res, 0, 1) != 't' || *PQgetvalue(res, 0, 2) == 't')
 		st = pt_error_set(err, PT_ERR_INVALID,
 		                  _("schema \"%s\" is owned by \"%s\", which is not a tenant "
-		                    "login role (a superuser, the admin itself or a role "
-		                    "that cannot log in): pgtenant leaves it alone"),
+		                    "(a superuser, the admin itself, or a role that neither logs "
+		                    "in nor carries a tenant's marks): pgtenant leaves it alone"),
 		                  schema, PQgetvalue(res, 0, 0));
 	else {
 		snprintf(ref->role, sizeof ref->role, "%s", PQgetvalue(res, 0, 0));

@@ -202,7 +202,14 @@ test_planted_flaws(void **state)
 	        /* Two tenants handed the same admin schema. */
 	        "CREATE ROLE u1_user LOGIN PASSWORD 'pw-u1-secret';"
 	        "CREATE ROLE u2_user LOGIN PASSWORD 'pw-u2-secret';"
-	        "CREATE SCHEMA shared_u; GRANT USAGE, CREATE ON SCHEMA shared_u TO u1_user, u2_user");
+	        "CREATE SCHEMA shared_u; GRANT USAGE, CREATE ON SCHEMA shared_u TO u1_user, u2_user;"
+	        /* cloaca marks its tenants with a search_path for the role. */
+	        "ALTER ROLE u1_user SET search_path = shared_u;"
+	        "ALTER ROLE u2_user SET search_path = shared_u;"
+	        /* An application role with CREATE on a shared schema but no
+	         * tenant's mark is not a tenant (the demo's reporting). */
+	        "CREATE ROLE app_reporting LOGIN PASSWORD 'pw-rep-secret';"
+	        "CREATE SCHEMA shared_ref; GRANT USAGE, CREATE ON SCHEMA shared_ref TO app_reporting");
 	/* Memberships and attributes. */
 	pgt_sql(admin,
 	        "GRANT b_user TO f_user;"
@@ -452,9 +459,15 @@ test_not_superuser(void **state)
 			dump();
 			fail_msg("as weak_admin: %s role=%s", A.findings[i].rule, A.findings[i].role);
 		}
-	assert_int_equal(pt_harden_plan(weak, &plan, &e), PT_ERR_PERMISSION);
+	/* The plan is there to be shown (--dry-run), with the reason it
+	 * cannot run; applying it is refused. */
+	assert_int_equal(pt_harden_plan(weak, &plan, &e), PT_OK);
+	assert_non_null(plan.refusal);
+	assert_non_null(strstr(plan.refusal, "weak_admin"));
+	assert_true(plan.n > 0);
+	assert_int_equal(pt_harden_apply(weak, &plan, &e), PT_ERR_PERMISSION);
 	assert_non_null(strstr(e.message, "weak_admin"));
-	assert_int_equal(plan.n, 0);
+	pt_harden_plan_free(&plan);
 	/* Nothing was changed on the way. */
 	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_roles"
 	                                  " WHERE rolname LIKE 'pgtenant_public_users_%%weak%%'"), 0);
