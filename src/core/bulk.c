@@ -103,6 +103,14 @@ record_failed(pt_db *db, unsigned long line, const pt_error *err,
 
 	res->failed++;
 	ops->failed(ud, line, err);
+	if (err->status == PT_ERR_CANCELED) {
+		/* The front end asked to stop (Ctrl-C): that tenant was rolled
+		 * back, and the rest must not be attempted. */
+		pt_error_set(fatal, PT_ERR_CANCELED,
+		             _("stopped at line %lu: canceled; later lines were not attempted"),
+		             line);
+		return false;
+	}
 	if (err->status != PT_ERR_CONNECTION_LOST || pt_db_alive(db))
 		return true;
 	/* Whether that tenant was committed is unknown (its line says the
