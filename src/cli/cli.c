@@ -62,8 +62,14 @@ int
 pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (!strcmp(argv[0], commands[i].name))
-			return finish_output(cli, commands[i].fn(cli, argc, argv));
+		if (!strcmp(argv[0], commands[i].name)) {
+			int rc = finish_output(cli, commands[i].fn(cli, argc, argv));
+			/* The signal came too late to cancel: say the change stands. */
+			if (interrupted && rc == 0)
+				fprintf(stderr, _("%s: interrupted, but the operation had already "
+				                  "completed: its result stands\n"), cli->progname);
+			return rc;
+		}
 	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
 	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
 	return 2;

@@ -413,7 +413,11 @@ send_cancel(PGconn *conn)
 	"     string_agg(n.nspname, ', ' ORDER BY n.nspname) FROM pg_namespace n" \
 	"    WHERE n.nspowner = a.usesysid AND NOT r.rolsuper" \
 	"      AND r.rolname <> current_user), '')," \
-	" coalesce(extract(epoch FROM now() - a.xact_start)::bigint::text, '')," \
+	" CASE WHEN a.xact_start IS NOT NULL" \
+	"      THEN 't' || extract(epoch FROM now() - a.xact_start)::bigint" \
+	"      WHEN a.state_change IS NOT NULL" \
+	"      THEN 's' || extract(epoch FROM now() - a.state_change)::bigint" \
+	"      ELSE '' END," \
 	" coalesce(a.state, '')," \
 	" coalesce((SELECT CASE WHEN l.locktype = 'relation' THEN l.relation::regclass::text" \
 	"                       ELSE '(' || l.locktype || ')' END" \
@@ -435,19 +439,21 @@ describe_blockers(pt_db *db, const PGresult *res)
 		char *role = pt_sanitize_dup(PQgetvalue(res, i, 1), 0);
 		char *tenant = pt_sanitize_dup(PQgetvalue(res, i, 2), 0);
 		char *state = pt_sanitize_dup(PQgetvalue(res, i, 4), 0);
-		const char *secs = PQgetvalue(res, i, 3);
-		char held[64], what[96] = "";
+		const char *since = PQgetvalue(res, i, 3);
+		char held[96], what[96] = "";
 
-		if (*secs)
-			snprintf(held, sizeof held, _("in a transaction for %s s"), secs);
+		/* A session-level (advisory) lock outlives transactions: then
+		 * how long the session has been in its state is what tells. */
+		if (*since == 't')
+			snprintf(held, sizeof held, _("in a transaction for %s s, %s"), since + 1, state);
+		else if (*since == 's')
+			snprintf(held, sizeof held, _("%s for %s s"), state, since + 1);
 		else
-			snprintf(held, sizeof held, "%s", _("for a time it may not show"));
+			snprintf(held, sizeof held, "%s", _("for a time this role may not see"));
 		if (*tenant)
 			snprintf(what, sizeof what, _(", tenant \"%s\""), tenant);
-		used += (size_t)snprintf(out + used, cap - used,
-		                         _("%spid %s (role \"%s\"%s, %s%s%s)"),
-		                         i ? "; " : "", PQgetvalue(res, i, 0), role, what, held,
-		                         *state ? ", " : "", state);
+		used += (size_t)snprintf(out + used, cap - used, _("%spid %s (role \"%s\"%s, %s)"),
+		                         i ? "; " : "", PQgetvalue(res, i, 0), role, what, held);
 		if (used >= cap)
 			used = cap - 1;
 		free(role);

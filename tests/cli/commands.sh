@@ -323,7 +323,7 @@ run roles
 check "roles: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "${OUT%%$'\''\n'\''*}" == ROLE*LOGIN* ]] && [[ "$OUT" == *acme_user* ]]'
 run roles --format=csv
 check "roles csv header" '[ "${OUT%%$'\''\n'\''*}" = "role,login,superuser,createdb,createrole,replication,bypassrls,inherit,connection_limit,valid_until,member_of,search_path" ]'
-check "roles csv row for acme_user" '[[ "$OUT" == *$'\''\n'\''"acme_user,true,false,false,false,false,false,false,,,,tenant_acme"* ]]'
+check "roles csv row for acme_user" '[[ "$OUT" == *$'\''\n'\''"acme_user,true,false,false,false,false,false,false,20,,,tenant_acme"* ]]'
 run roles --format=json
 check "roles json: exit 0 (got $RC)" '[ $RC = 0 ]'
 check "roles json: acme_user logs in, nothing more, search_path set" \
