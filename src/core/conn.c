@@ -404,11 +404,13 @@ send_cancel(PGconn *conn)
 
 /* Who blocks backend %d, and on what. Sent over the watch connection,
  * whose search_path is the user's: pinned first, so that no operator or
- * function a tenant made can stand in for pg_catalog's. A tenant here is
+ * function a tenant made can stand in for pg_catalog's. Its own waits are
+ * short: the front end is not pumped meanwhile, and a catalog someone
+ * holds locked must not freeze it. A tenant here is
  * a role that is neither a superuser nor the admin, with the schemas it
  * owns. Durations are NULL where the admin may not see the session. */
 #define BLOCKERS_SQL \
-	"SET search_path = pg_catalog; " \
+	"SET search_path = pg_catalog; SET lock_timeout = 500; " \
 	"SELECT a.pid, coalesce(a.usename::text, ''), coalesce((SELECT" \
 	"     string_agg(n.nspname, ', ' ORDER BY n.nspname) FROM pg_namespace n" \
 	"    WHERE n.nspowner = a.usesysid AND NOT r.rolsuper" \
@@ -501,11 +503,19 @@ watch_blockers(pt_db *db)
 		}
 		if (!(r = PQgetResult(db->watch)))
 			break;
-		if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		switch (PQresultStatus(r)) {
+		case PGRES_TUPLES_OK:
 			PQclear(last);
 			last = r;
-		} else
+			break;
+		case PGRES_COMMAND_OK:
 			PQclear(r);
+			break;
+		default:
+			/* e.g. its own lock timeout: not again this wait */
+			PQclear(r);
+			db->watch_failed = true;
+		}
 	}
 	/* An empty answer keeps what an earlier look-up found: the blocker
 	 * may have let go a moment before the lock timeout. */
