@@ -31,6 +31,9 @@ usage(FILE *out, const char *progname)
 	        "                         conninfo string; without it the PG* environment\n"
 	        "                         variables, service files and ~/.pgpass apply\n"
 	        "      --read-only        open a read-only session; changes are refused\n"
+	        "      --lock-timeout=SECONDS  give up waiting for a lock after SECONDS\n"
+	        "                         (default 5) and name the session holding it;\n"
+	        "                         0 waits forever, which lets a tenant stall you\n"
 	        "      --tenant-host=HOST put HOST in tenants' connection strings\n"
 	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"), out);
 	fputs("\n", out);
@@ -42,6 +45,7 @@ usage(FILE *out, const char *progname)
 	        "  list | roles [--format=FORMAT]\n"
 	        "  create SCHEMA [--user=NAME] [--password-stdin] [--connection-limit=N]\n"
 	        "                [--valid-until=TIMESTAMP] [--format=FORMAT]\n"
+	        "                N is the tenant's connection limit: default 20, -1 none\n"
 	        "  create --from=FILE [--jobs=N] [--format=FORMAT]\n"
 	        "                FILE is CSV with a header line: schema_name,username,password;\n"
 	        "                \"-\" reads standard input; N sessions at once (default 4)\n"
@@ -74,7 +78,7 @@ version(void)
 }
 
 enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_READ_ONLY, OPT_NO_COLOR,
-       OPT_FORMAT };
+       OPT_FORMAT, OPT_LOCK_TIMEOUT };
 
 int
 main(int argc, char **argv)
@@ -86,6 +90,7 @@ main(int argc, char **argv)
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -129,6 +134,9 @@ main(int argc, char **argv)
 			cli.no_color = !uc.color;
 		if (uc.format_set)
 			cli.format = uc.format;
+		cli.copts.lock_timeout_ms = uc.lock_timeout_ms;
+		cli.connection_limit_set = uc.connection_limit_set;
+		cli.connection_limit = uc.connection_limit;
 	}
 	free(conf_path);
 
@@ -140,6 +148,15 @@ main(int argc, char **argv)
 		case OPT_TENANT_PORT: cli.copts.tenant_port = optarg; break;
 		case OPT_READ_ONLY: cli.copts.read_only = true; break;
 		case OPT_NO_COLOR: cli.no_color = true; break;
+		case OPT_LOCK_TIMEOUT:
+			if (!pt_lock_timeout_parse(optarg, &cli.copts.lock_timeout_ms)) {
+				fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
+				                  "0 (wait forever) to 86400, not \"%s\"\n"),
+				        cli.progname, optarg);
+				rc = 2;
+				goto out;
+			}
+			break;
 		case OPT_FORMAT:
 			if (!pt_cli_set_format(&cli, "", optarg)) {
 				rc = 2;

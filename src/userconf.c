@@ -39,6 +39,25 @@ pt_userconf_path(void)
 	return NULL;
 }
 
+bool
+pt_lock_timeout_parse(const char *s, int *ms)
+{
+	char *end;
+	double v;
+
+	/* strtod takes "inf", "nan" and hex: a plain decimal only. */
+	if (!isdigit((unsigned char)s[0]) || strspn(s, "0123456789.") != strlen(s))
+		return false;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end || errno || v < 0 || v > 86400)
+		return false;
+	*ms = v == 0 ? -1 : (int)(v * 1000 + 0.5);
+	if (*ms == 0)
+		*ms = 1;
+	return true;
+}
+
 static void
 replace(char **slot, const char *value)
 {
@@ -90,10 +109,28 @@ apply(struct pt_userconf *uc, const char *key, const char *value,
 				_("%s:%u: format \"%s\" must be table, csv or json"),
 				name, lineno, value);
 		uc->format_set = true;
+	} else if (!strcmp(key, "lock_timeout")) {
+		if (!pt_lock_timeout_parse(value, &uc->lock_timeout_ms))
+			return pt_error_set(err, PT_ERR_USAGE,
+				_("%s:%u: lock_timeout \"%s\" must be a number of seconds from 0 "
+				  "(wait forever) to 86400"), name, lineno, value);
+	} else if (!strcmp(key, "connection_limit")) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (!isdigit((unsigned char)value[0]) || *end || errno || v > 1000000)
+			return pt_error_set(err, PT_ERR_USAGE,
+				_("%s:%u: connection_limit \"%s\" must be a whole number of "
+				  "connections, 0 for none"), name, lineno, value);
+		uc->connection_limit = v == 0 ? -1 : (int)v;
+		uc->connection_limit_set = true;
 	} else
 		return pt_error_set(err, PT_ERR_USAGE,
 			_("%s:%u: unknown key \"%s\": known keys are tenant_host, "
-			  "tenant_port, user_pattern, color and format"), name, lineno, key);
+			  "tenant_port, user_pattern, color, format, lock_timeout and "
+			  "connection_limit"), name, lineno, key);
 	return PT_OK;
 }
 

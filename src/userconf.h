@@ -21,6 +21,9 @@ struct pt_userconf {
 	int color;                 /* -1 not set, 0 off, 1 on */
 	bool format_set;
 	enum pt_format format;
+	int lock_timeout_ms;       /* 0 not set, -1 wait forever (lock_timeout = 0) */
+	bool connection_limit_set;
+	int connection_limit;      /* -1 none (connection_limit = 0) */
 };
 
 void pt_userconf_init(struct pt_userconf *uc);
@@ -41,6 +44,11 @@ enum pt_status pt_userconf_parse_line(struct pt_userconf *uc, const char *line,
 /* Read every line of in. Stops at the first bad line. */
 enum pt_status pt_userconf_parse(struct pt_userconf *uc, FILE *in,
                                  const char *name, pt_error *err);
+
+/* A lock_timeout in seconds ("5", "0.5"; 0 = wait forever) into the
+ * milliseconds of pt_connect_opts.lock_timeout_ms (-1 = forever). False
+ * for anything else, or more than a day. */
+bool pt_lock_timeout_parse(const char *s, int *ms);
 
 /* Read the file at path into uc. A file that does not exist is no error
  * (PT_OK with uc unchanged); one that cannot be read is PT_ERR_USAGE. */

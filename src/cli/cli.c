@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,15 @@ static const struct {
 	PT_COMMAND_LIST(PT_COMMAND_ENTRY)
 #undef PT_COMMAND_ENTRY
 };
+
+/* The signal that asked the command to stop; see catch_signals. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
 
 void
 pt_cli_print_commands(FILE *out)
@@ -53,8 +63,14 @@ int
 pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 {
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		if (!strcmp(argv[0], commands[i].name))
-			return finish_output(cli, commands[i].fn(cli, argc, argv));
+		if (!strcmp(argv[0], commands[i].name)) {
+			int rc = finish_output(cli, commands[i].fn(cli, argc, argv));
+			/* The signal came too late to cancel: say the change stands. */
+			if (interrupted && rc == 0)
+				fprintf(stderr, _("%s: interrupted, but the operation had already "
+				                  "completed: its result stands\n"), cli->progname);
+			return rc;
+		}
 	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
 	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
 	return 2;
@@ -66,7 +82,19 @@ pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
 	fprintf(stderr, "%s: %s\n", cli->progname, err->message);
 	if (err->detail[0])
 		fprintf(stderr, "%s: %s\n", cli->progname, err->detail);
+	if (err->status == PT_ERR_CANCELED && interrupted)
+		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
+		                  "nothing was changed\n"), cli->progname);
 	return pt_status_exit_code(err->status);
+}
+
+void
+pt_cli_tenant_defaults(const struct pt_cli *cli, struct pt_tenant_config *cfg)
+{
+	pt_tenant_config_init(cfg);
+	cfg->user_pattern = cli->user_pattern;
+	if (cli->connection_limit_set)
+		cfg->connection_limit = cli->connection_limit;
 }
 
 int
@@ -96,12 +124,45 @@ pt_cli_set_format(struct pt_cli *cli, const char *command, const char *value)
 	return true;
 }
 
+int
+pt_cli_interrupted(void)
+{
+	return interrupted;
+}
+
+/* The core pumps this while it waits for the server: true cancels. */
+static bool
+interrupt_hook(void *ud)
+{
+	(void)ud;
+	return interrupted != 0;
+}
+
+/* Dying on the signal while the server runs a create would leave the
+ * tenant committed with a password nobody saw. The handler only notes
+ * the signal: the wait hook cancels the statement, and a blocking read
+ * (a prompt) returns with EINTR, as there is no SA_RESTART. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 pt_db *
 pt_cli_connect(struct pt_cli *cli)
 {
 	pt_error err;
 	pt_db *db;
 
+	catch_signals();
+	if (!cli->copts.wait_hook)
+		cli->copts.wait_hook = interrupt_hook;
 	if (!cli->copts.ask_password)
 		cli->copts.ask_password = pt_prompt_password;
 	db = pt_db_connect(cli->target, &cli->copts, &err);
@@ -172,7 +233,12 @@ schema_cell(void *ud, size_t row, size_t col)
 	case 1: return r->owner;
 	case 2: return r->login_roles;
 	case 3: snprintf(buf, sizeof buf, "%ld", r->tables); return buf;
-	case 4: snprintf(buf, sizeof buf, "%lld", (long long)r->size_bytes); return buf;
+	case 4:
+		/* unknown (a relation is locked): null, not a number */
+		if (r->size_bytes < 0)
+			return NULL;
+		snprintf(buf, sizeof buf, "%lld", (long long)r->size_bytes);
+		return buf;
 	case 5: pt_format_size(r->size_bytes, buf, sizeof buf); return buf;
 	case 6:
 		if (r->connection_limit < 0)
@@ -367,8 +433,7 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	pt_db *db;
 	int c, rc;
 
-	pt_tenant_config_init(&cfg);
-	cfg.user_pattern = cli->user_pattern;
+	pt_cli_tenant_defaults(cli, &cfg);
 	optind = 0;   /* 0: glibc starts afresh after main's parse */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -477,13 +542,17 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 		snprintf(prompt, sizeof prompt,
 		         _("Type the schema name \"%s\" to drop it with all its data: "), schema);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
-			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to drop without asking\n"),
-			        cli->progname);
+			if (interrupted)
+				fprintf(stderr, _("\n%s: interrupted; nothing was dropped\n"),
+				        cli->progname);
+			else
+				fprintf(stderr, _("%s: no terminal to confirm on: add --yes to "
+				                  "drop without asking\n"), cli->progname);
 			free(preview);
 			pt_db_close(db);
 			return 2;
 		}
-		if (strcmp(typed, schema) != 0) {
+		if (interrupted || strcmp(typed, schema) != 0) {
 			fprintf(stderr, _("%s: the name did not match; nothing was dropped\n"),
 			        cli->progname);
 			free(preview);

@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "output.h"
+#include "tenant.h"
 
 /* What the global options said. */
 struct pt_cli {
@@ -16,6 +17,8 @@ struct pt_cli {
 	bool format_given;
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
+	bool connection_limit_set;     /* the configuration file gave one: */
+	int connection_limit;          /* -1 none */
 	const char *progname;
 };
 
@@ -40,8 +43,18 @@ int pt_cli_run(struct pt_cli *cli, int argc, char **argv);
 /* Print the command summaries (for --help). */
 void pt_cli_print_commands(FILE *out);
 
-/* Connect as the global options say, printing the error on failure. */
+/* Connect as the global options say, printing the error on failure.
+ * From here on SIGINT and SIGTERM cancel the statement in flight (the
+ * server rolls it back) instead of ending the process, so that a change
+ * the server did commit is still reported. */
 pt_db *pt_cli_connect(struct pt_cli *cli);
+
+/* The signal (SIGINT, SIGTERM) that asked the command to stop, or 0. */
+int pt_cli_interrupted(void);
+
+/* A tenant config with the defaults the configuration file and the global
+ * options give (user pattern, connection limit). */
+void pt_cli_tenant_defaults(const struct pt_cli *cli, struct pt_tenant_config *cfg);
 
 /* Print "pgtenant: <message>" and the detail line to stderr; return the
  * exit code for err's status. */

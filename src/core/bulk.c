@@ -105,8 +105,11 @@ record_failed(pt_db *db, unsigned long line, const pt_error *err,
 	res->failed++;
 	ops->failed(ud, line, err);
 	if (err->status == PT_ERR_CANCELED) {
+		/* The front end asked to stop (Ctrl-C): that tenant was rolled
+		 * back, and the rest must not be attempted. */
 		pt_error_set(fatal, PT_ERR_CANCELED,
-		             _("canceled at line %lu; later lines were not attempted"), line);
+		             _("stopped at line %lu: canceled; later lines were not attempted"),
+		             line);
 		return false;
 	}
 	if (err->status != PT_ERR_CONNECTION_LOST || pt_db_alive(db))
@@ -252,6 +255,12 @@ pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
 	if (st == PT_OK)
 		slots[0].db = db;
 	while (st == PT_OK && (got = pt_csv_reader_next(r, &e)) != PT_CSV_END) {
+		if (pt_db_cancel_requested(db)) {
+			st = pt_error_set(&e, PT_ERR_CANCELED,
+			                  _("stopped at line %lu: canceled; later lines were not "
+			                    "attempted"), pt_csv_reader_line(r));
+			break;
+		}
 		if (got == PT_CSV_ERROR) {
 			pt_error bad = e;
 			if (bad.status == PT_ERR_IO) {

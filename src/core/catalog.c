@@ -9,6 +9,38 @@
 #include "catalog.h"
 #include "names.h"
 
+/* Relations whose size cannot be read without waiting: every relation
+ * another session holds or has asked for (a queued request is served
+ * before ours) in ACCESS EXCLUSIVE mode, the one mode that conflicts with
+ * the ACCESS SHARE lock pg_total_relation_size takes, mapped to the table
+ * it belongs to: an index to its table, a TOAST table (and, through its
+ * index, a TOAST index) to its owner by the internal dependency. A tenant
+ * can lock any of these on its own tables; what it locks after this look
+ * is caught by lock_timeout. Prepared transactions have no pid. */
+#define LOCKED_CTE \
+	" lk0 AS (SELECT DISTINCT l.relation AS oid FROM pg_catalog.pg_locks l" \
+	"          WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'" \
+	"            AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()" \
+	"            AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d" \
+	"                               WHERE d.datname = pg_catalog.current_database()))," \
+	" lk1 AS (SELECT coalesce(i.indrelid, lk0.oid) AS oid FROM lk0" \
+	"           LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = lk0.oid)," \
+	" lk AS (SELECT lk1.oid FROM lk1 UNION" \
+	"        SELECT d.refobjid FROM lk1 JOIN pg_catalog.pg_depend d" \
+	"          ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass" \
+	"         AND d.objid = lk1.oid AND d.deptype = 'i'" \
+	"         AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass)"
+
+/* Over pg_class c grouped by schema: the total size of the tables and
+ * materialized views that are not locked, and whether any one is. */
+#define SIZE_AGGREGATES \
+	" sum(pg_catalog.pg_total_relation_size(c.oid))" \
+	"   FILTER (WHERE c.relkind IN ('r', 'm') AND c.oid NOT IN (SELECT lk.oid FROM lk)) AS size," \
+	" bool_or(c.oid IN (SELECT lk.oid FROM lk)) AS locked"
+/* ... and what a row shows for them: PT_SIZE_UNKNOWN when locked. */
+#define SIZE_VALUE(T) \
+	"CASE WHEN " T ".locked THEN -2 ELSE coalesce(" T ".size, 0) END"
+
 /* Set-based rather than one correlated subquery per schema, which on
  * 10,000 schemas ran 10,000 times. s: the schemas. x: the login roles
  * that can use a schema besides its owner: direct USAGE grantees (PUBLIC
@@ -17,11 +49,12 @@
  * row. Only schemas with an ACL or a member role have any, so l aggregates
  * those few and every other schema simply shows its owner when it can log
  * in. */
-#define SCHEMA_LIST_SQL(SIZE_COL, SIZE_FILTER) \
+#define SCHEMA_LIST_SQL(SIZE_CTE, SIZE_COL, SIZE_FILTER) \
 	"WITH" PT_TENANT_CTES "," \
 	" s AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl" \
 	"             FROM pg_catalog.pg_namespace n" \
 	"            WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')," \
+	SIZE_CTE \
 	" x AS (SELECT s.oid AS ns, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END AS name" \
 	"         FROM s CROSS JOIN LATERAL pg_catalog.aclexplode(s.nspacl) a" \
 	"         LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee" \
@@ -59,20 +92,29 @@
 	"   ON t.relnamespace = s.oid" \
 	" ORDER BY s.nspname"
 
-static const char schema_list_sql[] = SCHEMA_LIST_SQL("-1", "");
+static const char schema_list_sql[] = SCHEMA_LIST_SQL("", "-1", "");
 static const char schema_list_sizes_sql[] = SCHEMA_LIST_SQL(
-	"coalesce(t.size, 0)",
-	", sum(pg_catalog.pg_total_relation_size(c.oid))"
-	"   FILTER (WHERE c.relkind IN ('r', 'm')) AS size");
+	LOCKED_CTE ",", SIZE_VALUE("t"), "," SIZE_AGGREGATES);
 
 static const char schema_sizes_sql[] =
-	"SELECT n.nspname, coalesce(sum(pg_catalog.pg_total_relation_size(c.oid))"
-	"   FILTER (WHERE c.relkind IN ('r', 'm')), 0)"
-	" FROM pg_catalog.pg_namespace n"
-	" LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
-	"   AND c.relkind IN ('r', 'm')"
+	"WITH" LOCKED_CTE ","
+	" t AS (SELECT c.relnamespace," SIZE_AGGREGATES
+	"         FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'm')"
+	"        GROUP BY c.relnamespace)"
+	" SELECT n.nspname, " SIZE_VALUE("t")
+	" FROM pg_catalog.pg_namespace n LEFT JOIN t ON t.relnamespace = n.oid"
 	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
-	" GROUP BY n.nspname ORDER BY n.nspname";
+	" ORDER BY n.nspname";
+
+/* Every size of l unknown: what a lock taken after the look at pg_locks
+ * leaves, once lock_timeout has ended the wait for it. */
+static void
+sizes_unknown(struct pt_schema_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		l->rows[i].size_bytes = PT_SIZE_UNKNOWN;
+	l->sizes_loaded = true;
+}
 
 enum pt_status
 pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
@@ -85,6 +127,14 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 	memset(out, 0, sizeof *out);
 	res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
 	                  1, params, _("listing schemas"), err);
+	if (!res && with_sizes && err && err->status == PT_ERR_LOCKED) {
+		/* A relation locked after the look at pg_locks: the list without
+		 * sizes rather than no list. */
+		if (pt_schema_list_load(db, false, out, err) != PT_OK)
+			return err->status;
+		sizes_unknown(out);
+		return PT_OK;
+	}
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -115,6 +165,11 @@ pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
 	size_t i = 0;
 	int j = 0, n;
 
+	if (!res && err && err->status == PT_ERR_LOCKED) {
+		sizes_unknown(l);
+		pt_error_clear(err);
+		return PT_OK;
+	}
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -209,13 +264,14 @@ pt_role_list_free(struct pt_role_list *l)
 }
 
 static const char detail_sql[] =
-	"SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, ''),"
+	"WITH" LOCKED_CTE
+	" SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, ''),"
 	" " SEARCH_PATH_SQL("o.oid") ","
 	" (SELECT count(*) FROM pg_catalog.pg_class c"
 	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')),"
-	" (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)"
+	" (SELECT " SIZE_VALUE("t") " FROM (SELECT" SIZE_AGGREGATES
 	"    FROM pg_catalog.pg_class c"
-	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'm'))"
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'm')) t)"
 	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
 	" WHERE n.nspname = $1";
 
@@ -308,6 +364,10 @@ pt_format_size(int64_t bytes, char *buf, size_t bufsz)
 	double v = (double)bytes;
 	unsigned u = 0;
 
+	if (bytes == PT_SIZE_UNKNOWN) {
+		snprintf(buf, bufsz, "?");
+		return;
+	}
 	if (bytes < 0) {
 		snprintf(buf, bufsz, "…");
 		return;

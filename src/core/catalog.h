@@ -12,13 +12,19 @@
 #include "conn.h"
 #include "error.h"
 
+/* The size of a schema one of whose relations another session holds (or
+ * waits for) in ACCESS EXCLUSIVE mode: reading it would wait on the lock,
+ * so it is not read. */
+#define PT_SIZE_UNKNOWN ((int64_t)-2)
+
 struct pt_schema_row {
 	const char *name;
 	const char *owner;
 	const char *login_roles;   /* comma-separated login roles that can use it */
 	const char *valid_until;   /* of the owner, "" = never */
 	long tables;               /* tables and partitioned tables */
-	int64_t size_bytes;        /* total size of its relations; -1 = not loaded */
+	int64_t size_bytes;        /* total size of its relations; -1 = not
+	                              loaded, PT_SIZE_UNKNOWN = a relation is locked */
 	int connection_limit;      /* of the owner; -1 = none */
 	bool owner_can_login;
 	bool is_tenant;            /* a tenant schema (audit_sql.h says what that is) */
@@ -33,7 +39,9 @@ struct pt_schema_list {
 };
 
 /* Every non-system schema. with_sizes adds total sizes in the same query
- * (the expensive part: one file-size call per relation). */
+ * (the expensive part: one file-size call per relation). Sizes never wait
+ * on a lock: a schema with a locked relation has size PT_SIZE_UNKNOWN, and
+ * when lock_timeout ends a wait all sizes are unknown (still PT_OK). */
 enum pt_status pt_schema_list_load(pt_db *db, bool with_sizes,
                                    struct pt_schema_list *out, pt_error *err);
 /* Fill size_bytes for a list loaded without sizes (one query). */
@@ -75,7 +83,7 @@ struct pt_schema_detail {
 	const char *acl;           /* the schema's ACL as PostgreSQL prints it */
 	const char *search_path;   /* the owner's search_path in this database */
 	long tables;
-	int64_t size_bytes;
+	int64_t size_bytes;        /* PT_SIZE_UNKNOWN: a relation is locked */
 	struct pt_access_row *access;
 	size_t n_access;
 	PGresult *res_;
@@ -89,7 +97,7 @@ enum pt_status pt_schema_detail_load(pt_db *db, const char *schema,
                                      pt_error *err);
 void pt_schema_detail_free(struct pt_schema_detail *d);
 
-/* "1.2 MiB"-style size into buf. */
+/* "1.2 MiB"-style size into buf; "…" not loaded, "?" unknown. */
 void pt_format_size(int64_t bytes, char *buf, size_t bufsz);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "conn.h"
+#include "sanitize.h"
 #include "secret.h"
 
 struct pt_db {
@@ -22,6 +23,9 @@ struct pt_db {
 	void *wait_ud;
 	char notices[2048];
 	char connect_note[160];       /* why we gave up connecting, or "" */
+	PGconn *watch;                /* names blockers during a long wait */
+	bool watch_failed;            /* ... or could not: not again this wait */
+	char blockers[768];           /* what the last look-up found, or "" */
 };
 
 static void
@@ -66,13 +70,18 @@ connect_timeout(PGconn *conn)
 /* Connect without blocking the front end: PQconnectPoll, pumping the
  * wait hook every 50 ms, so the console keeps drawing and Ctrl-C gives
  * up on an unreachable host. The target secret is kept for reconnects;
- * it may hold a password. */
+ * it may hold a password.
+ *
+ * watch: the short-lived second connection that names blockers. It runs
+ * inside a wait, so it must not swallow the hook's cancel: no hook, and
+ * two seconds at most whatever connect_timeout says. */
 static PGconn *
-open_conn(pt_db *db)
+open_conn(pt_db *db, bool watch)
 {
 	const char *keys[6];
 	const char *vals[6];
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	pt_wait_hook hook = watch ? NULL : db->wait_hook;
 	PGconn *conn;
 	double deadline;
 	int n = 0, limit;
@@ -84,7 +93,7 @@ open_conn(pt_db *db)
 	if (db->target && *db->target) {
 		keys[n] = "dbname"; vals[n++] = db->target;
 	}
-	keys[n] = "application_name"; vals[n++] = "pgtenant";
+	keys[n] = "application_name"; vals[n++] = watch ? "pgtenant (lock watch)" : "pgtenant";
 	if (db->password) {
 		keys[n] = "password"; vals[n++] = db->password;
 	}
@@ -94,7 +103,7 @@ open_conn(pt_db *db)
 		pt_die("out of memory while connecting");
 	if (PQstatus(conn) == CONNECTION_BAD)
 		return conn;
-	limit = connect_timeout(conn);
+	limit = watch ? 2 : connect_timeout(conn);
 	deadline = limit ? now_seconds() + limit : 0;
 	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
 		struct pollfd pfd = {
@@ -108,7 +117,7 @@ open_conn(pt_db *db)
 			st = PQconnectPoll(conn);
 			continue;
 		}
-		if (db->wait_hook && db->wait_hook(db->wait_ud)) {
+		if (hook && hook(db->wait_ud)) {
 			snprintf(db->connect_note, sizeof db->connect_note, "%s",
 			         _("connection attempt canceled"));
 			break;
@@ -215,6 +224,15 @@ pt_db_refresh_info(pt_db *db, pt_error *err)
 	return read_info(db, info_sql, err);
 }
 
+/* The session's lock_timeout in milliseconds, 0 = none. */
+static int
+lock_timeout_ms(const pt_db *db)
+{
+	int t = db->opts.lock_timeout_ms;
+
+	return t == 0 ? PT_DEFAULT_LOCK_TIMEOUT_MS : t < 0 ? 0 : t;
+}
+
 static enum pt_status
 start_session(pt_db *db, pt_error *err)
 {
@@ -224,9 +242,12 @@ start_session(pt_db *db, pt_error *err)
 	PQsetNoticeReceiver(db->conn, collect_notice, db);
 	/* JIT compilation costs 20 to 45 ms per catalog query on 10,000
 	 * schemas (their cost estimates pass jit_above_cost) and never pays
-	 * that back. PostgreSQL 10 has no jit setting. */
-	sql = pt_xasprintf("%s%s", PQserverVersion(db->conn) >= 110000 ? "SET jit = off; " : "",
-	                   db->opts.read_only ? session_ro_sql : session_rw_sql);
+	 * that back. PostgreSQL 10 has no jit setting. lock_timeout is always
+	 * set, 0 included, so that a role's or the server's own setting cannot
+	 * make the wait the user chose longer or shorter. */
+	sql = pt_xasprintf("%sSET lock_timeout = %d; %s",
+	                   PQserverVersion(db->conn) >= 110000 ? "SET jit = off; " : "",
+	                   lock_timeout_ms(db), db->opts.read_only ? session_ro_sql : session_rw_sql);
 	st = read_info(db, sql, err);
 	free(sql);
 	return st;
@@ -287,7 +308,7 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 	}
 	db->target = pt_secret_strdup(target ? target : "");
 
-	db->conn = open_conn(db);
+	db->conn = open_conn(db, false);
 	if (PQstatus(db->conn) == CONNECTION_BAD && PQconnectionNeedsPassword(db->conn) &&
 	    db->opts.ask_password) {
 		char prompt[256];
@@ -296,7 +317,7 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 		db->password = db->opts.ask_password(db->opts.ask_password_ud, prompt);
 		if (db->password) {
 			PQfinish(db->conn);
-			db->conn = open_conn(db);
+			db->conn = open_conn(db, false);
 		}
 	}
 	if (PQstatus(db->conn) == CONNECTION_BAD) {
@@ -316,6 +337,12 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 	return db;
 }
 
+bool
+pt_db_cancel_requested(pt_db *db)
+{
+	return db->wait_hook && db->wait_hook(db->wait_ud);
+}
+
 pt_db *
 pt_db_clone(pt_db *db, pt_error *err)
 {
@@ -326,7 +353,7 @@ pt_db_clone(pt_db *db, pt_error *err)
 	c->wait_ud = db->wait_ud;
 	c->target = pt_secret_strdup(db->target);
 	c->password = db->password ? pt_secret_strdup(db->password) : NULL;
-	c->conn = open_conn(c);
+	c->conn = open_conn(c, false);
 	if (PQstatus(c->conn) == CONNECTION_BAD) {
 		connect_error(c, err);
 		pt_db_close(c);
@@ -344,10 +371,18 @@ pt_db_reconnect(pt_db *db, pt_error *err)
 {
 	if (db->conn)
 		PQfinish(db->conn);
-	db->conn = open_conn(db);
+	db->conn = open_conn(db, false);
 	if (PQstatus(db->conn) == CONNECTION_BAD)
 		return connect_error(db, err);
 	return start_session(db, err);
+}
+
+static void
+watch_close(pt_db *db)
+{
+	if (db->watch)
+		PQfinish(db->watch);
+	db->watch = NULL;
 }
 
 void
@@ -357,6 +392,7 @@ pt_db_close(pt_db *db)
 		return;
 	if (db->conn)
 		PQfinish(db->conn);
+	watch_close(db);
 	pt_secret_free(db->target);
 	pt_secret_free(db->password);
 	free(db->info_strings);
@@ -412,25 +448,195 @@ send_cancel(PGconn *conn)
 	}
 }
 
-/* Wait for input on the socket, pumping the hook every 50 ms. */
+/* Who blocks backend %d, and on what. Sent over the watch connection,
+ * whose search_path is the user's: pinned first, so that no operator or
+ * function a tenant made can stand in for pg_catalog's. Its own waits are
+ * short: the front end is not pumped meanwhile, and a catalog someone
+ * holds locked must not freeze it. A tenant here is
+ * a role that is neither a superuser nor the admin, with the schemas it
+ * owns. Durations are NULL where the admin may not see the session. */
+#define BLOCKERS_SQL \
+	"SET search_path = pg_catalog; SET lock_timeout = 500; " \
+	"SELECT a.pid, coalesce(a.usename::text, ''), coalesce((SELECT" \
+	"     string_agg(n.nspname, ', ' ORDER BY n.nspname) FROM pg_namespace n" \
+	"    WHERE n.nspowner = a.usesysid AND NOT r.rolsuper" \
+	"      AND r.rolname <> current_user), '')," \
+	" CASE WHEN a.xact_start IS NOT NULL" \
+	"      THEN 't' || extract(epoch FROM now() - a.xact_start)::bigint" \
+	"      WHEN a.state_change IS NOT NULL" \
+	"      THEN 's' || extract(epoch FROM now() - a.state_change)::bigint" \
+	"      ELSE '' END," \
+	" coalesce(a.state, '')," \
+	" coalesce((SELECT CASE WHEN l.locktype = 'relation' THEN l.relation::regclass::text" \
+	"                       ELSE '(' || l.locktype || ')' END" \
+	"     FROM pg_locks l WHERE l.pid = %d AND NOT l.granted LIMIT 1), '')" \
+	" FROM pg_stat_activity a LEFT JOIN pg_roles r ON r.oid = a.usesysid" \
+	" WHERE a.pid = ANY (pg_blocking_pids(%d)) ORDER BY a.pid"
+
+/* Describe the sessions of res (BLOCKERS_SQL's rows) into db->blockers,
+ * sanitised: role, schema and table names are the tenants' own text. */
+static void
+describe_blockers(pt_db *db, const PGresult *res)
+{
+	char *out = db->blockers;
+	size_t cap = sizeof db->blockers, used = 0;
+	int n = PQntuples(res);
+
+	out[0] = '\0';
+	for (int i = 0; i < n && used + 1 < cap; i++) {
+		char *role = pt_sanitize_dup(PQgetvalue(res, i, 1), 0);
+		char *tenant = pt_sanitize_dup(PQgetvalue(res, i, 2), 0);
+		char *state = pt_sanitize_dup(PQgetvalue(res, i, 4), 0);
+		const char *since = PQgetvalue(res, i, 3);
+		char held[96], what[96] = "";
+
+		/* A session-level (advisory) lock outlives transactions: then
+		 * how long the session has been in its state is what tells. */
+		if (*since == 't')
+			snprintf(held, sizeof held, _("in a transaction for %s s, %s"), since + 1, state);
+		else if (*since == 's')
+			snprintf(held, sizeof held, _("%s for %s s"), state, since + 1);
+		else
+			snprintf(held, sizeof held, "%s", _("for a time this role may not see"));
+		if (*tenant)
+			snprintf(what, sizeof what, _(", tenant \"%s\""), tenant);
+		used += (size_t)snprintf(out + used, cap - used, _("%spid %s (role \"%s\"%s, %s)"),
+		                         i ? "; " : "", PQgetvalue(res, i, 0), role, what, held);
+		if (used >= cap)
+			used = cap - 1;
+		free(role);
+		free(tenant);
+		free(state);
+	}
+	if (n > 0 && *PQgetvalue(res, 0, 5) && used + 1 < cap) {
+		char *on = pt_sanitize_dup(PQgetvalue(res, 0, 5), 0);
+		snprintf(out + used, cap - used, _(", waiting for a lock on %s"), on);
+		free(on);
+	}
+}
+
+/* Look up who blocks the query in flight, over the watch connection
+ * (opened the first time). Gives up for the rest of this wait when the
+ * server does not answer within two seconds, which a saturated server or
+ * a connection limit may cause. */
+static void
+watch_blockers(pt_db *db)
+{
+	char sql[sizeof BLOCKERS_SQL + 32];
+	PGresult *r, *last = NULL;
+	double deadline;
+
+	if (db->watch_failed)
+		return;
+	if (!db->watch) {
+		db->watch = open_conn(db, true);
+		if (PQstatus(db->watch) != CONNECTION_OK)
+			goto failed;
+	}
+	snprintf(sql, sizeof sql, BLOCKERS_SQL, PQbackendPID(db->conn), PQbackendPID(db->conn));
+	if (!PQsendQuery(db->watch, sql))
+		goto failed;
+	deadline = now_seconds() + 2;
+	for (;;) {
+		struct pollfd pfd = { .fd = PQsocket(db->watch), .events = POLLIN };
+		if (!PQconsumeInput(db->watch))
+			goto failed;
+		if (PQisBusy(db->watch)) {
+			if (now_seconds() >= deadline ||
+			    (poll(&pfd, 1, 50) < 0 && errno != EINTR))
+				goto failed;
+			continue;
+		}
+		if (!(r = PQgetResult(db->watch)))
+			break;
+		switch (PQresultStatus(r)) {
+		case PGRES_TUPLES_OK:
+			PQclear(last);
+			last = r;
+			break;
+		case PGRES_COMMAND_OK:
+			PQclear(r);
+			break;
+		default:
+			/* e.g. its own lock timeout: not again this wait */
+			PQclear(r);
+			db->watch_failed = true;
+		}
+	}
+	/* An empty answer keeps what an earlier look-up found: the blocker
+	 * may have let go a moment before the lock timeout. */
+	if (last && PQntuples(last) > 0)
+		describe_blockers(db, last);
+	PQclear(last);
+	return;
+failed:
+	PQclear(last);
+	watch_close(db);
+	db->watch_failed = true;
+}
+
+/* When a query has waited this long, start naming its blockers: a second,
+ * or half the lock timeout when that is shorter, so that a wait that
+ * times out has been looked at. */
+static double
+watch_delay(const pt_db *db)
+{
+	int t = lock_timeout_ms(db);
+
+	return t > 0 && t < 2000 ? t / 2000.0 : 1.0;
+}
+
+/* Wait for input on the socket, pumping the hook every 50 ms (at once
+ * when a signal interrupts), and from *next_watch on looking up the
+ * blockers once a second. */
 static bool
-wait_readable(pt_db *db, bool *canceled)
+wait_readable(pt_db *db, bool *canceled, double *next_watch)
 {
 	struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
 
 	if (pfd.fd < 0)
 		return false;
 	for (;;) {
-		int r = poll(&pfd, 1, db->wait_hook ? 50 : -1);
-		if (r > 0)
+		int r = poll(&pfd, 1, 50);
+		/* A signal (EINTR) asks the hook at once: on a fast stream of
+		 * answers the 50 ms timeout alone might never come. */
+		if (r > 0 && !(db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)))
 			return true;
 		if (r < 0 && errno != EINTR)
 			return false;
-		if (r == 0 && db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)) {
+		if (db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)) {
 			*canceled = true;
 			send_cancel(db->conn);
 		}
+		if (now_seconds() >= *next_watch) {
+			watch_blockers(db);
+			*next_watch = now_seconds() + 1;
+		}
 	}
+}
+
+/* A lock timeout, or a cancel while blocked, names who held the lock and
+ * what the admin can do about it. */
+static void
+explain_wait(pt_db *db, pt_error *err, bool canceled)
+{
+	const char *first;
+	char pid[16] = "PID";
+
+	if (!err || (err->status != PT_ERR_LOCKED && !(canceled && db->blockers[0])))
+		return;
+	if (!db->blockers[0]) {
+		snprintf(err->detail, sizeof err->detail, "%s",
+		         _("the blocking session could not be named; look in pg_locks, "
+		           "or retry with a longer --lock-timeout"));
+		return;
+	}
+	if ((first = strstr(db->blockers, "pid ")))
+		snprintf(pid, sizeof pid, "%.*s", (int)strspn(first + 4, "0123456789"), first + 4);
+	snprintf(err->detail, sizeof err->detail,
+	         _("blocked by %s. End that session with SELECT "
+	           "pg_catalog.pg_terminate_backend(%s) and retry, or retry with a longer "
+	           "--lock-timeout"), db->blockers, pid);
 }
 
 static enum pt_status
@@ -440,6 +646,8 @@ send_query(pt_db *db, const char *sql, int nparams, const char *const *params,
 	int sent;
 
 	db->notices[0] = '\0';
+	db->blockers[0] = '\0';
+	db->watch_failed = false;
 	if (!pt_db_alive(db))
 		return pt_error_set(err, PT_ERR_CONNECTION_LOST, _("%s: %s"), what,
 		                    pt_status_text(PT_ERR_CONNECTION_LOST));
@@ -462,12 +670,13 @@ pt_db_wait(pt_db *db, const char *what, pt_error *err)
 {
 	PGresult *last = NULL, *failed = NULL, *r;
 	bool canceled = false;
+	double next_watch = now_seconds() + watch_delay(db);
 
 	for (;;) {
 		if (!PQconsumeInput(db->conn))
 			break;
 		if (PQisBusy(db->conn)) {
-			if (!wait_readable(db, &canceled))
+			if (!wait_readable(db, &canceled, &next_watch))
 				break;
 			continue;
 		}
@@ -488,13 +697,14 @@ pt_db_wait(pt_db *db, const char *what, pt_error *err)
 				PQclear(r);
 		}
 	}
+	watch_close(db);
 	if (failed || PQstatus(db->conn) != CONNECTION_OK || !last) {
 		pt_error_from_result(err, failed, db->conn, what);
+		explain_wait(db, err, canceled);
 		PQclear(failed);
 		PQclear(last);
 		return NULL;
 	}
-	(void)canceled;
 	pt_error_clear(err);
 	return last;
 }

@@ -34,7 +34,14 @@ struct pt_connect_opts {
 	const char *tenant_port;      /* strings instead of the admin's; NULL = same */
 	pt_wait_hook wait_hook;       /* pumped while connecting, then as by */
 	void *wait_ud;                /* pt_db_set_wait_hook(); NULL = block */
+	int lock_timeout_ms;          /* longest wait for one lock: 0 = the
+	                                 default, < 0 = forever (a tenant holding
+	                                 a lock then stalls the admin) */
 };
+
+/* A tenant can hold any lock on its own tables and any advisory lock, so
+ * no admin statement may wait on a lock for longer than this by default. */
+#define PT_DEFAULT_LOCK_TIMEOUT_MS 5000
 
 /* What the session is, read once at connect time. Strings are owned by
  * the pt_db. */
@@ -77,6 +84,10 @@ enum pt_status pt_db_reconnect(pt_db *db, pt_error *err);
  * err when it cannot connect. Free with pt_db_close(). */
 pt_db *pt_db_clone(pt_db *db, pt_error *err);
 
+/* True when the wait hook asks to cancel (Ctrl-C): work made of many
+ * statements stops between them too, not only while one waits. */
+bool pt_db_cancel_requested(pt_db *db);
+
 /* True while the connection is usable. */
 bool pt_db_alive(pt_db *db);
 
@@ -93,7 +104,14 @@ void pt_db_set_wait_hook(pt_db *db, pt_wait_hook hook, void *ud);
  * Returns the last result on success (PGRES_COMMAND_OK or TUPLES_OK; the
  * caller PQclear()s it), or NULL with err filled. A multi-statement string
  * (no parameters) runs as one implicit transaction: either every statement
- * takes effect or none does. 'what' names the operation for messages. */
+ * takes effect or none does. 'what' names the operation for messages.
+ *
+ * A wait for a lock ends after lock_timeout_ms with PT_ERR_LOCKED. Once a
+ * query has waited about a second, a second short-lived connection asks
+ * the server which sessions block it (pg_blocking_pids), once a second
+ * until the answer comes; a lock timeout or a cancel then names them in
+ * err->detail (pid, role, tenant, time in transaction, what to do). A
+ * query that answers within a second costs nothing more. */
 PGresult *pt_db_query(pt_db *db, const char *sql, int nparams,
                       const char *const *params, const char *what,
                       pt_error *err);

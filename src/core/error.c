@@ -96,6 +96,8 @@ pt_error_from_result(pt_error *err, const PGresult *res, const PGconn *conn,
 		status = PT_ERR_READ_ONLY;
 	else if (state && !strcmp(state, "57014"))
 		status = PT_ERR_CANCELED;
+	else if (state && !strcmp(state, "55P03"))
+		status = PT_ERR_LOCKED;
 	else if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
 	                   !strcmp(state, "57P02") || !strcmp(state, "57P03")))
 		status = PT_ERR_CONNECTION_LOST;

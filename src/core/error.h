@@ -22,6 +22,7 @@
 	X(PT_ERR_PERMISSION,      1, N_("permission denied")) \
 	X(PT_ERR_READ_ONLY,       1, N_("read-only session")) \
 	X(PT_ERR_CANCELED,        1, N_("canceled")) \
+	X(PT_ERR_LOCKED,          1, N_("lock not available")) \
 	X(PT_ERR_SERVER,          1, N_("server error")) \
 	X(PT_ERR_IO,              1, N_("input/output error")) \
 	X(PT_ERR_CONNECTION_LOST, 1, N_("connection lost")) \
@@ -56,6 +57,7 @@ enum pt_status pt_error_set(pt_error *err, enum pt_status status,
 /* Classify a failed libpq result (res may be NULL when the connection is
  * gone) into err: SQLSTATE 42710/42P06/23505 -> PT_ERR_EXISTS, 42501 ->
  * PT_ERR_PERMISSION, 25006 -> PT_ERR_READ_ONLY, 57014 -> PT_ERR_CANCELED,
+ * 55P03 (lock_timeout expired, NOWAIT) -> PT_ERR_LOCKED,
  * a dead connection -> PT_ERR_CONNECTION_LOST. The message is
  * "<what>: <status text>: <server message>". */
 enum pt_status pt_error_from_result(pt_error *err, const PGresult *res,

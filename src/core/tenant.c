@@ -14,7 +14,7 @@ void
 pt_tenant_config_init(struct pt_tenant_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-	cfg->connection_limit = -1;
+	cfg->connection_limit = PT_DEFAULT_CONNECTION_LIMIT;
 }
 
 void

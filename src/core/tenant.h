@@ -23,7 +23,12 @@ struct pt_tenant_config {
 	const char *valid_until;     /* NULL or "": never expires */
 };
 
-/* A config with every default filled in. */
+/* Each tenant's CONNECTION LIMIT unless told otherwise, so that one tenant
+ * cannot take every connection slot of the server (max_connections). */
+#define PT_DEFAULT_CONNECTION_LIMIT 20
+
+/* A config with every default filled in: no names, a generated password,
+ * PT_DEFAULT_CONNECTION_LIMIT, no expiry. */
 void pt_tenant_config_init(struct pt_tenant_config *cfg);
 
 struct pt_credentials {

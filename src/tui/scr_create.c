@@ -19,7 +19,7 @@ static const char *const help[F_COUNT] = {
 	N_("lower case letters, digits and _; e.g. tenant_acme"),
 	N_("derived from the schema name until you edit it"),
 	N_("leave empty to generate 32 random characters"),
-	N_("empty = no limit"),
+	N_("empty = the default (20 or the configured one); -1 = none"),
 	N_("empty = never; e.g. 2027-01-01"),
 };
 
@@ -93,7 +93,7 @@ problem(struct pt_ui *ui, int f, pt_error *err)
 		if (!*ui->f_limit)
 			return NULL;
 		if (strtol(ui->f_limit, &end, 10) < -1 || *end)
-			return _("a whole number, or empty for no limit");
+			return _("a whole number (-1: no limit), or empty for the default");
 		return NULL;
 	default:
 		return NULL;
@@ -184,12 +184,12 @@ go_on(struct pt_ui *ui)
 	}
 	if (!pt_ui_need_write(ui))
 		return;
-	pt_tenant_config_init(&ui->cfg);
+	pt_cli_tenant_defaults(ui->cli, &ui->cfg);
 	ui->cfg.schema_name = ui->f_schema;
 	ui->cfg.username = ui->f_user;
-	ui->cfg.user_pattern = ui->cli->user_pattern;
 	ui->cfg.password = *ui->f_password ? ui->f_password : NULL;
-	ui->cfg.connection_limit = *ui->f_limit ? (int)strtol(ui->f_limit, NULL, 10) : -1;
+	if (*ui->f_limit)
+		ui->cfg.connection_limit = (int)strtol(ui->f_limit, NULL, 10);
 	ui->cfg.valid_until = *ui->f_valid ? ui->f_valid : NULL;
 	if (pt_tenant_validate(&ui->cfg, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);

@@ -57,7 +57,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	snprintf(buf, sizeof buf, "%ld", d->tables);
 	kv(win, &y, h, w, _("Tables"), buf);
 	pt_format_size(d->size_bytes, buf, sizeof buf);
-	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 ? buf : "-");
+	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
 	kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
 	kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
 	/* the first login role that reaches it other than as a superuser: the

@@ -91,7 +91,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		snprintf(buf, sizeof buf, "%ld", r->tables);
 		put_right(win, y, x, width[TC_TABLES], buf, a);
 		x += width[TC_TABLES] + 1;
-		if (r->size_bytes >= 0)
+		/* PT_SIZE_UNKNOWN (a relation is locked) shows as "?" */
+		if (r->size_bytes >= 0 || r->size_bytes == PT_SIZE_UNKNOWN)
 			pt_format_size(r->size_bytes, buf, sizeof buf);
 		else
 			snprintf(buf, sizeof buf, "%s", "...");

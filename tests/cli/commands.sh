@@ -327,7 +327,7 @@ check "roles csv header" '[ "${OUT%%$'\''\n'\''*}" = "role,login,superuser,creat
 # needs it there) and NOINHERIT from 16, where that one grant inherits.
 group=pgtenant_tenants_$db
 if [ "$(psql -XAtc 'SHOW server_version_num')" -ge 160000 ]; then inh=false py_inh=False; else inh=true py_inh=True; fi
-check "roles csv row for acme_user" '[[ "$OUT" == *$'\''\n'\''"acme_user,true,false,false,false,false,false,$inh,,,$group,tenant_acme"* ]]'
+check "roles csv row for acme_user" '[[ "$OUT" == *$'\''\n'\''"acme_user,true,false,false,false,false,false,$inh,20,,$group,tenant_acme"* ]]'
 run roles --format=json
 check "roles json: exit 0 (got $RC)" '[ $RC = 0 ]'
 check "roles json: acme_user logs in, nothing more, search_path set" \

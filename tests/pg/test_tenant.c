@@ -888,10 +888,10 @@ test_limits_applied(void **state)
 	assert_login_fails(old.connection_string, "password authentication failed");
 	pt_credentials_free(&old);
 
-	/* Defaults: no limit, no expiry. */
+	/* Defaults: the default connection limit, no expiry. */
 	create("tenant_nolim", NULL, NULL, &c);
 	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_roles WHERE rolname = "
-	                                  "'nolim_user' AND rolconnlimit = -1 AND "
+	                                  "'nolim_user' AND rolconnlimit = 20 AND "
 	                                  "rolvaliduntil IS NULL"), 1);
 	pt_credentials_free(&c);
 }
@@ -1281,7 +1281,7 @@ test_lists_show_tenants(void **state)
 			assert_true(r->size_bytes > 8192);
 			assert_true(r->is_tenant);
 			assert_true(r->owner_can_login);
-			assert_int_equal(r->connection_limit, -1);
+			assert_int_equal(r->connection_limit, PT_DEFAULT_CONNECTION_LIMIT);
 			assert_string_equal(r->valid_until, "");
 		}
 		if (!strcmp(r->name, "public")) {

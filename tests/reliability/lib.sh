@@ -70,12 +70,18 @@ as_pg_owner() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# An admin session that stays open: hold_open NAME starts psql reading from
-# a fifo; hold_send NAME SQL sends it a line; hold_close NAME ends it.
+# A session that stays open: hold_open NAME [CONNINFO] starts psql (as the
+# admin, or as CONNINFO says) reading from a fifo; hold_send NAME SQL sends
+# it a line; hold_close NAME ends it.
 hold_open() {
 	local name=$1
 	mkfifo "$T/$name.fifo"
-	q -o "$T/$name.out" <"$T/$name.fifo" >"$T/$name.stdout" 2>"$T/$name.err" &
+	# Without the other sessions' fifo ends: a psql keeping one open would
+	# keep that session from ever seeing the end of its input.
+	(
+		for v in ${!hold_fd_@}; do eval "exec ${!v}>&-"; done
+		q ${2:+-d "$2"} -o "$T/$name.out"
+	) <"$T/$name.fifo" >"$T/$name.stdout" 2>"$T/$name.err" &
 	eval "hold_pid_$name=$!"
 	exec {fd}>"$T/$name.fifo"
 	eval "hold_fd_$name=$fd"

@@ -102,6 +102,13 @@ bad_lines(void **state)
 		{ "format = xml\n", "cfg:1: ", "table, csv or json" },
 		{ "format =\n", "cfg:1: ", "format has no value" },
 		{ "= json\n", "cfg:1: ", "key is missing" },
+		{ "lock_timeout = -1\n", "cfg:1: ", "0 (wait forever) to 86400" },
+		{ "lock_timeout = 5s\n", "cfg:1: ", "\"5s\"" },
+		{ "lock_timeout = inf\n", "cfg:1: ", "\"inf\"" },
+		{ "lock_timeout = 0x10\n", "cfg:1: ", "\"0x10\"" },
+		{ "lock_timeout = 86401\n", "cfg:1: ", "86400" },
+		{ "connection_limit = -1\n", "cfg:1: ", "0 for none" },
+		{ "connection_limit = 20x\n", "cfg:1: ", "\"20x\"" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -116,6 +123,35 @@ bad_lines(void **state)
 			fail_msg("case %zu: got \"%s\"", i, err.message);
 		pt_userconf_free(&uc);
 	}
+}
+
+/* lock_timeout in seconds becomes the milliseconds of pt_connect_opts
+ * (-1 = forever); connection_limit 0 becomes -1 (none). */
+static void
+waits_and_limits(void **state)
+{
+	static const struct { const char *text; int ms; } t[] = {
+		{ "lock_timeout = 5\n", 5000 }, { "lock_timeout = 0.25\n", 250 },
+		{ "lock_timeout = 0\n", -1 }, { "lock_timeout = 0.0001\n", 1 },
+	};
+	struct pt_userconf uc;
+	pt_error err;
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		pt_userconf_init(&uc);
+		assert_int_equal(parse_text(&uc, t[i].text, &err), PT_OK);
+		assert_int_equal(uc.lock_timeout_ms, t[i].ms);
+		pt_userconf_free(&uc);
+	}
+	pt_userconf_init(&uc);
+	assert_false(uc.connection_limit_set);
+	assert_int_equal(uc.lock_timeout_ms, 0);
+	assert_int_equal(parse_text(&uc, "connection_limit = 0\n", &err), PT_OK);
+	assert_true(uc.connection_limit_set);
+	assert_int_equal(uc.connection_limit, -1);
+	assert_int_equal(parse_text(&uc, "connection_limit = 50\n", &err), PT_OK);
+	assert_int_equal(uc.connection_limit, 50);
+	pt_userconf_free(&uc);
 }
 
 static void
@@ -197,6 +233,7 @@ main(void)
 		cmocka_unit_test(unset_keys_stay_unset),
 		cmocka_unit_test(last_value_wins),
 		cmocka_unit_test(bad_lines),
+		cmocka_unit_test(waits_and_limits),
 		cmocka_unit_test(stops_at_first_bad_line),
 		cmocka_unit_test(path_follows_xdg),
 		cmocka_unit_test(load_from_disk),
