@@ -264,7 +264,7 @@ pt_session_signal(pt_db *db, const char *user_pattern, int pid,
 	if (sig != PT_SIGNAL_CHECK && pt_tenant_check_session(db, false, err) != PT_OK)
 		return err ? err->status : PT_ERR_READ_ONLY;
 	if (pid <= 0)
-		return pt_error_set(err, PT_ERR_INVALID, _("there is no session with pid %d"), pid);
+		return pt_error_set(err, PT_ERR_NOT_FOUND, _("there is no session with pid %d"), pid);
 	snprintf(pidstr, sizeof pidstr, "%d", pid);
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
