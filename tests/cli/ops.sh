@@ -20,12 +20,13 @@ alive() { kill -0 "$1" 2>/dev/null; }
 bg_pids=()
 cleanup() { for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
-# on_pty ARG...: pgtenant on a pseudo-terminal (script(1)); OUT gets
-# every byte the terminal received.
+# on_pty [--type TEXT] ARG...: pgtenant on a pseudo-terminal (script(1)),
+# TEXT typed on it; OUT gets every byte the terminal received.
 on_pty() {
-	local cmd
+	local input= cmd
+	if [ "$1" = --type ]; then input=$2; shift 2; fi
 	printf -v cmd '%q ' "$bin" "$@"
-	script -qefc "$cmd" "$tmp/typescript" >/dev/null 2>&1 </dev/null
+	printf '%s' "$input" | script -qefc "$cmd" "$tmp/typescript" >/dev/null 2>&1
 	RC=$?
 	OUT=$(cat "$tmp/typescript")
 	ERR=
@@ -72,7 +73,7 @@ esc=$'\e' bel=$'\a'
 PGAPPNAME=$'evil\e]0;owned\a' psql -X -q "$evil" \
 	-c $'SELECT pg_catalog.pg_sleep(120) /* evil \e]52;c;cHduZWQ=\a \e[2J \u202e */' \
 	>/dev/null 2>&1 &
-bg_pids+=($!)
+evil_bg=$!; bg_pids+=($evil_bg)
 wait_for "evil's session" '[ -n "$(pid_of "SELECT pg_catalog.pg_sleep(120) /* evil")" ]'
 evil_pid=$(pid_of "SELECT pg_catalog.pg_sleep(120) /* evil")
 on_pty sessions
@@ -83,6 +84,16 @@ run sessions tenant_evil --format=json
 check "JSON carries the tenant's query exactly" \
 	'[ "$(json "[s[\"query\"] for s in d][0] == \"SELECT pg_catalog.pg_sleep(120) /* evil \\x1b]52;c;cHduZWQ=\\x07 \\x1b[2J \\u202e */\"" <<<"$OUT")" = True ]'
 check "JSON escapes ESC" '[[ "$OUT" == *"\\u001b"* && "$OUT" != *"$esc"* ]]'
+
+# Terminating asks for the pid on the terminal, after showing the session
+# (the tenant's text made visible there too).
+on_pty --type $'1\n' sessions --terminate "$evil_pid"
+check "a wrong pid typed terminates nothing (rc $RC)" '[ $RC = 1 ] && alive $evil_bg'
+check "the confirmation shows the session" '[[ "$OUT" == *"Session $evil_pid of tenant tenant_evil"* ]]'
+check "the confirmation sends no ESC or BEL from the tenant" '[[ "$OUT" != *"$esc"* && "$OUT" != *"$bel"* ]]'
+on_pty --type "$evil_pid"$'\n' sessions --terminate "$evil_pid"
+check "the right pid typed terminates the session (rc $RC)" '[ $RC = 0 ]'
+wait_for "evil's psql to end" '! alive $evil_bg'
 
 # ---- a tenant holding locks cannot make sessions wait ---------------------
 psql -X -q "$evil" -c "CREATE TABLE t (x int)" >/dev/null
@@ -150,6 +161,9 @@ wait_for "acme's third session" '[ -n "$(pid_of "SELECT pg_catalog.pg_sleep(120)
 run lock tenant_acme --terminate
 check "lock --terminate without a terminal and --yes refuses (rc $RC)" '[ $RC = 2 ]'
 check "  and the tenant can still log in" 'login_ok "$acme"'
+on_pty --type $'tenant_wrong\n' lock tenant_acme --terminate
+check "lock --terminate with the wrong name typed changes nothing (rc $RC)" \
+	'[ $RC = 1 ] && login_ok "$acme" && alive $acme_bg'
 run lock tenant_acme --terminate --yes
 check "lock --terminate --yes exits 0 (rc $RC)" '[ $RC = 0 ] && [[ "$ERR" == *"sessions terminated: 1"* ]]'
 check "lock shows the terminate statement" '[[ "$OUT" == *pg_terminate_backend* ]]'
