@@ -15,8 +15,10 @@
  * does not count yet because it asks for LOGIN. A locked tenant is what
  * pt_tenant_find accepts: a NOLOGIN owner whose search_path in this
  * database is the schema. Its sessions must stay visible and signalable,
- * or "lock, then terminate what is left" could not work. Superusers are
- * never tenants here: their sessions are never ours to signal. */
+ * or "lock, then terminate what is left" could not work. Whatever the
+ * shared definition says, a role that looks like an admin (a superuser, a
+ * CREATEROLE role, the database's owner) is never a tenant here: another
+ * admin who owns a schema must not have its sessions listed or ended. */
 #define OPS_TENANTS_SQL \
 	"WITH" PT_TENANT_CTES "," \
 	" locked AS (SELECT n.oid AS nsp, n.nspowner AS tenant" \
@@ -31,7 +33,9 @@
 	"   pg_catalog.string_agg(n.nspname, ',' ORDER BY n.nspname) AS schemas" \
 	"   FROM ten t JOIN pg_catalog.pg_namespace n ON n.oid = t.nsp" \
 	"   JOIN pg_catalog.pg_roles r ON r.oid = t.tenant" \
-	"  WHERE NOT r.rolsuper AND r.rolname <> current_user" \
+	"  WHERE NOT r.rolsuper AND NOT r.rolcreaterole AND r.rolname <> current_user" \
+	"    AND r.oid <> (SELECT d.datdba FROM pg_catalog.pg_database d" \
+	"                   WHERE d.datname = pg_catalog.current_database())" \
 	"  GROUP BY t.tenant, r.rolname)"
 
 /* Client sessions other than this one. pg_stat_activity reads shared

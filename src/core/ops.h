@@ -86,8 +86,9 @@ void pt_session_counts_free(struct pt_session_counts *c);
 enum pt_signal { PT_SIGNAL_CHECK, PT_SIGNAL_CANCEL, PT_SIGNAL_TERMINATE };
 
 /* Cancel the running query of, or terminate, session pid, which must be a
- * client session of a tenant role (never a superuser's, never this
- * session or another session of the admin's own role). The check and the
+ * client session of a tenant role (never a superuser's, a CREATEROLE
+ * role's or the database owner's, never this session or another session
+ * of the admin's own role). The check and the
  * signal are one statement. PT_ERR_NOT_FOUND: no such session;
  * PT_ERR_INVALID: not a tenant's session (the message names its role);
  * PT_ERR_PERMISSION: the server refused (the admin is not a member of the

@@ -215,30 +215,40 @@ test_cancel_and_terminate(void **state)
 	PQfinish(other);
 }
 
-/* A tenant role that happens to be a superuser is still not ours to
- * signal: a superuser is an admin. */
+/* A tenant role that looks like an admin (a superuser, a CREATEROLE
+ * role) is never ours to list or signal: it may be another admin who
+ * happens to own a schema. */
 static void
-test_superuser_sessions_refused(void **state)
+test_admin_like_sessions_refused(void **state)
 {
+	static const char *const attrs[][2] = {
+		{ "SUPERUSER", "NOSUPERUSER" },
+		{ "CREATEROLE", "NOCREATEROLE" },
+	};
 	struct pt_credentials c;
 	struct pt_session_list l;
 	PGconn *t;
 	pt_error e;
 
 	(void)state;
-	create(db, "tenant_boss", &c);
-	t = busy_session(&c, NULL);
-	pgt_sql(admin, "ALTER ROLE boss_user SUPERUSER");
-	assert_int_equal(pt_sessions_load(db, NULL, NULL, &l, &e), PT_OK);
-	assert_null(find_pid(&l, backend_pid(t)));
-	pt_session_list_free(&l);
-	assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_TERMINATE, &e),
-	                 PT_ERR_INVALID);
-	assert_int_equal(pgt_count(t, "SELECT 1"), 1);
-	pgt_sql(admin, "ALTER ROLE boss_user NOSUPERUSER");
-	PQfinish(t);
-	assert_int_equal(pt_tenant_drop(db, "tenant_boss", &e), PT_OK);
-	pt_credentials_free(&c);
+	for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) {
+		create(db, "tenant_boss", &c);
+		t = busy_session(&c, NULL);
+		pgt_sql(admin, "ALTER ROLE boss_user %s", attrs[i][0]);
+		assert_int_equal(pt_sessions_load(db, NULL, NULL, &l, &e), PT_OK);
+		assert_null(find_pid(&l, backend_pid(t)));
+		pt_session_list_free(&l);
+		assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_TERMINATE,
+		                                   &e), PT_ERR_INVALID);
+		assert_int_equal(pgt_count(t, "SELECT 1"), 1);
+		/* and once it is plain again, it is a tenant's session */
+		pgt_sql(admin, "ALTER ROLE boss_user %s", attrs[i][1]);
+		assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_CHECK, &e),
+		                 PT_OK);
+		PQfinish(t);
+		assert_int_equal(pt_tenant_drop(db, "tenant_boss", &e), PT_OK);
+		pt_credentials_free(&c);
+	}
 }
 
 static void
@@ -467,7 +477,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions_and_counts),
 		cmocka_unit_test(test_cancel_and_terminate),
-		cmocka_unit_test(test_superuser_sessions_refused),
+		cmocka_unit_test(test_admin_like_sessions_refused),
 		cmocka_unit_test(test_lock_unlock),
 		cmocka_unit_test(test_alter_settings),
 		cmocka_unit_test(test_createrole_admin),
