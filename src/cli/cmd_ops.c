@@ -82,9 +82,9 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 	if (!yes) {
 		/* Checked before asking, so that a refused pid is refused at
 		 * once; checked again, with the signal, after. */
-		if (pt_session_signal(db, cli->user_pattern, pid, PT_SIGNAL_CHECK, &err) != PT_OK)
+		if (pt_session_signal(db, pid, PT_SIGNAL_CHECK, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
-		if (pt_sessions_load(db, cli->user_pattern, NULL, &list, &err) != PT_OK)
+		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
 		for (size_t i = 0; i < list.n; i++)
 			if (list.rows[i].pid == pid)
@@ -103,7 +103,7 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 			return 1;
 		}
 	}
-	if (pt_session_signal(db, cli->user_pattern, pid, PT_SIGNAL_TERMINATE, &err) != PT_OK)
+	if (pt_session_signal(db, pid, PT_SIGNAL_TERMINATE, &err) != PT_OK)
 		return pt_cli_fail(cli, &err);
 	fprintf(stderr, _("terminated session %d\n"), pid);
 	return 0;
@@ -173,13 +173,13 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
 	if (cancel) {
-		rc = pt_session_signal(db, cli->user_pattern, cancel, PT_SIGNAL_CANCEL, &err) == PT_OK
+		rc = pt_session_signal(db, cancel, PT_SIGNAL_CANCEL, &err) == PT_OK
 			? 0 : pt_cli_fail(cli, &err);
 		if (rc == 0)
 			fprintf(stderr, _("canceled the query of session %d\n"), cancel);
 	} else if (terminate)
 		rc = terminate_session(cli, db, terminate, yes);
-	else if (pt_sessions_load(db, cli->user_pattern, schema, &list, &err) != PT_OK)
+	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		rc = pt_cli_fail(cli, &err);
 	else {
 		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,

@@ -4,39 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit_sql.h"
+#include "audit.h"
 #include "ops.h"
 #include "tenant.h"
 
 /* ---- which roles are tenants ------------------------------------------ */
-
-/* The tenant roles (oid) with their schemas: the audit's definition
- * (PT_TENANT_CTES, $1 the user-name pattern) plus locked tenants, which it
- * does not count yet because it asks for LOGIN. A locked tenant is what
- * pt_tenant_find accepts: a NOLOGIN owner whose search_path in this
- * database is the schema. Its sessions must stay visible and signalable,
- * or "lock, then terminate what is left" could not work. Whatever the
- * shared definition says, a role that looks like an admin (a superuser, a
- * CREATEROLE role, the database's owner) is never a tenant here: another
- * admin who owns a schema must not have its sessions listed or ended. */
-#define OPS_TENANTS_SQL \
-	"WITH" PT_TENANT_CTES "," \
-	" locked AS (SELECT n.oid AS nsp, n.nspowner AS tenant" \
-	"   FROM pg_catalog.pg_namespace n" \
-	"   JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner" \
-	"   JOIN dbpath p ON p.setrole = o.oid" \
-	"  WHERE NOT o.rolcanlogin AND o.rolname <> current_user" \
-	"    AND p.path = pg_catalog.quote_ident(n.nspname))," \
-	" ten AS (SELECT t.nsp, t.tenant FROM tenancy t" \
-	"  UNION SELECT l.nsp, l.tenant FROM locked l)," \
-	" tr AS (SELECT t.tenant AS oid, r.rolname," \
-	"   pg_catalog.string_agg(n.nspname, ',' ORDER BY n.nspname) AS schemas" \
-	"   FROM ten t JOIN pg_catalog.pg_namespace n ON n.oid = t.nsp" \
-	"   JOIN pg_catalog.pg_roles r ON r.oid = t.tenant" \
-	"  WHERE NOT r.rolsuper AND NOT r.rolcreaterole AND r.rolname <> current_user" \
-	"    AND r.oid <> (SELECT d.datdba FROM pg_catalog.pg_database d" \
-	"                   WHERE d.datname = pg_catalog.current_database())" \
-	"  GROUP BY t.tenant, r.rolname)"
 
 /* Client sessions other than this one. pg_stat_activity reads shared
  * memory and takes no lock a tenant could hold; pg_blocking_pids does
@@ -44,6 +16,52 @@
  * that wait on a lock. */
 #define OPS_CLIENT_SESSION(A) \
 	A ".backend_type = 'client backend' AND " A ".pid <> pg_catalog.pg_backend_pid()"
+
+#define OPS_THIS_DB \
+	"(SELECT d.oid FROM pg_catalog.pg_database d" \
+	"  WHERE d.datname = pg_catalog.current_database())"
+
+/* The tenants among the roles that have sessions, with their schemas:
+ * ten (nsp, nspname, tenant) and tr (oid, rolname, schemas). It starts
+ * from pg_stat_activity, never from the list of schemas, so that its cost
+ * follows the number of sessions and not of tenants (100,000 of them);
+ * the schemas a role owns come from pg_shdepend's index on the role.
+ *
+ * The rule is pt_tenant_find's, the one drop, rotate, lock and alter use:
+ * a role owning a schema in this database is its tenant when it can log
+ * in, or, locked (NOLOGIN), when its search_path here is that schema or it
+ * is a member of the tenants' group ($1). Whatever that rule says, a role
+ * that looks like an admin (a superuser, a CREATEROLE role, the
+ * database's owner, the session's own role) is never a tenant here:
+ * another admin who owns a schema must not have its sessions listed or
+ * ended. */
+#define OPS_TENANTS_SQL \
+	"WITH sr AS (SELECT DISTINCT a.usesysid AS oid FROM pg_catalog.pg_stat_activity a" \
+	"  WHERE " OPS_CLIENT_SESSION("a") ")," \
+	" cand AS (SELECT r.oid, r.rolname, r.rolcanlogin" \
+	"   FROM sr JOIN pg_catalog.pg_roles r ON r.oid = sr.oid" \
+	"  WHERE NOT r.rolsuper AND NOT r.rolcreaterole AND r.rolname <> current_user" \
+	"    AND r.oid <> (SELECT d.datdba FROM pg_catalog.pg_database d" \
+	"                   WHERE d.datname = pg_catalog.current_database()))," \
+	" ten AS (SELECT n.oid AS nsp, n.nspname, r.oid AS tenant" \
+	"   FROM cand r" \
+	"   JOIN pg_catalog.pg_shdepend sd" \
+	"     ON sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass" \
+	"    AND sd.refobjid = r.oid AND sd.deptype = 'o'" \
+	"    AND sd.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass" \
+	"    AND sd.dbid = " OPS_THIS_DB \
+	"   JOIN pg_catalog.pg_namespace n ON n.oid = sd.objid AND n.nspowner = r.oid" \
+	"  WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'" \
+	"    AND (r.rolcanlogin" \
+	"      OR EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s," \
+	"                 pg_catalog.unnest(s.setconfig) c" \
+	"          WHERE s.setrole = r.oid AND s.setdatabase = sd.dbid" \
+	"            AND c = 'search_path=' || pg_catalog.quote_ident(n.nspname))" \
+	"      OR pg_catalog.pg_has_role(r.oid, (SELECT g.oid FROM pg_catalog.pg_roles g" \
+	"           WHERE g.rolname = $1), 'MEMBER') IS TRUE))," \
+	" tr AS (SELECT t.tenant AS oid, r.rolname," \
+	"   pg_catalog.string_agg(t.nspname, ',' ORDER BY t.nspname) AS schemas" \
+	"   FROM ten t JOIN cand r ON r.oid = t.tenant GROUP BY t.tenant, r.rolname)"
 
 static const char sessions_sql[] =
 	OPS_TENANTS_SQL
@@ -61,14 +79,14 @@ static const char sessions_sql[] =
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
 	" WHERE " OPS_CLIENT_SESSION("a")
 	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
-	"        JOIN pg_catalog.pg_namespace n ON n.oid = t.nsp"
-	"       WHERE t.tenant = a.usesysid AND n.nspname = $2))"
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
 	" ORDER BY tr.schemas, a.backend_start, a.pid";
 
-static const char *
-user_pattern_or_default(const char *p)
+/* The tenants' group of this database, OPS_TENANTS_SQL's $1. */
+static void
+group_param(pt_db *db, char *buf, size_t bufsz)
 {
-	return p && *p ? p : PT_DEFAULT_USER_PATTERN;
+	pt_tenant_group_name(pt_db_info(db)->dbname, buf, bufsz);
 }
 
 static char *
@@ -78,10 +96,11 @@ dup_or_null(const PGresult *res, int row, int col)
 }
 
 enum pt_status
-pt_sessions_load(pt_db *db, const char *user_pattern, const char *schema,
-                 struct pt_session_list *out, pt_error *err)
+pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
+                 pt_error *err)
 {
-	const char *params[2] = { user_pattern_or_default(user_pattern), schema };
+	char group[PT_NAME_MAX + 1];
+	const char *params[2] = { group, schema };
 	PGresult *res;
 	int n;
 
@@ -95,6 +114,7 @@ pt_sessions_load(pt_db *db, const char *user_pattern, const char *schema,
 		if (st != PT_OK)
 			return st;
 	}
+	group_param(db, group, sizeof group);
 	res = pt_db_query(db, sessions_sql, 2, params, _("reading the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
@@ -149,12 +169,10 @@ pt_session_list_free(struct pt_session_list *list)
 
 static const char counts_sql[] =
 	OPS_TENANTS_SQL
-	" SELECT n.nspname, pg_catalog.count(*)"
-	" FROM ten t JOIN tr ON tr.oid = t.tenant"
-	" JOIN pg_catalog.pg_namespace n ON n.oid = t.nsp"
-	" JOIN pg_catalog.pg_stat_activity a ON a.usesysid = t.tenant"
+	" SELECT t.nspname, pg_catalog.count(*)"
+	" FROM ten t JOIN pg_catalog.pg_stat_activity a ON a.usesysid = t.tenant"
 	" WHERE " OPS_CLIENT_SESSION("a")
-	" GROUP BY n.nspname";
+	" GROUP BY t.nspname";
 
 static int
 count_cmp(const void *a, const void *b)
@@ -164,14 +182,15 @@ count_cmp(const void *a, const void *b)
 }
 
 enum pt_status
-pt_session_counts_load(pt_db *db, const char *user_pattern,
-                       struct pt_session_counts *out, pt_error *err)
+pt_session_counts_load(pt_db *db, struct pt_session_counts *out, pt_error *err)
 {
-	const char *params[1] = { user_pattern_or_default(user_pattern) };
+	char group[PT_NAME_MAX + 1];
+	const char *params[1] = { group };
 	PGresult *res;
 	int n;
 
 	memset(out, 0, sizeof *out);
+	group_param(db, group, sizeof group);
 	res = pt_db_query(db, counts_sql, 1, params, _("counting the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
@@ -257,11 +276,10 @@ explain_refusal(pt_db *db, int pid, const char *pidstr, pt_error *err)
 }
 
 enum pt_status
-pt_session_signal(pt_db *db, const char *user_pattern, int pid,
-                  enum pt_signal sig, pt_error *err)
+pt_session_signal(pt_db *db, int pid, enum pt_signal sig, pt_error *err)
 {
-	char pidstr[16], what[96];
-	const char *params[2] = { user_pattern_or_default(user_pattern), pidstr };
+	char pidstr[16], what[96], group[PT_NAME_MAX + 1];
+	const char *params[2] = { group, pidstr };
 	PGresult *res;
 	enum pt_status st = PT_OK;
 
@@ -270,6 +288,7 @@ pt_session_signal(pt_db *db, const char *user_pattern, int pid,
 	if (pid <= 0)
 		return pt_error_set(err, PT_ERR_NOT_FOUND, _("there is no session with pid %d"), pid);
 	snprintf(pidstr, sizeof pidstr, "%d", pid);
+	group_param(db, group, sizeof group);
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);

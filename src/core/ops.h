@@ -55,12 +55,12 @@ struct pt_session_list {
 };
 
 /* The sessions of every tenant, or of the tenant owning schema (NULL for
- * all), in one query whatever the number of tenants; ordered by schema,
- * then backend start. user_pattern: the tenant user-name pattern (NULL
- * for the default), as for the audit. Takes no lock a tenant could hold.
- * Free with pt_session_list_free. */
-enum pt_status pt_sessions_load(pt_db *db, const char *user_pattern,
-                                const char *schema,
+ * all; PT_ERR_NOT_FOUND or PT_ERR_INVALID when it is no tenant's), in one
+ * query whose cost follows the number of sessions, not of tenants;
+ * ordered by schema, then backend start. A tenant is what pt_tenant_find
+ * says (a locked one too), minus any role that looks like an admin.
+ * Takes no lock a tenant could hold. Free with pt_session_list_free. */
+enum pt_status pt_sessions_load(pt_db *db, const char *schema,
                                 struct pt_session_list *out, pt_error *err);
 void pt_session_list_free(struct pt_session_list *list);
 
@@ -74,8 +74,7 @@ struct pt_session_counts {
 	struct pt_session_count *rows;
 	size_t n;
 };
-enum pt_status pt_session_counts_load(pt_db *db, const char *user_pattern,
-                                      struct pt_session_counts *out,
+enum pt_status pt_session_counts_load(pt_db *db, struct pt_session_counts *out,
                                       pt_error *err);
 /* The count for schema (0 when it has none); O(log n). */
 long pt_session_count_of(const struct pt_session_counts *c, const char *schema);
@@ -93,8 +92,8 @@ enum pt_signal { PT_SIGNAL_CHECK, PT_SIGNAL_CANCEL, PT_SIGNAL_TERMINATE };
  * PT_ERR_INVALID: not a tenant's session (the message names its role);
  * PT_ERR_PERMISSION: the server refused (the admin is not a member of the
  * tenant role). */
-enum pt_status pt_session_signal(pt_db *db, const char *user_pattern, int pid,
-                                 enum pt_signal sig, pt_error *err);
+enum pt_status pt_session_signal(pt_db *db, int pid, enum pt_signal sig,
+                                 pt_error *err);
 
 /* ---- lock and unlock ---------------------------------------------------- */
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "audit.h"
 #include "conn.h"
 #include "ops.h"
 #include "secret.h"
@@ -144,7 +145,7 @@ test_sessions_and_counts(void **state)
 
 	(void)state;
 	usleep(200000);   /* let a1's query start: state "active" */
-	assert_int_equal(pt_sessions_load(db, NULL, NULL, &l, &e), PT_OK);
+	assert_int_equal(pt_sessions_load(db, NULL, &l, &e), PT_OK);
 	assert_int_equal(l.n, 3);
 	s = find_pid(&l, backend_pid(a1));
 	assert_non_null(s);
@@ -162,14 +163,14 @@ test_sessions_and_counts(void **state)
 	assert_null(find_pid(&l, backend_pid(other)));
 	pt_session_list_free(&l);
 
-	assert_int_equal(pt_sessions_load(db, NULL, "tenant_globex", &l, &e), PT_OK);
+	assert_int_equal(pt_sessions_load(db, "tenant_globex", &l, &e), PT_OK);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.rows[0].pid, backend_pid(g1));
 	pt_session_list_free(&l);
-	assert_int_equal(pt_sessions_load(db, NULL, "public", &l, &e), PT_ERR_INVALID);
-	assert_int_equal(pt_sessions_load(db, NULL, "tenant_nope", &l, &e), PT_ERR_NOT_FOUND);
+	assert_int_equal(pt_sessions_load(db, "public", &l, &e), PT_ERR_INVALID);
+	assert_int_equal(pt_sessions_load(db, "tenant_nope", &l, &e), PT_ERR_NOT_FOUND);
 
-	assert_int_equal(pt_session_counts_load(db, NULL, &c, &e), PT_OK);
+	assert_int_equal(pt_session_counts_load(db, &c, &e), PT_OK);
 	assert_int_equal(pt_session_count_of(&c, "tenant_acme"), 2);
 	assert_int_equal(pt_session_count_of(&c, "tenant_globex"), 1);
 	assert_int_equal(pt_session_count_of(&c, "public"), 0);
@@ -191,26 +192,26 @@ test_cancel_and_terminate(void **state)
 
 	(void)state;
 	usleep(200000);
-	assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
-	assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
 	assert_string_equal(outcome(t), "57014");
 	assert_int_equal(PQstatus(t), CONNECTION_OK);   /* canceled, not ended */
 
-	assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_TERMINATE, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_TERMINATE, &e), PT_OK);
 	assert_true(PQsendQuery(t, "SELECT 1") == 0 || strcmp(outcome(t), "?????") == 0);
 
 	/* Never an admin's session, nor this one, nor a pid that is not there. */
-	assert_int_equal(pt_session_signal(db, NULL, backend_pid(other), PT_SIGNAL_TERMINATE, &e),
+	assert_int_equal(pt_session_signal(db, backend_pid(other), PT_SIGNAL_TERMINATE, &e),
 	                 PT_ERR_INVALID);
 	assert_non_null(strstr(e.message, "pgtadmin"));
 	assert_int_equal(PQstatus(other), CONNECTION_OK);
 	assert_int_equal(pgt_count(other, "SELECT 1"), 1);
-	assert_int_equal(pt_session_signal(db, NULL, PQbackendPID(pt_db_conn(db)),
+	assert_int_equal(pt_session_signal(db, PQbackendPID(pt_db_conn(db)),
 	                                   PT_SIGNAL_TERMINATE, &e), PT_ERR_INVALID);
 	assert_true(pt_db_alive(db));
-	assert_int_equal(pt_session_signal(db, NULL, 2147483000, PT_SIGNAL_CANCEL, &e),
+	assert_int_equal(pt_session_signal(db, 2147483000, PT_SIGNAL_CANCEL, &e),
 	                 PT_ERR_NOT_FOUND);
-	assert_int_equal(pt_session_signal(db, NULL, -1, PT_SIGNAL_CANCEL, &e), PT_ERR_NOT_FOUND);
+	assert_int_equal(pt_session_signal(db, -1, PT_SIGNAL_CANCEL, &e), PT_ERR_NOT_FOUND);
 	PQfinish(t);
 	PQfinish(other);
 }
@@ -235,15 +236,15 @@ test_admin_like_sessions_refused(void **state)
 		create(db, "tenant_boss", &c);
 		t = busy_session(&c, NULL);
 		pgt_sql(admin, "ALTER ROLE boss_user %s", attrs[i][0]);
-		assert_int_equal(pt_sessions_load(db, NULL, NULL, &l, &e), PT_OK);
+		assert_int_equal(pt_sessions_load(db, NULL, &l, &e), PT_OK);
 		assert_null(find_pid(&l, backend_pid(t)));
 		pt_session_list_free(&l);
-		assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_TERMINATE,
+		assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_TERMINATE,
 		                                   &e), PT_ERR_INVALID);
 		assert_int_equal(pgt_count(t, "SELECT 1"), 1);
 		/* and once it is plain again, it is a tenant's session */
 		pgt_sql(admin, "ALTER ROLE boss_user %s", attrs[i][1]);
-		assert_int_equal(pt_session_signal(db, NULL, backend_pid(t), PT_SIGNAL_CHECK, &e),
+		assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e),
 		                 PT_OK);
 		PQfinish(t);
 		assert_int_equal(pt_tenant_drop(db, "tenant_boss", &e), PT_OK);
@@ -275,7 +276,7 @@ test_lock_unlock(void **state)
 	assert_null(pgt_login(globex.connection_string, why, sizeof why));
 	assert_non_null(strstr(why, "not permitted to log in"));
 	assert_int_equal(pgt_count(t, "SELECT 1"), 1);
-	assert_int_equal(pt_sessions_load(db, NULL, "tenant_globex", &l, &e), PT_OK);
+	assert_int_equal(pt_sessions_load(db, "tenant_globex", &l, &e), PT_OK);
 	assert_int_equal(l.n, 1);
 	pt_session_list_free(&l);
 
@@ -299,6 +300,40 @@ test_lock_unlock(void **state)
 	assert_int_equal(pgt_count(admin, "SELECT count(*) FROM pg_roles WHERE rolname = "
 	                                  "'app_owner' AND rolcanlogin"), 1);
 	pgt_sql(admin, "DROP SCHEMA app; DROP ROLE app_owner");
+}
+
+/* A locked tenant is recognised as pt_tenant_find does: by its
+ * search_path in this database, or by membership of the tenants' group;
+ * a NOLOGIN owner with neither is no tenant and its sessions are not ours. */
+static void
+test_locked_tenant_marks(void **state)
+{
+	struct pt_credentials c;
+	struct pt_session_list l;
+	char group[PT_NAME_MAX + 1];
+	PGconn *t;
+	pt_error e;
+
+	(void)state;
+	create(db, "tenant_mark", &c);
+	t = busy_session(&c, NULL);
+	pgt_sql(admin, "ALTER ROLE mark_user NOLOGIN");
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
+	pgt_sql(admin, "ALTER ROLE mark_user IN DATABASE %s RESET search_path",
+	        getenv("PGDATABASE"));
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e),
+	                 PT_ERR_INVALID);
+	assert_int_equal(pt_sessions_load(db, NULL, &l, &e), PT_OK);
+	assert_null(find_pid(&l, backend_pid(t)));
+	pt_session_list_free(&l);
+	pt_tenant_group_name(getenv("PGDATABASE"), group, sizeof group);
+	pgt_sql(admin, "CREATE ROLE %s NOLOGIN; GRANT %s TO mark_user", group, group);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
+	pgt_sql(admin, "DROP ROLE %s", group);
+	PQfinish(t);
+	pgt_sql(admin, "ALTER ROLE mark_user LOGIN");
+	assert_int_equal(pt_tenant_drop(db, "tenant_mark", &e), PT_OK);
+	pt_credentials_free(&c);
 }
 
 static void
@@ -440,7 +475,7 @@ test_createrole_admin(void **state)
 
 	t = busy_session(&c, "SELECT pg_catalog.pg_sleep(60)");
 	usleep(200000);
-	assert_int_equal(pt_session_signal(cloud, NULL, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
+	assert_int_equal(pt_session_signal(cloud, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
 	assert_string_equal(outcome(t), "57014");
 
 	pt_tenant_alter_init(&a);
@@ -460,7 +495,7 @@ test_createrole_admin(void **state)
 
 	/* The superuser's session is never the cloud admin's to signal. */
 	root = pgt_admin("clouddb");
-	assert_int_equal(pt_session_signal(cloud, NULL, PQbackendPID(root), PT_SIGNAL_TERMINATE,
+	assert_int_equal(pt_session_signal(cloud, PQbackendPID(root), PT_SIGNAL_TERMINATE,
 	                                   &e), PT_ERR_INVALID);
 	assert_int_equal(pgt_count(root, "SELECT 1"), 1);
 	PQfinish(root);
@@ -479,6 +514,7 @@ main(void)
 		cmocka_unit_test(test_cancel_and_terminate),
 		cmocka_unit_test(test_admin_like_sessions_refused),
 		cmocka_unit_test(test_lock_unlock),
+		cmocka_unit_test(test_locked_tenant_marks),
 		cmocka_unit_test(test_alter_settings),
 		cmocka_unit_test(test_createrole_admin),
 	};
