@@ -77,36 +77,41 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 {
 	struct pt_session_list list;
 	char typed[32], prompt[128], want[16];
+	char *started = NULL;   /* of the session shown: the one confirmed */
 	pt_error err;
+	int rc = 0;
 
 	if (!yes) {
 		/* Checked before asking, so that a refused pid is refused at
 		 * once; checked again, with the signal, after. */
-		if (pt_session_signal(db, pid, PT_SIGNAL_CHECK, &err) != PT_OK)
+		if (pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
 		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
 		for (size_t i = 0; i < list.n; i++)
-			if (list.rows[i].pid == pid)
+			if (list.rows[i].pid == pid && !started) {
 				describe_session(stderr, &list.rows[i]);
+				started = pt_xstrdup(list.rows[i].backend_start);
+			}
 		pt_session_list_free(&list);
 		snprintf(want, sizeof want, "%d", pid);
 		snprintf(prompt, sizeof prompt, _("Type the pid %d to terminate the session: "), pid);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
 			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to terminate "
 			                  "without asking\n"), cli->progname);
-			return 2;
-		}
-		if (strcmp(typed, want) != 0) {
+			rc = 2;
+		} else if (strcmp(typed, want) != 0) {
 			fprintf(stderr, _("%s: the pid did not match; nothing was terminated\n"),
 			        cli->progname);
-			return 1;
+			rc = 1;
 		}
 	}
-	if (pt_session_signal(db, pid, PT_SIGNAL_TERMINATE, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
-	fprintf(stderr, _("terminated session %d\n"), pid);
-	return 0;
+	if (rc == 0 && pt_session_signal(db, pid, started, PT_SIGNAL_TERMINATE, &err) != PT_OK)
+		rc = pt_cli_fail(cli, &err);
+	else if (rc == 0)
+		fprintf(stderr, _("terminated session %d\n"), pid);
+	free(started);
+	return rc;
 }
 
 int
@@ -173,7 +178,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
 	if (cancel) {
-		rc = pt_session_signal(db, cancel, PT_SIGNAL_CANCEL, &err) == PT_OK
+		rc = pt_session_signal(db, cancel, NULL, PT_SIGNAL_CANCEL, &err) == PT_OK
 			? 0 : pt_cli_fail(cli, &err);
 		if (rc == 0)
 			fprintf(stderr, _("canceled the query of session %d\n"), cancel);

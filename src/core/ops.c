@@ -17,6 +17,11 @@
 #define OPS_CLIENT_SESSION(A) \
 	A ".backend_type = 'client backend' AND " A ".pid <> pg_catalog.pg_backend_pid()"
 
+/* When a session started, in UTC: what identifies it beside its pid. */
+#define OPS_STARTED(A) \
+	"pg_catalog.to_char(" A ".backend_start AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
 #define OPS_THIS_DB \
 	"(SELECT d.oid FROM pg_catalog.pg_database d" \
 	"  WHERE d.datname = pg_catalog.current_database())"
@@ -69,8 +74,7 @@ static const char sessions_sql[] =
 	"  coalesce(pg_catalog.host(a.client_addr),"
 	"           CASE WHEN a.client_port = -1 THEN 'local' END),"
 	"  a.client_hostname, a.application_name,"
-	"  pg_catalog.to_char(a.backend_start AT TIME ZONE 'UTC',"
-	"                     'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+	"  " OPS_STARTED("a") ","
 	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.xact_start))::int8,"
 	"  a.wait_event_type, a.wait_event,"
 	"  CASE WHEN a.wait_event_type = 'Lock' THEN pg_catalog.array_to_string("
@@ -236,7 +240,8 @@ pt_session_counts_free(struct pt_session_counts *c)
 	OPS_TENANTS_SQL \
 	" SELECT " EXPR \
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid" \
-	" WHERE a.pid = $2::int4 AND " OPS_CLIENT_SESSION("a")
+	" WHERE a.pid = $2::int4 AND " OPS_CLIENT_SESSION("a") \
+	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)"
 
 static const char *const signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_SIGNAL_SQL("true"),
@@ -276,10 +281,11 @@ explain_refusal(pt_db *db, int pid, const char *pidstr, pt_error *err)
 }
 
 enum pt_status
-pt_session_signal(pt_db *db, int pid, enum pt_signal sig, pt_error *err)
+pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
+                  pt_error *err)
 {
 	char pidstr[16], what[96], group[PT_NAME_MAX + 1];
-	const char *params[2] = { group, pidstr };
+	const char *params[3] = { group, pidstr, started };
 	PGresult *res;
 	enum pt_status st = PT_OK;
 
@@ -292,10 +298,15 @@ pt_session_signal(pt_db *db, int pid, enum pt_signal sig, pt_error *err)
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);
-	res = pt_db_query(db, signal_sql[sig], 2, params, what, err);
+	res = pt_db_query(db, signal_sql[sig], 3, params, what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
-	if (PQntuples(res) == 0)
+	if (PQntuples(res) == 0 && started &&
+	    pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
+		st = pt_error_set(err, PT_ERR_NOT_FOUND,
+		                  _("session %d ended; its pid now belongs to a newer session of a "
+		                    "tenant: nothing was sent"), pid);
+	else if (PQntuples(res) == 0)
 		st = explain_refusal(db, pid, pidstr, err);
 	else if (*PQgetvalue(res, 0, 0) != 't')
 		/* The server found no such process any more (it ended). */

@@ -91,9 +91,11 @@ enum pt_signal { PT_SIGNAL_CHECK, PT_SIGNAL_CANCEL, PT_SIGNAL_TERMINATE };
  * signal are one statement. PT_ERR_NOT_FOUND: no such session;
  * PT_ERR_INVALID: not a tenant's session (the message names its role);
  * PT_ERR_PERMISSION: the server refused (the admin is not a member of the
- * tenant role). */
-enum pt_status pt_session_signal(pt_db *db, int pid, enum pt_signal sig,
-                                 pt_error *err);
+ * tenant role). started: the backend_start pt_sessions_load gave for the
+ * session the user chose, or NULL; with it, a pid that has since been
+ * reused by another session is PT_ERR_NOT_FOUND and nothing is sent. */
+enum pt_status pt_session_signal(pt_db *db, int pid, const char *started,
+                                 enum pt_signal sig, pt_error *err);
 
 /* ---- lock and unlock ---------------------------------------------------- */
 

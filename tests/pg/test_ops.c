@@ -192,26 +192,42 @@ test_cancel_and_terminate(void **state)
 
 	(void)state;
 	usleep(200000);
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CANCEL, &e), PT_OK);
 	assert_string_equal(outcome(t), "57014");
 	assert_int_equal(PQstatus(t), CONNECTION_OK);   /* canceled, not ended */
 
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_TERMINATE, &e), PT_OK);
+	/* A session identified by pid and start: a pid now used by another
+	 * session (as a stale start says) gets nothing. */
+	assert_int_equal(pt_session_signal(db, backend_pid(t), "2000-01-01T00:00:00Z",
+	                                   PT_SIGNAL_TERMINATE, &e), PT_ERR_NOT_FOUND);
+	assert_non_null(strstr(e.message, "newer session"));
+	assert_int_equal(pgt_count(t, "SELECT 1"), 1);
+	{
+		struct pt_session_list l;
+		const struct pt_session *s;
+
+		assert_int_equal(pt_sessions_load(db, "tenant_acme", &l, &e), PT_OK);
+		s = find_pid(&l, backend_pid(t));
+		assert_non_null(s);
+		assert_int_equal(pt_session_signal(db, backend_pid(t), s->backend_start,
+		                                   PT_SIGNAL_TERMINATE, &e), PT_OK);
+		pt_session_list_free(&l);
+	}
 	assert_true(PQsendQuery(t, "SELECT 1") == 0 || strcmp(outcome(t), "?????") == 0);
 
 	/* Never an admin's session, nor this one, nor a pid that is not there. */
-	assert_int_equal(pt_session_signal(db, backend_pid(other), PT_SIGNAL_TERMINATE, &e),
+	assert_int_equal(pt_session_signal(db, backend_pid(other), NULL, PT_SIGNAL_TERMINATE, &e),
 	                 PT_ERR_INVALID);
 	assert_non_null(strstr(e.message, "pgtadmin"));
 	assert_int_equal(PQstatus(other), CONNECTION_OK);
 	assert_int_equal(pgt_count(other, "SELECT 1"), 1);
-	assert_int_equal(pt_session_signal(db, PQbackendPID(pt_db_conn(db)),
+	assert_int_equal(pt_session_signal(db, PQbackendPID(pt_db_conn(db)), NULL,
 	                                   PT_SIGNAL_TERMINATE, &e), PT_ERR_INVALID);
 	assert_true(pt_db_alive(db));
-	assert_int_equal(pt_session_signal(db, 2147483000, PT_SIGNAL_CANCEL, &e),
+	assert_int_equal(pt_session_signal(db, 2147483000, NULL, PT_SIGNAL_CANCEL, &e),
 	                 PT_ERR_NOT_FOUND);
-	assert_int_equal(pt_session_signal(db, -1, PT_SIGNAL_CANCEL, &e), PT_ERR_NOT_FOUND);
+	assert_int_equal(pt_session_signal(db, -1, NULL, PT_SIGNAL_CANCEL, &e), PT_ERR_NOT_FOUND);
 	PQfinish(t);
 	PQfinish(other);
 }
@@ -239,12 +255,12 @@ test_admin_like_sessions_refused(void **state)
 		assert_int_equal(pt_sessions_load(db, NULL, &l, &e), PT_OK);
 		assert_null(find_pid(&l, backend_pid(t)));
 		pt_session_list_free(&l);
-		assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_TERMINATE,
+		assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_TERMINATE,
 		                                   &e), PT_ERR_INVALID);
 		assert_int_equal(pgt_count(t, "SELECT 1"), 1);
 		/* and once it is plain again, it is a tenant's session */
 		pgt_sql(admin, "ALTER ROLE boss_user %s", attrs[i][1]);
-		assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e),
+		assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e),
 		                 PT_OK);
 		PQfinish(t);
 		assert_int_equal(pt_tenant_drop(db, "tenant_boss", &e), PT_OK);
@@ -318,17 +334,17 @@ test_locked_tenant_marks(void **state)
 	create(db, "tenant_mark", &c);
 	t = busy_session(&c, NULL);
 	pgt_sql(admin, "ALTER ROLE mark_user NOLOGIN");
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e), PT_OK);
 	pgt_sql(admin, "ALTER ROLE mark_user IN DATABASE %s RESET search_path",
 	        getenv("PGDATABASE"));
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e),
+	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e),
 	                 PT_ERR_INVALID);
 	assert_int_equal(pt_sessions_load(db, NULL, &l, &e), PT_OK);
 	assert_null(find_pid(&l, backend_pid(t)));
 	pt_session_list_free(&l);
 	pt_tenant_group_name(getenv("PGDATABASE"), group, sizeof group);
 	pgt_sql(admin, "CREATE ROLE %s NOLOGIN; GRANT %s TO mark_user", group, group);
-	assert_int_equal(pt_session_signal(db, backend_pid(t), PT_SIGNAL_CHECK, &e), PT_OK);
+	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e), PT_OK);
 	pgt_sql(admin, "DROP ROLE %s", group);
 	PQfinish(t);
 	pgt_sql(admin, "ALTER ROLE mark_user LOGIN");
@@ -475,7 +491,7 @@ test_createrole_admin(void **state)
 
 	t = busy_session(&c, "SELECT pg_catalog.pg_sleep(60)");
 	usleep(200000);
-	assert_int_equal(pt_session_signal(cloud, backend_pid(t), PT_SIGNAL_CANCEL, &e), PT_OK);
+	assert_int_equal(pt_session_signal(cloud, backend_pid(t), NULL, PT_SIGNAL_CANCEL, &e), PT_OK);
 	assert_string_equal(outcome(t), "57014");
 
 	pt_tenant_alter_init(&a);
@@ -495,7 +511,7 @@ test_createrole_admin(void **state)
 
 	/* The superuser's session is never the cloud admin's to signal. */
 	root = pgt_admin("clouddb");
-	assert_int_equal(pt_session_signal(cloud, PQbackendPID(root), PT_SIGNAL_TERMINATE,
+	assert_int_equal(pt_session_signal(cloud, PQbackendPID(root), NULL, PT_SIGNAL_TERMINATE,
 	                                   &e), PT_ERR_INVALID);
 	assert_int_equal(pgt_count(root, "SELECT 1"), 1);
 	PQfinish(root);
