@@ -95,6 +95,16 @@ on_pty --type "$evil_pid"$'\n' sessions --terminate "$evil_pid"
 check "the right pid typed terminates the session (rc $RC)" '[ $RC = 0 ]'
 wait_for "evil's psql to end" '! alive $evil_bg'
 
+# A tenant may set its own role settings to any text: alter shows them.
+psql -X -q "$evil" -c $'ALTER ROLE evil_user SET search_path = E\'\\033]0;owned\\007 x\''
+check "the tenant planted an escape in its own settings" \
+	'[ "$(psql_q "SELECT count(*) FROM pg_db_role_setting s, unnest(s.setconfig) c WHERE s.setrole = '\''evil_user'\''::regrole AND strpos(c, chr(27)) > 0")" = 1 ]'
+on_pty alter tenant_evil
+check "alter shows the tenant's setting on a terminal (rc $RC)" '[ $RC = 0 ] && [[ "$OUT" == *"0;owned"* ]]'
+check "  without its ESC or BEL" '[[ "$OUT" != *"$esc"* && "$OUT" != *"$bel"* ]]'
+run alter tenant_evil --format=json
+check "alter JSON escapes the setting" '[[ "$OUT" == *"\\u001b]0;owned\\u0007 x"* && "$OUT" != *"$esc"* ]]'
+
 # ---- a tenant holding locks cannot make sessions wait ---------------------
 psql -X -q "$evil" -c "CREATE TABLE t (x int)" >/dev/null
 psql -X -q "$evil" >/dev/null 2>&1 <<'SQL' &
