@@ -17,10 +17,11 @@
 #define OPS_CLIENT_SESSION(A) \
 	A ".backend_type = 'client backend' AND " A ".pid <> pg_catalog.pg_backend_pid()"
 
-/* When a session started, in UTC: what identifies it beside its pid. */
+/* When a session started, in UTC to the microsecond: what identifies it
+ * beside its pid, which the server reuses. */
 #define OPS_STARTED(A) \
 	"pg_catalog.to_char(" A ".backend_start AT TIME ZONE 'UTC'," \
-	" 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
 #define OPS_THIS_DB \
 	"(SELECT d.oid FROM pg_catalog.pg_database d" \

@@ -15,7 +15,13 @@
  * pt_tenant_alter_preview/pt_tenant_alter for the edit form. All strings
  * in the results come from the server and may hold anything a tenant
  * wrote (its query text, application_name, its own role settings): they
- * reach a terminal only through pt_sanitize. */
+ * reach a terminal only through pt_sanitize.
+ *
+ * Every call goes through pt_db_query: it pumps the wait hook the console
+ * set with pt_db_set_wait_hook and can be canceled with Ctrl-C like any
+ * other query. pt_session_counts_load and pt_sessions_load cost what the
+ * number of open sessions costs, not the number of tenants: fit for a
+ * refresh every few seconds. */
 #ifndef PT_OPS_H
 #define PT_OPS_H
 
@@ -41,7 +47,7 @@ struct pt_session {
 	char *client;           /* address, or "local" for a unix socket */
 	char *client_hostname;
 	char *application_name;
-	char *backend_start;    /* UTC, ISO 8601 */
+	char *backend_start;    /* UTC, ISO 8601, to the microsecond */
 	long long xact_age;     /* seconds in the open transaction; -1: none */
 	char *wait_event_type;  /* Lock, IO, Client, ... */
 	char *wait_event;
