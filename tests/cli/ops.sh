@@ -144,6 +144,14 @@ check "--cancel needs a pid (rc $RC)" '[ $RC = 2 ]'
 run sessions --cancel 1 --terminate 2
 check "--cancel and --terminate together are a usage error (rc $RC)" '[ $RC = 2 ]'
 
+run --read-only sessions --cancel "$acme_pid"
+check "--read-only refuses --cancel (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]] && alive $acme_bg'
+run --read-only lock tenant_acme
+check "--read-only refuses lock (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]]'
+run --read-only alter tenant_acme --set work_mem=2MB
+check "--read-only refuses alter (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]]'
+run --read-only sessions tenant_acme
+check "--read-only still lists sessions (rc $RC)" '[ $RC = 0 ] && [[ "$OUT" == *"$acme_pid"* ]]'
 run sessions --cancel "$acme_pid"
 check "--cancel of a tenant's query exits 0 (rc $RC)" '[ $RC = 0 ]'
 wait_for "psql to end" '! alive $acme_bg'
