@@ -53,6 +53,14 @@ usage(FILE *out, const char *progname)
 	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
 	        "  audit [--format=FORMAT]\n"
 	        "  harden [-n|--dry-run | -y|--yes]\n"
+	        "  sessions [SCHEMA] [--format=FORMAT]\n"
+	        "  sessions --cancel=PID | --terminate=PID [-y|--yes]\n"
+	        "                only a tenant's session; terminating asks you to type the pid\n"
+	        "  lock SCHEMA [--terminate] [-n|--dry-run] [-y|--yes]\n"
+	        "  unlock SCHEMA [-n|--dry-run]\n"
+	        "  alter SCHEMA [--connection-limit=N] [--valid-until=TIMESTAMP|infinity]\n"
+	        "               [--set NAME=VALUE]... [--reset NAME]... [-n|--dry-run]\n"
+	        "                without options, show the tenant's settings [--format=FORMAT]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
 	fputs("\n", out);

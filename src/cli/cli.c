@@ -190,6 +190,12 @@ parse_int(const char *s, int *out)
 	return true;
 }
 
+bool
+pt_cli_parse_int(const char *s, int *out)
+{
+	return parse_int(s, out);
+}
+
 /* A command that takes only --format. Returns -1 to go on, or an exit code. */
 static int
 parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)

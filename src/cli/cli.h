@@ -30,7 +30,11 @@ struct pt_cli {
 	X("drop",            pt_cmd_drop,    N_("drop a tenant's schema, its objects and its role")) \
 	X("rotate-password", pt_cmd_rotate,  N_("give a tenant role a new password")) \
 	X("audit",           pt_cmd_audit,   N_("find every path from one tenant to another")) \
-	X("harden",          pt_cmd_harden,  N_("close the database-wide gaps in tenant isolation"))
+	X("harden",          pt_cmd_harden,  N_("close the database-wide gaps in tenant isolation")) \
+	X("sessions",        pt_cmd_sessions, N_("list tenants' open sessions; cancel or terminate one")) \
+	X("lock",            pt_cmd_lock,    N_("lock a tenant out (NOLOGIN), optionally ending its sessions")) \
+	X("unlock",          pt_cmd_unlock,  N_("let a locked tenant log in again")) \
+	X("alter",           pt_cmd_alter,   N_("show or change a tenant's connection limit, expiry and settings"))
 
 #define PT_COMMAND_DECL(name, fn, summary) \
 	int fn(struct pt_cli *cli, int argc, char **argv);
@@ -71,6 +75,9 @@ void pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db);
 /* Parse a command that takes only --format and at most max_args
  * arguments. Returns -1 to go on, or the exit code to return. */
 int pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args);
+
+/* A whole number in int range; false otherwise. */
+bool pt_cli_parse_int(const char *s, int *out);
 
 /* Parse the --format option value into cli; false (after printing) when
  * it is not a known format. */

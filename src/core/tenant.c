@@ -57,9 +57,15 @@ pt_tenant_validate(const struct pt_tenant_config *cfg, pt_error *err)
 		return pt_error_set(err, PT_ERR_INVALID,
 		                    _("the connection limit must be -1 (none) or more, not %d"),
 		                    cfg->connection_limit);
+	return pt_valid_until_validate(cfg->valid_until, err);
+}
+
+enum pt_status
+pt_valid_until_validate(const char *valid_until, pt_error *err)
+{
 	/* PostgreSQL's timestamps are ASCII; anything else (a control byte,
 	 * a broken UTF-8 sequence libpq refuses to quote) is refused here. */
-	for (const char *p = cfg->valid_until; p && *p; p++)
+	for (const char *p = valid_until; p && *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
 			return pt_error_set(err, PT_ERR_INVALID,
 			                    _("the expiry time may hold only printable ASCII, "
@@ -82,6 +88,12 @@ check_session(pt_db *db, bool needs_createrole, pt_error *err)
 		                    _("role \"%s\" may not create roles: connect as a "
 		                      "superuser or a role with CREATEROLE"), in->user);
 	return PT_OK;
+}
+
+enum pt_status
+pt_tenant_check_session(pt_db *db, bool needs_createrole, pt_error *err)
+{
+	return check_session(db, needs_createrole, err);
 }
 
 /* How a tenant gets CONNECT. Not by its own GRANT CONNECT ON DATABASE: the

@@ -47,6 +47,15 @@ void pt_credentials_free(struct pt_credentials *c);
 enum pt_status pt_tenant_validate(const struct pt_tenant_config *cfg,
                                   pt_error *err);
 
+/* PT_OK when valid_until (NULL or "" = never) holds only printable ASCII:
+ * what create and alter accept as an expiry time before the server. */
+enum pt_status pt_valid_until_validate(const char *valid_until, pt_error *err);
+
+/* What every change to tenants needs from the admin session: not
+ * read-only, and (with needs_createrole) CREATEROLE or superuser. */
+enum pt_status pt_tenant_check_session(pt_db *db, bool needs_createrole,
+                                       pt_error *err);
+
 /* The exact SQL pt_tenant_create would run, with the password verifier
  * shown as '<redacted>'. Returns a malloc'd string or NULL with err. */
 char *pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,

@@ -1,0 +1,471 @@
+/* pgtenant sessions, lock, unlock and alter: live operations on tenants. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ops.h"
+#include "prompt.h"
+#include "sanitize.h"
+
+enum { OPT_FORMAT = 256, OPT_CANCEL, OPT_TERMINATE, OPT_YES, OPT_DRY_RUN,
+       OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET };
+
+/* The usage error for an option getopt_long did not take. */
+static int
+bad_option(const struct pt_cli *cli, char **argv)
+{
+	if (optopt && optopt < 256 && optopt != '?')
+		return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
+	return pt_cli_usage_error(cli, argv[0], _("unknown option or missing value: \"%s\""),
+	                          argv[optind - 1]);
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static const char *
+session_cell(void *ud, size_t row, size_t col)
+{
+	static char buf[32];
+	const struct pt_session *s = &((const struct pt_session_list *)ud)->rows[row];
+
+	switch (col) {
+	case 0: return s->schemas;
+	case 1: return s->role;
+	case 2: snprintf(buf, sizeof buf, "%d", s->pid); return buf;
+	case 3: return s->database;
+	case 4: return s->state;
+	case 5: return s->client;
+	case 6: return s->client_hostname;
+	case 7: return s->application_name;
+	case 8: return s->backend_start;
+	case 9:
+		if (s->xact_age < 0)
+			return NULL;
+		snprintf(buf, sizeof buf, "%lld", s->xact_age);
+		return buf;
+	case 10: return s->wait_event_type;
+	case 11: return s->wait_event;
+	case 12: return s->blocked_by;
+	case 13: return s->query;
+	}
+	return NULL;
+}
+
+/* What a terminal shows of a session before it is terminated: each
+ * string is the tenant's, so each goes through the sanitiser. */
+static void
+describe_session(FILE *out, const struct pt_session *s)
+{
+	const char *text[] = { s->schemas, s->role, s->state, s->application_name, s->query };
+	char *clean[5];
+
+	for (int i = 0; i < 5; i++)
+		clean[i] = pt_sanitize_dup(text[i] ? text[i] : "", 0);
+	fprintf(out, _("Session %d of tenant %s (role %s, %s, application \"%s\"):\n  %s\n"),
+	        s->pid, clean[0], clean[1], clean[2], clean[3], clean[4]);
+	for (int i = 0; i < 5; i++)
+		free(clean[i]);
+}
+
+/* Terminate pid after the user typed it back, unless yes. */
+static int
+terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
+{
+	struct pt_session_list list;
+	char typed[32], prompt[128], want[16];
+	char *started = NULL;   /* of the session shown: the one confirmed */
+	pt_error err;
+	int rc = 0;
+
+	if (!yes) {
+		/* Checked before asking, so that a refused pid is refused at
+		 * once; checked again, with the signal, after. */
+		if (pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, &err) != PT_OK)
+			return pt_cli_fail(cli, &err);
+		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
+			return pt_cli_fail(cli, &err);
+		for (size_t i = 0; i < list.n; i++)
+			if (list.rows[i].pid == pid && !started) {
+				describe_session(stderr, &list.rows[i]);
+				started = pt_xstrdup(list.rows[i].backend_start);
+			}
+		pt_session_list_free(&list);
+		snprintf(want, sizeof want, "%d", pid);
+		snprintf(prompt, sizeof prompt, _("Type the pid %d to terminate the session: "), pid);
+		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
+			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to terminate "
+			                  "without asking\n"), cli->progname);
+			rc = 2;
+		} else if (strcmp(typed, want) != 0) {
+			fprintf(stderr, _("%s: the pid did not match; nothing was terminated\n"),
+			        cli->progname);
+			rc = 1;
+		}
+	}
+	if (rc == 0 && pt_session_signal(db, pid, started, PT_SIGNAL_TERMINATE, &err) != PT_OK)
+		rc = pt_cli_fail(cli, &err);
+	else if (rc == 0)
+		fprintf(stderr, _("terminated session %d\n"), pid);
+	free(started);
+	return rc;
+}
+
+int
+pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "cancel", required_argument, NULL, OPT_CANCEL },
+		{ "terminate", required_argument, NULL, OPT_TERMINATE },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct pt_column cols[] = {
+		{ "schema", N_("SCHEMA"), PT_COL_TEXT, false },
+		{ "role", N_("ROLE"), PT_COL_TEXT, false },
+		{ "pid", N_("PID"), PT_COL_NUMBER, true },
+		{ "database", N_("DATABASE"), PT_COL_TEXT, false },
+		{ "state", N_("STATE"), PT_COL_NULLABLE, false },
+		{ "client", N_("CLIENT"), PT_COL_NULLABLE, false },
+		{ "client_hostname", N_("HOSTNAME"), PT_COL_NULLABLE, false },
+		{ "application_name", N_("APPLICATION"), PT_COL_TEXT, false },
+		{ "backend_start", N_("STARTED"), PT_COL_TEXT, false },
+		{ "xact_age_seconds", N_("XACT S"), PT_COL_NUMBER, true },
+		{ "wait_event_type", N_("WAIT"), PT_COL_NULLABLE, false },
+		{ "wait_event", N_("WAITING ON"), PT_COL_NULLABLE, false },
+		{ "blocked_by", N_("BLOCKED BY"), PT_COL_NULLABLE, false },
+		{ "query", N_("QUERY"), PT_COL_TEXT, false },
+	};
+	struct pt_session_list list;
+	const char *schema = NULL;
+	int cancel = 0, terminate = 0, c, rc;
+	bool yes = false;
+	pt_error err;
+	pt_db *db;
+
+	optind = 0;   /* 0: glibc starts afresh after main's parse */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				return 2;
+			break;
+		case OPT_CANCEL:
+		case OPT_TERMINATE:
+			if (!pt_cli_parse_int(optarg, c == OPT_CANCEL ? &cancel : &terminate) ||
+			    (c == OPT_CANCEL ? cancel : terminate) <= 0)
+				return pt_cli_usage_error(cli, argv[0],
+				                          _("--cancel and --terminate need a process id"));
+			break;
+		case OPT_YES: case 'y': yes = true; break;
+		default: return bad_option(cli, argv);
+		}
+	}
+	if (cancel && terminate)
+		return pt_cli_usage_error(cli, argv[0], _("give --cancel or --terminate, not both"));
+	if (argc - optind > ((cancel || terminate) ? 0 : 1))
+		return pt_cli_usage_error(cli, argv[0], _("unexpected argument \"%s\""),
+		                          argv[optind + ((cancel || terminate) ? 0 : 1)]);
+	if (optind < argc)
+		schema = argv[optind];
+	if (schema && pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (cancel) {
+		rc = pt_session_signal(db, cancel, NULL, PT_SIGNAL_CANCEL, &err) == PT_OK
+			? 0 : pt_cli_fail(cli, &err);
+		if (rc == 0)
+			fprintf(stderr, _("canceled the query of session %d\n"), cancel);
+	} else if (terminate)
+		rc = terminate_session(cli, db, terminate, yes);
+	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
+		rc = pt_cli_fail(cli, &err);
+	else {
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
+		              session_cell, &list);
+		pt_session_list_free(&list);
+		rc = 0;
+	}
+	pt_db_close(db);
+	return rc;
+}
+
+/* ---- lock and unlock ---------------------------------------------------- */
+
+/* Parse SCHEMA with -n/--dry-run, -y/--yes and, for lock, --terminate. */
+static int
+parse_lock(struct pt_cli *cli, int argc, char **argv, bool allow_terminate,
+           bool *terminate, bool *dry_run, bool *yes)
+{
+	static const struct option opts[] = {
+		{ "terminate", no_argument, NULL, OPT_TERMINATE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 }
+	};
+	pt_error err;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ny", opts, NULL)) != -1) {
+		if (c == OPT_TERMINATE && allow_terminate)
+			*terminate = true;
+		else if (c == OPT_DRY_RUN || c == 'n')
+			*dry_run = true;
+		else if (c == OPT_YES || c == 'y')
+			*yes = true;
+		else if (c == OPT_TERMINATE)
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+		else
+			return bad_option(cli, argv);
+	}
+	if (argc - optind != 1)
+		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	return -1;
+}
+
+int
+pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
+{
+	bool terminate = false, dry_run = false, yes = false;
+	char typed[256], prompt[256];
+	const char *schema;
+	char *preview;
+	int rc, ended;
+	pt_error err;
+	pt_db *db;
+
+	if ((rc = parse_lock(cli, argc, argv, true, &terminate, &dry_run, &yes)) >= 0)
+		return rc;
+	rc = 0;
+	schema = argv[optind];
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (!(preview = pt_tenant_lock_preview(db, schema, terminate, &err))) {
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	printf(_("-- Locking tenant \"%s\" runs:\n%s\n"), schema, preview);
+	fflush(stdout);
+	free(preview);
+	if (dry_run)
+		goto out;
+	/* Locking alone is undone by unlock; ended sessions are not. */
+	if (terminate && !yes) {
+		snprintf(prompt, sizeof prompt,
+		         _("Type the schema name \"%s\" to lock it and end its sessions: "), schema);
+		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
+			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to lock without "
+			                  "asking\n"), cli->progname);
+			rc = 2;
+			goto out;
+		}
+		if (strcmp(typed, schema) != 0) {
+			fprintf(stderr, _("%s: the name did not match; nothing was changed\n"),
+			        cli->progname);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (pt_tenant_lock(db, schema, terminate, &ended, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	if (terminate)
+		fprintf(stderr, _("locked tenant \"%s\"; sessions terminated: %d\n"),
+		        schema, ended);
+	else
+		fprintf(stderr, _("locked tenant \"%s\"\n"), schema);
+out:
+	pt_db_close(db);
+	return rc;
+}
+
+int
+pt_cmd_unlock(struct pt_cli *cli, int argc, char **argv)
+{
+	bool terminate = false, dry_run = false, yes = false;
+	const char *schema;
+	char *preview;
+	pt_error err;
+	pt_db *db;
+	int rc;
+
+	if ((rc = parse_lock(cli, argc, argv, false, &terminate, &dry_run, &yes)) >= 0)
+		return rc;
+	rc = 0;
+	schema = argv[optind];
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (!(preview = pt_tenant_unlock_preview(db, schema, &err))) {
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	printf(_("-- Unlocking tenant \"%s\" runs:\n%s\n"), schema, preview);
+	fflush(stdout);
+	free(preview);
+	if (dry_run)
+		goto out;
+	if (pt_tenant_unlock(db, schema, &err) != PT_OK)
+		rc = pt_cli_fail(cli, &err);
+	else
+		fprintf(stderr, _("unlocked tenant \"%s\"\n"), schema);
+out:
+	pt_db_close(db);
+	return rc;
+}
+
+/* ---- alter -------------------------------------------------------------- */
+
+static const char *
+setting_cell(void *ud, size_t row, size_t col)
+{
+	static char buf[32];
+	const struct pt_tenant_settings *s = ud;
+
+	/* Rows 0-2 are the role's attributes, then its settings. */
+	if (row < 3) {
+		static const char *const names[] = { "login", "connection_limit", "valid_until" };
+		if (col == 0)
+			return names[row];
+		if (col == 2)
+			return "role";
+		switch (row) {
+		case 0: return s->locked ? "false" : "true";
+		case 1: snprintf(buf, sizeof buf, "%d", s->connection_limit); return buf;
+		default: return s->valid_until ? s->valid_until : "infinity";
+		}
+	}
+	row -= 3;
+	switch (col) {
+	case 0: return s->rows[row].name;
+	case 1: return s->rows[row].value;
+	default: return s->rows[row].all_databases ? "all databases" : "database";
+	}
+}
+
+static int
+show_settings(struct pt_cli *cli, pt_db *db, const char *schema)
+{
+	static const struct pt_column cols[] = {
+		{ "name", N_("SETTING"), PT_COL_TEXT, false },
+		{ "value", N_("VALUE"), PT_COL_TEXT, false },
+		{ "scope", N_("SCOPE"), PT_COL_TEXT, false },
+	};
+	struct pt_tenant_settings s;
+	pt_error err;
+
+	if (pt_tenant_settings_load(db, schema, &s, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, s.n + 3,
+	              setting_cell, &s);
+	pt_tenant_settings_free(&s);
+	return 0;
+}
+
+int
+pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "connection-limit", required_argument, NULL, OPT_CONN_LIMIT },
+		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "reset", required_argument, NULL, OPT_RESET },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_setting_change *changes;
+	struct pt_tenant_alter a;
+	bool dry_run = false;
+	const char *schema;
+	char *sql = NULL, *eq;
+	pt_error err;
+	pt_db *db;
+	int c, rc = 0;
+
+	pt_tenant_alter_init(&a);
+	/* Every --set and --reset fits in argc entries; names point into argv. */
+	changes = pt_xcalloc((size_t)argc, sizeof *changes);
+	a.changes = changes;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FORMAT:
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				rc = 2;
+			break;
+		case OPT_CONN_LIMIT:
+			if (!pt_cli_parse_int(optarg, &a.connection_limit) || a.connection_limit < -1)
+				rc = pt_cli_usage_error(cli, argv[0],
+				                        _("--connection-limit needs a whole number of -1 or more"));
+			break;
+		case OPT_VALID_UNTIL: a.valid_until = optarg; break;
+		case OPT_SET:
+			if (!(eq = strchr(optarg, '='))) {
+				rc = pt_cli_usage_error(cli, argv[0], _("--set needs NAME=VALUE"));
+				break;
+			}
+			*eq = '\0';
+			changes[a.n_changes].name = optarg;
+			changes[a.n_changes++].value = eq + 1;
+			break;
+		case OPT_RESET:
+			changes[a.n_changes++].name = optarg;
+			break;
+		case OPT_DRY_RUN: case 'n': dry_run = true; break;
+		default: rc = bad_option(cli, argv);
+		}
+		if (rc)
+			goto done;
+	}
+	if (argc - optind != 1) {
+		rc = pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+		goto done;
+	}
+	schema = argv[optind];
+	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		goto done;
+	}
+	bool show = a.connection_limit == PT_ALTER_KEEP_LIMIT && !a.valid_until && !a.n_changes;
+	/* Bad names and values are refused before connecting. */
+	if (!show && pt_tenant_alter_validate(&a, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		goto done;
+	}
+	if (!(db = pt_cli_connect(cli))) {
+		rc = 2;
+		goto done;
+	}
+	if (show)
+		rc = show_settings(cli, db, schema);
+	else if (!(sql = pt_tenant_alter_preview(db, schema, &a, &err)))
+		rc = pt_cli_fail(cli, &err);
+	else {
+		printf(_("-- Changing tenant \"%s\" runs, in one transaction:\n%s\n"), schema, sql);
+		fflush(stdout);
+		if (!dry_run) {
+			if (pt_tenant_alter(db, schema, &a, &err) != PT_OK)
+				rc = pt_cli_fail(cli, &err);
+			else
+				fprintf(stderr, _("changed tenant \"%s\"\n"), schema);
+		}
+	}
+	free(sql);
+	pt_db_close(db);
+done:
+	free(changes);
+	return rc;
+}
