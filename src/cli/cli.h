@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #include "conn.h"
+#include "connstr.h"
 #include "output.h"
+#include "tenant.h"
 
 /* What the global options said. */
 struct pt_cli {
@@ -14,6 +16,7 @@ struct pt_cli {
 	struct pt_connect_opts copts;
 	enum pt_format format;
 	bool format_given;
+	enum pt_connstr_format string_format;  /* of connection_string */
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
 	const char *progname;
@@ -58,6 +61,16 @@ void pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db);
 /* Parse a command that takes only --format and at most max_args
  * arguments. Returns -1 to go on, or the exit code to return. */
 int pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args);
+
+/* Parse the --string-format value into cli; false (after printing) when
+ * it is not a known form. */
+bool pt_cli_set_string_format(struct pt_cli *cli, const char *command, const char *value);
+
+/* The tenant's connection string in the form --string-format chose (a
+ * secret: pt_secret_free). With warn, what it cannot do for the tenant
+ * is said on stderr. */
+char *pt_cli_connection_string(const struct pt_cli *cli, const struct pt_credentials *c,
+                               bool warn);
 
 /* Parse the --format option value into cli; false (after printing) when
  * it is not a known format. */
