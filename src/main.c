@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "pgtenant-paths.h"
 #include "secret.h"
 #include "tui/tui.h"
 #include "userconf.h"
