@@ -27,34 +27,48 @@ usage(FILE *out, const char *progname)
 	fputs(_("Commands:\n"), out);
 	pt_cli_print_commands(out);
 	fputs("\n", out);
+	fputs(_("Global options go before the command or anywhere after it.\n"), out);
+	fputs("\n", out);
 	fputs(_("Connection options:\n"
 	        "  -d, --dbname=TARGET    connect to TARGET: a postgresql:// URI or a\n"
 	        "                         conninfo string; without it the PG* environment\n"
 	        "                         variables, service files and ~/.pgpass apply\n"
+	        "  -h, --host=HOST        server host or socket directory (as psql)\n"
+	        "  -p, --port=PORT        server port (as psql)\n"
+	        "  -U, --username=USER    connect as USER (as psql)\n"
+	        "  -W, --password         ask for the password before connecting\n"
 	        "      --read-only        open a read-only session; changes are refused\n"
 	        "      --tenant-host=HOST put HOST in tenants' connection strings\n"
-	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"), out);
+	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"
+	        "      --tenant-sslrootcert=PATH\n"
+	        "                         put sslrootcert=PATH (the CA on the tenants'\n"
+	        "                         machines) in tenants' connection strings\n"), out);
 	fputs("\n", out);
 	fputs(_("Output options:\n"
 	        "      --format=FORMAT    table (default), csv or json\n"
+	        "      --string-format=FORM\n"
+	        "                         tenants' connection strings as uri (default),\n"
+	        "                         conninfo, jdbc or env (export lines)\n"
 	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
 	        "  list | roles [--format=FORMAT]\n"
 	        "  create SCHEMA [--user=NAME] [--password-stdin] [--connection-limit=N]\n"
 	        "                [--valid-until=TIMESTAMP] [--format=FORMAT]\n"
-	        "  create --from=FILE [--format=FORMAT]\n"
+	        "                [--string-format=FORM]\n"
+	        "  create --from=FILE [--format=FORMAT] [--string-format=FORM]\n"
 	        "                FILE is CSV with a header line: schema_name,username,password;\n"
 	        "                \"-\" reads standard input\n"
 	        "  drop SCHEMA [-y|--yes]\n"
 	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
+	        "                [--string-format=FORM]\n"
 	        "  audit [--format=FORMAT]\n"
 	        "  harden [-n|--dry-run | -y|--yes]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
 	fputs("\n", out);
 	fputs(_("Other options:\n"
-	        "  -h, --help             show this help and exit\n"
+	        "  -?, --help             show this help and exit\n"
 	        "  -V, --version          show version information and exit\n"), out);
 	fputs("\n", out);
 	fputs(_("Exit status: 0 success, 1 the operation failed, 2 usage or connection error.\n"), out);
