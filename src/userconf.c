@@ -72,12 +72,13 @@ apply(struct pt_userconf *uc, const char *key, const char *value,
 				name, lineno, value);
 		replace(&uc->tenant_port, value);
 	} else if (!strcmp(key, "tenant_sslrootcert")) {
-		/* a word like every value here; controls would reach terminals */
+		/* one word like every value here; the value is not echoed:
+		 * its control characters would reach the terminal */
 		for (const char *p = value; *p; p++)
 			if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
 				return pt_error_set(err, PT_ERR_USAGE,
-					_("%s:%u: tenant_sslrootcert \"%s\" must be one path without "
-					  "spaces"), name, lineno, value);
+					_("%s:%u: tenant_sslrootcert must be one path without "
+					  "spaces or control characters"), name, lineno);
 		replace(&uc->tenant_sslrootcert, value);
 	} else if (!strcmp(key, "string_format")) {
 		if (!pt_connstr_format_parse(value, &uc->string_format))
