@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "pgtenant-paths.h"
 #include "secret.h"
 #include "tui/tui.h"
 #include "userconf.h"
@@ -26,31 +27,45 @@ usage(FILE *out, const char *progname)
 	fputs(_("Commands:\n"), out);
 	pt_cli_print_commands(out);
 	fputs("\n", out);
+	fputs(_("Global options go before the command or anywhere after it.\n"), out);
+	fputs("\n", out);
 	fputs(_("Connection options:\n"
 	        "  -d, --dbname=TARGET    connect to TARGET: a postgresql:// URI or a\n"
 	        "                         conninfo string; without it the PG* environment\n"
 	        "                         variables, service files and ~/.pgpass apply\n"
+	        "  -h, --host=HOST        server host or socket directory (as psql)\n"
+	        "  -p, --port=PORT        server port (as psql)\n"
+	        "  -U, --username=USER    connect as USER (as psql)\n"
+	        "  -W, --password         ask for the password before connecting\n"
 	        "      --read-only        open a read-only session; changes are refused\n"
 	        "      --lock-timeout=SECONDS  give up waiting for a lock after SECONDS\n"
 	        "                         (default 5) and name the session holding it;\n"
 	        "                         0 waits forever, which lets a tenant stall you\n"
 	        "      --tenant-host=HOST put HOST in tenants' connection strings\n"
-	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"), out);
+	        "      --tenant-port=PORT put PORT in tenants' connection strings\n"
+	        "      --tenant-sslrootcert=PATH\n"
+	        "                         put sslrootcert=PATH (the CA on the tenants'\n"
+	        "                         machines) in tenants' connection strings\n"), out);
 	fputs("\n", out);
 	fputs(_("Output options:\n"
 	        "      --format=FORMAT    table (default), csv or json\n"
+	        "      --string-format=FORM\n"
+	        "                         tenants' connection strings as uri (default),\n"
+	        "                         conninfo, jdbc or env (export lines)\n"
 	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
 	        "  list | roles [--format=FORMAT]\n"
 	        "  create SCHEMA [--user=NAME] [--password-stdin] [--connection-limit=N]\n"
 	        "                [--valid-until=TIMESTAMP] [--format=FORMAT]\n"
+	        "                [--string-format=FORM]\n"
 	        "                N is the tenant's connection limit: default 20, -1 none\n"
-	        "  create --from=FILE [--jobs=N] [--format=FORMAT]\n"
+	        "  create --from=FILE [--jobs=N] [--format=FORMAT] [--string-format=FORM]\n"
 	        "                FILE is CSV with a header line: schema_name,username,password;\n"
 	        "                \"-\" reads standard input; N sessions at once (default 4)\n"
 	        "  drop SCHEMA [-y|--yes]\n"
 	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
+	        "                [--string-format=FORM]\n"
 	        "  audit [--format=FORMAT]\n"
 	        "  harden [-n|--dry-run | -y|--yes]\n"
 	        "  sessions [SCHEMA] [--format=FORMAT]\n"
@@ -65,7 +80,7 @@ usage(FILE *out, const char *progname)
 	        "  taken from the command line.\n"), out);
 	fputs("\n", out);
 	fputs(_("Other options:\n"
-	        "  -h, --help             show this help and exit\n"
+	        "  -?, --help             show this help and exit\n"
 	        "  -V, --version          show version information and exit\n"), out);
 	fputs("\n", out);
 	fputs(_("Exit status: 0 success, 1 the operation failed, 2 usage or connection error.\n"), out);
@@ -85,24 +100,129 @@ version(void)
 	       sodium_version_string());
 }
 
-enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_READ_ONLY, OPT_NO_COLOR,
-       OPT_FORMAT, OPT_LOCK_TIMEOUT };
+enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_TENANT_SSLROOTCERT, OPT_READ_ONLY,
+       OPT_NO_COLOR, OPT_FORMAT, OPT_STRING_FORMAT, OPT_HELP, OPT_LOCK_TIMEOUT };
+
+/* The global options, taken before the command or anywhere after it. */
+static const struct option opts[] = {
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "host", required_argument, NULL, 'h' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "username", required_argument, NULL, 'U' },
+	{ "password", no_argument, NULL, 'W' },
+	{ "tenant-host", required_argument, NULL, OPT_TENANT_HOST },
+	{ "tenant-port", required_argument, NULL, OPT_TENANT_PORT },
+	{ "tenant-sslrootcert", required_argument, NULL, OPT_TENANT_SSLROOTCERT },
+	{ "read-only", no_argument, NULL, OPT_READ_ONLY },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "string-format", required_argument, NULL, OPT_STRING_FORMAT },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+/* psql's letters; help stays on -? as in psql, where -h is the host. */
+static const char shortopts[] = "+d:h:p:U:WV?";
+
+enum { GLOBAL_OK = -1 };
+
+/* Apply global option c. Returns GLOBAL_OK to go on, or the exit status. */
+static int
+apply_global(struct pt_cli *cli, int c, const char *arg, const char *command)
+{
+	switch (c) {
+	case 'd': cli->target = arg; break;
+	case 'h': cli->copts.host = arg; break;
+	case 'p': cli->copts.port = arg; break;
+	case 'U': cli->copts.user = arg; break;
+	case 'W': cli->copts.force_password = true; break;
+	case OPT_TENANT_HOST: cli->copts.tenant_host = arg; break;
+	case OPT_TENANT_PORT: cli->copts.tenant_port = arg; break;
+	case OPT_TENANT_SSLROOTCERT: cli->copts.tenant_sslrootcert = arg; break;
+	case OPT_READ_ONLY: cli->copts.read_only = true; break;
+	case OPT_NO_COLOR: cli->no_color = true; break;
+	case OPT_FORMAT:
+		if (!pt_cli_set_format(cli, command, arg))
+			return 2;
+		break;
+	case OPT_STRING_FORMAT:
+		if (!pt_cli_set_string_format(cli, command, arg))
+			return 2;
+		break;
+	case OPT_LOCK_TIMEOUT:
+		if (!pt_lock_timeout_parse(arg, &cli->copts.lock_timeout_ms)) {
+			fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
+			                  "0 (wait forever) to 86400, not \"%s\"\n"),
+			        cli->progname, arg);
+			return 2;
+		}
+		break;
+	case '?':
+	case OPT_HELP: usage(stdout, cli->progname); return 0;
+	case 'V': version(); return 0;
+	}
+	return GLOBAL_OK;
+}
+
+/* Take the global options out of a command's arguments (argv[0] is the
+ * command), wherever they stand, so that "create t --tenant-port 6432"
+ * works; what is left, in order, is the command's. Only exact long names
+ * and the short letters count: a command's own options and values pass
+ * through, and "--" ends the search. Returns GLOBAL_OK and the new argc
+ * in *argc, or the exit status. */
+static int
+take_globals(struct pt_cli *cli, int *argc, char **argv)
+{
+	int in, out = 1;
+
+	for (in = 1; in < *argc; in++) {
+		const char *a = argv[in], *arg = NULL, *eq;
+		int c = 0, rc;
+
+		if (!strcmp(a, "--")) {
+			while (in < *argc)
+				argv[out++] = argv[in++];
+			break;
+		}
+		if (a[0] == '-' && a[1] == '-') {
+			size_t len = (eq = strchr(a, '=')) ? (size_t)(eq - a - 2) : strlen(a + 2);
+			for (const struct option *o = opts; o->name; o++)
+				if (strlen(o->name) == len && !strncmp(o->name, a + 2, len)) {
+					c = o->val;
+					if (o->has_arg == no_argument && eq)
+						return pt_cli_usage_error(cli, argv[0],
+							_("option \"--%s\" takes no value"), o->name);
+					if (o->has_arg == required_argument)
+						arg = eq ? eq + 1 : in + 1 < *argc ? argv[++in] : NULL;
+					break;
+				}
+		} else if (a[0] == '-' && a[1] && a[1] != ':' && strchr(shortopts + 1, a[1])) {
+			c = a[1];
+			if (strchr("dhpU", c))
+				arg = a[2] ? a + 2 : in + 1 < *argc ? argv[++in] : NULL;
+			else if (a[2])
+				c = 0;   /* "-Wy" and the like: the command's business */
+		}
+		if (!c) {
+			argv[out++] = argv[in];
+			continue;
+		}
+		if (strchr("dhpU", c) || (c >= 256 && c != OPT_READ_ONLY && c != OPT_NO_COLOR))
+			if (!arg)
+				return pt_cli_usage_error(cli, argv[0],
+					_("option \"%s\" needs a value"), a);
+		if ((rc = apply_global(cli, c, arg, argv[0])) != GLOBAL_OK)
+			return rc;
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return GLOBAL_OK;
+}
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dbname", required_argument, NULL, 'd' },
-		{ "tenant-host", required_argument, NULL, OPT_TENANT_HOST },
-		{ "tenant-port", required_argument, NULL, OPT_TENANT_PORT },
-		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct pt_cli cli;
 	struct pt_userconf uc;
 	pt_error conf_err;
@@ -122,6 +242,7 @@ main(int argc, char **argv)
 	slash = strrchr(argv[0], '/');
 	cli.progname = slash ? slash + 1 : argv[0];
 	cli.format = PT_FORMAT_TABLE;
+	cli.string_format = PT_CONNSTR_URI;
 	if (pt_core_init() != 0) {
 		fprintf(stderr, _("%s: cannot initialise libsodium\n"), cli.progname);
 		return 2;
@@ -137,6 +258,9 @@ main(int argc, char **argv)
 	if (conf_path && pt_userconf_load(&uc, conf_path, &conf_err) == PT_OK) {
 		cli.copts.tenant_host = uc.tenant_host;
 		cli.copts.tenant_port = uc.tenant_port;
+		cli.copts.tenant_sslrootcert = uc.tenant_sslrootcert;
+		if (uc.string_format_set)
+			cli.string_format = uc.string_format;
 		cli.user_pattern = uc.user_pattern;
 		if (uc.color >= 0)
 			cli.no_color = !uc.color;
@@ -148,44 +272,38 @@ main(int argc, char **argv)
 	}
 	free(conf_path);
 
-	/* '+': options stop at the command, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': cli.target = optarg; break;
-		case OPT_TENANT_HOST: cli.copts.tenant_host = optarg; break;
-		case OPT_TENANT_PORT: cli.copts.tenant_port = optarg; break;
-		case OPT_READ_ONLY: cli.copts.read_only = true; break;
-		case OPT_NO_COLOR: cli.no_color = true; break;
-		case OPT_LOCK_TIMEOUT:
-			if (!pt_lock_timeout_parse(optarg, &cli.copts.lock_timeout_ms)) {
-				fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
-				                  "0 (wait forever) to 86400, not \"%s\"\n"),
-				        cli.progname, optarg);
-				rc = 2;
-				goto out;
-			}
-			break;
-		case OPT_FORMAT:
-			if (!pt_cli_set_format(&cli, "", optarg)) {
-				rc = 2;
-				goto out;
-			}
-			break;
-		case 'h': usage(stdout, cli.progname); rc = 0; goto out;
-		case 'V': version(); rc = 0; goto out;
-		default:
+	/* '+': options stop at the command; take_globals finds the rest. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		/* '?' is both psql's help letter and getopt's "no such option" */
+		if (c == '?' && strcmp(argv[optind - 1], "-?")) {
+			/* up to "=": "--password=x" must not echo x */
+			fprintf(stderr, _("%s: unknown option or missing value: \"%.*s\"\n"),
+			        cli.progname, (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+			c = 0;
+		}
+		if (!c) {
 			fprintf(stderr, _("Try '%s --help' for more information.\n"), cli.progname);
 			rc = 2;
 			goto out;
 		}
+		if ((rc = apply_global(&cli, c, optarg, "")) != GLOBAL_OK)
+			goto out;
 	}
+	if (optind < argc) {
+		argc -= optind;
+		argv += optind;
+		if ((rc = take_globals(&cli, &argc, argv)) != GLOBAL_OK)
+			goto out;
+	} else
+		argc = 0;
 	if (conf_err.status != PT_OK) {
 		fprintf(stderr, "%s: %s\n", cli.progname, conf_err.message);
 		rc = 2;
 		goto out;
 	}
-	if (optind < argc)
-		rc = pt_cli_run(&cli, argc - optind, argv + optind);
+	if (argc > 0)
+		rc = pt_cli_run(&cli, argc, argv);
 	else
 		rc = pt_tui_run(&cli);
 	/* every exit after the file was read frees it (LeakSanitizer) */

@@ -21,6 +21,7 @@ pt_userconf_free(struct pt_userconf *uc)
 {
 	free(uc->tenant_host);
 	free(uc->tenant_port);
+	free(uc->tenant_sslrootcert);
 	free(uc->user_pattern);
 	pt_userconf_init(uc);
 }
@@ -89,6 +90,21 @@ apply(struct pt_userconf *uc, const char *key, const char *value,
 				_("%s:%u: tenant_port \"%s\" must be a port number from 1 to 65535"),
 				name, lineno, value);
 		replace(&uc->tenant_port, value);
+	} else if (!strcmp(key, "tenant_sslrootcert")) {
+		/* one word like every value here; the value is not echoed:
+		 * its control characters would reach the terminal */
+		for (const char *p = value; *p; p++)
+			if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+				return pt_error_set(err, PT_ERR_USAGE,
+					_("%s:%u: tenant_sslrootcert must be one path without "
+					  "spaces or control characters"), name, lineno);
+		replace(&uc->tenant_sslrootcert, value);
+	} else if (!strcmp(key, "string_format")) {
+		if (!pt_connstr_format_parse(value, &uc->string_format))
+			return pt_error_set(err, PT_ERR_USAGE,
+				_("%s:%u: string_format \"%s\" must be uri, conninfo, jdbc or env"),
+				name, lineno, value);
+		uc->string_format_set = true;
 	} else if (!strcmp(key, "user_pattern")) {
 		if (!pt_user_pattern_valid(value))
 			return pt_error_set(err, PT_ERR_USAGE,
@@ -129,8 +145,8 @@ apply(struct pt_userconf *uc, const char *key, const char *value,
 	} else
 		return pt_error_set(err, PT_ERR_USAGE,
 			_("%s:%u: unknown key \"%s\": known keys are tenant_host, "
-			  "tenant_port, user_pattern, color, format, lock_timeout and "
-			  "connection_limit"), name, lineno, key);
+			  "tenant_port, tenant_sslrootcert, user_pattern, color, format, "
+			  "string_format, lock_timeout and connection_limit"), name, lineno, key);
 	return PT_OK;
 }
 

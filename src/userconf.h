@@ -12,12 +12,16 @@
 
 #include "error.h"
 #include "cli/output.h"
+#include "connstr.h"
 
 /* What the file said; NULL / "not set" for every key it did not mention. */
 struct pt_userconf {
 	char *tenant_host;
 	char *tenant_port;
+	char *tenant_sslrootcert;
 	char *user_pattern;
+	bool string_format_set;
+	enum pt_connstr_format string_format;
 	int color;                 /* -1 not set, 0 off, 1 on */
 	bool format_set;
 	enum pt_format format;

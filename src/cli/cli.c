@@ -154,6 +154,40 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+bool
+pt_cli_set_string_format(struct pt_cli *cli, const char *command, const char *value)
+{
+	if (!pt_connstr_format_parse(value, &cli->string_format)) {
+		pt_cli_usage_error(cli, command, _("unknown connection string format \"%s\": "
+		                                   "use uri, conninfo, jdbc or env"), value);
+		return false;
+	}
+	return true;
+}
+
+char *
+pt_cli_connection_string(const struct pt_cli *cli, const struct pt_credentials *c,
+                         bool warn)
+{
+	const char *why[4];
+	size_t n = pt_connstr_warnings(cli->string_format, &c->endpoint, why, 4);
+	pt_error err;
+	char *s;
+
+	for (size_t i = 0; warn && i < n; i++)
+		fprintf(stderr, _("%s: warning: %s\n"), cli->progname, why[i]);
+	if (cli->string_format == PT_CONNSTR_URI)
+		return pt_secret_strdup(c->connection_string);
+	s = pt_connstr_build(cli->string_format, &c->endpoint, c->username, c->password, &err);
+	if (!s) {
+		/* The tenant exists by now: hand over the URI rather than nothing. */
+		fprintf(stderr, _("%s: warning: %s; giving the URI instead\n"), cli->progname,
+		        err.message);
+		s = pt_secret_strdup(c->connection_string);
+	}
+	return s;
+}
+
 pt_db *
 pt_cli_connect(struct pt_cli *cli)
 {
@@ -363,7 +397,8 @@ static void
 print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 {
 	const char *keys[4] = { "username", "password", "schema_name", "connection_string" };
-	const char *vals[4] = { c->username, c->password, c->schema_name, c->connection_string };
+	char *cs = pt_cli_connection_string(cli, c, true);
+	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
 
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
@@ -379,6 +414,7 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 			printf("%-18s %s\n", keys[i], vals[i]);
 	}
 	fflush(stdout);
+	pt_secret_free(cs);
 }
 
 /* Read the password for create/rotate from stdin when asked to. */

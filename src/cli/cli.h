@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "conn.h"
+#include "connstr.h"
 #include "output.h"
 #include "tenant.h"
 
@@ -15,6 +16,7 @@ struct pt_cli {
 	struct pt_connect_opts copts;
 	enum pt_format format;
 	bool format_given;
+	enum pt_connstr_format string_format;  /* of connection_string */
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
 	bool connection_limit_set;     /* the configuration file gave one: */
@@ -78,6 +80,16 @@ int pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
 
 /* A whole number in int range; false otherwise. */
 bool pt_cli_parse_int(const char *s, int *out);
+
+/* Parse the --string-format value into cli; false (after printing) when
+ * it is not a known form. */
+bool pt_cli_set_string_format(struct pt_cli *cli, const char *command, const char *value);
+
+/* The tenant's connection string in the form --string-format chose (a
+ * secret: pt_secret_free). With warn, what it cannot do for the tenant
+ * is said on stderr. */
+char *pt_cli_connection_string(const struct pt_cli *cli, const struct pt_credentials *c,
+                               bool warn);
 
 /* Parse the --format option value into cli; false (after printing) when
  * it is not a known format. */

@@ -12,6 +12,7 @@
 #include "bulk.h"
 #include "cli.h"
 #include "cmd_bulk.h"
+#include "secret.h"
 
 /* The four fields of cloaca's TenantCredentials, in its order. */
 static const char *const credential_keys[4] = {
@@ -73,8 +74,9 @@ created(void *ud, unsigned long line, const struct pt_credentials *c)
 {
 	const char *const *keys = credential_keys;
 	struct run *run = ud;
-	const char *vals[4] = { c->username, c->password, c->schema_name,
-	                        c->connection_string };
+	/* what the string cannot do is the same for every tenant: say it once */
+	char *cs = pt_cli_connection_string(run->cli, c, run->printed == 0);
+	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
 
 	switch (run->cli->format) {
 	case PT_FORMAT_CSV:
@@ -93,6 +95,7 @@ created(void *ud, unsigned long line, const struct pt_credentials *c)
 	/* Each password is out before the next tenant is attempted. */
 	fflush(stdout);
 	run->printed++;
+	pt_secret_free(cs);
 }
 
 static void

@@ -78,8 +78,8 @@ connect_timeout(PGconn *conn)
 static PGconn *
 open_conn(pt_db *db, bool watch)
 {
-	const char *keys[6];
-	const char *vals[6];
+	const char *keys[9];
+	const char *vals[9];
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	pt_wait_hook hook = watch ? NULL : db->wait_hook;
 	PGconn *conn;
@@ -90,6 +90,16 @@ open_conn(pt_db *db, bool watch)
 	/* Earlier keywords are overridden by what the target itself says, so
 	 * a user's own connect_timeout wins over ours. */
 	keys[n] = "connect_timeout"; vals[n++] = "10";
+	/* As psql: -h, -p and -U fill in what the -d target leaves open. */
+	if (db->opts.host) {
+		keys[n] = "host"; vals[n++] = db->opts.host;
+	}
+	if (db->opts.port) {
+		keys[n] = "port"; vals[n++] = db->opts.port;
+	}
+	if (db->opts.user) {
+		keys[n] = "user"; vals[n++] = db->opts.user;
+	}
 	if (db->target && *db->target) {
 		keys[n] = "dbname"; vals[n++] = db->target;
 	}
@@ -308,6 +318,14 @@ pt_db_connect(const char *target, const struct pt_connect_opts *opts,
 	}
 	db->target = pt_secret_strdup(target ? target : "");
 
+	if (db->opts.force_password && db->opts.ask_password) {
+		char prompt[256];
+		if (db->opts.user)
+			snprintf(prompt, sizeof prompt, _("Password for user %s: "), db->opts.user);
+		else
+			snprintf(prompt, sizeof prompt, "%s", _("Password: "));
+		db->password = db->opts.ask_password(db->opts.ask_password_ud, prompt);
+	}
 	db->conn = open_conn(db, false);
 	if (PQstatus(db->conn) == CONNECTION_BAD && PQconnectionNeedsPassword(db->conn) &&
 	    db->opts.ask_password) {

@@ -32,6 +32,9 @@ struct pt_connect_opts {
 	bool read_only;               /* default_transaction_read_only = on */
 	const char *tenant_host;      /* host/port put in tenants' connection */
 	const char *tenant_port;      /* strings instead of the admin's; NULL = same */
+	const char *tenant_sslrootcert; /* CA path for tenants' strings; NULL = none */
+	const char *host, *port, *user; /* psql's -h -p -U: under the target's */
+	bool force_password;          /* psql's -W: ask before the first attempt */
 	pt_wait_hook wait_hook;       /* pumped while connecting, then as by */
 	void *wait_ud;                /* pt_db_set_wait_hook(); NULL = block */
 	int lock_timeout_ms;          /* longest wait for one lock: 0 = the

@@ -28,6 +28,48 @@ pt_connstr_format_label(enum pt_connstr_format f)
 	return (unsigned)f < PT_CONNSTR_FORMAT_COUNT ? _(formats[f].label) : "?";
 }
 
+bool
+pt_connstr_format_parse(const char *name, enum pt_connstr_format *out)
+{
+	for (int f = 0; f < PT_CONNSTR_FORMAT_COUNT; f++)
+		if (name && !strcmp(name, formats[f].name)) {
+			*out = (enum pt_connstr_format)f;
+			return true;
+		}
+	return false;
+}
+
+static const char *const warnings[] = {
+#define PT_CONNSTR_WARN_TEXT(code, text) text,
+	PT_CONNSTR_WARNING_LIST(PT_CONNSTR_WARN_TEXT)
+#undef PT_CONNSTR_WARN_TEXT
+};
+
+enum {
+#define PT_CONNSTR_WARN_ENUM(code, text) code,
+	PT_CONNSTR_WARNING_LIST(PT_CONNSTR_WARN_ENUM)
+#undef PT_CONNSTR_WARN_ENUM
+};
+
+static bool
+is_socket(const char *host)
+{
+	return host[0] == '/' || host[0] == '@';
+}
+
+size_t
+pt_connstr_warnings(enum pt_connstr_format f, const struct pt_endpoint *ep,
+                    const char **out, size_t max)
+{
+	size_t n = 0;
+
+	if (ep->ca_missing && n < max)
+		out[n++] = _(warnings[PT_CONNSTR_WARN_CA]);
+	if (f == PT_CONNSTR_JDBC && is_socket(ep->host) && n < max)
+		out[n++] = _(warnings[PT_CONNSTR_WARN_JDBC_SOCKET]);
+	return n;
+}
+
 static char *
 dup_or_null(const char *s)
 {
@@ -35,9 +77,11 @@ dup_or_null(const char *s)
 }
 
 void
-pt_endpoint_from_conn(PGconn *conn, const char *host_override,
-                      const char *port_override, struct pt_endpoint *ep)
+pt_endpoint_from_conn(PGconn *conn, const struct pt_connect_opts *o,
+                      struct pt_endpoint *ep)
 {
+	const char *host_override = o ? o->tenant_host : NULL;
+	const char *port_override = o ? o->tenant_port : NULL;
 	PQconninfoOption *opts = PQconninfo(conn);
 
 	memset(ep, 0, sizeof *ep);
@@ -46,14 +90,16 @@ pt_endpoint_from_conn(PGconn *conn, const char *host_override,
 	ep->port = pt_xstrdup(port_override && *port_override ? port_override
 	                      : PQport(conn) && *PQport(conn) ? PQport(conn) : "5432");
 	ep->dbname = pt_xstrdup(PQdb(conn) ? PQdb(conn) : "");
-	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+	for (PQconninfoOption *opt = opts; opt && opt->keyword; opt++)
 		/* "prefer" is libpq's default: say nothing rather than repeat it. */
-		if (!strcmp(o->keyword, "sslmode") && o->val && strcmp(o->val, "prefer"))
-			ep->sslmode = dup_or_null(o->val);
-		else if (!strcmp(o->keyword, "sslrootcert"))
-			ep->sslrootcert = dup_or_null(o->val);
-	}
+		if (!strcmp(opt->keyword, "sslmode") && opt->val && strcmp(opt->val, "prefer"))
+			ep->sslmode = dup_or_null(opt->val);
 	PQconninfoFree(opts);
+	/* The admin's sslrootcert names a file on the admin's machine (maybe
+	 * relative to the admin's directory): only the tenant's own is given. */
+	ep->sslrootcert = dup_or_null(o ? o->tenant_sslrootcert : NULL);
+	ep->ca_missing = ep->sslmode && !strncmp(ep->sslmode, "verify-", 7) &&
+	                 !ep->sslrootcert;
 }
 
 void
@@ -182,7 +228,7 @@ build_uri(struct sbuf *b, const struct pt_endpoint *ep, const char *user,
           const char *password, bool jdbc)
 {
 	bool ipv6 = strchr(ep->host, ':') != NULL;
-	bool socket = ep->host[0] == '/' || ep->host[0] == '@';
+	bool socket = is_socket(ep->host);
 
 	sb_add(b, jdbc ? "jdbc:postgresql://" : "postgresql://");
 	if (!jdbc) {

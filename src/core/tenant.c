@@ -327,7 +327,7 @@ fill_credentials(pt_db *db, const char *schema, const char *user,
 	out->schema_name = pt_xstrdup(schema);
 	out->password = password;
 	out->password_generated = generated;
-	pt_endpoint_from_conn(pt_db_conn(db), o->tenant_host, o->tenant_port, &out->endpoint);
+	pt_endpoint_from_conn(pt_db_conn(db), o, &out->endpoint);
 	out->connection_string = pt_connstr_build(PT_CONNSTR_URI, &out->endpoint,
 	                                          user, password, err);
 	if (!out->connection_string) {

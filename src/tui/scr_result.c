@@ -27,13 +27,18 @@ rebuild(struct pt_ui *ui)
 	if (!ui->shown) {
 		pt_ui_fail(ui, &err);
 		ui->shown = pt_secret_strdup(ui->creds.connection_string);
+	} else {
+		const char *why[2];
+		size_t n = pt_connstr_warnings(ui->fmt, &ui->creds.endpoint, why, 2);
+		if (n)
+			pt_ui_err(ui, "%s", why[n - 1]);   /* the JDBC one is the news */
 	}
 }
 
 static void
 enter(struct pt_ui *ui)
 {
-	ui->fmt = PT_CONNSTR_URI;
+	ui->fmt = ui->cli->string_format;
 	rebuild(ui);
 }
 

@@ -776,7 +776,7 @@ pt_ui_endpoint(struct pt_ui *ui)
 
 	if (ui->have_ep)
 		pt_endpoint_free(&ui->ep);
-	pt_endpoint_from_conn(pt_db_conn(ui->db), o->tenant_host, o->tenant_port, &ui->ep);
+	pt_endpoint_from_conn(pt_db_conn(ui->db), o, &ui->ep);
 	ui->have_ep = true;
 }
 

@@ -58,13 +58,19 @@ check "--help exits 0 (got $RC)" '[ $RC = 0 ]'
 check "--help starts with Usage" '[[ "$OUT" == "Usage: pgtenant "* ]]'
 for word in list roles create drop rotate-password --password-stdin --format \
 	--yes --user --connection-limit --valid-until --dbname --tenant-host \
-	--tenant-port --read-only --help --version table csv json "Exit status"; do
+	--tenant-port --read-only --help --version table csv json "Exit status" \
+	--host --port --username --password --tenant-sslrootcert --string-format \
+	"-?, --help" "anywhere after it"; do
 	check "--help mentions $word" '[[ "$OUT" == *"$word"* ]]'
 done
 check "--help writes nothing to stderr" '[ -z "$ERR" ]'
 help=$OUT
+run -?
+check "-? is --help, as in psql" '[ $RC = 0 ] && [ "$OUT" = "$help" ]'
+run list -?
+check "-? after the command is --help too" '[ $RC = 0 ] && [ "$OUT" = "$help" ]'
 run -h
-check "-h is --help" '[ $RC = 0 ] && [ "$OUT" = "$help" ]'
+check "-h is psql's host and needs a value (rc $RC)" '[ $RC = 2 ] && [ -z "$OUT" ]'
 
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "${PT_TOP_BUILDDIR:?}/config.h")
 run --version
@@ -91,7 +97,13 @@ usage_case "unknown create option" create tenant_usage --bogus
 usage_case "unknown drop option" drop tenant_usage --bogus
 usage_case "unknown rotate option" rotate-password tenant_usage --bogus
 usage_case "a password on the command line" create tenant_usage --password=secret
-usage_case "a password on the command line (short)" create tenant_usage -p secret
+usage_case "a password on the command line after the command" list --password=secret
+check "the refused value is not echoed" '[[ "$ERR" != *secret* ]]'
+usage_case "a password on the command line before the command" --password=secret list
+check "the refused value is not echoed" '[[ "$ERR" != *secret* ]]'
+usage_case "-p is psql's port, not a password" create tenant_usage -p secret
+usage_case "unknown --string-format" create tenant_usage --string-format=yaml
+usage_case "a global option after the command without its value" list --tenant-port
 usage_case "unknown global format" --format=xml list
 usage_case "unknown command format" list --format=yaml
 usage_case "create without a schema" create
@@ -158,6 +170,31 @@ check "password asked on the terminal: exit 0 (got $RC)" '[ $RC = 0 ] && [[ "$OU
 check "the typed password is not echoed" '[[ "$OUT" != *Right-pw-1* ]]'
 run_tty "Password for user cli_pw_role: " Wrong-pw-2 -d "postgresql://cli_pw_role@127.0.0.1:$port/$db" list
 check "a wrong password typed at the prompt: exit 2 (got $RC)" '[ $RC = 2 ] && [[ "$OUT" != *Wrong-pw-2* ]]'
+
+# ---- psql's conventions: -h -p -U -W, global options after the command ------
+sock=${PGHOST:?}
+run -h "$sock" -p "$port" -U pgtadmin -d "$db" list --format=csv
+check "-h SOCKET -p -U -d connect as psql's flags do (rc $RC)" '[ $RC = 0 ] && [[ "$OUT" == schema,* ]]'
+run list --format=csv -h 127.0.0.1 -p "$port" -U pgtadmin
+check "-h -p -U after the command (rc $RC)" '[ $RC = 0 ] && [[ "$OUT" == schema,* ]]'
+run list -h /nonexistent/socket/dir
+check "-h after the command really is the host (rc $RC)" \
+	'[ $RC = 2 ] && [[ "$ERR" == *"/nonexistent/socket/dir"* ]]'
+run -U cli_pw_role list
+check "-U really is the user: this one needs a password (rc $RC)" \
+	'[ $RC = 2 ] && [[ "$ERR" == *password* ]]'
+run_tty "Password: " "anything" -W list --format=csv
+check "-W asks for the password before connecting (rc $RC)" \
+	'[ $RC = 0 ] && [[ "$OUT" == *"Password: "* && "$OUT" == *schema,* ]]'
+run create tenant_conv --tenant-port 6432 --format=json --tenant-host=tenants.example.com
+check "create SCHEMA --tenant-port 6432: global options after the command (rc $RC)" \
+	'[ $RC = 0 ] && [[ "$OUT" == *"@tenants.example.com:6432/$db\""* ]]'
+run rotate-password tenant_conv --format json -- --tenant-port
+check "-- ends the options: what follows is an argument (rc $RC)" \
+	'[ $RC = 2 ] && [[ "$ERR" == *"exactly one schema"* ]]'
+run --tenant-port=7000 rotate-password tenant_conv --tenant-port=6543 --format=json
+check "the last of two global options wins, as getopt's (rc $RC)" \
+	'[ $RC = 0 ] && [[ "$OUT" == *":6543/$db\""* ]]'
 
 # ---- create --------------------------------------------------------------
 run create tenant_acme --format=json

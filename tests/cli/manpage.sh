@@ -39,7 +39,7 @@ for o in $opts; do
 done
 
 # Every key of the configuration file is documented.
-for k in tenant_host tenant_port user_pattern color format; do
+for k in tenant_host tenant_port tenant_sslrootcert user_pattern color format string_format; do
 	printf '%s\n' "$text" | grep -qE "^\.BI $k " \
 		|| { echo "FAIL: configuration key $k is not documented"; fail=1; }
 done

@@ -1120,9 +1120,10 @@ enable_tls(void)
 	return crt;
 }
 
-/* The admin's TLS settings reach the tenant's string, and the tenant's
- * session really is encrypted; the admin's client certificate and the
- * like do not. */
+/* The admin's sslmode reaches the tenant's string, and the tenant's
+ * session really is encrypted; the admin's sslrootcert (a path on the
+ * admin's machine), client certificate and the like do not: the CA path
+ * is --tenant-sslrootcert's alone. */
 static void
 test_tls_settings_carried(void **state)
 {
@@ -1145,9 +1146,22 @@ test_tls_settings_carried(void **state)
 	tls = core_connect(target, NULL);
 	assert_true(pt_db_info(tls)->ssl);
 	pt_tenant_config_init(&cfg);
+	cfg.schema_name = "tenant_tls_noca";
+	if (pt_tenant_create(tls, &cfg, &c, &e) != PT_OK)
+		fail_msg("create: %s", e.message);
+	if (strstr(c.connection_string, "sslrootcert") || !c.endpoint.ca_missing ||
+	    !strstr(c.connection_string, "?sslmode=verify-ca"))
+		fail_msg("admin's CA path copied or not flagged: %s", c.connection_string);
+	pt_credentials_free(&c);
+	pt_db_close(tls);
+	{
+		struct pt_connect_opts o = { .tenant_sslrootcert = crt };
+		tls = core_connect(target, &o);
+	}
 	cfg.schema_name = "tenant_tls";
 	if (pt_tenant_create(tls, &cfg, &c, &e) != PT_OK)
 		fail_msg("create: %s", e.message);
+	assert_false(c.endpoint.ca_missing);
 	{
 		char enc[1024];
 		pt_percent_encode(crt, enc, sizeof enc);

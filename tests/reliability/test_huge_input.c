@@ -129,7 +129,7 @@ test_huge_names(void **state)
 static void
 test_huge_password(void **state)
 {
-	struct pt_endpoint ep = { "/tmp/sock dir", "5432", "app", NULL, NULL };
+	struct pt_endpoint ep = { .host = "/tmp/sock dir", .port = "5432", .dbname = "app" };
 	char *pw = huge("", '%', "");
 	pt_error err;
 	char *s;

@@ -48,6 +48,7 @@ screen | grep -Eq "^host='[^']+' port='$PGPORT' dbname='$PGDATABASE' user='acme_
 keys f
 wait_for 'JDBC'
 screen | grep -q '^jdbc:postgresql://' || fail "JDBC form"
+screen | grep -q 'JDBC has no unix sockets' || fail "JDBC on a socket: no warning"
 keys f
 wait_for 'shell export'
 screen | grep -q "^export PGUSER='acme_user'" || fail "export form"

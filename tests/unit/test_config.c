@@ -41,13 +41,18 @@ every_key(void **state)
 		"  tenant_port=6432   # pgbouncer\n"
 		"user_pattern = app_{tenant}\n"
 		"color = off\n"
-		"format = json\n", &err), PT_OK);
+		"format = json\n"
+		"tenant_sslrootcert = /etc/ssl/db-ca.pem\n"
+		"string_format = jdbc\n", &err), PT_OK);
 	assert_string_equal(uc.tenant_host, "db.example.com");
 	assert_string_equal(uc.tenant_port, "6432");
 	assert_string_equal(uc.user_pattern, "app_{tenant}");
 	assert_int_equal(uc.color, 0);
 	assert_true(uc.format_set);
 	assert_int_equal(uc.format, PT_FORMAT_JSON);
+	assert_string_equal(uc.tenant_sslrootcert, "/etc/ssl/db-ca.pem");
+	assert_true(uc.string_format_set);
+	assert_int_equal(uc.string_format, PT_CONNSTR_JDBC);
 	pt_userconf_free(&uc);
 }
 
@@ -63,6 +68,8 @@ unset_keys_stay_unset(void **state)
 	assert_null(uc.tenant_port);
 	assert_null(uc.user_pattern);
 	assert_false(uc.format_set);
+	assert_null(uc.tenant_sslrootcert);
+	assert_false(uc.string_format_set);
 	assert_int_equal(uc.color, 1);   /* last line without a newline counts */
 	pt_userconf_free(&uc);
 }
@@ -101,6 +108,9 @@ bad_lines(void **state)
 		{ "color = maybe\n", "cfg:1: ", "on or off" },
 		{ "format = xml\n", "cfg:1: ", "table, csv or json" },
 		{ "format =\n", "cfg:1: ", "format has no value" },
+		{ "string_format = keyvalue\n", "cfg:1: ", "uri, conninfo, jdbc or env" },
+		{ "tenant_sslrootcert = my ca.pem\n", "cfg:1: ", "without spaces" },
+		{ "tenant_sslrootcert = ca\x1b[2J.pem\n", "cfg:1: ", "control characters" },
 		{ "= json\n", "cfg:1: ", "key is missing" },
 		{ "lock_timeout = -1\n", "cfg:1: ", "0 (wait forever) to 86400" },
 		{ "lock_timeout = 5s\n", "cfg:1: ", "\"5s\"" },

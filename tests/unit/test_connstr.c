@@ -373,7 +373,7 @@ test_tls_settings_carried(void **state)
 static void
 test_format_names(void **state)
 {
-	static const char *const want[] = { "uri", "keyvalue", "jdbc", "env" };
+	static const char *const want[] = { "uri", "conninfo", "jdbc", "env" };
 	struct pt_endpoint ep = endpoint("h", "1", "d");
 	pt_error e;
 
@@ -411,7 +411,7 @@ test_admin_parameters_do_not_leak(void **state)
 	char *s;
 
 	assert_non_null(conn);
-	pt_endpoint_from_conn(conn, NULL, NULL, &ep);
+	pt_endpoint_from_conn(conn, NULL, &ep);
 	assert_string_equal(ep.host, "127.0.0.1");
 	assert_string_equal(ep.port, "1");
 	assert_string_equal(ep.dbname, "appdb");
@@ -434,7 +434,11 @@ test_admin_parameters_do_not_leak(void **state)
 	pt_endpoint_free(&ep);
 
 	/* The tunnel overrides replace host and port, nothing else. */
-	pt_endpoint_from_conn(conn, "tenants.example.com", "6543", &ep);
+	{
+		struct pt_connect_opts o = { .tenant_host = "tenants.example.com",
+		                             .tenant_port = "6543" };
+		pt_endpoint_from_conn(conn, &o, &ep);
+	}
 	assert_string_equal(ep.host, "tenants.example.com");
 	assert_string_equal(ep.port, "6543");
 	assert_string_equal(ep.dbname, "appdb");
@@ -452,7 +456,7 @@ test_default_sslmode_not_repeated(void **state)
 	struct pt_endpoint ep;
 
 	assert_non_null(conn);
-	pt_endpoint_from_conn(conn, NULL, NULL, &ep);
+	pt_endpoint_from_conn(conn, NULL, &ep);
 	assert_null(ep.sslmode);
 	assert_string_equal(ep.host, "127.0.0.1");
 	pt_endpoint_free(&ep);
