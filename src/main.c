@@ -155,7 +155,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (conf_err.status != PT_OK) {
-		fprintf(stderr, "%s: %s\n", cli.progname, conf_err.message);
+		/* It may quote a line of the file. */
+		pt_fprintf_safe(stderr, "%s: %s\n", cli.progname, conf_err.message);
 		rc = 2;
 		goto out;
 	}

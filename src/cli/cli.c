@@ -54,7 +54,7 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (!strcmp(argv[0], commands[i].name))
 			return finish_output(cli, commands[i].fn(cli, argc, argv));
-	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
+	pt_fprintf_safe(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
 	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
 	return 2;
 }
@@ -62,9 +62,9 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 int
 pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
 {
-	fprintf(stderr, "%s: %s\n", cli->progname, err->message);
+	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->message);
 	if (err->detail[0])
-		fprintf(stderr, "%s: %s\n", cli->progname, err->detail);
+		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->detail);
 	return pt_status_exit_code(err->status);
 }
 
@@ -74,9 +74,9 @@ pt_cli_usage_error(const struct pt_cli *cli, const char *command,
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", cli->progname, command);
+	pt_fprintf_safe(stderr, "%s %s: ", cli->progname, command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pt_vfprintf_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	fprintf(stderr, _("Try '%s --help' for more information.\n"), cli->progname);
@@ -302,8 +302,7 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 		pt_csv_record(stdout, vals, 4);
 		break;
 	default:
-		for (int i = 0; i < 4; i++)
-			printf("%-18s %s\n", keys[i], vals[i]);
+		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	fflush(stdout);
 }
@@ -337,7 +336,7 @@ void
 pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
 {
 	if (!pt_db_info(db)->hardened)
-		fprintf(stderr,
+		pt_fprintf_safe(stderr,
 		        _("%s: warning: database \"%s\" is not hardened: tenants can still "
 		          "use the public schema and PUBLIC may connect; run '%s harden'\n"),
 		        cli->progname, pt_db_info(db)->dbname, cli->progname);
@@ -462,7 +461,7 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 		return rc;
 	}
 	if (!yes) {
-		fprintf(stderr, _("This will run:\n%s\n"), preview);
+		pt_fprintf_safe(stderr, _("This will run:\n%s\n"), preview);
 		snprintf(prompt, sizeof prompt,
 		         _("Type the schema name \"%s\" to drop it with all its data: "), schema);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {

@@ -87,8 +87,7 @@ created(void *ud, unsigned long line, const struct pt_credentials *c)
 	default:
 		if (run->printed)
 			fputc('\n', stdout);
-		for (int i = 0; i < 4; i++)
-			printf("%-18s %s\n", keys[i], vals[i]);
+		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	/* Each password is out before the next tenant is attempted. */
 	fflush(stdout);
@@ -101,11 +100,12 @@ failed(void *ud, unsigned long line, const pt_error *err)
 	struct run *run = ud;
 
 	clear_bar(run);
-	fprintf(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source, line,
-	        err->message);
+	/* The message may quote a cell of the file. */
+	pt_fprintf_safe(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source,
+	                line, err->message);
 	if (err->detail[0])
-		fprintf(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source, line,
-		        err->detail);
+		pt_fprintf_safe(stderr, "%s: %s:%lu: %s\n", run->cli->progname,
+		                run->source, line, err->detail);
 }
 
 static void
@@ -149,7 +149,7 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 
 	in = from_stdin ? stdin : fopen(path, "r");
 	if (!in) {
-		fprintf(stderr, _("%s: cannot open \"%s\": %s\n"), cli->progname, path,
+		pt_fprintf_safe(stderr, _("%s: cannot open \"%s\": %s\n"), cli->progname, path,
 		        strerror(errno));
 		return 1;
 	}
@@ -167,7 +167,8 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 	end_output(&run);
 	clear_bar(&run);
 	if (st != PT_OK)
-		fprintf(stderr, "%s: %s: %s\n", cli->progname, run.source, err.message);
+		pt_fprintf_safe(stderr, "%s: %s: %s\n", cli->progname, run.source,
+		                err.message);
 	if (res.created)
 		pt_cli_warn_not_hardened(cli, db);
 	fprintf(stderr, _("%s: %zu tenants created, %zu failed\n"), cli->progname,
