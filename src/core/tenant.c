@@ -1,11 +1,15 @@
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "names.h"
+#include "sanitize.h"
 #include "secret.h"
 #include "tenant.h"
 
@@ -459,24 +463,80 @@ pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
 	return st;
 }
 
+/* libpq's default notice processor writes the server's text raw to
+ * stderr, under the console: a tenant's NOTICE must go nowhere. */
+static void
+drop_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+/* Log in as the tenant with the notice receiver in place before the
+ * server can send anything, giving up after timeout seconds. */
+static PGconn *
+tenant_connect(const char *const *keys, const char *const *vals, int timeout)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	struct timespec t0, t;
+	PGconn *conn = PQconnectStartParams(keys, vals, 1);
+
+	if (!conn)
+		pt_die("out of memory while connecting");
+	PQsetNoticeReceiver(conn, drop_notice, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (PQstatus(conn) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
+	       st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = {
+			.fd = PQsocket(conn),
+			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		};
+		int left;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = timeout * 1000 - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+		                              (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
+			break;
+		if (pfd.revents)
+			st = PQconnectPoll(conn);
+	}
+	return conn;
+}
+
 char *
 pt_tenant_test_login(const struct pt_credentials *creds, pt_error *err)
 {
-	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
-	const char *vals[] = { creds->connection_string, "10", "pgtenant-test", NULL };
-	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	/* Keywords after dbname override what the connection string says:
+	 * timeouts the tenant's own role settings cannot lift (startup
+	 * options outrank ALTER ROLE ... SET). */
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", "options",
+	                       NULL };
+	const char *vals[] = { creds->connection_string, "10", "pgtenant-test",
+	                       "-c statement_timeout=5000 -c lock_timeout=5000", NULL };
+	PGconn *conn = tenant_connect(keys, vals, 10);
 	PGresult *res = NULL;
 	char *out = NULL;
 
 	if (PQstatus(conn) != CONNECTION_OK) {
-		pt_error_from_result(err, NULL, conn, _("logging in as the tenant"));
-		err && (err->status = PT_ERR_CONNECT);
+		if (PQstatus(conn) != CONNECTION_BAD)
+			pt_error_set(err, PT_ERR_CONNECT, "%s: %s", _("logging in as the tenant"),
+			             _("no answer from the server within 10 s"));
+		else {
+			pt_error_from_result(err, NULL, conn, _("logging in as the tenant"));
+			err && (err->status = PT_ERR_CONNECT);
+		}
 	} else {
-		res = PQexec(conn, "SELECT current_user, current_setting('search_path')");
-		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-			out = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0),
-			                   PQgetvalue(res, 0, 1));
-		else
+		/* Runs with the tenant's search_path, which may put a schema of
+		 * its own before pg_catalog: qualify every function. */
+		res = PQexec(conn, "SELECT current_user, "
+		                   "pg_catalog.current_setting('search_path')");
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+			/* The search_path is the tenant's text. */
+			char *path = pt_sanitize_dup(PQgetvalue(res, 0, 1), 0);
+			out = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0), path);
+			free(path);
+		} else
 			pt_error_from_result(err, res, conn, _("logging in as the tenant"));
 	}
 	PQclear(res);
