@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bulk.h"
 #include "catalog.h"
 #include "cli.h"
 #include "cmd_bulk.h"
@@ -111,7 +112,7 @@ pt_cli_connect(struct pt_cli *cli)
 
 /* Options every command takes: --format, and -h for its own usage. */
 enum { OPT_FORMAT = 256, OPT_USER, OPT_PASSWORD_STDIN, OPT_CONN_LIMIT,
-       OPT_VALID_UNTIL, OPT_YES, OPT_FROM };
+       OPT_VALID_UNTIL, OPT_YES, OPT_FROM, OPT_INPUT_TIMEOUT };
 
 static bool
 parse_int(const char *s, int *out)
@@ -320,8 +321,7 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	if (*out && cli->format == PT_FORMAT_JSON && !pt_utf8_valid(*out)) {
 		/* Checked before anything is created: JSON cannot carry the
 		 * password, and the tenant must not exist without it. */
-		why = _("the password is not valid UTF-8, which JSON cannot carry: "
-		        "use --format=csv or table");
+		why = _(PT_BULK_NOT_UTF8);
 		pt_secret_free(*out);
 		*out = NULL;
 	}
@@ -352,8 +352,10 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 		{ "connection-limit", required_argument, NULL, OPT_CONN_LIMIT },
 		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
 		{ "from", required_argument, NULL, OPT_FROM },
+		{ "input-timeout", required_argument, NULL, OPT_INPUT_TIMEOUT },
 		{ NULL, 0, NULL, 0 }
 	};
+	int input_timeout = PT_DEFAULT_INPUT_TIMEOUT;
 	struct pt_tenant_config cfg;
 	struct pt_credentials creds;
 	const char *from = NULL;
@@ -382,6 +384,12 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			break;
 		case OPT_VALID_UNTIL: cfg.valid_until = optarg; break;
 		case OPT_FROM: from = optarg; break;
+		case OPT_INPUT_TIMEOUT:
+			if (!parse_int(optarg, &input_timeout) || input_timeout < 0)
+				return pt_cli_usage_error(cli, argv[0],
+				                          _("--input-timeout needs a whole number of "
+				                            "seconds, 0 or more"));
+			break;
 		default:
 			if (optopt && optopt < 256 && optopt != '?')
 				return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
@@ -395,7 +403,7 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			                          _("--from takes schema names, user names and "
 			                            "passwords from the file: give no schema name, "
 			                            "--user or --password-stdin with it"));
-		return pt_cli_create_from(cli, from, &cfg);
+		return pt_cli_create_from(cli, from, &cfg, input_timeout);
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));

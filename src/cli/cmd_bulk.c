@@ -27,15 +27,6 @@ struct run {
 	double started, last_draw;
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 clear_bar(struct run *run)
 {
@@ -113,7 +104,7 @@ progress(void *ud, size_t done, size_t total)
 {
 	enum { WIDTH = 30 };
 	struct run *run = ud;
-	double t = now(), elapsed = t - run->started, rate;
+	double t = pt_now(), elapsed = t - run->started, rate;
 	char bar[WIDTH + 1];
 
 	if (!run->bar || (t - run->last_draw < 0.1 && done != total))
@@ -136,9 +127,13 @@ progress(void *ud, size_t done, size_t total)
 
 int
 pt_cli_create_from(struct pt_cli *cli, const char *path,
-                   const struct pt_tenant_config *defaults)
+                   const struct pt_tenant_config *defaults, double input_timeout)
 {
-	const struct pt_bulk_ops ops = { created, failed, progress };
+	const struct pt_bulk_ops ops = {
+		.created = created, .failed = failed, .progress = progress,
+		.utf8_passwords = cli->format == PT_FORMAT_JSON,
+		.input_timeout = input_timeout,
+	};
 	struct run run = { .cli = cli };
 	struct pt_bulk_result res;
 	bool from_stdin = !strcmp(path, "-");
@@ -160,7 +155,7 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 		return 2;
 	}
 	run.bar = isatty(STDERR_FILENO);
-	run.started = now();
+	run.started = pt_now();
 	begin_output(&run);
 	/* Counting first reads the file twice: only worth it for the bar. */
 	st = pt_bulk_create(db, in, defaults, run.bar, &ops, &run, &res, &err);

@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bulk.h"
 #include "csv.h"
+#include "sanitize.h"
 
 enum column { COL_SCHEMA, COL_USER, COL_PASSWORD, COL_COUNT };
 
@@ -161,7 +163,11 @@ create_one(pt_db *db, const pt_csv_reader *r, const struct layout *lay,
 		/* Still in the reader's secret memory; the job copies it into
 		 * secret memory of its own. */
 		cfg.password = field_or_null(r, lay, COL_PASSWORD);
-		ok = pt_tenant_job_prepare(db, &cfg, &job, &err) == PT_OK;
+		if (ops->utf8_passwords && !pt_utf8_valid(cfg.password)) {
+			pt_error_set(&err, PT_ERR_INVALID, "%s", _(PT_BULK_NOT_UTF8));
+			ok = false;
+		} else
+			ok = pt_tenant_job_prepare(db, &cfg, &job, &err) == PT_OK;
 	}
 	if (!finish(db, f, ops, ud, res, fatal)) {
 		if (ok)
@@ -179,6 +185,14 @@ create_one(pt_db *db, const pt_csv_reader *r, const struct layout *lay,
 	return record_failed(db, line, &err, ops, ud, res, fatal);
 }
 
+static bool
+regular_file(FILE *in)
+{
+	struct stat st;
+
+	return fileno(in) >= 0 && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 enum pt_status
 pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
                bool count_first, const struct pt_bulk_ops *ops, void *ud,
@@ -193,7 +207,8 @@ pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
 	pt_error e;
 
 	memset(res, 0, sizeof *res);
-	if (count_first)
+	pt_csv_reader_set_time_limit(r, ops->input_timeout);
+	if (count_first && regular_file(in))
 		total = count_records(r);
 	st = read_header(r, &lay, &e);
 	while (st == PT_OK && (got = pt_csv_reader_next(r, &e)) != PT_CSV_END) {

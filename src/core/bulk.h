@@ -14,6 +14,11 @@
 #include "error.h"
 #include "tenant.h"
 
+/* Why a password is refused under utf8_passwords; also the single
+ * create's message, so that both say the same. */
+#define PT_BULK_NOT_UTF8 N_("the password is not valid UTF-8, which JSON cannot " \
+                            "carry: use --format=csv or table")
+
 struct pt_bulk_ops {
 	/* A tenant was created from the record on line; c (and its secrets)
 	 * is valid during the call only. */
@@ -23,6 +28,11 @@ struct pt_bulk_ops {
 	/* After every record: records done and their total (0 = unknown,
 	 * the input could not be counted in advance). May be NULL. */
 	void (*progress)(void *ud, size_t done, size_t total);
+	/* Refuse a record whose password is not valid UTF-8, before creating
+	 * it (the output cannot carry such a password: JSON). */
+	bool utf8_passwords;
+	/* Seconds the whole run may wait for input, in all (0 = no bound). */
+	double input_timeout;
 };
 
 struct pt_bulk_result {
@@ -34,8 +44,9 @@ struct pt_bulk_result {
  * from yet (secrets in it stay in secret memory; see csv.h). defaults
  * supplies what the file does not (user pattern, connection limit, expiry);
  * its schema_name, username and password are ignored. With count_first
- * and a seekable input the records are counted before anything is created,
- * so that progress can tell a total.
+ * and a regular file the records are counted before anything is created,
+ * so that progress can tell a total (never a pipe or a device: counting
+ * would consume it, or never end).
  *
  * Returns PT_OK when the whole input was worked through, even if some
  * records failed (res says how many). A missing or bad header, a read error

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "names.h"
@@ -478,24 +477,20 @@ static PGconn *
 tenant_connect(const char *const *keys, const char *const *vals, int timeout)
 {
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-	struct timespec t0, t;
+	double deadline = pt_now() + timeout;
 	PGconn *conn = PQconnectStartParams(keys, vals, 1);
 
 	if (!conn)
 		pt_die("out of memory while connecting");
 	PQsetNoticeReceiver(conn, drop_notice, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (PQstatus(conn) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
 	       st != PGRES_POLLING_FAILED) {
 		struct pollfd pfd = {
 			.fd = PQsocket(conn),
 			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
 		};
-		int left;
+		int left = (int)((deadline - pt_now()) * 1000);
 
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout * 1000 - (int)((t.tv_sec - t0.tv_sec) * 1000 +
-		                              (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
 			break;
 		if (pfd.revents)
