@@ -355,7 +355,7 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 		{ "input-timeout", required_argument, NULL, OPT_INPUT_TIMEOUT },
 		{ NULL, 0, NULL, 0 }
 	};
-	int input_timeout = PT_DEFAULT_INPUT_TIMEOUT;
+	int input_timeout = -1;
 	struct pt_tenant_config cfg;
 	struct pt_credentials creds;
 	const char *from = NULL;
@@ -397,6 +397,10 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			                          argv[optind - 1]);
 		}
 	}
+	if (!from && input_timeout >= 0)
+		return pt_cli_usage_error(cli, argv[0], _("--input-timeout goes with --from"));
+	if (input_timeout < 0)
+		input_timeout = PT_DEFAULT_INPUT_TIMEOUT;
 	if (from) {
 		if (argc - optind != 0 || cfg.username || pw_stdin)
 			return pt_cli_usage_error(cli, argv[0],

@@ -502,13 +502,9 @@ tenant_connect(const char *const *keys, const char *const *vals, int timeout)
 char *
 pt_tenant_test_login(const struct pt_credentials *creds, pt_error *err)
 {
-	/* Keywords after dbname override what the connection string says:
-	 * timeouts the tenant's own role settings cannot lift (startup
-	 * options outrank ALTER ROLE ... SET). */
-	const char *keys[] = { "dbname", "connect_timeout", "application_name", "options",
-	                       NULL };
-	const char *vals[] = { creds->connection_string, "10", "pgtenant-test",
-	                       "-c statement_timeout=5000 -c lock_timeout=5000", NULL };
+	/* Keywords after dbname override what the connection string says. */
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
+	const char *vals[] = { creds->connection_string, "10", "pgtenant-test", NULL };
 	PGconn *conn = tenant_connect(keys, vals, 10);
 	PGresult *res = NULL;
 	char *out = NULL;
@@ -522,15 +518,25 @@ pt_tenant_test_login(const struct pt_credentials *creds, pt_error *err)
 			err && (err->status = PT_ERR_CONNECT);
 		}
 	} else {
-		/* Runs with the tenant's search_path, which may put a schema of
-		 * its own before pg_catalog: qualify every function. */
-		res = PQexec(conn, "SELECT current_user, "
-		                   "pg_catalog.current_setting('search_path')");
+		/* Timeouts over whatever the tenant's role settings say, local
+		 * to a transaction that is never committed (a pooler in
+		 * transaction mode passes no startup options and would hand a
+		 * session SET on). Then the tenant's search_path, which may put
+		 * a schema of its own before pg_catalog: every function is
+		 * qualified. */
+		res = PQexec(conn, "BEGIN; SET LOCAL statement_timeout = 5000; "
+		                   "SET LOCAL lock_timeout = 5000");
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			res = PQexec(conn, "SELECT current_user, "
+			                   "pg_catalog.current_setting('search_path')");
+		}
 		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
 			/* The search_path is the tenant's text. */
-			char *path = pt_sanitize_dup(PQgetvalue(res, 0, 1), 0);
-			out = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0), path);
-			free(path);
+			char *raw = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0),
+			                         PQgetvalue(res, 0, 1));
+			out = pt_sanitize_dup(raw, 0);
+			free(raw);
 		} else
 			pt_error_from_result(err, res, conn, _("logging in as the tenant"));
 	}

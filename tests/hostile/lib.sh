@@ -31,12 +31,12 @@ run_tty() {
 	RC=$?
 }
 
-# no_control FILE: true when FILE holds no control character a tenant
+# assert_no_control FILE: true when FILE holds no control character a tenant
 # could have sent: no C0 but line ends, no DEL, no C1, no bidi override,
 # no bytes that are not UTF-8. The only sequences pgtenant writes itself
 # are allowed: CR LF (the pty's line end) and CR ESC[K (the bulk progress
 # line being cleared). Prints what it found.
-no_control() {
+assert_no_control() {
 	python3 - "$1" <<'PY'
 import sys
 b = open(sys.argv[1], 'rb').read()
@@ -60,7 +60,7 @@ PY
 tty_check() {
 	local label=$1; shift
 	run_tty "$@"
-	check "$label: no control byte reaches the terminal" 'why=$(no_control "$TTY") || { OUT=$why; false; }'
+	check "$label: no control byte reaches the terminal" 'why=$(assert_no_control "$TTY") || { OUT=$why; false; }'
 }
 
 # valid_json FILE: parses as JSON.
