@@ -28,6 +28,9 @@ BEGIN
 	EXECUTE format('CREATE TABLE tenant_evil.%I (%I int, ok int)', osc, E'col\\x07\\x1b[31m');
 	EXECUTE format('GRANT SELECT ON tenant_evil.%I TO PUBLIC', osc);
 	EXECUTE format('GRANT SELECT (%I) ON tenant_evil.%I TO victim_user', E'col\\x07\\x1b[31m', osc);
+	-- A line break to forge the audit's all-clear line.
+	EXECUTE format('CREATE TABLE tenant_evil.%I ()', E'x\\nNo path between tenants found.');
+	EXECUTE format('GRANT SELECT ON tenant_evil.%I TO PUBLIC', E'x\\nNo path between tenants found.');
 	EXECUTE format('CREATE SEQUENCE tenant_evil.%I', E'seq\\x1b]0;pwned\\x07');
 	EXECUTE format('GRANT USAGE ON SEQUENCE tenant_evil.%I TO PUBLIC', E'seq\\x1b]0;pwned\\x07');
 	EXECUTE format('CREATE VIEW tenant_evil.%I AS SELECT 1 AS x', E'v\\u202egpj.exe');
@@ -53,8 +56,8 @@ done
 run_tty audit
 check "audit on a tty shows the hostile name made visible" 'grep -qF "osc\\x1b]52;c;" "$TTY"'
 check "audit on a tty still reports the finding" 'grep -q "HIGH\|MEDIUM" "$TTY"'
-check "audit on a tty: the tenant's line break cannot forge a clean bill" \
-	'! grep -q "No path between tenants found" "$TTY"'
+check "audit on a tty: a line break in a name cannot forge a line" \
+	'! grep -q "^No path between tenants found" "$TTY" && grep -qF "x\\x0aNo path" "$TTY"'
 run_tty roles
 check "roles on a tty shows the search_path made visible" 'grep -qF "\\x1b]52;c;ZWNob" "$TTY"'
 
