@@ -60,9 +60,12 @@ usage(FILE *out, const char *progname)
 	        "                [--valid-until=TIMESTAMP] [--format=FORMAT]\n"
 	        "                [--string-format=FORM]\n"
 	        "                N is the tenant's connection limit: default 20, -1 none\n"
-	        "  create --from=FILE [--jobs=N] [--format=FORMAT] [--string-format=FORM]\n"
+	        "  create --from=FILE [--jobs=N] [--input-timeout=SECONDS] [--format=FORMAT]\n"
+	        "                [--string-format=FORM]\n"
 	        "                FILE is CSV with a header line: schema_name,username,password;\n"
-	        "                \"-\" reads standard input; N sessions at once (default 4)\n"
+	        "                \"-\" reads standard input; N sessions at once (default 4);\n"
+	        "                waiting for input stops after SECONDS in all (default 60,\n"
+	        "                0 = never)\n"
 	        "  drop SCHEMA [-y|--yes]\n"
 	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
 	        "                [--string-format=FORM]\n"
@@ -298,7 +301,8 @@ main(int argc, char **argv)
 	} else
 		argc = 0;
 	if (conf_err.status != PT_OK) {
-		fprintf(stderr, "%s: %s\n", cli.progname, conf_err.message);
+		/* It may quote a line of the file. */
+		pt_fprintf_safe(stderr, "%s: %s\n", cli.progname, conf_err.message);
 		rc = 2;
 		goto out;
 	}

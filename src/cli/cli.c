@@ -71,7 +71,7 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 				                  "completed: its result stands\n"), cli->progname);
 			return rc;
 		}
-	fprintf(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
+	pt_fprintf_safe(stderr, _("%s: unknown command \"%s\"\n"), cli->progname, argv[0]);
 	fprintf(stderr, _("Try '%s --help' for the list of commands.\n"), cli->progname);
 	return 2;
 }
@@ -79,9 +79,9 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 int
 pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
 {
-	fprintf(stderr, "%s: %s\n", cli->progname, err->message);
+	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->message);
 	if (err->detail[0])
-		fprintf(stderr, "%s: %s\n", cli->progname, err->detail);
+		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->detail);
 	if (err->status == PT_ERR_CANCELED && interrupted)
 		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
 		                  "nothing was changed\n"), cli->progname);
@@ -103,9 +103,9 @@ pt_cli_usage_error(const struct pt_cli *cli, const char *command,
 {
 	va_list ap;
 
-	fprintf(stderr, "%s %s: ", cli->progname, command);
+	pt_fprintf_safe(stderr, "%s %s: ", cli->progname, command);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pt_vfprintf_safe(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	fprintf(stderr, _("Try '%s --help' for more information.\n"), cli->progname);
@@ -207,7 +207,7 @@ pt_cli_connect(struct pt_cli *cli)
 
 /* Options every command takes: --format, and -h for its own usage. */
 enum { OPT_FORMAT = 256, OPT_USER, OPT_PASSWORD_STDIN, OPT_CONN_LIMIT,
-       OPT_VALID_UNTIL, OPT_YES, OPT_FROM, OPT_JOBS };
+       OPT_VALID_UNTIL, OPT_YES, OPT_FROM, OPT_JOBS, OPT_INPUT_TIMEOUT };
 
 static bool
 parse_int(const char *s, int *out)
@@ -410,8 +410,7 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 		pt_csv_record(stdout, vals, 4);
 		break;
 	default:
-		for (int i = 0; i < 4; i++)
-			printf("%-18s %s\n", keys[i], vals[i]);
+		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	fflush(stdout);
 	pt_secret_free(cs);
@@ -430,8 +429,7 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	if (*out && cli->format == PT_FORMAT_JSON && !pt_utf8_valid(*out)) {
 		/* Checked before anything is created: JSON cannot carry the
 		 * password, and the tenant must not exist without it. */
-		why = _("the password is not valid UTF-8, which JSON cannot carry: "
-		        "use --format=csv or table");
+		why = _(PT_BULK_NOT_UTF8);
 		pt_secret_free(*out);
 		*out = NULL;
 	}
@@ -446,7 +444,7 @@ void
 pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
 {
 	if (!pt_db_info(db)->hardened)
-		fprintf(stderr,
+		pt_fprintf_safe(stderr,
 		        _("%s: warning: database \"%s\" is not hardened: tenants can still "
 		          "use the public schema and PUBLIC may connect; run '%s harden'\n"),
 		        cli->progname, pt_db_info(db)->dbname, cli->progname);
@@ -463,8 +461,10 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 		{ "valid-until", required_argument, NULL, OPT_VALID_UNTIL },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "input-timeout", required_argument, NULL, OPT_INPUT_TIMEOUT },
 		{ NULL, 0, NULL, 0 }
 	};
+	int input_timeout = -1;
 	struct pt_tenant_config cfg;
 	int jobs = -1;
 	struct pt_credentials creds;
@@ -499,6 +499,12 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 				                          _("--jobs needs a whole number from 0 (chosen "
 				                            "for the server) to %d"), PT_BULK_MAX_JOBS);
 			break;
+		case OPT_INPUT_TIMEOUT:
+			if (!parse_int(optarg, &input_timeout) || input_timeout < 0)
+				return pt_cli_usage_error(cli, argv[0],
+				                          _("--input-timeout needs a whole number of "
+				                            "seconds, 0 or more"));
+			break;
 		default:
 			if (optopt && optopt < 256 && optopt != '?')
 				return pt_cli_usage_error(cli, argv[0], _("unknown option \"-%c\""), optopt);
@@ -506,13 +512,18 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 			                          argv[optind - 1]);
 		}
 	}
+	if (!from && input_timeout >= 0)
+		return pt_cli_usage_error(cli, argv[0], _("--input-timeout goes with --from"));
+	if (input_timeout < 0)
+		input_timeout = PT_DEFAULT_INPUT_TIMEOUT;
 	if (from) {
 		if (argc - optind != 0 || cfg.username || pw_stdin)
 			return pt_cli_usage_error(cli, argv[0],
 			                          _("--from takes schema names, user names and "
 			                            "passwords from the file: give no schema name, "
 			                            "--user or --password-stdin with it"));
-		return pt_cli_create_from(cli, from, &cfg, jobs < 0 ? 0 : (unsigned)jobs);
+		return pt_cli_create_from(cli, from, &cfg, jobs < 0 ? 0 : (unsigned)jobs,
+		                          input_timeout);
 	}
 	if (jobs >= 0)
 		return pt_cli_usage_error(cli, argv[0], _("--jobs goes with --from"));
@@ -580,7 +591,7 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 		return rc;
 	}
 	if (!yes) {
-		fprintf(stderr, _("This will run:\n%s\n"), preview);
+		pt_fprintf_safe(stderr, _("This will run:\n%s\n"), preview);
 		snprintf(prompt, sizeof prompt,
 		         _("Type the schema name \"%s\" to drop it with all its data: "), schema);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {

@@ -89,7 +89,7 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 			size_t more = 1;
 			while (i + more < a->n && !strcmp(a->findings[i + more].rule, f->rule))
 				more++;
-			fprintf(out, _("        ... and %zu more %s findings (--format=json lists "
+			pt_fprintf_safe(out, _("        ... and %zu more %s findings (--format=json lists "
 			               "them all)\n\n"), more, f->rule);
 			i += more - 1;
 			continue;
@@ -98,12 +98,15 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 		for (k = 0; pt_severity_name(f->severity)[k] && k + 1 < sizeof sev; k++)
 			sev[k] = (char)(pt_severity_name(f->severity)[k] - 'a' + 'A');
 		sev[k] = '\0';
-		fprintf(out, "%-6s  %s  %s %s", sev, f->rule, _("role"), f->role);
+		/* A tenant's name with a line break in it must not forge a line. */
+		pt_fprintf_safe(out, "%-6s  %s  %s %s", sev, f->rule, _("role"),
+		                pt_visible(f->role));
 		if (f->schema)
-			fprintf(out, "  %s %s", _("schema"), f->schema);
-		fprintf(out, "\n        %s\n        %s %s\n\n", f->detail, _("fix:"), f->fix_sql);
+			pt_fprintf_safe(out, "  %s %s", _("schema"), pt_visible(f->schema));
+		pt_fprintf_safe(out, "\n        %s\n        %s %s\n\n", pt_visible(f->detail),
+		                _("fix:"), pt_visible(f->fix_sql));
 	}
-	fprintf(out, _("Database \"%s\": %zu tenant schemas, %zu tenant roles; "
+	pt_fprintf_safe(out, _("Database \"%s\": %zu tenant schemas, %zu tenant roles; "
 	               "%zu high, %zu medium, %zu low, %zu info.\n"),
 	        dbname, a->tenant_schemas, a->tenant_roles, a->count[PT_SEV_HIGH],
 	        a->count[PT_SEV_MEDIUM], a->count[PT_SEV_LOW], a->count[PT_SEV_INFO]);
@@ -205,7 +208,7 @@ pt_cmd_harden(struct pt_cli *cli, int argc, char **argv)
 	}
 	printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
 	for (size_t i = 0; i < plan.n; i++)
-		printf("%s\n", plan.statements[i]);
+		pt_fprintf_safe(stdout, "%s\n", plan.statements[i]);
 	fflush(stdout);
 	if (plan.refusal) {
 		fprintf(stderr, "%s: %s\n", cli->progname, plan.refusal);

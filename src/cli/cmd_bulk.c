@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bulk.h"
@@ -27,15 +26,6 @@ struct run {
 	bool bar_drawn;
 	double started, last_draw;
 };
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 clear_bar(struct run *run)
@@ -89,8 +79,7 @@ created(void *ud, unsigned long line, const struct pt_credentials *c)
 	default:
 		if (run->printed)
 			fputc('\n', stdout);
-		for (int i = 0; i < 4; i++)
-			printf("%-18s %s\n", keys[i], vals[i]);
+		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	/* Each password is out before the next tenant is attempted. */
 	fflush(stdout);
@@ -104,11 +93,12 @@ failed(void *ud, unsigned long line, const pt_error *err)
 	struct run *run = ud;
 
 	clear_bar(run);
-	fprintf(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source, line,
-	        err->message);
+	/* The message may quote a cell of the file. */
+	pt_fprintf_safe(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source,
+	                line, err->message);
 	if (err->detail[0])
-		fprintf(stderr, "%s: %s:%lu: %s\n", run->cli->progname, run->source, line,
-		        err->detail);
+		pt_fprintf_safe(stderr, "%s: %s:%lu: %s\n", run->cli->progname,
+		                run->source, line, err->detail);
 }
 
 static void
@@ -116,7 +106,7 @@ progress(void *ud, size_t done, size_t total)
 {
 	enum { WIDTH = 30 };
 	struct run *run = ud;
-	double t = now(), elapsed = t - run->started, rate;
+	double t = pt_now(), elapsed = t - run->started, rate;
 	char bar[WIDTH + 1];
 
 	if (!run->bar || (t - run->last_draw < 0.1 && done != total))
@@ -139,9 +129,14 @@ progress(void *ud, size_t done, size_t total)
 
 int
 pt_cli_create_from(struct pt_cli *cli, const char *path,
-                   const struct pt_tenant_config *defaults, unsigned jobs)
+                   const struct pt_tenant_config *defaults, unsigned jobs,
+                   double input_timeout)
 {
-	const struct pt_bulk_ops ops = { created, failed, progress };
+	const struct pt_bulk_ops ops = {
+		.created = created, .failed = failed, .progress = progress,
+		.utf8_passwords = cli->format == PT_FORMAT_JSON,
+		.input_timeout = input_timeout,
+	};
 	struct run run = { .cli = cli };
 	struct pt_bulk_result res;
 	bool from_stdin = !strcmp(path, "-");
@@ -152,7 +147,7 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 
 	in = from_stdin ? stdin : fopen(path, "r");
 	if (!in) {
-		fprintf(stderr, _("%s: cannot open \"%s\": %s\n"), cli->progname, path,
+		pt_fprintf_safe(stderr, _("%s: cannot open \"%s\": %s\n"), cli->progname, path,
 		        strerror(errno));
 		return 1;
 	}
@@ -163,14 +158,15 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 		return 2;
 	}
 	run.bar = isatty(STDERR_FILENO);
-	run.started = now();
+	run.started = pt_now();
 	begin_output(&run);
 	/* Counting first reads the file twice: only worth it for the bar. */
 	st = pt_bulk_create(db, in, defaults, jobs, run.bar, &ops, &run, &res, &err);
 	end_output(&run);
 	clear_bar(&run);
 	if (st != PT_OK)
-		fprintf(stderr, "%s: %s: %s\n", cli->progname, run.source, err.message);
+		pt_fprintf_safe(stderr, "%s: %s: %s\n", cli->progname, run.source,
+		                err.message);
 	if (res.created)
 		pt_cli_warn_not_hardened(cli, db);
 	fprintf(stderr, _("%s: %zu tenants created, %zu failed\n"), cli->progname,

@@ -1,11 +1,14 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "error.h"
 #include "output.h"
+#include "sanitize.h"
 
 static const char *const format_names[] = {
 #define PT_FORMAT_NAME(code, name) name,
@@ -24,66 +27,76 @@ pt_format_parse(const char *name, enum pt_format *out)
 	return false;
 }
 
-bool
-pt_utf8_valid(const char *s)
-{
-	size_t n;
-
-	/* Checked by hand: mbrtowc would follow the locale, JSON wants UTF-8. */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p += n) {
-		unsigned c = *p, min, cp;
-
-		n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		if (!n)
-			return false;
-		min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
-		cp = n == 1 ? c : c & (0x7f >> n);
-		for (size_t i = 1; i < n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (n > 1 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
-			return false;
-	}
-	return true;
-}
-
+/* Exact text, with every control escaped: C0 and DEL as JSON requires or
+ * allows, and the C1 controls (U+0080 to U+009F) too, which JSON would
+ * carry raw but a terminal showing the JSON would obey, and the bidi
+ * overrides, which would reorder what a terminal shows. A byte that is not
+ * UTF-8 (only a SQL_ASCII database holds such names) becomes U+FFFD: JSON
+ * cannot carry it, and the document must stay valid. */
 void
 pt_json_string(FILE *out, const char *s)
 {
+	unsigned long c;
+	size_t n;
+
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	for (const char *p = s; *p; p += n) {
+		n = pt_utf8_char(p, &c);
+		if (!n) {
+			fputs("\\ufffd", out);
+			n = 1;
+			continue;
+		}
+		switch (c) {
 		case '"': fputs("\\\"", out); break;
 		case '\\': fputs("\\\\", out); break;
 		case '\n': fputs("\\n", out); break;
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
+			if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || pt_bidi_control(c))
+				fprintf(out, "\\u%04lx", c);
 			else
-				fputc(*p, out);
+				fwrite(p, 1, n, out);
 		}
 	}
 	fputc('"', out);
 }
 
-void
-pt_csv_field(FILE *out, const char *s)
+/* Whether out shows text to a person, who must see tenant text made
+ * visible, or is a file or a pipe, which must get the exact bytes. */
+bool
+pt_stream_is_tty(FILE *out)
 {
+	return isatty(fileno(out)) == 1;
+}
+
+static void
+csv_field(FILE *out, const char *s, bool tty)
+{
+	char *shown = NULL;
+
+	if (tty && !pt_text_clean(s, 0))
+		s = shown = pt_sanitize_dup(s, 0);
 	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
 		fputs(s, out);
+		free(shown);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
 			fputc('"', out);
-		fputc(*s, out);
+		fputc(*p, out);
 	}
 	fputc('"', out);
+	free(shown);
+}
+
+void
+pt_csv_field(FILE *out, const char *s)
+{
+	csv_field(out, s, pt_stream_is_tty(out));
 }
 
 void
@@ -103,13 +116,76 @@ pt_json_object(FILE *out, const char *const *keys, const char *const *vals,
 void
 pt_csv_record(FILE *out, const char *const *vals, size_t n)
 {
+	bool tty = pt_stream_is_tty(out);
+
 	for (size_t i = 0; i < n; i++) {
-		pt_csv_field(out, vals[i]);
+		csv_field(out, vals[i], tty);
 		fputc(i + 1 < n ? ',' : '\n', out);
 	}
 }
 
-/* Display width of a UTF-8 string (invalid bytes count as one column). */
+void
+pt_pairs_table(FILE *out, const char *const *keys, const char *const *vals,
+               size_t n)
+{
+	bool tty = pt_stream_is_tty(out);
+
+	for (size_t i = 0; i < n; i++) {
+		char *shown = tty ? pt_sanitize_dup(vals[i], 0) : NULL;
+		fprintf(out, "%-18s %s\n", keys[i], shown ? shown : vals[i]);
+		free(shown);
+	}
+}
+
+void
+pt_vfprintf_safe(FILE *out, const char *fmt, va_list ap)
+{
+	char buf[1024], *text = buf, *shown;
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0) {
+		va_end(again);
+		return;
+	}
+	if ((size_t)n >= sizeof buf) {
+		text = pt_xmalloc((size_t)n + 1);
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
+	shown = pt_sanitize_dup(text, PT_SAN_KEEP_NEWLINE);
+	fputs(shown, out);
+	free(shown);
+	if (text != buf)
+		free(text);
+}
+
+void
+pt_fprintf_safe(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pt_vfprintf_safe(out, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+pt_visible(const char *s)
+{
+	static char *ring[8];
+	static unsigned next;
+	char **slot = &ring[next++ % 8];
+
+	free(*slot);
+	*slot = pt_sanitize_dup(s, 0);
+	return *slot;
+}
+
+/* Display width of a UTF-8 string that pt_sanitize has made visible
+ * (bytes that do not convert count as one column each). */
 static size_t
 display_width(const char *s)
 {
@@ -123,34 +199,31 @@ display_width(const char *s)
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			memset(&st, 0, sizeof st);
 			w++;
-			/* a C1 control is one "?" in any locale */
-			s += (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] >= 0x80 &&
-			     (unsigned char)s[1] <= 0x9f ? 2 : 1;
+			s++;
 			continue;
 		}
 		int cw = wcwidth(wc);
-		/* A control character is shown as one "?" (put_cell). */
-		w += cw > 0 ? (size_t)cw : cw < 0 ? 1u : 0u;
+		w += cw > 0 ? (size_t)cw : 0u;
 		s += n;
 	}
 	return w;
 }
 
-/* A name made outside pgtenant may hold control characters (an ESC
- * sequence in a schema name would drive the reader's terminal): show each
- * C0 or C1 control as "?". */
-static void
-put_cell(FILE *out, const char *s)
+/* A table is for a person: every cell made visible, whatever out is. The
+ * result lives in *shown (the caller frees it) until the next call. */
+static const char *
+table_cell(const struct pt_column *col, pt_cell_fn cell, void *ud, size_t r,
+           size_t c, char **shown)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fputc('?', out);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fputc('?', out);
-			p++;
-		} else
-			fputc(*p, out);
-	}
+	const char *v = cell(ud, r, c);
+
+	if (!v)
+		return "";
+	if (col->kind == PT_COL_BOOL)
+		return *v == 't' ? "yes" : "no";
+	free(*shown);
+	*shown = pt_sanitize_dup(v, 0);
+	return *shown;
 }
 
 static void
@@ -165,13 +238,13 @@ print_table(FILE *out, const struct pt_column *cols, size_t ncols, size_t nrows,
             pt_cell_fn cell, void *ud)
 {
 	size_t *w = pt_xcalloc(ncols, sizeof *w);
+	char *shown = NULL;
 
 	for (size_t c = 0; c < ncols; c++)
 		w[c] = display_width(_(cols[c].title));
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = cell(ud, r, c);
-			size_t cw = v ? display_width(v) : 0;
+			size_t cw = display_width(table_cell(&cols[c], cell, ud, r, c, &shown));
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -193,20 +266,17 @@ print_table(FILE *out, const struct pt_column *cols, size_t ncols, size_t nrows,
 	fputc('\n', out);
 	for (size_t r = 0; r < nrows; r++) {
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = cell(ud, r, c);
-			if (!v)
-				v = "";
-			if (cols[c].kind == PT_COL_BOOL)
-				v = *v == 't' ? "yes" : "no";
+			const char *v = table_cell(&cols[c], cell, ud, r, c, &shown);
 			size_t cw = display_width(v);
 			if (cols[c].right)
 				pad(out, w[c] - cw);
-			put_cell(out, v);
+			fputs(v, out);
 			if (c + 1 < ncols)
 				pad(out, (cols[c].right ? 0 : w[c] - cw) + 2);
 		}
 		fputc('\n', out);
 	}
+	free(shown);
 	free(w);
 }
 
@@ -227,13 +297,16 @@ void
 pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
               size_t ncols, size_t nrows, pt_cell_fn cell, void *ud)
 {
+	bool tty;
+
 	switch (fmt) {
 	case PT_FORMAT_TABLE:
 		print_table(out, cols, ncols, nrows, cell, ud);
 		break;
 	case PT_FORMAT_CSV:
+		tty = pt_stream_is_tty(out);
 		for (size_t c = 0; c < ncols; c++) {
-			pt_csv_field(out, cols[c].name);
+			csv_field(out, cols[c].name, tty);
 			fputc(c + 1 < ncols ? ',' : '\n', out);
 		}
 		for (size_t r = 0; r < nrows; r++)
@@ -241,7 +314,7 @@ pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
 				const char *v = cell(ud, r, c);
 				if (v && cols[c].kind == PT_COL_BOOL)
 					v = *v == 't' ? "true" : "false";
-				pt_csv_field(out, v ? v : "");
+				csv_field(out, v ? v : "", tty);
 				fputc(c + 1 < ncols ? ',' : '\n', out);
 			}
 		break;

@@ -3,9 +3,12 @@
 #ifndef PT_OUTPUT_H
 #define PT_OUTPUT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "sanitize.h"
 
 #define PT_FORMAT_LIST(X) \
 	X(PT_FORMAT_TABLE, "table") \
@@ -40,13 +43,36 @@ typedef const char *(*pt_cell_fn)(void *ud, size_t row, size_t col);
 void pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
                    size_t ncols, size_t nrows, pt_cell_fn cell, void *ud);
 
-/* True when s is well-formed UTF-8 (JSON can carry nothing else). */
-bool pt_utf8_valid(const char *s);
+/* How tenant text reaches each format (see sanitize.h): a table shows
+ * every cell made visible; CSV keeps the exact bytes for a file or a pipe
+ * and is made visible when out is a terminal; JSON keeps the exact text
+ * and escapes every control, C1 and bidi override as \uXXXX. */
 
 /* JSON string with escapes, quotes included. */
 void pt_json_string(FILE *out, const char *s);
 /* One CSV field, quoted when it must be. */
 void pt_csv_field(FILE *out, const char *s);
+
+/* True when out is a terminal. */
+bool pt_stream_is_tty(FILE *out);
+
+/* "key                value" lines for n pairs (credentials); values are
+ * made visible when out is a terminal, exact otherwise. */
+void pt_pairs_table(FILE *out, const char *const *keys,
+                    const char *const *vals, size_t n);
+
+/* printf with the whole result made visible (newlines kept), whether or
+ * not out is a terminal: for every message that may carry server text,
+ * file content or an argument (errors, warnings, the audit's blocks). */
+void pt_fprintf_safe(FILE *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pt_vfprintf_safe(FILE *out, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* s made visible, line breaks included, for one argument of a message
+ * whose own line breaks stay: owned here and valid for the next seven
+ * calls (not thread-safe). */
+const char *pt_visible(const char *s);
 
 /* {"key": "value", ...} of n string pairs, without a line ending. */
 void pt_json_object(FILE *out, const char *const *keys,

@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bulk.h"
 #include "csv.h"
+#include "sanitize.h"
 
 enum column { COL_SCHEMA, COL_USER, COL_PASSWORD, COL_COUNT };
 
@@ -183,7 +185,11 @@ create_one(struct slot *sl, const pt_csv_reader *r, const struct layout *lay,
 		/* Still in the reader's secret memory; the job copies it into
 		 * secret memory of its own. */
 		cfg.password = field_or_null(r, lay, COL_PASSWORD);
-		ok = pt_tenant_job_prepare(sl->db, &cfg, &job, &err) == PT_OK;
+		if (ops->utf8_passwords && !pt_utf8_valid(cfg.password)) {
+			pt_error_set(&err, PT_ERR_INVALID, "%s", _(PT_BULK_NOT_UTF8));
+			ok = false;
+		} else
+			ok = pt_tenant_job_prepare(sl->db, &cfg, &job, &err) == PT_OK;
 	}
 	if (!finish(sl, ops, ud, res, fatal)) {
 		if (ok)
@@ -226,6 +232,14 @@ pt_bulk_default_jobs(pt_db *db)
 	return 4;
 }
 
+static bool
+regular_file(FILE *in)
+{
+	struct stat st;
+
+	return fileno(in) >= 0 && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 enum pt_status
 pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
                unsigned jobs, bool count_first, const struct pt_bulk_ops *ops,
@@ -245,7 +259,8 @@ pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
 		jobs = pt_bulk_default_jobs(db);
 	if (jobs > PT_BULK_MAX_JOBS)
 		jobs = PT_BULK_MAX_JOBS;
-	if (count_first)
+	pt_csv_reader_set_time_limit(r, ops->input_timeout);
+	if (count_first && regular_file(in))
 		total = count_records(r);
 	st = read_header(r, &lay, &e);
 	/* Every session's tenants join the group: make it once, first. */

@@ -14,6 +14,11 @@
 #include "error.h"
 #include "tenant.h"
 
+/* Why a password is refused under utf8_passwords; also the single
+ * create's message, so that both say the same. */
+#define PT_BULK_NOT_UTF8 N_("the password is not valid UTF-8, which JSON cannot " \
+                            "carry: use --format=csv or table")
+
 struct pt_bulk_ops {
 	/* A tenant was created from the record on line; c (and its secrets)
 	 * is valid during the call only. */
@@ -23,6 +28,11 @@ struct pt_bulk_ops {
 	/* After every record: records done and their total (0 = unknown,
 	 * the input could not be counted in advance). May be NULL. */
 	void (*progress)(void *ud, size_t done, size_t total);
+	/* Refuse a record whose password is not valid UTF-8, before creating
+	 * it (the output cannot carry such a password: JSON). */
+	bool utf8_passwords;
+	/* Seconds the whole run may wait for input, in all (0 = no bound). */
+	double input_timeout;
 };
 
 struct pt_bulk_result {
@@ -37,9 +47,10 @@ struct pt_bulk_result {
  * pt_bulk_default_jobs; at most PT_BULK_MAX_JOBS) create tenants at once:
  * db and jobs - 1 more like it, fewer when the server refuses them. Each
  * tenant is reported as its transaction ends, so with several sessions not
- * quite in the order of the file. With count_first and a seekable input the
+ * quite in the order of the file. With count_first and a regular file the
  * records are counted before anything is created, so that progress can
- * tell a total.
+ * tell a total (never a pipe or a device: counting would consume it, or
+ * never end).
  *
  * Returns PT_OK when the whole input was worked through, even if some
  * records failed (res says how many). A missing or bad header, a read error,

@@ -111,6 +111,9 @@ open_conn(pt_db *db, bool watch)
 	conn = PQconnectStartParams(keys, vals, 1);
 	if (!conn)
 		pt_die("out of memory while connecting");
+	/* Before the server can say anything: libpq's default processor
+	 * would write its text raw to stderr. */
+	PQsetNoticeReceiver(conn, collect_notice, db);
 	if (PQstatus(conn) == CONNECTION_BAD)
 		return conn;
 	limit = watch ? 2 : connect_timeout(conn);
@@ -249,7 +252,6 @@ start_session(pt_db *db, pt_error *err)
 	char *sql;
 	enum pt_status st;
 
-	PQsetNoticeReceiver(db->conn, collect_notice, db);
 	/* JIT compilation costs 20 to 45 ms per catalog query on 10,000
 	 * schemas (their cost estimates pass jit_above_cost) and never pays
 	 * that back. PostgreSQL 10 has no jit setting. lock_timeout is always

@@ -1,8 +1,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "secret.h"
@@ -14,7 +16,10 @@ struct pt_csv_reader {
 	char *chunk;            /* secret: raw bytes as read */
 	size_t pos, len;
 	bool eof, io_error, at_start;
+	bool timed_out;         /* waited longer than time_limit in all */
+	bool runaway;           /* a line longer than anything we skip */
 	int io_errno;
+	double time_limit, waited;   /* seconds; 0 = no limit */
 	char *rec;              /* secret: the fields, each NUL-terminated */
 	size_t rec_cap;         /* max_record + room for the NULs */
 	size_t max_record, used, text;   /* text: field bytes, NULs excluded */
@@ -58,11 +63,64 @@ pt_csv_reader_rewind(pt_csv_reader *r)
 		return false;
 	clearerr(r->in);
 	r->pos = r->len = 0;
-	r->eof = r->io_error = false;
+	r->eof = r->io_error = r->timed_out = r->runaway = false;
+	r->waited = 0;
 	r->at_start = true;
 	r->nf = r->used = r->text = 0;
 	r->line = r->start_line = 1;
 	return true;
+}
+
+void
+pt_csv_reader_set_time_limit(pt_csv_reader *r, double seconds)
+{
+	r->time_limit = seconds > 0 ? seconds : 0;
+}
+
+static void
+io_failed(pt_csv_reader *r, int errnum)
+{
+	r->eof = r->io_error = true;
+	r->io_errno = errnum;
+}
+
+/* Read what the input has now (0 at its end), waiting for it no longer
+ * than what is left of the time limit. read(2) rather than fread: fread
+ * of an unbuffered pipe waits until the whole chunk is there. */
+static size_t
+read_some(pt_csv_reader *r, char *buf, size_t want)
+{
+	int fd = fileno(r->in);
+	ssize_t n;
+
+	if (fd < 0) {   /* a stream without a descriptor (fmemopen) */
+		size_t got = fread(buf, 1, want, r->in);
+		if (!got && ferror(r->in))
+			io_failed(r, errno);
+		return got;
+	}
+	if (r->time_limit > 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		double t0 = pt_now(), left = r->time_limit - r->waited;
+		int ready = left > 0 ? poll(&pfd, 1, (int)(left * 1000) + 1) : 0;
+
+		r->waited += pt_now() - t0;
+		if (ready == 0) {
+			r->timed_out = true;
+			io_failed(r, ETIMEDOUT);
+			return 0;
+		}
+		if (ready < 0) {
+			io_failed(r, errno);
+			return 0;
+		}
+	}
+	n = read(fd, buf, want);
+	if (n < 0) {
+		io_failed(r, errno);
+		return 0;
+	}
+	return (size_t)n;
 }
 
 /* Make at least want bytes available unless the input ends first. */
@@ -76,15 +134,10 @@ fill(pt_csv_reader *r, size_t want)
 			r->len -= r->pos;
 			r->pos = 0;
 		}
-		n = fread(r->chunk + r->len, 1, CHUNK - r->len, r->in);
+		n = read_some(r, r->chunk + r->len, CHUNK - r->len);
 		r->len += n;
-		if (n == 0) {
+		if (n == 0)
 			r->eof = true;
-			if (ferror(r->in)) {
-				r->io_error = true;
-				r->io_errno = errno;
-			}
-		}
 	}
 }
 
@@ -100,17 +153,25 @@ next_byte(pt_csv_reader *r)
 	return (unsigned char)r->chunk[r->pos++];
 }
 
-/* After a bad record: carry on after the end of the current line. */
+/* After a bad record: carry on after the end of the current line, unless
+ * it goes on for longer than a record may be (/dev/zero, say): then the
+ * input is not lines at all, and the reader stops for good. */
 static void
 skip_line(pt_csv_reader *r)
 {
+	size_t skipped = 0;
 	int c;
 
-	while ((c = next_byte(r)) != -1)
+	while ((c = next_byte(r)) != -1) {
 		if (c == '\n') {
 			r->line++;
 			return;
 		}
+		if (++skipped > r->max_record + CHUNK) {
+			r->runaway = true;
+			return;
+		}
+	}
 }
 
 static bool
@@ -121,6 +182,25 @@ end_field(pt_csv_reader *r)
 	r->rec[r->used++] = '\0';
 	r->off[r->nf++] = r->used;   /* where the next field will begin */
 	return true;
+}
+
+/* The input cannot be read on: a read error, no end within the time
+ * limit, or a line without end. */
+static enum pt_csv_result
+fatal(const pt_csv_reader *r, pt_error *err)
+{
+	if (r->runaway)
+		pt_error_set(err, PT_ERR_IO,
+		             _("line %lu goes on for more than %zu bytes: this is not a "
+		               "CSV file; stopping"), r->start_line, r->max_record + CHUNK);
+	else if (r->timed_out)
+		pt_error_set(err, PT_ERR_IO,
+		             _("the input did not end within %g s of waiting for it "
+		               "in all; stopping"), r->time_limit);
+	else
+		pt_error_set(err, PT_ERR_IO, _("cannot read the input: %s"),
+		             strerror(r->io_errno));
+	return PT_CSV_ERROR;
 }
 
 enum state { START, UNQUOTED, QUOTED, AFTER_QUOTE, AFTER_CR };
@@ -134,6 +214,8 @@ pt_csv_reader_next(pt_csv_reader *r, pt_error *err)
 	int c;
 
 	r->nf = r->used = r->text = 0;
+	if (r->runaway || r->timed_out)
+		return fatal(r, err);
 	if (r->at_start) {
 		r->at_start = false;
 		fill(r, 3);
@@ -144,11 +226,8 @@ pt_csv_reader_next(pt_csv_reader *r, pt_error *err)
 		if (st == START && r->nf == 0)
 			r->start_line = r->line;
 		c = next_byte(r);
-		if (c == -1 && r->io_error) {
-			pt_error_set(err, PT_ERR_IO, _("cannot read the input: %s"),
-			             strerror(r->io_errno));
-			return PT_CSV_ERROR;
-		}
+		if (c == -1 && r->io_error)
+			return fatal(r, err);
 		if (c == 0) {
 			why = _("the line holds a NUL byte");
 			goto bad;
@@ -238,7 +317,7 @@ append:
 			             _("the record is longer than %zu bytes"), r->max_record);
 			if (c != '\n')
 				skip_line(r);
-			return PT_CSV_ERROR;
+			return r->runaway ? fatal(r, err) : PT_CSV_ERROR;
 		}
 		r->rec[r->used++] = (char)c;
 		r->text++;
@@ -265,11 +344,11 @@ too_many:
 			skip_line(r);
 		else
 			r->line++;
-		return PT_CSV_ERROR;
+		return r->runaway ? fatal(r, err) : PT_CSV_ERROR;
 bad:
 		pt_error_set(err, PT_ERR_INVALID, "%s", why);
 		skip_line(r);
-		return PT_CSV_ERROR;
+		return r->runaway ? fatal(r, err) : PT_CSV_ERROR;
 	}
 }
 

@@ -8,7 +8,9 @@
  *
  * A record longer than the cap, a stray quote, an unterminated quoted field
  * or a NUL byte is an error for that record only: the reader reports it
- * with the line the record began on and carries on at the next line.
+ * with the line the record began on and carries on at the next line. A
+ * line that goes on for 64 KiB past the cap is not skipped to its end
+ * (/dev/zero has none): it stops the reader with PT_ERR_IO.
  */
 #ifndef PT_CSV_H
 #define PT_CSV_H
@@ -28,7 +30,8 @@ enum pt_csv_result {
 	PT_CSV_RECORD,    /* a record was read: see nfields/field */
 	PT_CSV_END,       /* no more records */
 	PT_CSV_ERROR      /* this record is bad (err says why); reading may go on,
-	                     unless err->status is PT_ERR_IO */
+	                     unless err->status is PT_ERR_IO (a read error, the
+	                     time limit, a line without end): then it stops */
 };
 
 /* A reader of in, which must not have been read from yet (it is set to
@@ -36,6 +39,11 @@ enum pt_csv_result {
  * means PT_CSV_DEFAULT_MAX_RECORD. The reader does not own in. Free with
  * pt_csv_reader_close(). */
 pt_csv_reader *pt_csv_reader_open(FILE *in, size_t max_record);
+
+/* Bound the time spent waiting for input, over the whole input, to
+ * seconds (0, the default: no bound). A pipe that stalls or trickles then
+ * ends in a PT_ERR_IO error instead of holding the reader forever. */
+void pt_csv_reader_set_time_limit(pt_csv_reader *r, double seconds);
 
 /* Wipe every buffer and release the reader; NULL is fine. */
 void pt_csv_reader_close(pt_csv_reader *r);

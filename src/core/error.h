@@ -78,4 +78,7 @@ void *pt_xrealloc(void *p, size_t n);
 char *pt_xstrdup(const char *s);
 char *pt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Seconds on the monotonic clock, for timeouts and rates. */
+double pt_now(void);
+
 #endif

@@ -42,7 +42,8 @@ suggest(const char *name, enum pt_name_kind kind, char *out, size_t outsz)
 			return false;
 	}
 	out[n] = '\0';
-	if (n == 0 || n > PT_NAME_MAX || is_digit(out[0]) || !strncmp(out, "pg_", 3))
+	if (n == 0 || n > PT_NAME_MAX || is_digit(out[0]) || !strncmp(out, "pg_", 3) ||
+	    !strncmp(out, PT_RESERVED_PREFIX, strlen(PT_RESERVED_PREFIX)))
 		return false;
 	return strcmp(out, name) != 0 && pt_name_validate(out, kind, NULL) == PT_OK;
 }
@@ -105,6 +106,13 @@ pt_name_validate(const char *name, enum pt_name_kind kind, pt_error *err)
 		return pt_error_set(err, PT_ERR_INVALID,
 			_("the %s \"%s\" starts with \"pg_\", which PostgreSQL reserves "
 			  "for its own schemas and roles"), what, name);
+	/* harden adopts its groups by name: a tenant called like one would
+	 * be made the public schema's group, or a member of another's. */
+	if (!strncmp(name, PT_RESERVED_PREFIX, strlen(PT_RESERVED_PREFIX)))
+		return pt_error_set(err, PT_ERR_INVALID,
+			_("the %s \"%s\" starts with \"%s\", which pgtenant keeps for "
+			  "the roles and schemas it makes itself"), what, name,
+			PT_RESERVED_PREFIX);
 	if (kind == PT_NAME_SCHEMA &&
 	    (!strcmp(name, "public") || !strcmp(name, "information_schema")))
 		return pt_error_set(err, PT_ERR_INVALID,

@@ -12,8 +12,12 @@
 
 enum pt_name_kind { PT_NAME_SCHEMA, PT_NAME_ROLE };
 
+/* Roles and schemas pgtenant makes for itself (its groups) begin so; no
+ * tenant may. */
+#define PT_RESERVED_PREFIX "pgtenant_"
+
 /* PT_OK when name matches ^[a-z_][a-z0-9_]{0,62}$, does not start with pg_
- * and is not a reserved role name (public, none, ...). Otherwise
+ * or PT_RESERVED_PREFIX and is not a reserved role name (public, none, ...). Otherwise
  * PT_ERR_INVALID with a message that says which rule failed and, where one
  * exists, what to type instead ("Tenant_Acme": use "tenant_acme"). */
 enum pt_status pt_name_validate(const char *name, enum pt_name_kind kind,

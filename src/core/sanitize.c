@@ -42,8 +42,29 @@ utf8_seq(const unsigned char *p, unsigned long *cp)
 	return n;
 }
 
-static bool
-bidi_control(unsigned long c)
+size_t
+pt_utf8_char(const char *s, unsigned long *cp)
+{
+	return utf8_seq((const unsigned char *)s, cp);
+}
+
+bool
+pt_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long c;
+	size_t n;
+
+	if (!s)
+		return true;
+	for (; *p; p += n)
+		if (!(n = utf8_seq(p, &c)))
+			return false;
+	return true;
+}
+
+bool
+pt_bidi_control(unsigned long c)
 {
 	return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
@@ -67,7 +88,7 @@ classify(const unsigned char *p, unsigned flags, size_t *len, char esc[12])
 		return;
 	if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F))
 		snprintf(esc, 12, "\\x%02lx", c);
-	else if (bidi_control(c))
+	else if (pt_bidi_control(c))
 		snprintf(esc, 12, "\\u%04lx", c);
 }
 

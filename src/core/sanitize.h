@@ -23,6 +23,17 @@ enum {
 	PT_SAN_KEEP_NEWLINE = 1 << 0,  /* keep '\n' (multi-line messages) */
 };
 
+/* True when s is well-formed UTF-8 (RFC 3629; NULL is). */
+bool pt_utf8_valid(const char *s);
+
+/* The length of the well-formed UTF-8 character at s with its code point
+ * in *cp, or 0 when s does not start one (a NUL is a character of 1). */
+size_t pt_utf8_char(const char *s, unsigned long *cp);
+
+/* True for the bidirectional overrides and isolates (U+202A to U+202E,
+ * U+2066 to U+2069). */
+bool pt_bidi_control(unsigned long c);
+
 /* True when s would come out of pt_sanitize unchanged (NULL is clean). */
 bool pt_text_clean(const char *s, unsigned flags);
 

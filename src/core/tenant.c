@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "audit.h"
 #include "audit_sql.h"
 #include "names.h"
+#include "sanitize.h"
 #include "secret.h"
 #include "tenant.h"
 
@@ -609,24 +612,82 @@ pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
 	return st;
 }
 
+/* libpq's default notice processor writes the server's text raw to
+ * stderr, under the console: a tenant's NOTICE must go nowhere. */
+static void
+drop_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+/* Log in as the tenant with the notice receiver in place before the
+ * server can send anything, giving up after timeout seconds. */
+static PGconn *
+tenant_connect(const char *const *keys, const char *const *vals, int timeout)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	double deadline = pt_now() + timeout;
+	PGconn *conn = PQconnectStartParams(keys, vals, 1);
+
+	if (!conn)
+		pt_die("out of memory while connecting");
+	PQsetNoticeReceiver(conn, drop_notice, NULL);
+	while (PQstatus(conn) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
+	       st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = {
+			.fd = PQsocket(conn),
+			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		};
+		int left = (int)((deadline - pt_now()) * 1000);
+
+		if (left <= 0 || (poll(&pfd, 1, left) < 0 && errno != EINTR))
+			break;
+		if (pfd.revents)
+			st = PQconnectPoll(conn);
+	}
+	return conn;
+}
+
 char *
 pt_tenant_test_login(const struct pt_credentials *creds, pt_error *err)
 {
+	/* Keywords after dbname override what the connection string says. */
 	const char *keys[] = { "dbname", "connect_timeout", "application_name", NULL };
 	const char *vals[] = { creds->connection_string, "10", "pgtenant-test", NULL };
-	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	PGconn *conn = tenant_connect(keys, vals, 10);
 	PGresult *res = NULL;
 	char *out = NULL;
 
 	if (PQstatus(conn) != CONNECTION_OK) {
-		pt_error_from_result(err, NULL, conn, _("logging in as the tenant"));
-		err && (err->status = PT_ERR_CONNECT);
+		if (PQstatus(conn) != CONNECTION_BAD)
+			pt_error_set(err, PT_ERR_CONNECT, "%s: %s", _("logging in as the tenant"),
+			             _("no answer from the server within 10 s"));
+		else {
+			pt_error_from_result(err, NULL, conn, _("logging in as the tenant"));
+			err && (err->status = PT_ERR_CONNECT);
+		}
 	} else {
-		res = PQexec(conn, "SELECT current_user, current_setting('search_path')");
-		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-			out = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0),
-			                   PQgetvalue(res, 0, 1));
-		else
+		/* Timeouts over whatever the tenant's role settings say, local
+		 * to a transaction that is never committed (a pooler in
+		 * transaction mode passes no startup options and would hand a
+		 * session SET on). Then the tenant's search_path, which may put
+		 * a schema of its own before pg_catalog: every function is
+		 * qualified. */
+		res = PQexec(conn, "BEGIN; SET LOCAL statement_timeout = 5000; "
+		                   "SET LOCAL lock_timeout = 5000");
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			res = PQexec(conn, "SELECT current_user, "
+			                   "pg_catalog.current_setting('search_path')");
+		}
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+			/* The search_path is the tenant's text. */
+			char *raw = pt_xasprintf("user=%s search_path=%s", PQgetvalue(res, 0, 0),
+			                         PQgetvalue(res, 0, 1));
+			out = pt_sanitize_dup(raw, 0);
+			free(raw);
+		} else
 			pt_error_from_result(err, res, conn, _("logging in as the tenant"));
 	}
 	PQclear(res);

@@ -121,15 +121,95 @@ leave(struct pt_ui *ui)
 	memset(url, 0, sizeof url);
 }
 
+/* Keywords whose value is a secret: never saved. */
+static bool
+secret_keyword(const char *kw)
+{
+	return !strcmp(kw, "password") || !strcmp(kw, "sslpassword");
+}
+
+/* A value as conninfo spells it: bare when it can be, else quoted. */
+static void
+append_value(char *out, size_t outsz, const char *v)
+{
+	size_t n = strlen(out);
+	bool bare = *v && !strpbrk(v, " \t\n\r\v\f'\\");
+
+	if (bare) {
+		snprintf(out + n, outsz - n, "%s", v);
+		return;
+	}
+	if (n + 1 < outsz)
+		out[n++] = '\'';
+	for (; *v && n + 3 < outsz; v++) {
+		if (*v == '\'' || *v == '\\')
+			out[n++] = '\\';
+		out[n++] = *v;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
+/* What is saved of a target: the options libpq parses out of it, rebuilt
+ * as key=value without any secret, so that no spelling of "password"
+ * (%70assword in a URI, say, which libpq decodes) gets through. False when
+ * the target must not be saved at all (it does not parse, a dbname holds
+ * a connection string of its own, or it does not fit). */
+static bool
+saved_form(const char *target, char *out, size_t outsz)
+{
+	PQconninfoOption *opts;
+	char *why = NULL;
+	bool ok = true;
+
+	out[0] = '\0';
+	/* A bare word is a database name, as libpq takes it. */
+	/* One target a line in the file. */
+	if (strpbrk(target, "\n\r"))
+		return false;
+	if (!strchr(target, '=') && !strstr(target, "://")) {
+		snprintf(out, outsz, "%s", target);
+		return *out && strlen(target) < outsz;
+	}
+	opts = PQconninfoParse(target, &why);
+	if (!opts) {
+		PQfreemem(why);
+		return false;
+	}
+	for (PQconninfoOption *o = opts; ok && o->keyword; o++) {
+		size_t n = strlen(out);
+		if (!o->val || secret_keyword(o->keyword))
+			continue;
+		if (strpbrk(o->val, "\n\r")) {
+			ok = false;
+			break;
+		}
+		if (!strcmp(o->keyword, "dbname") &&
+		    (strchr(o->val, '=') || strstr(o->val, "://"))) {
+			ok = false;
+			break;
+		}
+		/* Room for the worst case: every byte escaped, quotes, space. */
+		if (n + strlen(o->keyword) + 2 * strlen(o->val) + 5 >= outsz) {
+			ok = false;
+			break;
+		}
+		snprintf(out + n, outsz - n, "%s%s=", n ? " " : "", o->keyword);
+		append_value(out, outsz, o->val);
+	}
+	PQconninfoFree(opts);
+	return ok && *out;
+}
+
 static void
 remember(const char *target)
 {
-	char *path, line[512];
+	char *path, line[512], saved[512];
 	FILE *f;
 	int fd;
 
-	/* a target with a password in it is never stored */
-	if (pt_cmdline_line_has_secret(target) || !*target)
+	/* a target with a password in it is saved without it, or not at all */
+	if (!saved_form(target, saved, sizeof saved) || pt_cmdline_line_has_secret(saved))
 		return;
 	path = pt_ui_state_path("targets");
 	if (!path)
@@ -141,12 +221,12 @@ remember(const char *target)
 		return;
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!strcmp(line, target)) {
+		if (!strcmp(line, saved)) {
 			fclose(f);
 			return;
 		}
 	}
-	fprintf(f, "%s\n", target);
+	fprintf(f, "%s\n", saved);
 	fclose(f);
 }
 

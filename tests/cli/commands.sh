@@ -350,7 +350,7 @@ check "list table: exit 0 (got $RC)" '[ $RC = 0 ]'
 check "list table writes no control characters" '! LC_ALL=C grep -q "[[:cntrl:]]" "$tmp/out"'
 csi=$(printf '\302\233')
 check "list table writes no C1 controls" '! LC_ALL=C grep -qF "$csi" "$tmp/out"'
-check "list table shows them as ?" '[[ "$OUT" == *"esc?]52;c;aGk=?x "* && "$OUT" == *"c1?31m "* ]]'
+check "list table shows them visibly, as \\x1b" '[[ "$OUT" == *'"'"'esc\x1b]52;c;aGk=\x07x '"'"'* && "$OUT" == *'"'"'c1\x9b31m '"'"'* ]]'
 check "list table keeps the columns aligned around them" \
 	'[ "$(printf "%s\n" "$OUT" | grep -E "^(esc|c1|public )" | awk "{print index(\$0, \"pgtadmin\") + index(\$0, \"pg_database_owner\")}" | sort -u | wc -l)" = 1 ]'
 run --format=json list

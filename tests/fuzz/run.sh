@@ -5,7 +5,7 @@
 #   tests/fuzz/run.sh [SECONDS [HARNESS...]]
 #
 # SECONDS per harness: default $FUZZ_SECONDS or 20. HARNESS: names, connstr,
-# osc52, csv (default all whose sources exist). The work directory
+# osc52, csv, sanitize (default all whose sources exist). The work directory
 # ($FUZZ_WORK, default ./fuzz-work) keeps the binaries, the corpus each run
 # grows (seeded from tests/fuzz/corpus/HARNESS) and any crash-* input.
 # Exit status: 0 when every harness ran clean, 1 when one found a problem,
@@ -29,9 +29,10 @@ declare -A sources=(
 	[connstr]="src/core/connstr.c src/core/names.c src/core/error.c src/core/secret.c"
 	[osc52]="src/tui/clipboard.c src/core/error.c src/core/secret.c"
 	[csv]="src/core/csv.c src/core/error.c src/core/secret.c"
+	[sanitize]="src/core/sanitize.c src/core/error.c src/core/secret.c"
 )
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(names connstr osc52 csv)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(names connstr osc52 csv sanitize)
 
 if ! command -v "$CLANG" >/dev/null; then
 	echo "fuzz: $CLANG not found: skipped" >&2

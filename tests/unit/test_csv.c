@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "csv.h"
@@ -281,6 +282,56 @@ pipe_cannot_rewind(void **state)
 	pclose(p);
 }
 
+/* /dev/zero has no line end: the reader must stop, not skip forever. */
+static void
+runaway_line_stops(void **state)
+{
+	FILE *z = fopen("/dev/zero", "r");
+	pt_csv_reader *r;
+	pt_error err;
+
+	(void)state;
+	assert_non_null(z);
+	r = pt_csv_reader_open(z, 0);
+	assert_int_equal(pt_csv_reader_next(r, &err), PT_CSV_ERROR);
+	assert_int_equal(err.status, PT_ERR_IO);
+	if (!strstr(err.message, "not a CSV file"))
+		fail_msg("message \"%s\"", err.message);
+	/* And it stays stopped. */
+	assert_int_equal(pt_csv_reader_next(r, &err), PT_CSV_ERROR);
+	assert_int_equal(err.status, PT_ERR_IO);
+	pt_csv_reader_close(r);
+	fclose(z);
+}
+
+/* A pipe that stalls ends in an error once the time limit is spent;
+ * records that came before it are still read. */
+static void
+stalled_pipe_times_out(void **state)
+{
+	FILE *p = popen("printf 'a,b\\nc,d'; exec sleep 6", "r");
+	struct timespec t0, t1;
+	pt_csv_reader *r;
+	pt_error err;
+
+	(void)state;
+	assert_non_null(p);
+	r = pt_csv_reader_open(p, 0);
+	pt_csv_reader_set_time_limit(r, 0.5);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pt_csv_reader_next(r, &err), PT_CSV_RECORD);
+	assert_string_equal(pt_csv_reader_field(r, 1), "b");
+	assert_int_equal(pt_csv_reader_next(r, &err), PT_CSV_ERROR);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(err.status, PT_ERR_IO);
+	if (!strstr(err.message, "did not end within"))
+		fail_msg("message \"%s\"", err.message);
+	/* Generous for a loaded machine, yet before the pipe's end. */
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	pt_csv_reader_close(r);
+	pclose(p);
+}
+
 int
 main(void)
 {
@@ -297,6 +348,8 @@ main(void)
 		cmocka_unit_test(field_cap),
 		cmocka_unit_test(large_input_and_rewind),
 		cmocka_unit_test(pipe_cannot_rewind),
+		cmocka_unit_test(runaway_line_stops),
+		cmocka_unit_test(stalled_pipe_times_out),
 	};
 
 	if (pt_core_init() != 0)

@@ -164,6 +164,24 @@ test_pg_prefix(void **state)
 	assert_refused("pg_signal_backend", want);
 }
 
+/* harden adopts pgtenant_* groups by name: no tenant may be called so,
+ * and no suggestion may lead there. */
+static void
+test_pgtenant_prefix(void **state)
+{
+	const char *const want[] = { "\"pgtenant_\"", "pgtenant keeps", NULL };
+	pt_error e;
+
+	(void)state;
+	assert_refused("pgtenant_", want);
+	assert_refused("pgtenant_public_users_app", want);
+	assert_refused("pgtenant_tenants_app", want);
+	assert_valid("pgtenant");
+	assert_valid("pgtenantx_a");
+	assert_int_equal(pt_name_validate("PGTENANT_X", PT_NAME_ROLE, &e), PT_ERR_INVALID);
+	assert_null(strstr(e.message, "use \"pgtenant_x\""));
+}
+
 static void
 test_reserved_words(void **state)
 {
@@ -304,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_forbidden_characters),
 		cmocka_unit_test(test_leading_digit),
 		cmocka_unit_test(test_pg_prefix),
+		cmocka_unit_test(test_pgtenant_prefix),
 		cmocka_unit_test(test_reserved_words),
 		cmocka_unit_test(test_messages_differ_per_rule),
 		cmocka_unit_test(test_default_username),
