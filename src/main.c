@@ -47,7 +47,9 @@ usage(FILE *out, const char *progname)
 	        "                \"-\" reads standard input\n"
 	        "  drop SCHEMA [-y|--yes]\n"
 	        "  rotate-password SCHEMA [--password-stdin] [--format=FORMAT]\n"
-	        "  audit [--format=FORMAT]\n"
+	        "  audit [--severity=LEVEL] [--rule=NAME[,NAME]...]... [--format=FORMAT]\n"
+	        "                LEVEL: info, low, medium or high (that level and above)\n"
+	        "  audit --list-rules [--format=FORMAT]\n"
 	        "  harden [-n|--dry-run | -y|--yes]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
