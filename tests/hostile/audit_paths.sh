@@ -138,6 +138,18 @@ for e in "${expected[@]}"; do
 	check "audit reports $rule for $role in $schema" '[ -n "$have" ]'
 done
 echo "audit_paths: $planted planted paths, $found found"
+# Every family's code on real findings, under valgrind: no memory errors,
+# no definite leaks (filters included).
+if command -v valgrind >/dev/null; then
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+		--log-file="$tmp/vg" "$bin" audit --severity=low \
+		--rule=user-named-schema,tenant-user-mapping,cross-tenant-column-grant \
+		>"$tmp/vg.out" 2>&1
+	vrc=$?
+	check "valgrind: audit with every planted path: exit 1, clean" \
+		'[ $vrc = 1 ] && [ ! -s "$tmp/vg" ] && grep -q user-named-schema "$tmp/vg.out"'
+	[ -s "$tmp/vg" ] && head -40 "$tmp/vg"
+fi
 check "the column's fix names exactly the column holding 0x1f" \
 	'[ "$(finding cross-tenant-column-grant b_user tenant_a fix_sql)" = "REVOKE ALL (\"a${us}b\") ON TABLE \"tenant_a\".\"c1f\" FROM \"b_user\";" ]'
 check "JSON keeps the name, escaped" '[[ $audit_json == *'"'"'a\u001fb'"'"'* ]]'
