@@ -223,33 +223,36 @@ role_finding(struct pt_audit_run *run, const PGresult *res, int i)
 			                        "does not allow SET ROLE)"), a);
 		else if (admin)
 			allows = pt_xasprintf(_("the grant allows neither SET ROLE nor inheriting, but "
-			                        "its ADMIN option lets it grant %s to any role"), a);
+			                        "its ADMIN option lets it grant %s to itself WITH SET "
+			                        "TRUE and then SET ROLE %s"), a, a);
 		else
 			allows = pt_xasprintf(_("the grant allows neither SET ROLE nor inheriting "
 			                        "(WITH INHERIT FALSE, SET FALSE): no access to %s's "
 			                        "privileges; it matters only to pg_hba.conf's +group "
 			                        "lines"), a);
+		/* ADMIN OPTION is as good as SET: the member may grant the
+		 * role to itself WITH SET TRUE (checked on 16). */
+		bool reach = set || inherit || admin;
 		if (rule == PT_RULE_MEMBER_TENANT) {
-			sev = set || inherit ? PT_SEV_HIGH : admin ? PT_SEV_MEDIUM : PT_SEV_INFO;
+			sev = reach ? PT_SEV_HIGH : PT_SEV_INFO;
 			detail = pt_xasprintf(_("Tenant role %s is a member of tenant role %s (%s): "
 			                        "%s%s"), role, a, how, allows,
-			                      set || inherit ? _(", and so reads, changes or drops all "
-			                                         "of that tenant's data.") : ".");
+			                      reach ? _(", and so reads, changes or drops all of that "
+			                                "tenant's data.") : ".");
 		} else if (rule == PT_RULE_MEMBER_BUILTIN) {
-			sev = set || inherit ? (bi ? bi->severity : PT_SEV_HIGH)
-			                     : admin ? PT_SEV_MEDIUM : PT_SEV_INFO;
-			detail = set || inherit
+			sev = reach ? (bi ? bi->severity : PT_SEV_HIGH) : PT_SEV_INFO;
+			detail = reach
 				? pt_xasprintf(_("Tenant role %s is a member of %s (%s): %s, and so can %s."),
 				               role, a, how, allows, bi ? _(bi->power) : a)
 				: pt_xasprintf(_("Tenant role %s is a member of %s (%s): %s."),
 				               role, a, how, allows);
 		} else {
 			/* Attributes are never inherited: only SET ROLE uses them. */
-			sev = set ? PT_SEV_HIGH : inherit || admin ? PT_SEV_MEDIUM : PT_SEV_INFO;
+			sev = set || admin ? PT_SEV_HIGH : inherit ? PT_SEV_MEDIUM : PT_SEV_INFO;
 			detail = pt_xasprintf(_("Tenant role %s is a member of %s (%s), which has "
 			                        "SUPERUSER, CREATEROLE, CREATEDB, REPLICATION or "
 			                        "BYPASSRLS: %s%s"), role, a, how, allows,
-			                      set ? _(", and so can use them.") : ".");
+			                      set || admin ? _(", and so can use them.") : ".");
 		}
 		pt_audit_add(run, rule, sev, role, schema, NULL, strcmp(a, b) ? b : NULL, detail, fix);
 		free(allows);

@@ -612,15 +612,18 @@ test_outside_paths(void **state)
 	               "GRANT SELECT ON public.xa_view TO xf_user;"
 	               "CREATE FUNCTION public.peek() RETURNS text LANGUAGE sql SECURITY DEFINER"
 	               "  AS 'SELECT v FROM tenant_xa.secret LIMIT 1';"
-	               /* Neither is a path: a security_invoker view, and one
-	                * granted only to the tenant whose data it reads. */
-	               "CREATE VIEW public.inv WITH (security_invoker = true) AS"
-	               "  SELECT v FROM tenant_xa.secret; GRANT SELECT ON public.inv TO xf_user;"
+	               /* Not a path: a view granted only to the tenant whose
+	                * data it reads. */
 	               "CREATE VIEW public.own AS SELECT v FROM tenant_xa.secret;"
 	               "GRANT SELECT ON public.own TO xa_user");
+	if (pt_db_info(db)->server_version_num >= 150000)
+		/* Nor a view that runs with the caller's rights (15+). */
+		pgt_sql(admin, "CREATE VIEW public.inv WITH (security_invoker = true) AS"
+		               "  SELECT v FROM tenant_xa.secret; GRANT SELECT ON public.inv TO xf_user");
 	t = login_as("audit_paths", "xf");
 	assert_string_equal(pgt_value(t, "SELECT v FROM public.xa_view"), "xa-data");
-	assert_string_equal(pgt_state(t, "SELECT v FROM public.inv"), "42501");
+	if (pt_db_info(db)->server_version_num >= 150000)
+		assert_string_equal(pgt_state(t, "SELECT v FROM public.inv"), "42501");
 	PQfinish(t);
 	t = login_as("audit_paths", "xg");
 	assert_string_equal(pgt_value(t, "SELECT public.peek()"), "xa-data");
@@ -649,8 +652,14 @@ test_outside_paths(void **state)
 	               "GRANT USAGE ON SCHEMA tenant_xa TO xo_user;"
 	               "GRANT SELECT (\"a\x1f" "b\") ON tenant_xa.c1f TO xo_user");
 	if (v16)
-		/* A grant that allows nothing: not SET ROLE-able, not a path. */
-		pgt_sql(admin, "GRANT xa_user TO xb_user WITH INHERIT FALSE, SET FALSE");
+		/* A grant that allows nothing: not SET ROLE-able, not a path.
+		 * One that only passes privileges on, and one with only the
+		 * ADMIN option (which lets the member grant itself SET). */
+		pgt_sql(admin, "GRANT xa_user TO xb_user WITH INHERIT FALSE, SET FALSE;"
+		               "GRANT xc_user TO xd_user WITH INHERIT TRUE, SET FALSE;"
+		               "GRANT xe_user TO xf_user WITH ADMIN TRUE, INHERIT FALSE, SET FALSE");
+	if (pt_db_info(db)->server_version_num >= 180000)
+		pgt_sql(admin, "GRANT pg_signal_autovacuum_worker TO xq_user");
 
 	audit();
 	check_found(expected, sizeof expected / sizeof *expected);
@@ -675,6 +684,21 @@ test_outside_paths(void **state)
 		}
 		assert_int_equal(f->severity, PT_SEV_INFO);
 		assert_null(strstr(f->detail, "can SET ROLE"));
+		f = find("tenant-member-of-tenant", "xd_user", "tenant_xd", "by inheritance");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_HIGH);
+		assert_null(strstr(f->detail, "can SET ROLE"));
+		pgt_sql(admin, "%s", f->fix_sql);
+		f = find("tenant-member-of-tenant", "xf_user", "tenant_xf", "ADMIN option");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_HIGH);
+		pgt_sql(admin, "%s", f->fix_sql);
+	}
+	if (pt_db_info(db)->server_version_num >= 180000) {
+		f = find("tenant-member-of-builtin-role", "xq_user", "tenant_xq",
+		         "pg_signal_autovacuum_worker");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_MEDIUM);
 	}
 	assert_int_equal(pgt_count(admin, "SELECT pg_catalog.has_column_privilege('xo_user',"
 	                                  " 'tenant_xa.c1f', 'a\x1f" "b', 'SELECT')::int"), 1);
