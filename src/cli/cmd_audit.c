@@ -165,7 +165,7 @@ list_rules(const struct pt_cli *cli)
 /* One block per finding: a heading line, the detail, the fix. Details are
  * sentences, which an aligned table would stretch past any terminal. */
 static void
-print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
+print_blocks(FILE *out, const struct pt_audit *a, const char *dbname, bool filtered)
 {
 	/* Findings come sorted by severity, then rule: count runs of one rule. */
 	size_t run = 0;
@@ -200,8 +200,11 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 	               "%zu high, %zu medium, %zu low, %zu info.\n"),
 	        dbname, a->tenant_schemas, a->tenant_roles, a->count[PT_SEV_HIGH],
 	        a->count[PT_SEV_MEDIUM], a->count[PT_SEV_LOW], a->count[PT_SEV_INFO]);
+	/* Filtered, silence says nothing about the rules left out. */
 	if (!pt_audit_failed(a))
-		fputs(_("No path between tenants found.\n"), out);
+		fputs(filtered ? _("No finding of low severity or above among the rules and "
+		                   "severities chosen.\n")
+		               : _("No path between tenants found.\n"), out);
 }
 
 int
@@ -245,7 +248,7 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		              finding_cell, &a);
 		break;
 	default:
-		print_blocks(stdout, &a, pt_db_info(db)->dbname);
+		print_blocks(stdout, &a, pt_db_info(db)->dbname, some_rules || min > PT_SEV_INFO);
 	}
 	rc = pt_audit_failed(&a) ? 1 : 0;
 	if (fflush(stdout) != 0 || ferror(stdout))

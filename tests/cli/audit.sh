@@ -199,6 +199,9 @@ check "--rule, repeated and as a list: only those rules" \
 	'[ $RC = 1 ] && [ "$(python3 -c "import json,sys; print(sorted({f[\"rule\"] for f in json.load(sys.stdin)[\"findings\"]}))" <<<"$OUT")" = "['\''login-without-expiry'\'', '\''tenant-without-connection-limit'\'']" ]'
 run audit --format=json --rule=login-without-expiry
 check "--rule with only info findings: exit 0" '[ $RC = 0 ] && [ "$(worst)" = info ]'
+run audit --rule=login-without-expiry
+check "filtered table output does not claim there is no path" \
+	'[ $RC = 0 ] && [[ $OUT != *"No path between tenants"* ]] && [[ $OUT == *"rules and severities chosen"* ]]'
 run audit --rule=no-such-rule
 check "--rule=unknown: usage error 2, named" '[ $RC = 2 ] && [[ $ERR == *no-such-rule* ]]'
 run audit --severity=urgent
