@@ -127,6 +127,16 @@ foreign_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	const char *role = pt_audit_val(res, i, F_ROLE), *a = pt_audit_val(res, i, F_A);
 	const char *b = pt_audit_val(res, i, F_B), *schema = pt_audit_val(res, i, F_SCHEMA);
 	bool pub = pt_audit_tval(res, i, F_PUBLIC);
+
+	/* A grantee's role may be gone from under a dangling ACL entry. */
+	if (!role)
+		role = "";
+	if (!name)
+		name = "";
+	if (!a)
+		a = "";
+	if (!b)
+		b = "";
 	char *g = pub ? pt_xstrdup("PUBLIC") : pt_quote_ident(db, *role ? role : "?");
 	char *n = pt_quote_ident(db, *name ? name : "?");
 	char *who = pub ? pt_xstrdup(_("Every role (PUBLIC), every tenant included,"))

@@ -484,11 +484,13 @@ static const char exposure_sql[] =
 	"        e.privs, e.objtype,"
 	"        CASE WHEN EXISTS (SELECT 1 FROM reads r WHERE r.kind = e.kind AND r.oid = e.oid"
 	"                           AND r.nsp IS NULL) THEN NULL"
-	"          ELSE (SELECT pg_catalog.string_agg(DISTINCT n.nspname, ', ')"
+	"          ELSE (SELECT " PT_AUDIT_CAPPED_NAMES("n.nspname")
 	"                  FROM reads r JOIN pg_catalog.pg_namespace n ON n.oid = r.nsp"
 	"                 WHERE r.kind = e.kind AND r.oid = e.oid) END,"
 	"        EXISTS (SELECT 1 FROM nuse u WHERE u.nsp = e.nsp AND (u.grantee IN (0, e.grantee)"
-	"          OR u.grantee IN (SELECT m.grp FROM memb m WHERE m.member = e.grantee)))"
+	"          OR u.grantee IN (SELECT m.grp FROM memb m WHERE m.member = e.grantee))),"
+	"        (SELECT pg_catalog.count(DISTINCT r.nsp) FROM reads r"
+	"          WHERE r.kind = e.kind AND r.oid = e.oid)"
 	"   FROM ent e JOIN pg_catalog.pg_namespace s ON s.oid = e.nsp"
 	"   JOIN pg_catalog.pg_roles w ON w.oid = e.owner"
 	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = e.grantee"
@@ -499,7 +501,7 @@ static const char exposure_sql[] =
 	"                            WHERE t.nsp = r.nsp AND t.tenant = e.grantee)))";
 
 enum { X_KIND, X_SCHEMA, X_NAME, X_ARGS, X_OWNER, X_GRANTEE, X_IS_PUBLIC, X_PRIVS,
-       X_OBJTYPE, X_READS, X_USABLE };
+       X_OBJTYPE, X_READS, X_USABLE, X_NREADS };
 
 static void
 exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
@@ -512,12 +514,14 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	bool is_public = pt_audit_tval(res, i, X_IS_PUBLIC), usable = pt_audit_tval(res, i, X_USABLE);
 	bool view = !strcmp(kind, "view");
 	char *q = pt_audit_qualified(db, schema, pt_audit_val(res, i, X_NAME));
-	char *g = is_public ? pt_xstrdup("PUBLIC") : pt_quote_ident(db, grantee);
+	char *g = is_public ? pt_xstrdup("PUBLIC") : pt_quote_ident(db, grantee ? grantee : "?");
 	char *object = view ? pt_xstrdup(q) : pt_xasprintf("%s(%s)", q, args ? args : "");
 	char *who = is_public ? pt_xstrdup(_("Every role (PUBLIC), every tenant included,"))
 	                      : pt_xasprintf(_("Role %s (a tenant, or a group with tenant "
 	                                       "members)"), grantee);
-	char *whose = reads ? pt_xasprintf(_("the data of tenant schema(s) %s"), reads)
+	char *names = reads ? pt_audit_names_and_more(reads, pt_audit_val(res, i, X_NREADS))
+	                    : NULL;
+	char *whose = names ? pt_xasprintf(_("the data of tenant schema(s) %s"), names)
 	                    : pt_xstrdup(_("every tenant's data"));
 	char *latent = usable ? pt_xstrdup("")
 	                      : pt_xasprintf(_(" It is latent: it takes effect as soon as "
@@ -539,6 +543,7 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	                  : pt_xasprintf("REVOKE ALL ON ROUTINE %s FROM %s;", object, g));
 	free(latent);
 	free(whose);
+	free(names);
 	free(who);
 	free(object);
 	free(g);
