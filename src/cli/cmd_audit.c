@@ -3,13 +3,77 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "cli.h"
 #include "prompt.h"
 
-enum { OPT_DRY_RUN = 256, OPT_YES };
+enum { OPT_DRY_RUN = 256, OPT_YES, OPT_FORMAT, OPT_SEVERITY, OPT_RULE, OPT_LIST_RULES };
+
+/* Flag every rule named in list ("a,b"); false (after printing) on an
+ * unknown one. */
+static bool
+add_rules(struct pt_cli *cli, const char *command, const char *list, bool *rules)
+{
+	char *copy = pt_xstrdup(list), *save = NULL;
+	bool ok = true;
+
+	for (char *n = strtok_r(copy, ",", &save); n && ok; n = strtok_r(NULL, ",", &save)) {
+		enum pt_rule r;
+		if (pt_rule_lookup(n, &r))
+			rules[r] = true;
+		else {
+			pt_cli_usage_error(cli, command, _("unknown rule \"%s\" (audit --list-rules "
+			                                   "lists them)"), n);
+			ok = false;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+/* audit's options: --format, --severity=LEVEL, --rule=NAME[,NAME]...
+ * (repeatable), --list-rules. Returns -1 to go on, or the exit code. */
+static int
+parse_audit(struct pt_cli *cli, int argc, char **argv, enum pt_severity *min,
+            bool *rules, bool *some_rules, bool *list)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "severity", required_argument, NULL, OPT_SEVERITY },
+		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			if (!pt_cli_set_format(cli, argv[0], optarg))
+				return 2;
+		} else if (c == OPT_SEVERITY) {
+			if (!pt_severity_lookup(optarg, min))
+				return pt_cli_usage_error(cli, argv[0], _("unknown severity \"%s\" "
+				                          "(info, low, medium or high)"), optarg);
+		} else if (c == OPT_RULE) {
+			if (!add_rules(cli, argv[0], optarg, rules))
+				return 2;
+			*some_rules = true;
+		} else if (c == OPT_LIST_RULES) {
+			*list = true;
+		} else
+			return pt_cli_usage_error(cli, argv[0], _("unknown option \"%s\""),
+			                          argv[optind - 1]);
+	}
+	if (optind < argc)
+		return pt_cli_usage_error(cli, argv[0], _("unexpected argument \"%s\""),
+		                          argv[optind]);
+	return -1;
+}
 
 static const char *
 finding_cell(void *ud, size_t row, size_t col)
@@ -67,12 +131,41 @@ print_json(FILE *out, const struct pt_audit *a, const char *dbname)
 	fputs(a->n ? "\n]}\n" : "]}\n", out);
 }
 
+static const char *
+rule_cell(void *ud, size_t row, size_t col)
+{
+	const struct pt_rule_info *r = pt_rule_info((enum pt_rule)row);
+
+	(void)ud;
+	switch (col) {
+	case 0: return r->name;
+	case 1: return pt_severity_name(r->severity);
+	case 2: return _(r->description);
+	}
+	return NULL;
+}
+
+/* Every rule the audit has, from the table in audit.h: no connection. */
+static int
+list_rules(const struct pt_cli *cli)
+{
+	static const struct pt_column cols[] = {
+		{ "rule", N_("RULE"), PT_COL_TEXT, false },
+		{ "severity", N_("SEVERITY"), PT_COL_TEXT, false },
+		{ "description", N_("DESCRIPTION"), PT_COL_TEXT, false },
+	};
+
+	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, PT_RULE_COUNT,
+	              rule_cell, NULL);
+	return fflush(stdout) != 0 || ferror(stdout) ? 2 : 0;
+}
+
 #define INFO_SHOWN 5
 
 /* One block per finding: a heading line, the detail, the fix. Details are
  * sentences, which an aligned table would stretch past any terminal. */
 static void
-print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
+print_blocks(FILE *out, const struct pt_audit *a, const char *dbname, bool filtered)
 {
 	/* Findings come sorted by severity, then rule: count runs of one rule. */
 	size_t run = 0;
@@ -110,8 +203,11 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname)
 	               "%zu high, %zu medium, %zu low, %zu info.\n"),
 	        dbname, a->tenant_schemas, a->tenant_roles, a->count[PT_SEV_HIGH],
 	        a->count[PT_SEV_MEDIUM], a->count[PT_SEV_LOW], a->count[PT_SEV_INFO]);
+	/* Filtered, silence says nothing about the rules left out. */
 	if (!pt_audit_failed(a))
-		fputs(_("No path between tenants found.\n"), out);
+		fputs(filtered ? _("No finding of low severity or above among the rules and "
+		                   "severities chosen.\n")
+		               : _("No path between tenants found.\n"), out);
 }
 
 int
@@ -128,12 +224,16 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		{ "fix_sql", N_("FIX"), PT_COL_TEXT, false },
 	};
 	struct pt_audit a;
+	enum pt_severity min = PT_SEV_INFO;
+	bool rules[PT_RULE_COUNT] = { false }, some_rules = false, list = false;
 	pt_error err;
 	pt_db *db;
 	int rc;
 
-	if ((rc = pt_cli_parse_simple(cli, argc, argv, 0)) >= 0)
+	if ((rc = parse_audit(cli, argc, argv, &min, rules, &some_rules, &list)) >= 0)
 		return rc;
+	if (list)
+		return list_rules(cli);
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
 	if (pt_audit_run_ex(db, cli->user_pattern, &a, &err) != PT_OK) {
@@ -141,6 +241,7 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		pt_db_close(db);
 		return 2;
 	}
+	pt_audit_filter(&a, min, some_rules ? rules : NULL);
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
 		print_json(stdout, &a, pt_db_info(db)->dbname);
@@ -150,7 +251,7 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		              finding_cell, &a);
 		break;
 	default:
-		print_blocks(stdout, &a, pt_db_info(db)->dbname);
+		print_blocks(stdout, &a, pt_db_info(db)->dbname, some_rules || min > PT_SEV_INFO);
 	}
 	rc = pt_audit_failed(&a) ? 1 : 0;
 	if (fflush(stdout) != 0 || ferror(stdout))

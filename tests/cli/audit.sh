@@ -71,10 +71,10 @@ print([f for f in d["findings"] if f["rule"] == rule and f["role"] == role
 }
 
 # ---- tenants made by create, an application role, a table in public ----
-run create tenant_one --format=csv
+run create tenant_one --connection-limit=5 --format=csv
 one=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
 check "create tenant_one" '[ $RC = 0 ] && [ -n "$one" ]'
-run create tenant_two --format=csv
+run create tenant_two --connection-limit=5 --format=csv
 two=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
 check "create tenant_two" '[ $RC = 0 ] && [ -n "$two" ]'
 psql_q "CREATE TABLE public.shared (x int); INSERT INTO public.shared VALUES (42);
@@ -136,7 +136,7 @@ run audit
 check "after harden, table: no path between tenants" '[ $RC = 0 ] && [[ $OUT == *"No path between tenants"* ]]'
 
 # ---- a new tenant made after harden can log in and is isolated too ----
-run create tenant_three --format=csv
+run create tenant_three --connection-limit=5 --format=csv
 three=$(python3 -c 'import csv,sys; print(list(csv.DictReader(sys.stdin))[0]["connection_string"])' <<<"$OUT")
 check "create after harden gives CONNECT" \
 	'[ $RC = 0 ] && [ "$(as_conn "$three" "SELECT current_user")" = three_user ]'
@@ -179,6 +179,43 @@ check "40 more tenants, same number of statements per audit ($((n1 - n0)) vs $((
 	'[ $((n1 - n0)) = $((n3 - n2)) ] && [ $((n1 - n0)) -le 12 ]'
 check "... and they are counted" \
 	'[ "$(python3 -c "import json,sys; print(json.load(sys.stdin)[\"tenant_schemas\"])" <<<"$OUT")" = 43 ]'
+
+# ---- choosing findings: --severity, --rule, --list-rules ----
+psql_q "CREATE ROLE nolimit_user LOGIN NOINHERIT PASSWORD 'nolimit-secret';
+        CREATE SCHEMA tenant_nolimit AUTHORIZATION nolimit_user" >/dev/null
+run audit --format=json
+check "a tenant without a connection limit: one low finding" \
+	'[ $RC = 1 ] && [ "$(findings tenant-without-connection-limit nolimit_user tenant_nolimit)" = 1 ]'
+check "... and only that one among the tenants made by create" \
+	'[ "$(python3 -c "import json,sys; print(sum(f[\"rule\"] == \"tenant-without-connection-limit\" for f in json.load(sys.stdin)[\"findings\"]))" <<<"$OUT")" = 41 ]'
+run audit --format=json --severity=medium
+check "--severity=medium: exit 0, nothing below medium, summary recounted" \
+	'[ $RC = 0 ] && [ "$(worst)" = none ] && [[ $OUT == *"\"low\": 0"* ]]'
+run audit --format=json --severity=low
+check "--severity=low: exit 1, the low findings only" \
+	'[ $RC = 1 ] && [ "$(worst)" = low ] && [ "$(findings login-without-expiry one_user tenant_one)" = 0 ]'
+run audit --format=json --rule=login-without-expiry,orphan-role --rule tenant-without-connection-limit
+check "--rule, repeated and as a list: only those rules" \
+	'[ $RC = 1 ] && [ "$(python3 -c "import json,sys; print(sorted({f[\"rule\"] for f in json.load(sys.stdin)[\"findings\"]}))" <<<"$OUT")" = "['\''login-without-expiry'\'', '\''tenant-without-connection-limit'\'']" ]'
+run audit --format=json --rule=login-without-expiry
+check "--rule with only info findings: exit 0" '[ $RC = 0 ] && [ "$(worst)" = info ]'
+run audit --rule=login-without-expiry
+check "filtered table output does not claim there is no path" \
+	'[ $RC = 0 ] && [[ $OUT != *"No path between tenants"* ]] && [[ $OUT == *"rules and severities chosen"* ]]'
+run audit --rule=no-such-rule
+check "--rule=unknown: usage error 2, named" '[ $RC = 2 ] && [[ $ERR == *no-such-rule* ]]'
+run audit --severity=urgent
+check "--severity=unknown: usage error 2" '[ $RC = 2 ] && [[ $ERR == *urgent* ]]'
+run audit --list-rules --format=csv
+rules=$(tail -n +2 <<<"$OUT" | cut -d, -f1)
+check "--list-rules: every rule, with the new ones" \
+	'[ $RC = 0 ] && [ "$(wc -l <<<"$rules")" -ge 45 ] && grep -qx lo-compat-privileges <<<"$rules" && grep -qx user-named-schema <<<"$rules"'
+missing=
+for r in $rules; do
+	sed 's/\\-/-/g' "$PT_TOP_SRCDIR/doc/pgtenant.1" | grep -qF -- "$r" || missing="$missing $r"
+done
+check "the man page names every rule (missing:$missing)" '[ -z "$missing" ]'
+psql_q "DROP SCHEMA tenant_nolimit; DROP ROLE nolimit_user" >/dev/null
 
 # ---- errors ----
 run audit --format=xml

@@ -110,6 +110,51 @@ struct expect {
 	bool runnable;     /* fix_sql is SQL that removes the finding */
 };
 
+/* Every expected finding is there, with its severity, a fix and words. */
+static void
+check_found(const struct expect *expected, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct expect *x = &expected[i];
+		const struct pt_finding *f = find(x->rule, x->role, x->schema, x->hint);
+		if (!f) {
+			dump();
+			fail_msg("not found: %s role=%s schema=%s (%s)", x->rule, x->role,
+			         x->schema ? x->schema : "(null)", x->hint ? x->hint : "");
+		}
+		if (x->severity >= 0 && (int)f->severity != x->severity) {
+			dump();
+			fail_msg("%s role=%s (%s): severity %s", x->rule, x->role,
+			         x->hint ? x->hint : "", pt_severity_name(f->severity));
+		}
+		assert_non_null(f->fix_sql);
+		assert_true(strlen(f->detail) > 20);
+	}
+}
+
+/* Every runnable fix removes its finding, and only by running it. */
+static void
+check_fixes(const struct expect *expected, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct expect *x = &expected[i];
+		const struct pt_finding *f = find(x->rule, x->role, x->schema, x->hint);
+		char *fix;
+		if (!x->runnable)
+			continue;
+		assert_non_null(f);
+		fix = strdup(f->fix_sql);
+		pgt_sql(admin, "%s", fix);
+		audit();
+		if (find(x->rule, x->role, x->schema, x->hint)) {
+			dump();
+			fail_msg("still found after running its fix (%s): %s role=%s", fix, x->rule,
+			         x->role);
+		}
+		free(fix);
+	}
+}
+
 static void
 test_planted_flaws(void **state)
 {
@@ -165,7 +210,7 @@ test_planted_flaws(void **state)
 	pgt_sql(admin, "CREATE DATABASE audit_fx_other");
 	for (size_t i = 0; i < sizeof tenants / sizeof *tenants; i++)
 		pgt_sql(admin,
-		        "CREATE ROLE %s_user LOGIN NOINHERIT PASSWORD 'pw-%s-secret';"
+		        "CREATE ROLE %s_user LOGIN NOINHERIT CONNECTION LIMIT 5 PASSWORD 'pw-%s-secret';"
 		        "CREATE SCHEMA tenant_%s AUTHORIZATION %s_user;"
 		        "GRANT CONNECT ON DATABASE audit_fx TO %s_user;"
 		        "ALTER ROLE %s_user IN DATABASE audit_fx SET search_path = tenant_%s",
@@ -196,19 +241,19 @@ test_planted_flaws(void **state)
 	/* A cloaca-shaped tenant: the admin owns the schema, the tenant has
 	 * CREATE on it; another tenant got USAGE. */
 	pgt_sql(admin,
-	        "CREATE ROLE q_user LOGIN PASSWORD 'pw-q-secret'; CREATE SCHEMA tenant_q;"
+	        "CREATE ROLE q_user LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-q-secret'; CREATE SCHEMA tenant_q;"
 	        "GRANT USAGE, CREATE ON SCHEMA tenant_q TO q_user;"
 	        "GRANT USAGE ON SCHEMA tenant_q TO r_user;"
 	        /* Two tenants handed the same admin schema. */
-	        "CREATE ROLE u1_user LOGIN PASSWORD 'pw-u1-secret';"
-	        "CREATE ROLE u2_user LOGIN PASSWORD 'pw-u2-secret';"
+	        "CREATE ROLE u1_user LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-u1-secret';"
+	        "CREATE ROLE u2_user LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-u2-secret';"
 	        "CREATE SCHEMA shared_u; GRANT USAGE, CREATE ON SCHEMA shared_u TO u1_user, u2_user;"
 	        /* cloaca marks its tenants with a search_path for the role. */
 	        "ALTER ROLE u1_user SET search_path = shared_u;"
 	        "ALTER ROLE u2_user SET search_path = shared_u;"
 	        /* An application role with CREATE on a shared schema but no
 	         * tenant's mark is not a tenant (the demo's reporting). */
-	        "CREATE ROLE app_reporting LOGIN PASSWORD 'pw-rep-secret';"
+	        "CREATE ROLE app_reporting LOGIN CONNECTION LIMIT 5 PASSWORD 'pw-rep-secret';"
 	        "CREATE SCHEMA shared_ref; GRANT USAGE, CREATE ON SCHEMA shared_ref TO app_reporting");
 	/* Memberships and attributes. */
 	pgt_sql(admin,
@@ -246,22 +291,7 @@ test_planted_flaws(void **state)
 	        "CREATE ROLE nopw LOGIN");
 
 	audit();
-	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
-		const struct expect *x = &expected[i];
-		const struct pt_finding *f = find(x->rule, x->role, x->schema, x->hint);
-		if (!f) {
-			dump();
-			fail_msg("not found: %s role=%s schema=%s (%s)", x->rule, x->role,
-			         x->schema ? x->schema : "(null)", x->hint ? x->hint : "");
-		}
-		if (x->severity >= 0 && (int)f->severity != x->severity) {
-			dump();
-			fail_msg("%s role=%s (%s): severity %s", x->rule, x->role,
-			         x->hint ? x->hint : "", pt_severity_name(f->severity));
-		}
-		assert_non_null(f->fix_sql);
-		assert_true(strlen(f->detail) > 20);
-	}
+	check_found(expected, sizeof expected / sizeof *expected);
 	assert_true(pt_audit_failed(&A));
 	/* Nothing is said about tenant l's own table or tenant z at all,
 	 * beyond its password's expiry. */
@@ -272,24 +302,7 @@ test_planted_flaws(void **state)
 			assert_int_equal(A.findings[i].severity, PT_SEV_INFO);
 	}
 
-	/* Every fix removes its finding, and only by running it. */
-	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
-		const struct expect *x = &expected[i];
-		const struct pt_finding *f = find(x->rule, x->role, x->schema, x->hint);
-		char *fix;
-		if (!x->runnable)
-			continue;
-		assert_non_null(f);
-		fix = strdup(f->fix_sql);
-		pgt_sql(admin, "%s", fix);
-		audit();
-		if (find(x->rule, x->role, x->schema, x->hint)) {
-			dump();
-			fail_msg("still found after running its fix (%s): %s role=%s", fix, x->rule,
-			         x->role);
-		}
-		free(fix);
-	}
+	check_fixes(expected, sizeof expected / sizeof *expected);
 	/* The two whose fix is a password change. */
 	pgt_sql(admin, "SET password_encryption = 'scram-sha-256';"
 	               "ALTER ROLE j_user PASSWORD 'pw-j-new-secret'; ALTER ROLE nopw PASSWORD 'x-secret'");
@@ -318,7 +331,8 @@ test_clean_tenants(void **state)
 	use_database("audit_clean");
 	for (int i = 1; i <= 3; i++)
 		pgt_sql(admin,
-		        "CREATE ROLE cl%d_user LOGIN NOINHERIT PASSWORD 'pw-cl-secret' VALID UNTIL '2099-01-01';"
+		        "CREATE ROLE cl%d_user LOGIN NOINHERIT CONNECTION LIMIT 5 PASSWORD 'pw-cl-secret'"
+		        "  VALID UNTIL '2099-01-01';"
 		        "CREATE SCHEMA tenant_cl%d AUTHORIZATION cl%d_user;"
 		        "GRANT CONNECT ON DATABASE audit_clean TO cl%d_user;"
 		        "ALTER ROLE cl%d_user IN DATABASE audit_clean SET search_path = tenant_cl%d;"
@@ -476,6 +490,252 @@ test_not_superuser(void **state)
 	free(ci);
 }
 
+/* Log in as a tenant of database dbname: "x?_user" with its password. */
+static PGconn *
+login_as(const char *dbname, const char *tenant)
+{
+	char *ci = pgt_admin_conninfo(dbname), why[256];
+	char *t = pt_xasprintf("%s user=%s_user password=pw-%s-secret", ci, tenant, tenant);
+	PGconn *c = pgt_login(t, why, sizeof why);
+
+	if (!c)
+		fail_msg("login as %s_user: %s", tenant, why);
+	free(t);
+	free(ci);
+	return c;
+}
+
+/* The paths outside the tenant schemas (issue 10, section 3), each one
+ * planted and proved to work before it is looked for: large objects,
+ * lo_compat_privileges, foreign data (postgres_fdw back into this cluster,
+ * dblink_connect_u), a view and a SECURITY DEFINER function outside the
+ * tenant schemas, database CREATE/TEMPORARY for tenants and the "$user"
+ * schema, connection limits, another database, the tenants' group, a
+ * column name holding 0x1f, and PostgreSQL 16's membership options. */
+static void
+test_outside_paths(void **state)
+{
+	static const struct expect expected[] = {
+		{ "cross-tenant-large-object-grant", "xb_user", "tenant_xa", "4242", PT_SEV_HIGH, true },
+		{ "public-large-object-grant", "PUBLIC", "tenant_xa", "4243", PT_SEV_HIGH, true },
+		{ "lo-compat-privileges", "PUBLIC", NULL, "audit_paths", PT_SEV_HIGH, true },
+		{ "tenant-user-mapping", "xd_user", "tenant_xd", "loop", PT_SEV_HIGH, true },
+		{ "foreign-server-usage", "xd_user", "tenant_xd", "loop", PT_SEV_MEDIUM, true },
+		{ "foreign-data-wrapper-usage", "xd_user", "tenant_xd", "postgres_fdw", PT_SEV_MEDIUM, true },
+		{ "dblink-connect-unchecked", "xe_user", "tenant_xe", "dblink_connect_u", PT_SEV_HIGH, true },
+		{ "view-exposes-tenant-data", "xf_user", "public", "tenant_xa", PT_SEV_HIGH, true },
+		{ "security-definer-exposes-tenant-data", "PUBLIC", "public", "peek", PT_SEV_HIGH, true },
+		{ "tenant-database-create", "xh_user", NULL, "CREATE", PT_SEV_HIGH, true },
+		{ "tenant-database-temp", "dbgrp", NULL, "xi_user", PT_SEV_LOW, true },
+		{ "public-tenant-schema-grant", "PUBLIC", "victim_admin", "USAGE", PT_SEV_HIGH, true },
+		{ "user-named-schema", "xh_user", "victim_admin", "owned by", PT_SEV_HIGH, true },
+		{ "user-named-schema", "xj_user", "victim2", "may create", PT_SEV_HIGH, true },
+		{ "tenant-without-connection-limit", "xl_user", "tenant_xl", NULL, PT_SEV_LOW, true },
+		{ "tenant-other-database-connect", "xm_user", NULL, "audit_paths_other", PT_SEV_LOW, true },
+		{ "tenant-outside-tenants-group", "xn_user", "tenant_xn", NULL, PT_SEV_INFO, true },
+		{ "cross-tenant-column-grant", "xo_user", "tenant_xa", NULL, PT_SEV_HIGH, true },
+		{ "cross-tenant-schema-grant", "xo_user", "tenant_xa", "USAGE", PT_SEV_HIGH, true },
+		{ "tenant-member-of-tenant", "xk_user", "tenant_xk", "SET ROLE", PT_SEV_HIGH, true },
+	};
+	static const char *const tenants[] = {
+		"xa", "xb", "xc", "xd", "xe", "xf", "xg", "xh", "xi", "xj", "xk", "xl", "xm",
+		"xn", "xo", "xq",
+	};
+	/* After the fixes: each attack again, and the SQLSTATE it now gets. */
+	static const struct { const char *tenant, *sql, *state; } closed[] = {
+		{ "xb", "SELECT pg_catalog.lo_get(4242)", "42501" },
+		{ "xc", "SELECT pg_catalog.lo_get(4244)", "42501" },
+		{ "xd", "SELECT v FROM tenant_xd.steal", "42704" },
+		{ "xe", "SELECT public.dblink_connect_u('x')", "42501" },
+		{ "xf", "SELECT v FROM public.xa_view", "42501" },
+		{ "xg", "SELECT public.peek()", "42501" },
+		{ "xh", "CREATE SCHEMA again", "42501" },
+		{ "xo", "SELECT \"a\x1f" "b\" FROM tenant_xa.c1f", "42501" },
+	};
+	const struct pt_finding *f;
+	PGconn *t;
+	bool v16;
+	(void)state;
+
+	use_database("audit_paths");
+	v16 = pt_db_info(db)->server_version_num >= 160000;
+	pgt_sql(admin, "CREATE DATABASE audit_paths_other");
+	pgt_sql(admin, "REVOKE CONNECT ON DATABASE "
+	               "audit_paths_other FROM PUBLIC; CREATE ROLE pgtenant_tenants_audit_paths NOLOGIN");
+	for (size_t i = 0; i < sizeof tenants / sizeof *tenants; i++) {
+		const char *n = tenants[i];
+		pgt_sql(admin,
+		        "CREATE ROLE %s_user LOGIN NOINHERIT CONNECTION LIMIT %d PASSWORD 'pw-%s-secret';"
+		        "CREATE SCHEMA tenant_%s AUTHORIZATION %s_user;"
+		        "GRANT CONNECT ON DATABASE audit_paths TO %s_user;"
+		        "ALTER ROLE %s_user IN DATABASE audit_paths SET search_path = tenant_%s",
+		        n, strcmp(n, "xl") ? 5 : -1, n, n, n, n, n, n);
+		if (strcmp(n, "xn") != 0)
+			pgt_sql(admin, "GRANT pgtenant_tenants_audit_paths TO %s_user", n);
+	}
+	pgt_sql(admin, "SET ROLE xa_user; CREATE TABLE tenant_xa.secret (v text);"
+	               "INSERT INTO tenant_xa.secret VALUES ('xa-data'); RESET ROLE");
+
+	/* Large objects: one granted to tenant xb, one to PUBLIC, one to nobody. */
+	t = login_as("audit_paths", "xa");
+	pgt_sql(t, "SELECT pg_catalog.lo_from_bytea(4242, 'lo-secret-1');"
+	           "SELECT pg_catalog.lo_from_bytea(4243, 'lo-secret-2');"
+	           "SELECT pg_catalog.lo_from_bytea(4244, 'lo-secret-3');"
+	           "GRANT SELECT ON LARGE OBJECT 4242 TO xb_user;"
+	           "GRANT SELECT, UPDATE ON LARGE OBJECT 4243 TO PUBLIC");
+	PQfinish(t);
+	t = login_as("audit_paths", "xb");
+	assert_string_equal(pgt_value(t, "SELECT pg_catalog.convert_from(pg_catalog.lo_get(4242), 'UTF8')"),
+	                    "lo-secret-1");
+	assert_string_equal(pgt_state(t, "SELECT pg_catalog.lo_get(4244)"), "42501");
+	PQfinish(t);
+	/* lo_compat_privileges for the database: no checks at all. */
+	pgt_sql(admin, "ALTER DATABASE audit_paths SET lo_compat_privileges = on");
+	t = login_as("audit_paths", "xc");
+	assert_string_equal(pgt_value(t, "SELECT pg_catalog.convert_from(pg_catalog.lo_get(4244), 'UTF8')"),
+	                    "lo-secret-3");
+	PQfinish(t);
+
+	/* postgres_fdw back into this cluster with tenant xa's credentials. */
+	pgt_sql(admin, "CREATE EXTENSION postgres_fdw; CREATE EXTENSION dblink;"
+	               "CREATE SERVER loop FOREIGN DATA WRAPPER postgres_fdw"
+	               "  OPTIONS (host '%s', port '%s', dbname 'audit_paths');"
+	               "CREATE USER MAPPING FOR xd_user SERVER loop"
+	               "  OPTIONS (user 'xa_user', password 'pw-xa-secret');"
+	               "GRANT USAGE ON FOREIGN SERVER loop TO xd_user;"
+	               "GRANT USAGE ON FOREIGN DATA WRAPPER postgres_fdw TO xd_user;"
+	               "GRANT EXECUTE ON FUNCTION public.dblink_connect_u(text) TO xe_user",
+	        getenv("PGHOST"), getenv("PGPORT"));
+	t = login_as("audit_paths", "xd");
+	pgt_sql(t, "CREATE FOREIGN TABLE tenant_xd.steal (v text) SERVER loop"
+	           "  OPTIONS (schema_name 'tenant_xa', table_name 'secret')");
+	assert_string_equal(pgt_value(t, "SELECT v FROM tenant_xd.steal"), "xa-data");
+	PQfinish(t);
+	/* dblink_connect_u: no password check, so the trusted superuser. */
+	t = login_as("audit_paths", "xe");
+	pgt_sql(t, "SELECT public.dblink_connect_u('host=''%s'' port=%s dbname=audit_paths "
+	           "user=pgtadmin')", getenv("PGHOST"), getenv("PGPORT"));
+	assert_string_equal(pgt_value(t, "SELECT v FROM public.dblink("
+	                                 "'SELECT v FROM tenant_xa.secret') AS x(v text)"),
+	                    "xa-data");
+	PQfinish(t);
+
+	/* A view and a SECURITY DEFINER function of the admin's in public. */
+	pgt_sql(admin, "CREATE VIEW public.xa_view AS SELECT v FROM tenant_xa.secret;"
+	               "GRANT SELECT ON public.xa_view TO xf_user;"
+	               "CREATE FUNCTION public.peek() RETURNS text LANGUAGE sql SECURITY DEFINER"
+	               "  AS 'SELECT v FROM tenant_xa.secret LIMIT 1';"
+	               /* Not a path: a view granted only to the tenant whose
+	                * data it reads. */
+	               "CREATE VIEW public.own AS SELECT v FROM tenant_xa.secret;"
+	               "GRANT SELECT ON public.own TO xa_user");
+	if (pt_db_info(db)->server_version_num >= 150000)
+		/* Nor a view that runs with the caller's rights (15+). */
+		pgt_sql(admin, "CREATE VIEW public.inv WITH (security_invoker = true) AS"
+		               "  SELECT v FROM tenant_xa.secret; GRANT SELECT ON public.inv TO xf_user");
+	t = login_as("audit_paths", "xf");
+	assert_string_equal(pgt_value(t, "SELECT v FROM public.xa_view"), "xa-data");
+	if (pt_db_info(db)->server_version_num >= 150000)
+		assert_string_equal(pgt_state(t, "SELECT v FROM public.inv"), "42501");
+	PQfinish(t);
+	t = login_as("audit_paths", "xg");
+	assert_string_equal(pgt_value(t, "SELECT public.peek()"), "xa-data");
+	PQfinish(t);
+
+	/* CREATE on the database, and the "$user" schema it allows. */
+	pgt_sql(admin, "GRANT CREATE ON DATABASE audit_paths TO xh_user;"
+	               "CREATE ROLE dbgrp NOLOGIN; GRANT dbgrp TO xi_user;"
+	               "GRANT TEMPORARY ON DATABASE audit_paths TO dbgrp;"
+	               "CREATE ROLE victim_admin LOGIN PASSWORD 'pw-victim-secret';"
+	               "CREATE ROLE victim2 NOLOGIN;"
+	               "CREATE SCHEMA victim2; GRANT USAGE, CREATE ON SCHEMA victim2 TO xj_user");
+	t = login_as("audit_paths", "xh");
+	pgt_sql(t, "CREATE SCHEMA victim_admin; GRANT USAGE ON SCHEMA victim_admin TO PUBLIC");
+	PQfinish(t);
+	assert_string_equal(pgt_value(admin, "SET ROLE victim_admin;"
+	                                     "SELECT pg_catalog.current_schemas(false)::text"),
+	                    "{victim_admin,public}");
+	pgt_sql(admin, "RESET ROLE");
+
+	/* Another database, a membership, a column named with 0x1f. */
+	pgt_sql(admin, "GRANT CONNECT ON DATABASE audit_paths_other TO xm_user;"
+	               "GRANT xq_user TO xk_user;"
+	               "CREATE TABLE tenant_xa.c1f (a int, b int, \"a\x1f" "b\" text);"
+	               "ALTER TABLE tenant_xa.c1f OWNER TO xa_user;"
+	               "GRANT USAGE ON SCHEMA tenant_xa TO xo_user;"
+	               "GRANT SELECT (\"a\x1f" "b\") ON tenant_xa.c1f TO xo_user");
+	if (v16)
+		/* A grant that allows nothing: not SET ROLE-able, not a path.
+		 * One that only passes privileges on, and one with only the
+		 * ADMIN option (which lets the member grant itself SET). */
+		pgt_sql(admin, "GRANT xa_user TO xb_user WITH INHERIT FALSE, SET FALSE;"
+		               "GRANT xc_user TO xd_user WITH INHERIT TRUE, SET FALSE;"
+		               "GRANT xe_user TO xf_user WITH ADMIN TRUE, INHERIT FALSE, SET FALSE");
+	if (pt_db_info(db)->server_version_num >= 180000)
+		pgt_sql(admin, "GRANT pg_signal_autovacuum_worker TO xq_user");
+
+	audit();
+	check_found(expected, sizeof expected / sizeof *expected);
+	/* The column list is one name, and its fix names exactly it. */
+	f = find("cross-tenant-column-grant", "xo_user", "tenant_xa", NULL);
+	assert_non_null(strstr(f->detail, "(\"a\x1f" "b\")"));
+	assert_string_equal(f->fix_sql,
+	                    "REVOKE ALL (\"a\x1f" "b\") ON TABLE \"tenant_xa\".\"c1f\" "
+	                    "FROM \"xo_user\";");
+	/* Nothing about the invoker's view, or the view for its own tenant. */
+	for (size_t i = 0; i < A.n; i++)
+		if (A.findings[i].object && (strstr(A.findings[i].object, "inv") ||
+		                             strstr(A.findings[i].object, "own"))) {
+			dump();
+			fail_msg("not a path: %s %s", A.findings[i].rule, A.findings[i].object);
+		}
+	if (v16) {
+		f = find("tenant-member-of-tenant", "xb_user", "tenant_xb", "neither");
+		if (!f) {
+			dump();
+			fail_msg("WITH INHERIT FALSE, SET FALSE not reported as allowing nothing");
+		}
+		assert_int_equal(f->severity, PT_SEV_INFO);
+		assert_null(strstr(f->detail, "can SET ROLE"));
+		f = find("tenant-member-of-tenant", "xd_user", "tenant_xd", "by inheritance");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_HIGH);
+		assert_null(strstr(f->detail, "can SET ROLE"));
+		pgt_sql(admin, "%s", f->fix_sql);
+		f = find("tenant-member-of-tenant", "xf_user", "tenant_xf", "ADMIN option");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_HIGH);
+		pgt_sql(admin, "%s", f->fix_sql);
+	}
+	if (pt_db_info(db)->server_version_num >= 180000) {
+		f = find("tenant-member-of-builtin-role", "xq_user", "tenant_xq",
+		         "pg_signal_autovacuum_worker");
+		assert_non_null(f);
+		assert_int_equal(f->severity, PT_SEV_MEDIUM);
+	}
+	assert_int_equal(pgt_count(admin, "SELECT pg_catalog.has_column_privilege('xo_user',"
+	                                  " 'tenant_xa.c1f', 'a\x1f" "b', 'SELECT')::int"), 1);
+	check_fixes(expected, sizeof expected / sizeof *expected);
+	assert_int_equal(pgt_count(admin, "SELECT pg_catalog.has_column_privilege('xo_user',"
+	                                  " 'tenant_xa.c1f', 'a\x1f" "b', 'SELECT')::int"), 0);
+
+	/* The fixes closed the paths for real. */
+	for (size_t i = 0; i < sizeof closed / sizeof *closed; i++) {
+		t = login_as("audit_paths", closed[i].tenant);
+		if (strcmp(pgt_state(t, "%s", closed[i].sql), closed[i].state) != 0)
+			fail_msg("as %s_user, still open: %s", closed[i].tenant, closed[i].sql);
+		PQfinish(t);
+	}
+	/* (13 and 14 let PUBLIC create in schema public: not planted here.) */
+	for (size_t i = 0; i < A.n; i++)
+		if (A.findings[i].severity > PT_SEV_MEDIUM &&
+		    strcmp(A.findings[i].rule, "public-schema-create") != 0) {
+			dump();
+			fail_msg("left after every fix: %s role=%s", A.findings[i].rule,
+			         A.findings[i].role);
+		}
+}
+
 int
 main(void)
 {
@@ -485,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_clean_tenants),
 		cmocka_unit_test(test_harden_public),
 		cmocka_unit_test(test_not_superuser),
+		cmocka_unit_test(test_outside_paths),
 		cmocka_unit_test(test_planted_flaws),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
