@@ -295,9 +295,11 @@ dbwide_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		             pt_xasprintf(_("Tenant role %s is not a member of %s, the group "
 		                            "through which tenants may connect: once the database "
 		                            "is hardened it cannot log in."), name, run->tenant_group),
-		             pt_xasprintf(pt_db_info(db)->server_version_num >= 160000
-		                          ? "GRANT %s TO %s WITH INHERIT TRUE;" : "GRANT %s TO %s;",
-		                          g, n));
+		             /* As create grants it: before 16 a NOINHERIT role would not
+		              * use the group's CONNECT. */
+		             pt_db_info(db)->server_version_num >= 160000
+		             ? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE, SET FALSE;", g, n)
+		             : pt_xasprintf("GRANT %s TO %s; ALTER ROLE %s INHERIT;", g, n, n));
 		free(g);
 	} else if (!strcmp(what, "orphan-schema")) {
 		pt_audit_add(run, PT_RULE_ORPHAN_SCHEMA, PT_SEV_LOW, a, name, NULL, NULL,
