@@ -161,8 +161,14 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		rc = pt_cli_run(&cli, argc - optind, argv + optind);
-	else
-		rc = pt_tui_run(&cli);
+	else {
+		struct pt_tui_opts topt = {
+			.target = cli.target, .copts = cli.copts, .no_color = cli.no_color,
+			.user_pattern = cli.user_pattern, .progname = cli.progname,
+		};
+
+		rc = pt_tui_run(&topt);
+	}
 	/* every exit after the file was read frees it (LeakSanitizer) */
 out:
 	pt_userconf_free(&uc);

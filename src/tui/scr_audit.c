@@ -29,7 +29,7 @@ enter(struct pt_ui *ui)
 	if (!pt_ui_need_server(ui))
 		return;
 	a = pt_xcalloc(1, sizeof *a);
-	if (pt_audit_run_ex(ui->db, ui->cli->user_pattern, a, &err) != PT_OK) {
+	if (pt_audit_run_ex(ui->db, ui->opt->user_pattern, a, &err) != PT_OK) {
 		free(a);
 		pt_ui_fail(ui, &err);
 		return;

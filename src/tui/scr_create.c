@@ -43,7 +43,7 @@ derive_user(struct pt_ui *ui)
 	if (ui->user_edited)
 		return;
 	if (!*ui->f_schema ||
-	    pt_default_username(ui->f_schema, ui->cli->user_pattern, ui->f_user,
+	    pt_default_username(ui->f_schema, ui->opt->user_pattern, ui->f_user,
 	                        sizeof ui->f_user, &err) != PT_OK)
 		ui->f_user[0] = '\0';
 }
@@ -187,7 +187,7 @@ go_on(struct pt_ui *ui)
 	pt_tenant_config_init(&ui->cfg);
 	ui->cfg.schema_name = ui->f_schema;
 	ui->cfg.username = ui->f_user;
-	ui->cfg.user_pattern = ui->cli->user_pattern;
+	ui->cfg.user_pattern = ui->opt->user_pattern;
 	ui->cfg.password = *ui->f_password ? ui->f_password : NULL;
 	ui->cfg.connection_limit = *ui->f_limit ? (int)strtol(ui->f_limit, NULL, 10) : -1;
 	ui->cfg.valid_until = *ui->f_valid ? ui->f_valid : NULL;

@@ -1,4 +1,4 @@
-/* The console's engine, shared by the screens. Only the engine (tui.c)
+/* The console's engine, shared by the screens. Only the engine (engine.c)
  * owns the terminal's set-up; screens draw into the body window they are
  * given and act on actions, never on raw keys (forms excepted: they take
  * printable characters through their input callback first). */
@@ -10,12 +10,16 @@
 #include <wchar.h>
 #include <curses.h>
 
-#include "cli/cli.h"
 #include "catalog.h"
 #include "conn.h"
 #include "connstr.h"
 #include "tenant.h"
 #include "tui/model.h"
+#include "tui/tui.h"
+
+#undef CTRL
+#define CTRL(c) ((c) & 0x1f)
+#define KEY_ESC 27
 
 #define PT_UI_MIN_COLS 80
 #define PT_UI_MIN_LINES 24
@@ -138,7 +142,7 @@ extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
 enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN };
 
 struct pt_ui {
-	struct pt_cli *cli;
+	const struct pt_tui_opts *opt;
 	pt_db *db;
 	bool quit;
 	bool lost;                          /* the connection dropped */
@@ -250,6 +254,16 @@ void pt_ui_start(struct pt_ui *ui, enum pt_pending what);
 double pt_ui_now(void);
 /* Connect to target (NULL: the environment); true on success. */
 bool pt_ui_connect(struct pt_ui *ui, const char *target);
+/* Are there PG* variables naming a server? */
+bool pt_ui_have_pg_env(void);
+/* Try to reconnect now (R, or the backoff timer). */
+void pt_ui_reconnect(struct pt_ui *ui);
+/* Work the session does while no key is pressed: reconnect with
+ * backoff, load the sizes. */
+void pt_ui_session_idle(struct pt_ui *ui);
+/* The engine pumps keys while the core waits for the server: true means
+ * cancel the query (Ctrl-C). */
+bool pt_ui_wait_hook(void *ud);
 /* Open the harden preview (scr_audit.c). */
 void pt_ui_harden_preview(struct pt_ui *ui);
 /* Release a harden plan kept from a preview. */

@@ -1,0 +1,282 @@
+/* The console's server session: connecting, the admin password prompt,
+ * loading the lists the screens show, noticing a lost server and
+ * reconnecting with backoff. Screens call these; none of them touches
+ * libpq itself. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "secret.h"
+#include "tui/ui.h"
+
+static void
+mark_lost(struct pt_ui *ui)
+{
+	if (!ui->lost) {
+		ui->lost = true;
+		ui->backoff = 1;
+		ui->next_reconnect = pt_ui_now() + ui->backoff;
+	}
+}
+
+void
+pt_ui_fail(struct pt_ui *ui, const pt_error *err)
+{
+	if (err->status == PT_ERR_CONNECTION_LOST || (ui->db && !pt_db_alive(ui->db)))
+		mark_lost(ui);
+	if (err->detail[0])
+		pt_ui_err(ui, "%s (%s)", err->message, err->detail);
+	else
+		pt_ui_err(ui, "%s", err->message);
+}
+
+bool
+pt_ui_need_server(struct pt_ui *ui)
+{
+	if (ui->db && !ui->lost && pt_db_alive(ui->db))
+		return true;
+	if (ui->db)
+		mark_lost(ui);
+	pt_ui_err(ui, "%s", _("Not connected to the server: press R to reconnect."));
+	return false;
+}
+
+bool
+pt_ui_need_write(struct pt_ui *ui)
+{
+	if (!pt_ui_need_server(ui))
+		return false;
+	if (ui->opt->copts.read_only || pt_db_info(ui->db)->read_only) {
+		pt_ui_err(ui, "%s", _("Read-only session: create, drop, rotate and harden are refused."));
+		return false;
+	}
+	return true;
+}
+
+
+static char *
+ask_password(void *ud, const char *prompt)
+{
+	struct pt_ui *ui = ud;
+	char *pw = pt_secret_alloc(PT_UI_PW_MAX);
+
+	if (!pt_ui_prompt(ui, prompt, true, pw, PT_UI_PW_MAX)) {
+		pt_secret_free(pw);
+		return NULL;
+	}
+	return pw;
+}
+
+/* ---- shared loaders ----------------------------------------------------- */
+
+void
+pt_ui_endpoint(struct pt_ui *ui)
+{
+	const struct pt_connect_opts *o = &ui->opt->copts;
+
+	if (ui->have_ep)
+		pt_endpoint_free(&ui->ep);
+	pt_endpoint_from_conn(pt_db_conn(ui->db), o->tenant_host, o->tenant_port, &ui->ep);
+	ui->have_ep = true;
+}
+
+enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
+
+static void
+build_tenant_model(struct pt_ui *ui)
+{
+	static const enum pt_model_kind kinds[TC_COUNT] = {
+		PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_STR
+	};
+	const struct pt_schema_list *l = &ui->schemas;
+	struct pt_model *m = &ui->tmodel;
+	size_t keep = pt_model_selected(m);
+	char keepname[64] = "";
+	int col = m->sort_col;
+	bool desc = m->sort_desc;
+
+	if (keep != PT_MODEL_NONE && m->str)
+		snprintf(keepname, sizeof keepname, "%s", m->str[keep]);
+	pt_model_free(m);
+	pt_model_init(m, l->n, TC_COUNT, kinds);
+	ui->max_size = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pt_schema_row *r = &l->rows[i];
+		char *s = pt_xasprintf("%s %s %s", r->name, r->owner, r->login_roles);
+
+		pt_model_set_str(m, i, TC_NAME, r->name);
+		pt_model_set_str(m, i, TC_ROLES, r->login_roles);
+		pt_model_set_num(m, i, TC_TABLES, r->tables);
+		pt_model_set_num(m, i, TC_SIZE, r->size_bytes);
+		pt_model_set_num(m, i, TC_LIMIT, r->connection_limit);
+		pt_model_set_str(m, i, TC_VALID, r->valid_until);
+		pt_model_set_search(m, i, s);
+		free(s);
+		if (r->size_bytes > ui->max_size)
+			ui->max_size = r->size_bytes;
+	}
+	m->sort_col = col;
+	m->sort_desc = desc;
+	pt_model_finish(m);
+	pt_model_filter(m, ui->filter);
+	for (size_t i = 0; *keepname && i < l->n; i++)
+		if (!strcmp(l->rows[i].name, keepname)) {
+			pt_model_select_row(m, i);
+			break;
+		}
+}
+
+void
+pt_ui_load_tenants(struct pt_ui *ui)
+{
+	struct pt_schema_list l;
+	pt_error err;
+
+	if (!pt_ui_need_server(ui))
+		return;
+	memset(&l, 0, sizeof l);
+	if (pt_schema_list_load(ui->db, false, &l, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	/* the model points into the old list: rebuild it before freeing that */
+	{
+		struct pt_schema_list old = ui->schemas;
+
+		ui->schemas = l;
+		build_tenant_model(ui);
+		if (ui->have_schemas)
+			pt_schema_list_free(&old);
+	}
+	ui->have_schemas = true;
+	ui->sizes_pending = true;
+}
+
+static void
+load_sizes(struct pt_ui *ui)
+{
+	pt_error err;
+
+	ui->sizes_pending = false;
+	if (!ui->have_schemas || ui->lost)
+		return;
+	if (pt_schema_list_load_sizes(ui->db, &ui->schemas, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	build_tenant_model(ui);
+}
+
+void
+pt_ui_load_roles(struct pt_ui *ui)
+{
+	static const enum pt_model_kind kinds[3] = { PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_STR };
+	struct pt_role_list l;
+	pt_error err;
+
+	if (!pt_ui_need_server(ui))
+		return;
+	memset(&l, 0, sizeof l);
+	if (pt_role_list_load(ui->db, &l, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_model_free(&ui->rmodel);
+	if (ui->have_roles)
+		pt_role_list_free(&ui->roles);
+	ui->roles = l;
+	ui->have_roles = true;
+	pt_model_init(&ui->rmodel, l.n, 3, kinds);
+	for (size_t i = 0; i < l.n; i++) {
+		char *s = pt_xasprintf("%s %s", l.rows[i].name, l.rows[i].member_of);
+
+		pt_model_set_str(&ui->rmodel, i, 0, l.rows[i].name);
+		pt_model_set_str(&ui->rmodel, i, 1, l.rows[i].member_of);
+		pt_model_set_str(&ui->rmodel, i, 2, l.rows[i].valid_until);
+		pt_model_set_search(&ui->rmodel, i, s);
+		free(s);
+	}
+	pt_model_finish(&ui->rmodel);
+	pt_model_filter(&ui->rmodel, ui->rfilter);
+}
+
+const char *
+pt_ui_selected_schema(struct pt_ui *ui)
+{
+	size_t r = pt_model_selected(&ui->tmodel);
+
+	return r == PT_MODEL_NONE ? NULL : ui->schemas.rows[r].name;
+}
+
+/* ---- connection --------------------------------------------------------- */
+
+void
+pt_ui_reconnect(struct pt_ui *ui)
+{
+	pt_error err;
+
+	if (!ui->db)
+		return;
+	pt_ui_msg(ui, "%s", _("Reconnecting..."));
+	pt_ui_draw(ui);
+	if (pt_db_reconnect(ui->db, &err) == PT_OK) {
+		ui->lost = false;
+		pt_ui_msg(ui, "%s", _("Reconnected."));
+		pt_ui_load_tenants(ui);
+		return;
+	}
+	ui->backoff = ui->backoff < 30 ? ui->backoff * 2 : 30;
+	ui->next_reconnect = pt_ui_now() + ui->backoff;
+	pt_ui_err(ui, _("Reconnect failed (next try in %.0f s): %s"), ui->backoff, err.message);
+}
+
+bool
+pt_ui_have_pg_env(void)
+{
+	static const char *const vars[] = { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE",
+	                                    "PGUSER", "PGSERVICE" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			return true;
+	return false;
+}
+
+bool
+pt_ui_connect(struct pt_ui *ui, const char *target)
+{
+	struct pt_connect_opts o = ui->opt->copts;
+	pt_error err;
+	pt_db *db;
+
+	o.ask_password = ask_password;
+	o.ask_password_ud = ui;
+	o.wait_hook = pt_ui_wait_hook;     /* a dead host must not freeze the screen */
+	o.wait_ud = ui;
+	pt_ui_msg(ui, "%s", _("Connecting..."));
+	pt_ui_draw(ui);
+	db = pt_db_connect(target, &o, &err);
+	if (!db) {
+		pt_ui_err(ui, "%s", err.message);
+		return false;
+	}
+	ui->db = db;
+	ui->lost = false;
+	pt_db_set_wait_hook(db, pt_ui_wait_hook, ui);
+	pt_ui_endpoint(ui);
+	pt_ui_msg(ui, "%s", _("Press ? for help, c to create a tenant."));
+	return true;
+}
+
+
+void
+pt_ui_session_idle(struct pt_ui *ui)
+{
+	if (ui->lost && ui->db && pt_ui_now() >= ui->next_reconnect)
+		pt_ui_reconnect(ui);
+	else if (ui->sizes_pending && !ui->lost)
+		load_sizes(ui);
+}
