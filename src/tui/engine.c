@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "sanitize.h"
 #include "secret.h"
 #include "tui/tui.h"
 #include "tui/ui.h"
@@ -114,6 +116,83 @@ pt_ui_top(const struct pt_ui *ui)
 	return ui->depth ? ui->stack[ui->depth - 1] : NULL;
 }
 
+/* ---- stderr ----------------------------------------------------------- */
+
+/* Whatever a library writes to stderr while the console is up (libpq's
+ * default notice processor on a connection the core did not open
+ * itself, a warning) would land raw on the screen: a tenant's NOTICE
+ * could clear it or retitle the window. stderr goes into a pipe instead,
+ * and what arrives is shown on the message line, through the widgets. */
+static int stderr_saved = -1, stderr_pipe = -1;
+
+static void
+capture_stderr(void)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+		return;
+	fflush(stderr);
+	stderr_saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (stderr_saved < 0 || dup2(fds[1], STDERR_FILENO) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	close(fds[1]);
+	stderr_pipe = fds[0];
+}
+
+/* Show what was written to stderr since the last look (the last lines
+ * that fit), after the current message. */
+static void
+drain_stderr(struct pt_ui *ui)
+{
+	char buf[4096];
+	ssize_t k;
+	size_t len;
+
+	if (stderr_pipe < 0)
+		return;
+	fflush(stderr);
+	while ((k = read(stderr_pipe, buf, sizeof buf - 1)) > 0) {
+		buf[k] = '\0';
+		/* one line: newlines and tabs become spaces */
+		for (ssize_t i = 0; i < k; i++)
+			if (buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r')
+				buf[i] = ' ';
+		len = strlen(ui->message);
+		if (len && len + 3 < sizeof ui->message)
+			strcat(ui->message, " | ");
+		len = strlen(ui->message);
+		/* keep the newest text when it all does not fit */
+		if (strlen(buf) >= sizeof ui->message - len) {
+			size_t skip = strlen(buf) - (sizeof ui->message - len - 1);
+
+			/* never start inside a UTF-8 character */
+			while (buf[skip] && ((unsigned char)buf[skip] & 0xc0) == 0x80)
+				skip++;
+			memmove(buf, buf + skip, strlen(buf + skip) + 1);
+		}
+		snprintf(ui->message + len, sizeof ui->message - len, "%s", buf);
+	}
+}
+
+static void
+release_stderr(void)
+{
+	if (stderr_saved >= 0) {
+		/* what is left unread stays unread: it may be a tenant's */
+		dup2(stderr_saved, STDERR_FILENO);
+		close(stderr_saved);
+		stderr_saved = -1;
+	}
+	if (stderr_pipe >= 0) {
+		close(stderr_pipe);
+		stderr_pipe = -1;
+	}
+}
+
 /* ---- drawing ------------------------------------------------------------ */
 
 static bool
@@ -159,7 +238,7 @@ draw_header(struct pt_ui *ui)
 
 		if (ui->lost)
 			badge[nb++] = _(" CONNECTION LOST (R reconnects) ");
-		if (ui->opt->copts.read_only || (si && si->read_only))
+		if (pt_ui_read_only(ui))
 			badge[nb++] = _(" READ-ONLY ");
 		for (int i = 0; i < nb; i++)
 			bw += pt_ui_width(badge[i]) + 1;
@@ -196,20 +275,77 @@ draw_tabs(struct pt_ui *ui)
 	}
 }
 
+/* The key hint: items two spaces apart, as many as fit in width, in
+ * their order, but "? help" always (it lists the rest). */
+static void
+put_hint(int y, const char *hint, int width, attr_t a)
+{
+	char *items = pt_xstrdup(hint), *out = pt_xmalloc(strlen(hint) + 3);
+	const char *help = strncmp(hint, "? ", 2) ? strstr(hint, "  ? ") : hint;
+	size_t help_at = help ? (size_t)(help - hint) + (help == hint ? 0 : 2) : (size_t)-1;
+	char helpitem[64] = "";
+	int room;
+	char *p = items;
+
+	if (help) {
+		const char *e = strstr(hint + help_at, "  ");
+
+		snprintf(helpitem, sizeof helpitem, "%.*s",
+		         (int)(e ? (size_t)(e - hint) - help_at : strlen(hint + help_at)),
+		         hint + help_at);
+	}
+	room = width - (help ? pt_ui_width(helpitem) + 2 : 0);
+
+	out[0] = '\0';
+	while (p && *p) {
+		char *end = strstr(p, "  ");
+
+		if (end)
+			*end = '\0';
+		if ((size_t)(p - items) != help_at &&
+		    pt_ui_width(out) + (*out ? 2 : 0) + pt_ui_width(p) <= room) {
+			if (*out)
+				strcat(out, "  ");
+			strcat(out, p);
+		}
+		p = end ? end + 2 : NULL;
+	}
+	if (help) {
+		if (*out)
+			strcat(out, "  ");
+		strcat(out, helpitem);
+	}
+	pt_ui_put(stdscr, y, 1, out, width, a);
+	free(out);
+	free(items);
+}
+
 static void
 draw_status(struct pt_ui *ui)
 {
 	const struct pt_screen_ops *top = pt_ui_top(ui);
+	/* a long message (an error with its cause) takes up to three lines
+	 * over the bottom of the body rather than being cut */
+	int n = ui->message[0] ? pt_ui_wrap_lines(ui->message, COLS - 1) : 1;
 
+	if (n > 3)
+		n = 3;
+	if (n < 1)
+		n = 1;
 	wattron(stdscr, ui->attr[COL_STATUS]);
-	mvhline(LINES - 2, 0, ' ', COLS);
+	mvhline(LINES - 1 - n, 0, ' ', COLS);
 	wattroff(stdscr, ui->attr[COL_STATUS]);
-	if (top && top->hint)
-		pt_ui_put(stdscr, LINES - 2, 1, _(top->hint), COLS - 2, ui->attr[COL_STATUS]);
-	move(LINES - 1, 0);
-	clrtoeol();
-	pt_ui_put(stdscr, LINES - 1, 0, ui->message, COLS - 1,
-	          ui->message_error ? ui->attr[COL_ERROR] : A_NORMAL);
+	if (top && (top->hint || top->hint_ro))
+		/* a read-only session is not offered what it would refuse */
+		put_hint(LINES - 1 - n,
+		         _(pt_ui_read_only(ui) && top->hint_ro ? top->hint_ro : top->hint),
+		         COLS - 2, ui->attr[COL_STATUS]);
+	for (int i = 0; i < n; i++) {
+		move(LINES - n + i, 0);
+		clrtoeol();
+	}
+	pt_ui_put_wrapped(stdscr, LINES - n, 0, ui->message, COLS - 1, n,
+	                  ui->message_error ? ui->attr[COL_ERROR] : A_NORMAL);
 }
 
 /* curses positions every character itself, so a long line it draws is
@@ -250,6 +386,7 @@ pt_ui_draw(struct pt_ui *ui)
 {
 	const struct pt_screen_ops *top = pt_ui_top(ui);
 
+	drain_stderr(ui);
 	erase();
 	if (too_small()) {
 		char line[128];
@@ -272,25 +409,12 @@ pt_ui_draw(struct pt_ui *ui)
 	}
 	draw_status(ui);
 	refresh();
-	if (ui->raw_text)
+	/* the raw path skips the widgets: only text that needs no sanitising */
+	if (ui->raw_text && pt_text_clean(ui->raw_text, PT_SAN_KEEP_NEWLINE))
 		write_raw(ui->raw_text, ui->raw_row + 2);
 }
 
 /* ---- input -------------------------------------------------------------- */
-
-/* Keys typed while a query runs wait here, so typing ahead works. */
-static struct { wint_t ch; bool code; } queue[64];
-static int qhead, qlen;
-
-static void
-queue_push(wint_t ch, bool code)
-{
-	if (qlen < (int)(sizeof queue / sizeof *queue)) {
-		queue[(qhead + qlen) % 64].ch = ch;
-		queue[(qhead + qlen) % 64].code = code;
-		qlen++;
-	}
-}
 
 static void
 on_resize(struct pt_ui *ui)
@@ -300,20 +424,13 @@ on_resize(struct pt_ui *ui)
 	ui->need_redraw = true;
 }
 
-/* One key: from the queue, else from the terminal (timeout in ms, -1 =
- * wait). Returns ERR on timeout. */
+/* One key from the terminal (timeout in ms, -1 = wait). Returns ERR on
+ * timeout. */
 static int
 get_key(struct pt_ui *ui, int timeout_ms, wint_t *ch, bool *code)
 {
 	int r;
 
-	if (qlen) {
-		*ch = queue[qhead].ch;
-		*code = queue[qhead].code;
-		qhead = (qhead + 1) % 64;
-		qlen--;
-		return OK;
-	}
 	timeout(timeout_ms);
 	r = get_wch(ch);
 	if (r == ERR)
@@ -343,7 +460,9 @@ pt_ui_wait_hook(void *ud)
 		else if (r != KEY_CODE_YES && ch == CTRL('c'))
 			ui->cancel = true;
 		else
-			queue_push(ch, r == KEY_CODE_YES);
+			/* never replayed later: by then the screen they were
+			 * aimed at may be gone (Ctrl-C, then Enter on nothing) */
+			ui->dropped_keys++;
 	}
 	if (ui->spinner % 1000 == 4 && !ui->message[0])
 		pt_ui_msg(ui, "%s", _("Waiting for the server... (Ctrl-C cancels)"));
@@ -410,11 +529,19 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 void
 pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 {
+	struct pt_tenant_ref ref;
 	pt_error err;
 	char *sql = NULL;
 
 	if (!pt_ui_need_write(ui))
 		return;
+	/* drop and rotate refuse a schema that is no tenant's at once, with
+	 * the reason, before any preview */
+	if (pt_tenant_find(ui->db, ui->target_schema, &ref, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_tenant_ref_free(&ref);
 	switch (what) {
 	case PEND_DROP:
 		sql = pt_tenant_drop_preview(ui->db, ui->target_schema, &err);
@@ -527,6 +654,7 @@ handle_key(struct pt_ui *ui, wint_t ch, bool code)
 static void
 restore_terminal(void)
 {
+	release_stderr();
 	if (curses_up) {
 		curses_up = false;
 		/* wipe the alternate screen before leaving it, so no secret
@@ -555,14 +683,26 @@ setup_colors(struct pt_ui *ui)
 	}
 }
 
+/* Why the console cannot run here, said as it is. */
 static int
 refuse(const struct pt_tui_opts *opt, const char *term)
 {
+	char why[160];
+
+	if (!isatty(STDIN_FILENO))
+		snprintf(why, sizeof why, "%s", _("standard input is not a terminal"));
+	else if (!isatty(STDOUT_FILENO))
+		snprintf(why, sizeof why, "%s", _("standard output is not a terminal"));
+	else if (!term || !*term)
+		snprintf(why, sizeof why, "%s", _("TERM is not set"));
+	else
+		snprintf(why, sizeof why, _("the terminal type \"%s\" cannot position the cursor"),
+		         term);
 	fprintf(stderr,
-	        _("%s: the console needs a terminal (TERM is \"%s\"); use the "
-	          "scriptable commands instead: list, roles, create, drop, "
-	          "rotate-password, audit, harden (see --help)\n"),
-	        opt->progname, term ? term : "");
+	        _("%s: the console needs a terminal (%s); use the scriptable commands "
+	          "instead: list, roles, create, drop, rotate-password, audit, harden "
+	          "(see --help)\n"),
+	        opt->progname, why);
 	return 2;
 }
 
@@ -602,6 +742,7 @@ pt_tui_run(const struct pt_tui_opts *opt)
 	setup_colors(&ui);
 	make_body(&ui);
 	pt_cmdline_init(&ui);
+	capture_stderr();
 
 	if (opt->target || pt_ui_have_pg_env()) {
 		pt_ui_push(&ui, &pt_scr_tenants);
@@ -622,6 +763,14 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			ui.message[0] = '\0';
 		ui.busy = false;
 		ui.spinner = 0;
+		if (ui.dropped_keys) {
+			size_t len = strlen(ui.message);
+
+			/* after what the action said, not instead of it */
+			snprintf(ui.message + len, sizeof ui.message - len, len ? "  %s" : "%s",
+			         _("Keys typed while waiting for the server were ignored."));
+			ui.dropped_keys = 0;
+		}
 		pt_ui_draw(&ui);
 		if (get_key(&ui, ui.sizes_pending || ui.lost ? 50 : 1000, &ch, &code) == ERR) {
 			pt_ui_session_idle(&ui);

@@ -108,6 +108,7 @@ run(struct pt_ui *ui)
 		pt_ui_pop(ui);          /* preview */
 		pt_ui_pop(ui);          /* form: wipes the typed password */
 		pt_ui_load_tenants(ui);
+		pt_ui_select_schema(ui, ui->creds.schema_name);
 		pt_ui_push(ui, &pt_scr_result);
 		return;
 	case PEND_ROTATE:

@@ -85,19 +85,20 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	/* from column 0, nothing else on its lines: long strings wrap as the
 	 * terminal wraps them, and a selection takes exactly the string */
 	if (ui->shown) {
-		const char *p = ui->shown;
-
+		/* the engine writes it again raw (when it is clean) so that
+		 * the terminal, not curses, wraps it */
 		ui->raw_text = ui->shown;
 		ui->raw_row = y;
+		for (const char *p = ui->shown; *p && y < h - 3;) {
+			size_t len = strcspn(p, "\n");
+			char *line = pt_secret_alloc(len + 1);
 
-		while (*p && y < h - 3) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			int rows = ((int)len + w - 1) / w;
+			memcpy(line, p, len);
 
-			mvwaddnstr(win, y, 0, p, (int)len);
-			y += rows > 0 ? rows : 1;
-			p = nl ? nl + 1 : p + len;
+			/* cut into rows of exactly w columns, as the terminal does */
+			y += pt_ui_wrap_hard(win, y, 0, line, w, h - 3 - y, A_NORMAL);
+			pt_secret_free(line);
+			p += len + (p[len] == '\n');
 		}
 	}
 	y++;

@@ -94,7 +94,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		if (r->size_bytes >= 0)
 			pt_format_size(r->size_bytes, buf, sizeof buf);
 		else
-			snprintf(buf, sizeof buf, "%s", "...");
+			snprintf(buf, sizeof buf, "%s", ui->sizes_unknown ? "?" : "...");
 		put_right(win, y, x, width[TC_SIZE], buf, a);
 		x += width[TC_SIZE] + 1;
 		if (bar) {
@@ -123,6 +123,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
 	if (ui->sizes_pending && !ui->lost)
 		pt_ui_put(win, h - 1, w - 20, _("sizing..."), 19, ui->attr[COL_DIM]);
+	else if (ui->sizes_unknown)
+		pt_ui_put(win, h - 1, w - 28, _("sizes unknown: r retries"), 27, ui->attr[COL_DIM]);
 }
 
 static bool
@@ -196,4 +198,5 @@ const struct pt_screen_ops pt_scr_tenants = {
 	.input = input,
 	.action = action,
 	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  ? help  q quit"),
+	.hint_ro = N_("/ filter  s sort  Enter detail  Tab roles  a audit  ? help  q quit"),
 };

@@ -45,11 +45,17 @@ pt_ui_need_server(struct pt_ui *ui)
 }
 
 bool
+pt_ui_read_only(const struct pt_ui *ui)
+{
+	return ui->opt->copts.read_only || (ui->db && pt_db_info(ui->db)->read_only);
+}
+
+bool
 pt_ui_need_write(struct pt_ui *ui)
 {
 	if (!pt_ui_need_server(ui))
 		return false;
-	if (ui->opt->copts.read_only || pt_db_info(ui->db)->read_only) {
+	if (pt_ui_read_only(ui)) {
 		pt_ui_err(ui, "%s", _("Read-only session: create, drop, rotate and harden are refused."));
 		return false;
 	}
@@ -164,9 +170,12 @@ load_sizes(struct pt_ui *ui)
 	if (!ui->have_schemas || ui->lost)
 		return;
 	if (pt_schema_list_load_sizes(ui->db, &ui->schemas, &err) != PT_OK) {
+		/* say "unknown", not "..." forever: r measures again */
+		ui->sizes_unknown = true;
 		pt_ui_fail(ui, &err);
 		return;
 	}
+	ui->sizes_unknown = false;
 	build_tenant_model(ui);
 }
 
@@ -201,6 +210,22 @@ pt_ui_load_roles(struct pt_ui *ui)
 	}
 	pt_model_finish(&ui->rmodel);
 	pt_model_filter(&ui->rmodel, ui->rfilter);
+}
+
+bool
+pt_ui_select_schema(struct pt_ui *ui, const char *name)
+{
+	for (size_t i = 0; i < ui->schemas.n; i++)
+		if (!strcmp(ui->schemas.rows[i].name, name)) {
+			if (!pt_model_select_row(&ui->tmodel, i)) {
+				ui->filter[0] = '\0';
+				ui->filtering = false;
+				pt_model_filter(&ui->tmodel, "");
+				pt_model_select_row(&ui->tmodel, i);
+			}
+			return true;
+		}
+	return false;
 }
 
 const char *

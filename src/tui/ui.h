@@ -128,8 +128,13 @@ struct pt_screen_ops {
 	bool (*input)(struct pt_ui *ui, wint_t ch, bool is_code);
 	/* An action; true when handled (else the engine's global handling). */
 	bool (*action)(struct pt_ui *ui, enum pt_action a);
+	/* A list screen's columns (N_() titles, NULL-terminated) and its
+	 * model, for s/S, ":sort NAME" and its completion. */
+	const char *const *col_titles;
+	struct pt_model *(*model)(struct pt_ui *ui);
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
+	const char *hint_ro;               /* N_(); in a read-only session */
 };
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
@@ -158,6 +163,7 @@ struct pt_ui {
 	int spinner;
 	bool busy;
 	bool cancel;                        /* Ctrl-C seen while busy */
+	int dropped_keys;                   /* typed while busy: ignored */
 	bool need_redraw;
 	struct pt_endpoint ep;
 	bool have_ep;
@@ -167,6 +173,7 @@ struct pt_ui {
 	struct pt_model tmodel;
 	bool have_schemas;
 	bool sizes_pending;
+	bool sizes_unknown;                 /* measuring was canceled or failed */
 	int64_t max_size;
 	bool filtering;
 	char filter[PT_MODEL_FILTER_MAX];
@@ -198,10 +205,12 @@ struct pt_ui {
 	enum pt_connstr_format fmt;
 	char *shown;                        /* secret: creds in fmt */
 	const char *result_title;           /* N_() */
+	bool creds_kept;                    /* copied or written since shown */
 
 	/* detail */
 	struct pt_schema_detail detail;
 	bool have_detail;
+	char detail_role[64];               /* the tenant's role; "" = no tenant */
 	int scroll;
 
 	/* Text the terminal itself must wrap (the connection string), so that
@@ -232,6 +241,8 @@ void pt_ui_err(struct pt_ui *ui, const char *fmt, ...)
 void pt_ui_fail(struct pt_ui *ui, const pt_error *err);
 /* False (with a message) when the server is out of reach. */
 bool pt_ui_need_server(struct pt_ui *ui);
+/* --read-only, or a server that only reads (a standby). */
+bool pt_ui_read_only(const struct pt_ui *ui);
 /* False (with a message) when the session is read-only. */
 bool pt_ui_need_write(struct pt_ui *ui);
 /* Redraw everything now (used while a query runs). */
@@ -245,6 +256,9 @@ void pt_ui_load_tenants(struct pt_ui *ui);
 void pt_ui_load_roles(struct pt_ui *ui);
 /* Put the endpoint for connection strings in ui->ep (once). */
 void pt_ui_endpoint(struct pt_ui *ui);
+/* Select the schema named name in the tenants list (clearing a filter
+ * that hides it); false when it is not there. */
+bool pt_ui_select_schema(struct pt_ui *ui, const char *name);
 /* The selected tenant schema name, or NULL. */
 const char *pt_ui_selected_schema(struct pt_ui *ui);
 /* Run one action as if its key were pressed (used by the command line). */
@@ -272,6 +286,12 @@ void pt_ui_harden_forget(struct pt_ui *ui);
  * names for the message); true when a was one of them. */
 bool pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
                     const char *const *titles);
+/* Sort the top screen's list by the column whose title (translated or
+ * not) starts with name, case-insensitively; false (with a message) when
+ * there is none. */
+bool pt_ui_sort_by(struct pt_ui *ui, const char *name);
+/* The arrow shown after the sorted column's title, or "". */
+const char *pt_ui_sort_mark(const struct pt_model *m, int col);
 /* Filter-as-you-type on a list: while *active, printable keys edit
  * filter (applied to m at once), Enter keeps it, Esc clears it. True when
  * the key was used. */
@@ -286,13 +306,27 @@ void pt_ui_select_bar(WINDOW *win, int y, int w);
  * the directory with mode 0700; malloc'd, NULL without a home. */
 char *pt_ui_state_path(const char *name);
 
-/* Drawing helpers: width-aware (wcswidth), clipped to max columns. */
+/* The widgets: every string drawn goes through pt_sanitize here (server
+ * text is tenant-controlled), widths are display columns (wcwidth), and
+ * text cut to fit ends with an ellipsis. pt_ui_put draws one line in at
+ * most maxcols columns and returns the columns used. */
 int pt_ui_put(WINDOW *w, int y, int x, const char *utf8, int maxcols, attr_t a);
 int pt_ui_width(const char *utf8);
-/* Like pt_ui_put over at most maxlines lines, broken at spaces; returns
- * the lines used. */
+/* utf8 wrapped at width columns between words (newlines break lines),
+ * from wrapped line skip on, over at most maxlines lines (-1: no limit);
+ * the last line ends with an ellipsis when text remains. win NULL only
+ * counts. Returns the lines drawn. */
+int pt_ui_wrap(WINDOW *w, int y, int x, const char *utf8, int width, int skip,
+               int maxlines, attr_t a);
+/* pt_ui_wrap from the first line. */
 int pt_ui_put_wrapped(WINDOW *w, int y, int x, const char *utf8, int width,
                       int maxlines, attr_t a);
+/* utf8 cut into rows of exactly width columns, as a terminal wraps it
+ * (connection strings: no ellipsis, nothing added). Returns the rows. */
+int pt_ui_wrap_hard(WINDOW *w, int y, int x, const char *utf8, int width, int maxlines,
+                    attr_t a);
+/* How many lines pt_ui_wrap makes of utf8 at width. */
+int pt_ui_wrap_lines(const char *utf8, int width);
 /* Up/Down/PgUp/PgDn/Home/End on a text of 'total' lines of which
  * 'visible' fit: moves ui->scroll so the last page stays full. False for
  * any other action. */

@@ -9,75 +9,237 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 #include <wctype.h>
 #include <curses.h>
+#include <sodium.h>
 
 #include "sanitize.h"
 #include "tui/ui.h"
 
-static size_t
-to_wide(const char *s, wchar_t *out, size_t outlen)
+/* Text on its way to the screen: sanitised (a tenant's ESC, BEL, C1 or
+ * bidi override becomes visible text), decoded, and every character one
+ * the terminal prints. Returns a new wide string (free()), *n its length. */
+static wchar_t *
+safe_wide(const char *utf8, unsigned flags, size_t *n)
 {
+	char *s = pt_sanitize_dup(utf8 ? utf8 : "", flags);
+	const char *p = s;
+	size_t len = strlen(s), k = 0;
+	wchar_t *out = pt_xmalloc((len + 1) * sizeof *out);
 	mbstate_t st;
-	size_t n = 0;
 
 	memset(&st, 0, sizeof st);
-	while (*s && n + 1 < outlen) {
+	while (*p) {
 		wchar_t wc;
-		size_t k = mbrtowc(&wc, s, strlen(s), &st);
+		size_t r = mbrtowc(&wc, p, strlen(p), &st);
 
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			/* invalid UTF-8: show one replacement, resync on the next byte */
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			/* a locale without UTF-8: one '?' per byte */
 			wc = L'?';
-			k = 1;
+			r = 1;
 			memset(&st, 0, sizeof st);
-		} else if (k == 0) {
-			break;
 		}
-		if (!iswprint((wint_t)wc))
+		if (wc != L'\n' && !iswprint((wint_t)wc))
 			wc = L'?';
-		out[n++] = wc;
-		s += k;
+		out[k++] = wc;
+		p += r;
 	}
-	out[n] = L'\0';
-	return n;
+	out[k] = L'\0';
+	/* it may be a password on the credentials screen */
+	sodium_memzero(s, len);
+	free(s);
+	*n = k;
+	return out;
+}
+
+static void
+free_wide(wchar_t *w, size_t n)
+{
+	sodium_memzero(w, n * sizeof *w);
+	free(w);
+}
+
+static int
+cell_width(wchar_t c)
+{
+	int w = wcwidth(c);
+
+	return w < 0 ? 1 : w;
+}
+
+/* The ellipsis that marks cut text, where the locale can show it. */
+static wchar_t
+ellipsis(void)
+{
+	return MB_CUR_MAX > 1 ? L'\u2026' : L'~';
 }
 
 int
 pt_ui_width(const char *utf8)
 {
-	wchar_t buf[1024];
-	int w;
+	size_t n;
+	wchar_t *w = safe_wide(utf8, 0, &n);
+	int cols = 0;
 
-	to_wide(utf8, buf, sizeof buf / sizeof *buf);
-	w = wcswidth(buf, wcslen(buf));
-	return w < 0 ? (int)wcslen(buf) : w;
+	for (size_t i = 0; i < n; i++)
+		cols += cell_width(w[i]);
+	free_wide(w, n);
+	return cols;
+}
+
+/* Draw s[0..n) at y, x in at most maxcols columns; cut with an ellipsis
+ * when it does not fit. Returns the columns used. */
+static int
+put_wide(WINDOW *win, int y, int x, const wchar_t *s, size_t n, int maxcols, attr_t a)
+{
+	int used = 0, total = 0;
+	size_t i;
+	bool cut;
+
+	if (maxcols <= 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		total += cell_width(s[i]);
+	cut = total > maxcols;
+	for (i = 0; i < n; i++) {
+		int cw = cell_width(s[i]);
+
+		if (used + cw > maxcols - (cut ? 1 : 0))
+			break;
+		used += cw;
+	}
+	if (win) {
+		wattron(win, a);
+		mvwaddnwstr(win, y, x, s, (int)i);
+		if (cut) {
+			wchar_t e[2] = { ellipsis(), L'\0' };
+
+			waddnwstr(win, e, 1);
+		}
+		wattroff(win, a);
+	}
+	return used + (cut ? 1 : 0);
 }
 
 int
 pt_ui_put(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
 {
-	wchar_t buf[1024];
-	size_t n = to_wide(utf8 ? utf8 : "", buf, sizeof buf / sizeof *buf);
-	int used = 0;
-	size_t i;
+	size_t n;
+	wchar_t *w;
+	int used;
 
 	if (maxcols <= 0)
 		return 0;
-	for (i = 0; i < n; i++) {
-		int cw = wcwidth(buf[i]);
-
-		if (cw < 0)
-			cw = 1;
-		if (used + cw > maxcols)
-			break;
-		used += cw;
-	}
-	wattron(win, a);
-	mvwaddnwstr(win, y, x, buf, (int)i);
-	wattroff(win, a);
+	w = safe_wide(utf8, 0, &n);
+	used = put_wide(win, y, x, w, n, maxcols, a);
+	free_wide(w, n);
 	return used;
+}
+
+/* Where the line starting at s[i] ends within width columns: after the
+ * last space that fits (between words, or tokens of SQL, never inside
+ * one), at a newline, or, for a word longer than the line, where it stops
+ * fitting. *next is where the following line starts. */
+static size_t
+line_end(const wchar_t *s, size_t n, size_t i, int width, size_t *next)
+{
+	size_t j = i, space = (size_t)-1;
+	int used = 0;
+
+	while (j < n && s[j] != L'\n') {
+		int cw = cell_width(s[j]);
+
+		if (used + cw > width)
+			break;
+		if (s[j] == L' ')
+			space = j;
+		used += cw;
+		j++;
+	}
+	if (j >= n || s[j] == L'\n') {
+		*next = j < n ? j + 1 : n;
+		return j;
+	}
+	if (s[j] == L' ' || space == (size_t)-1 || space == i) {
+		*next = j;
+		if (s[j] == L' ')
+			while (*next < n && s[*next] == L' ')
+				(*next)++;
+		return j > i ? j : i + 1;       /* a character wider than the line */
+	}
+	*next = space + 1;
+	while (*next < n && s[*next] == L' ')
+		(*next)++;
+	return space;
+}
+
+int
+pt_ui_wrap(WINDOW *win, int y, int x, const char *utf8, int width, int skip,
+           int maxlines, attr_t a)
+{
+	size_t n, i = 0;
+	wchar_t *s;
+	int line = 0, drawn = 0;
+
+	if (width <= 0)
+		return 0;
+	s = safe_wide(utf8, PT_SAN_KEEP_NEWLINE, &n);
+	while (i < n && (maxlines < 0 || drawn < maxlines)) {
+		size_t next, end = line_end(s, n, i, width, &next);
+
+		if (line++ >= skip) {
+			if (maxlines >= 0 && drawn + 1 == maxlines && next < n)
+				/* the last line there is room for: the rest, cut
+				 * with an ellipsis, so a cut never goes unnoticed */
+				end = wcscspn(s + i, L"\n") + i;
+			if (win)
+				put_wide(win, y + drawn, x, s + i, end - i, width, a);
+			drawn++;
+		}
+		i = next;
+	}
+	free_wide(s, n);
+	return drawn;
+}
+
+int
+pt_ui_wrap_hard(WINDOW *win, int y, int x, const char *utf8, int width, int maxlines,
+                attr_t a)
+{
+	size_t n, i = 0;
+	wchar_t *s = safe_wide(utf8, 0, &n);
+	int drawn = 0;
+
+	while (i < n && drawn < maxlines && width > 0) {
+		size_t j = i;
+		int used = 0;
+
+		while (j < n && used + cell_width(s[j]) <= width)
+			used += cell_width(s[j++]);
+		if (j == i)
+			j++;
+		wattron(win, a);
+		mvwaddnwstr(win, y + drawn++, x, s + i, (int)(j - i));
+		wattroff(win, a);
+		i = j;
+	}
+	free_wide(s, n);
+	return drawn;
+}
+
+int
+pt_ui_put_wrapped(WINDOW *win, int y, int x, const char *utf8, int width,
+                  int maxlines, attr_t a)
+{
+	return pt_ui_wrap(win, y, x, utf8, width, 0, maxlines, a);
+}
+
+int
+pt_ui_wrap_lines(const char *utf8, int width)
+{
+	return pt_ui_wrap(NULL, 0, 0, utf8, width, 0, -1, A_NORMAL);
 }
 
 bool
@@ -100,35 +262,6 @@ pt_ui_scroll(struct pt_ui *ui, enum pt_action a, int total, int visible)
 	if (ui->scroll < 0)
 		ui->scroll = 0;
 	return true;
-}
-
-int
-pt_ui_put_wrapped(WINDOW *win, int y, int x, const char *utf8, int width,
-                  int maxlines, attr_t a)
-{
-	const char *p = utf8;
-	int used = 0;
-
-	while (*p && used < maxlines && width > 0) {
-		size_t len = strlen(p), cut = len;
-		char buf[1024];
-
-		if (pt_ui_width(p) > width && used + 1 < maxlines) {
-			/* break at a space; byte counts are a fair guess for the
-			 * mostly ASCII messages, pt_ui_put still clips by width */
-			cut = (size_t)width < len ? (size_t)width : len;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
-		}
-		snprintf(buf, sizeof buf, "%.*s", (int)(cut < sizeof buf ? cut : sizeof buf - 1), p);
-		pt_ui_put(win, y + used++, x, buf, width, a);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return used;
 }
 
 bool
@@ -194,6 +327,36 @@ pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
 	case ACT_END: pt_model_end(m); return true;
 	default: return false;
 	}
+}
+
+const char *
+pt_ui_sort_mark(const struct pt_model *m, int col)
+{
+	if (m->sort_col != col)
+		return "";
+	return m->sort_desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2";
+}
+
+bool
+pt_ui_sort_by(struct pt_ui *ui, const char *name)
+{
+	const struct pt_screen_ops *top = pt_ui_top(ui);
+	struct pt_model *m = top && top->model ? top->model(ui) : NULL;
+	size_t len = strlen(name);
+
+	if (!m || !top->col_titles) {
+		pt_ui_err(ui, "%s", _("Nothing to sort on this screen."));
+		return false;
+	}
+	for (int c = 0; c < m->ncols && top->col_titles[c]; c++)
+		if (!strncasecmp(top->col_titles[c], name, len) ||
+		    !strncasecmp(_(top->col_titles[c]), name, len)) {
+			pt_model_sort(m, c, m->kind[c] == PT_MODEL_NUM);
+			pt_ui_msg(ui, _("Sorted by %s."), _(top->col_titles[c]));
+			return true;
+		}
+	pt_ui_err(ui, _("No column \"%s\" here."), name);
+	return false;
 }
 
 bool
