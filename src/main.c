@@ -36,7 +36,8 @@ usage(FILE *out, const char *progname)
 	fputs("\n", out);
 	fputs(_("Output options:\n"
 	        "      --format=FORMAT    table (default), csv or json\n"
-	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
+	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"
+	        "  -r, --refresh=SECONDS  console: reload every SECONDS (default 5; 0 = off)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
 	        "  list | roles [--format=FORMAT]\n"
@@ -86,6 +87,7 @@ main(int argc, char **argv)
 		{ "read-only", no_argument, NULL, OPT_READ_ONLY },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "refresh", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -95,7 +97,7 @@ main(int argc, char **argv)
 	pt_error conf_err;
 	const char *slash;
 	char *conf_path;
-	int c, rc;
+	int c, rc, refresh_s = 0;
 
 	setlocale(LC_ALL, "");
 #if ENABLE_NLS
@@ -133,13 +135,26 @@ main(int argc, char **argv)
 	free(conf_path);
 
 	/* '+': options stop at the command, which parses its own. */
-	while ((c = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+d:r:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': cli.target = optarg; break;
 		case OPT_TENANT_HOST: cli.copts.tenant_host = optarg; break;
 		case OPT_TENANT_PORT: cli.copts.tenant_port = optarg; break;
 		case OPT_READ_ONLY: cli.copts.read_only = true; break;
 		case OPT_NO_COLOR: cli.no_color = true; break;
+		case 'r': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*optarg < '0' || *optarg > '9' || *end || v > 86400) {
+				fprintf(stderr, _("%s: --refresh takes whole seconds from 0 to 86400\n"),
+				        cli.progname);
+				rc = 2;
+				goto out;
+			}
+			refresh_s = v ? (int)v : -1;
+			break;
+		}
 		case OPT_FORMAT:
 			if (!pt_cli_set_format(&cli, "", optarg)) {
 				rc = 2;
@@ -165,6 +180,7 @@ main(int argc, char **argv)
 		struct pt_tui_opts topt = {
 			.target = cli.target, .copts = cli.copts, .no_color = cli.no_color,
 			.user_pattern = cli.user_pattern, .progname = cli.progname,
+			.refresh_s = refresh_s,
 		};
 
 		rc = pt_tui_run(&topt);

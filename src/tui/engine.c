@@ -261,9 +261,13 @@ draw_tabs(struct pt_ui *ui)
 	move(1, 0);
 	clrtoeol();
 	if (si && !si->hardened && !ui->lost) {
-		pt_ui_put(stdscr, 1, 0,
-		          _(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix"),
-		          COLS, ui->attr[COL_WARN]);
+		const char *banner =
+			_(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix");
+
+		/* narrow: the short form, the key to fix it kept */
+		if (pt_ui_width(banner) > COLS)
+			banner = _(" ! Not hardened (PUBLIC has access). H: fix");
+		pt_ui_put(stdscr, 1, 0, banner, COLS, ui->attr[COL_WARN]);
 		return;
 	}
 	for (int i = 0; i < ui->depth; i++) {
@@ -459,12 +463,21 @@ pt_ui_wait_hook(void *ud)
 			on_resize(ui);
 		else if (r != KEY_CODE_YES && ch == CTRL('c'))
 			ui->cancel = true;
-		else
+		else if (ui->background) {
+			/* the user goes first: the automatic refresh is
+			 * canceled and the key acts as soon as it is over */
+			if (r == KEY_CODE_YES)
+				ungetch((int)ch);
+			else
+				unget_wch((wchar_t)ch);
+			ui->cancel = true;
+			break;
+		} else
 			/* never replayed later: by then the screen they were
 			 * aimed at may be gone (Ctrl-C, then Enter on nothing) */
 			ui->dropped_keys++;
 	}
-	if (ui->spinner % 1000 == 4 && !ui->message[0])
+	if (ui->spinner % 1000 == 4 && !ui->message[0] && !ui->background)
 		pt_ui_msg(ui, "%s", _("Waiting for the server... (Ctrl-C cancels)"));
 	pt_ui_draw(ui);
 	if (ui->cancel) {
@@ -490,7 +503,8 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 		pt_ui_draw(ui);
 		move(LINES - 1, 0);
 		clrtoeol();
-		x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS / 2, A_BOLD);
+		/* the question whole; the answer gets what is left (at least 8) */
+		x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS - 10, A_BOLD);
 		if (masked) {
 			int n = pt_ui_width(buf);
 
@@ -594,6 +608,25 @@ global_action(struct pt_ui *ui, enum pt_action a)
 	case ACT_INTERRUPT:
 		pt_ui_msg(ui, "%s", _("Nothing to cancel. Press q to quit."));
 		break;
+	case ACT_INTERVAL: {
+		char typed[16], *end;
+		long v;
+
+		if (!pt_ui_prompt(ui, _("Refresh every how many seconds (0 = off):"), false,
+		                  typed, sizeof typed))
+			break;
+		v = strtol(typed, &end, 10);
+		if (!*typed || *end || v < 0 || v > 86400) {
+			pt_ui_err(ui, "%s", _("Whole seconds from 0 to 86400."));
+			break;
+		}
+		pt_ui_set_refresh(ui, (int)v);
+		if (v)
+			pt_ui_msg(ui, _("Refreshing every %ld s."), v);
+		else
+			pt_ui_msg(ui, "%s", _("Automatic refresh is off."));
+		break;
+	}
 	case ACT_TENANTS:
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
@@ -743,6 +776,8 @@ pt_tui_run(const struct pt_tui_opts *opt)
 	make_body(&ui);
 	pt_cmdline_init(&ui);
 	capture_stderr();
+	pt_ui_set_refresh(&ui, opt->refresh_s == 0 ? PT_UI_REFRESH_DEFAULT
+	                       : opt->refresh_s < 0 ? 0 : opt->refresh_s);
 
 	if (opt->target || pt_ui_have_pg_env()) {
 		pt_ui_push(&ui, &pt_scr_tenants);
@@ -792,11 +827,9 @@ pt_tui_run(const struct pt_tui_opts *opt)
 	free(ui.preview_sql);
 	pt_ui_harden_forget(&ui);
 	pt_model_free(&ui.tmodel);
-	pt_model_free(&ui.rmodel);
+	pt_ui_free_roles(&ui);
 	if (ui.have_schemas)
 		pt_schema_list_free(&ui.schemas);
-	if (ui.have_roles)
-		pt_role_list_free(&ui.roles);
 	if (ui.have_ep)
 		pt_endpoint_free(&ui.ep);
 	if (ui.db)

@@ -34,6 +34,7 @@ static void
 enter(struct pt_ui *ui)
 {
 	ui->fmt = PT_CONNSTR_URI;
+	ui->creds_kept = false;
 	rebuild(ui);
 }
 
@@ -107,30 +108,66 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	          w - 4, ui->attr[COL_DIM]);
 }
 
+/* Write the credentials to a new 0600 file: by default in the private
+ * state directory ($XDG_STATE_HOME/pgtenant/, never the current directory,
+ * which may be a checkout), or where the user types; the message says
+ * the full path. */
 static void
 write_file(struct pt_ui *ui)
 {
-	char path[256];
-	char *body;
+	char name[128], typed[512], label[600];
+	char *path, *body;
 	int fd;
 	ssize_t k;
 
-	snprintf(path, sizeof path, "pgtenant-%s.credentials", ui->creds.schema_name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	snprintf(name, sizeof name, "pgtenant-%s.credentials", ui->creds.schema_name);
+	path = pt_ui_state_path(name);
+	snprintf(label, sizeof label, _("Write to (Enter: %s):"), path ? path : name);
+	if (!pt_ui_prompt(ui, label, false, typed, sizeof typed)) {
+		free(path);
+		pt_ui_msg(ui, "%s", _("Nothing written."));
+		return;
+	}
+	if (*typed || !path) {
+		free(path);
+		path = pt_xstrdup(*typed ? typed : name);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		pt_ui_err(ui, _("Cannot create %s: %s"), path, strerror(errno));
+		free(path);
 		return;
 	}
 	body = pt_xasprintf("schema=%s\nusername=%s\npassword=%s\nconnection_string=%s\n",
 	                    ui->creds.schema_name, ui->creds.username, ui->creds.password,
 	                    ui->creds.connection_string);
 	k = write(fd, body, strlen(body));
-	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0)
+	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0) {
 		pt_ui_err(ui, _("Cannot write %s: %s"), path, strerror(errno));
-	else
-		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), path);
+	} else {
+		char *full = realpath(path, NULL);
+
+		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), full ? full : path);
+		free(full);
+		ui->creds_kept = true;
+	}
 	sodium_memzero(body, strlen(body));
 	free(body);
+	free(path);
+}
+
+/* q on the credentials: the password is shown once; ask before it goes
+ * when it was neither copied nor written. */
+static bool
+may_quit(struct pt_ui *ui)
+{
+	char typed[8];
+
+	if (ui->creds_kept)
+		return true;
+	if (!pt_ui_prompt(ui, _("Password neither copied nor written. Quit? (y/N)"), false, typed, sizeof typed))
+		return false;
+	return typed[0] == 'y' || typed[0] == 'Y';
 }
 
 static bool
@@ -146,8 +183,10 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_COPY:
 		/* make sure the screen is on the terminal before our bytes go out */
 		refresh();
-		if (pt_clipboard_copy(STDOUT_FILENO, ui->shown, &how))
+		if (pt_clipboard_copy(STDOUT_FILENO, ui->shown, &how)) {
 			pt_ui_msg(ui, _("Connection string %s."), how);
+			ui->creds_kept = true;
+		}
 		else
 			pt_ui_err(ui, "%s", _("Could not write to the terminal."));
 		clearok(curscr, TRUE);
@@ -170,6 +209,10 @@ action(struct pt_ui *ui, enum pt_action a)
 		return true;
 	case ACT_ENTER:
 		pt_ui_pop(ui);
+		return true;
+	case ACT_QUIT:
+		if (may_quit(ui))
+			ui->quit = true;
 		return true;
 	default:
 		return false;

@@ -25,6 +25,9 @@ mark_lost(struct pt_ui *ui)
 void
 pt_ui_fail(struct pt_ui *ui, const pt_error *err)
 {
+	/* a key canceled an automatic refresh: nothing went wrong */
+	if (ui->background && err->status == PT_ERR_CANCELED)
+		return;
 	if (err->status == PT_ERR_CONNECTION_LOST || (ui->db && !pt_db_alive(ui->db)))
 		mark_lost(ui);
 	if (err->detail[0])
@@ -151,11 +154,25 @@ pt_ui_load_tenants(struct pt_ui *ui)
 	/* the model points into the old list: rebuild it before freeing that */
 	{
 		struct pt_schema_list old = ui->schemas;
+		bool all = true;
 
+		/* the sizes measured last time stand until measured again (both
+		 * lists are in nspname order) */
+		for (size_t i = 0, j = 0; i < l.n; i++) {
+			int c = 1;
+
+			while (ui->have_schemas && j < old.n &&
+			       (c = strcmp(old.rows[j].name, l.rows[i].name)) < 0)
+				j++;
+			if (c == 0 && l.rows[i].size_bytes < 0)
+				l.rows[i].size_bytes = old.rows[j].size_bytes;
+			all = all && l.rows[i].size_bytes >= 0;
+		}
 		ui->schemas = l;
 		build_tenant_model(ui);
 		if (ui->have_schemas)
 			pt_schema_list_free(&old);
+		ui->sizes_complete = all;
 	}
 	ui->have_schemas = true;
 	ui->sizes_pending = true;
@@ -179,10 +196,33 @@ load_sizes(struct pt_ui *ui)
 	build_tenant_model(ui);
 }
 
+/* A role's attributes as the roles screen shows them, in full. */
+static char *
+role_attrs(const struct pt_role_row *r)
+{
+	return pt_xasprintf("%s%s%s%s%s%s%s",
+	                    r->login ? "login " : "", r->superuser ? "superuser " : "",
+	                    r->createrole ? "createrole " : "", r->createdb ? "createdb " : "",
+	                    r->replication ? "replication " : "", r->bypassrls ? "bypassrls " : "",
+	                    r->inherit ? "" : "noinherit");
+}
+
+static void
+free_role_attrs(struct pt_ui *ui)
+{
+	for (size_t i = 0; ui->rattrs && i < ui->roles.n; i++)
+		free(ui->rattrs[i]);
+	free(ui->rattrs);
+	ui->rattrs = NULL;
+}
+
 void
 pt_ui_load_roles(struct pt_ui *ui)
 {
-	static const enum pt_model_kind kinds[3] = { PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_STR };
+	static const enum pt_model_kind kinds[RC_COUNT] = {
+		[RC_NAME] = PT_MODEL_STR, [RC_ATTRS] = PT_MODEL_STR, [RC_LIMIT] = PT_MODEL_NUM,
+		[RC_VALID] = PT_MODEL_STR, [RC_MEMBER] = PT_MODEL_STR,
+	};
 	struct pt_role_list l;
 	pt_error err;
 
@@ -194,22 +234,41 @@ pt_ui_load_roles(struct pt_ui *ui)
 		return;
 	}
 	pt_model_free(&ui->rmodel);
-	if (ui->have_roles)
+	if (ui->have_roles) {
+		free_role_attrs(ui);
 		pt_role_list_free(&ui->roles);
+	}
 	ui->roles = l;
 	ui->have_roles = true;
-	pt_model_init(&ui->rmodel, l.n, 3, kinds);
+	ui->rattrs = pt_xcalloc(l.n ? l.n : 1, sizeof *ui->rattrs);
+	pt_model_init(&ui->rmodel, l.n, RC_COUNT, kinds);
 	for (size_t i = 0; i < l.n; i++) {
-		char *s = pt_xasprintf("%s %s", l.rows[i].name, l.rows[i].member_of);
+		const struct pt_role_row *r = &l.rows[i];
+		char *s;
 
-		pt_model_set_str(&ui->rmodel, i, 0, l.rows[i].name);
-		pt_model_set_str(&ui->rmodel, i, 1, l.rows[i].member_of);
-		pt_model_set_str(&ui->rmodel, i, 2, l.rows[i].valid_until);
+		ui->rattrs[i] = role_attrs(r);
+		s = pt_xasprintf("%s %s %s", r->name, r->member_of, ui->rattrs[i]);
+		pt_model_set_str(&ui->rmodel, i, RC_NAME, r->name);
+		pt_model_set_str(&ui->rmodel, i, RC_ATTRS, ui->rattrs[i]);
+		pt_model_set_num(&ui->rmodel, i, RC_LIMIT, r->connection_limit);
+		pt_model_set_str(&ui->rmodel, i, RC_VALID, r->valid_until);
+		pt_model_set_str(&ui->rmodel, i, RC_MEMBER, r->member_of);
 		pt_model_set_search(&ui->rmodel, i, s);
 		free(s);
 	}
 	pt_model_finish(&ui->rmodel);
 	pt_model_filter(&ui->rmodel, ui->rfilter);
+}
+
+void
+pt_ui_free_roles(struct pt_ui *ui)
+{
+	pt_model_free(&ui->rmodel);
+	if (ui->have_roles) {
+		free_role_attrs(ui);
+		pt_role_list_free(&ui->roles);
+	}
+	ui->have_roles = false;
 }
 
 bool
@@ -297,6 +356,35 @@ pt_ui_connect(struct pt_ui *ui, const char *target)
 }
 
 
+/* The automatic refresh: the session's state (hardened? read-only?) for
+ * the banner and the header, and the tenants list; it runs in the
+ * background (a key cancels it), and its query is what notices a server
+ * that went away while nobody typed. */
+static void
+auto_refresh(struct pt_ui *ui)
+{
+	pt_error err;
+
+	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+	ui->background = true;
+	if (pt_db_refresh_info(ui->db, &err) != PT_OK)
+		pt_ui_fail(ui, &err);
+	else if (ui->stack[ui->depth - 1] == &pt_scr_tenants) {
+		pt_ui_load_tenants(ui);
+		/* sizes cost more: not every time, unless some are missing */
+		if (++ui->refreshes % PT_UI_SIZES_EVERY && ui->sizes_complete)
+			ui->sizes_pending = false;
+	}
+	ui->background = false;
+}
+
+void
+pt_ui_set_refresh(struct pt_ui *ui, int seconds)
+{
+	ui->refresh_s = seconds > 0 ? seconds : 0;
+	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+}
+
 void
 pt_ui_session_idle(struct pt_ui *ui)
 {
@@ -304,4 +392,6 @@ pt_ui_session_idle(struct pt_ui *ui)
 		pt_ui_reconnect(ui);
 	else if (ui->sizes_pending && !ui->lost)
 		load_sizes(ui);
+	else if (ui->refresh_s && ui->db && !ui->lost && pt_ui_now() >= ui->next_refresh)
+		auto_refresh(ui);
 }

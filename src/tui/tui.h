@@ -14,7 +14,8 @@ struct pt_tui_opts {
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
 	const char *progname;
-	int refresh_s;                 /* auto-refresh interval; 0 = the default */
+	int refresh_s;                 /* auto-refresh interval in seconds; 0 = the
+	                                  default, -1 = off */
 };
 
 /* Open the console; returns the exit status. Refuses (exit 2, with a

@@ -21,8 +21,9 @@
 #define CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
 
-#define PT_UI_MIN_COLS 80
-#define PT_UI_MIN_LINES 24
+/* Tmux split panes: every screen works down to this. */
+#define PT_UI_MIN_COLS 60
+#define PT_UI_MIN_LINES 15
 
 /* X(action, command-line name, help text). The keymap below binds keys
  * to these; the help screen and the command line are generated from it. */
@@ -55,11 +56,12 @@
 	X(ACT_RECONNECT,   "reconnect",   N_("reconnect to the server")) \
 	X(ACT_NEXT_FIELD,  NULL,          N_("next field")) \
 	X(ACT_PREV_FIELD,  NULL,          N_("previous field")) \
-	X(ACT_COPY,        "copy",        N_("copy the connection string to your clipboard")) \
+	X(ACT_COPY,        "copy",        N_("copy the connection string (audit: the fix) to your clipboard")) \
 	X(ACT_WRITE,       "write",       N_("write the credentials to a new 0600 file")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
-	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)"))
+	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
+	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -76,6 +78,7 @@ enum {
 	SC_FORM = 1 << 3,
 	SC_RESULT = 1 << 4,
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
+	SC_AUDIT = 1 << 6,
 };
 
 struct pt_keybind {
@@ -164,6 +167,11 @@ struct pt_ui {
 	bool busy;
 	bool cancel;                        /* Ctrl-C seen while busy */
 	int dropped_keys;                   /* typed while busy: ignored */
+	bool background;                    /* an automatic refresh runs: a key
+	                                       cancels it and then acts */
+	int refresh_s;                      /* 0 = no automatic refresh */
+	double next_refresh;
+	unsigned refreshes;
 	bool need_redraw;
 	struct pt_endpoint ep;
 	bool have_ep;
@@ -174,12 +182,14 @@ struct pt_ui {
 	bool have_schemas;
 	bool sizes_pending;
 	bool sizes_unknown;                 /* measuring was canceled or failed */
+	bool sizes_complete;                /* every row has a size (maybe old) */
 	int64_t max_size;
 	bool filtering;
 	char filter[PT_MODEL_FILTER_MAX];
 
 	/* roles screen */
 	struct pt_role_list roles;
+	char **rattrs;                      /* per role: its attributes as text */
 	struct pt_model rmodel;
 	bool have_roles;
 	bool rfiltering;
@@ -222,11 +232,15 @@ struct pt_ui {
 	/* audit */
 	void *audit;                        /* struct pt_audit * */
 	void *harden;                       /* struct pt_harden_plan * */
-	int audit_sel;
+	struct pt_model amodel;             /* the findings: filter and sort */
+	bool afiltering;
+	char afilter[PT_MODEL_FILTER_MAX];
 	bool audit_open;                    /* Enter: the selected finding in full */
 };
 
 #define PT_UI_PW_MAX 256
+#define PT_UI_REFRESH_DEFAULT 5     /* seconds: the list and the server state */
+#define PT_UI_SIZES_EVERY 12        /* sizes on every 12th refresh (a minute) */
 
 /* The engine's services for screens. */
 void pt_ui_push(struct pt_ui *ui, const struct pt_screen_ops *s);
@@ -253,7 +267,10 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
                   char *buf, size_t bufsz);
 /* Reload the tenants list (keeps filter, sort, selection). */
 void pt_ui_load_tenants(struct pt_ui *ui);
+/* The roles list's model columns. */
+enum { RC_NAME, RC_ATTRS, RC_LIMIT, RC_VALID, RC_MEMBER, RC_COUNT };
 void pt_ui_load_roles(struct pt_ui *ui);
+void pt_ui_free_roles(struct pt_ui *ui);
 /* Put the endpoint for connection strings in ui->ep (once). */
 void pt_ui_endpoint(struct pt_ui *ui);
 /* Select the schema named name in the tenants list (clearing a filter
@@ -272,8 +289,11 @@ bool pt_ui_connect(struct pt_ui *ui, const char *target);
 bool pt_ui_have_pg_env(void);
 /* Try to reconnect now (R, or the backoff timer). */
 void pt_ui_reconnect(struct pt_ui *ui);
+/* The automatic refresh interval in seconds (0 = off), from now. */
+void pt_ui_set_refresh(struct pt_ui *ui, int seconds);
 /* Work the session does while no key is pressed: reconnect with
- * backoff, load the sizes. */
+ * backoff, load the sizes, the automatic refresh (server state, banner,
+ * list), which also notices a server that went away. */
 void pt_ui_session_idle(struct pt_ui *ui);
 /* The engine pumps keys while the core waits for the server: true means
  * cancel the query (Ctrl-C). */
@@ -300,6 +320,26 @@ bool pt_ui_filter_input(struct pt_model *m, char *filter, size_t filtersz,
 /* The last body line of a list: "shown/total" and the filter. */
 void pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
                        const char *filter, bool active);
+/* A list column: what the layout needs to know. */
+struct pt_ui_col {
+	const char *title;      /* N_() */
+	int min, max;           /* width range; max 0: takes what is left */
+	int drop;               /* order in which columns go when the pane is
+	                           narrow: highest first; 0 = never */
+	bool right;             /* right-aligned (numbers) */
+};
+/* Widths for n columns in w cells, one space apart after a margin of 1:
+ * columns are dropped (width 0) by their drop order until the rest fit at
+ * their minimum, then widened: the flexible one (max 0) to twice its
+ * minimum, the others up to their maximum in column order, and the
+ * flexible one takes the remainder. */
+void pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width);
+/* The title row, the sorted column marked with its arrow (never cut
+ * away), and one cell of a row; both return the x after the column. */
+int pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+                    const char *mark);
+int pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+               const char *text, attr_t a);
 /* The selection bar: the whole row in reverse video, never colour alone. */
 void pt_ui_select_bar(WINDOW *win, int y, int w);
 /* $XDG_STATE_HOME/pgtenant/<name> (default ~/.local/state/...), creating

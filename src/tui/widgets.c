@@ -400,6 +400,85 @@ pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
 }
 
 void
+pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width)
+{
+	bool on[PT_MODEL_MAX_COLS + 4];
+	int need, flex = -1;
+
+	for (int c = 0; c < n; c++)
+		on[c] = true;
+	for (;;) {
+		int worst = -1;
+
+		need = 1;
+		for (int c = 0; c < n; c++)
+			if (on[c])
+				need += cols[c].min + 1;
+		if (need <= w)
+			break;
+		for (int c = 0; c < n; c++)
+			if (on[c] && cols[c].drop && (worst < 0 || cols[c].drop > cols[worst].drop))
+				worst = c;
+		if (worst < 0)
+			break;
+		on[worst] = false;
+	}
+	w -= need;
+	for (int c = 0; c < n; c++) {
+		width[c] = on[c] ? cols[c].min : 0;
+		if (on[c] && !cols[c].max && flex < 0)
+			flex = c;
+	}
+	/* the flexible column (the name) first up to twice its minimum */
+	if (flex >= 0) {
+		int more = cols[flex].min < w ? cols[flex].min : w;
+
+		width[flex] += more;
+		w -= more;
+	}
+	for (int c = 0; c < n && w > 0; c++)
+		if (on[c] && c != flex && cols[c].max > width[c]) {
+			int more = cols[c].max - width[c] < w ? cols[c].max - width[c] : w;
+
+			width[c] += more;
+			w -= more;
+		}
+	if (flex >= 0 && w > 0)
+		width[flex] += w;
+}
+
+int
+pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+                const char *mark)
+{
+	int mw = pt_ui_width(mark), tw, at = x;
+
+	if (!width)
+		return x;
+	tw = pt_ui_width(_(c->title));
+	if (tw > width - mw)
+		tw = width - mw;
+	if (c->right)
+		at += width - tw - mw;
+	at += pt_ui_put(win, y, at, _(c->title), tw, A_BOLD | A_UNDERLINE);
+	pt_ui_put(win, y, at, mark, mw, A_BOLD | A_UNDERLINE);
+	return x + width + 1;
+}
+
+int
+pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+           const char *text, attr_t a)
+{
+	int tw;
+
+	if (!width)
+		return x;
+	tw = pt_ui_width(text);
+	pt_ui_put(win, y, c->right && tw < width ? x + width - tw : x, text, width, a);
+	return x + width + 1;
+}
+
+void
 pt_ui_select_bar(WINDOW *win, int y, int w)
 {
 	wattron(win, A_REVERSE);

@@ -37,6 +37,7 @@ tui_start() {
 	cat > "$PT_WORK/run.sh" <<EOS
 export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'
 export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME' LC_ALL=C.UTF-8
+${PT_TUI_ENV:+export $PT_TUI_ENV}
 cd '$PT_WORK'
 echo 'BEFORE-CONSOLE'
 ${PT_TUI_GATE:+while [ ! -e '$PT_WORK/go' ]; do sleep 0.05; done}
@@ -80,6 +81,11 @@ wait_gone() {
 		i=$((i + 1))
 	done
 	fail "timed out waiting for /$pat/ to go"
+}
+
+# The lines of the screen that are drawn in reverse video (the selection).
+selected_lines() {
+	$PT_TMUX capture-pane -e -p | grep -aE $'\e\\[([0-9;]*;)?7[;m]'
 }
 
 keys() {
