@@ -403,17 +403,25 @@ void
 pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width)
 {
 	bool on[PT_MODEL_MAX_COLS + 4];
+	int mn[PT_MODEL_MAX_COLS + 4], mx[PT_MODEL_MAX_COLS + 4];
 	int need, flex = -1;
 
-	for (int c = 0; c < n; c++)
+	for (int c = 0; c < n; c++) {
+		/* a column shown is as wide as its (translated) title and the
+		 * sort arrow: "Limit▼", never "Lim…▼" */
+		int tw = *cols[c].title ? pt_ui_width(_(cols[c].title)) + 1 : 0;
+
 		on[c] = true;
+		mn[c] = cols[c].min > tw || !cols[c].max ? cols[c].min : tw;
+		mx[c] = cols[c].max && cols[c].max < mn[c] ? mn[c] : cols[c].max;
+	}
 	for (;;) {
 		int worst = -1;
 
 		need = 1;
 		for (int c = 0; c < n; c++)
 			if (on[c])
-				need += cols[c].min + 1;
+				need += mn[c] + 1;
 		if (need <= w)
 			break;
 		for (int c = 0; c < n; c++)
@@ -425,20 +433,20 @@ pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width)
 	}
 	w -= need;
 	for (int c = 0; c < n; c++) {
-		width[c] = on[c] ? cols[c].min : 0;
-		if (on[c] && !cols[c].max && flex < 0)
+		width[c] = on[c] ? mn[c] : 0;
+		if (on[c] && !mx[c] && flex < 0)
 			flex = c;
 	}
 	/* the flexible column (the name) first up to twice its minimum */
 	if (flex >= 0) {
-		int more = cols[flex].min < w ? cols[flex].min : w;
+		int more = mn[flex] < w ? mn[flex] : w;
 
 		width[flex] += more;
 		w -= more;
 	}
 	for (int c = 0; c < n && w > 0; c++)
-		if (on[c] && c != flex && cols[c].max > width[c]) {
-			int more = cols[c].max - width[c] < w ? cols[c].max - width[c] : w;
+		if (on[c] && c != flex && mx[c] > width[c]) {
+			int more = mx[c] - width[c] < w ? mx[c] - width[c] : w;
 
 			width[c] += more;
 			w -= more;
