@@ -63,6 +63,33 @@ usage(FILE *out, const char *progname)
 	fprintf(out, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
+/* The user's locale; when it is not installed (LANG=de_DE.UTF-8 over SSH
+ * to a host without it), C.UTF-8 for the character set, so that wide
+ * characters still show instead of "???", and the language kept for the
+ * messages through LANGUAGE, which gettext reads under C.UTF-8. */
+static void
+set_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *lang = NULL;
+	char buf[64];
+
+	if (setlocale(LC_ALL, ""))
+		return;
+	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "C.utf8"))
+		setlocale(LC_ALL, "C");
+	if (getenv("LANGUAGE") && *getenv("LANGUAGE"))
+		return;
+	for (size_t i = 0; i < sizeof vars / sizeof *vars && !lang; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			lang = getenv(vars[i]);
+	/* "de_DE.UTF-8@euro" -> "de_DE"; "C" and "POSIX" name no language */
+	if (lang && strcmp(lang, "C") && strcmp(lang, "POSIX") && strncmp(lang, "C.", 2)) {
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(lang, ".@"), lang);
+		setenv("LANGUAGE", buf, 1);
+	}
+}
+
 static void
 version(void)
 {
@@ -99,7 +126,7 @@ main(int argc, char **argv)
 	char *conf_path;
 	int c, rc, refresh_s = 0;
 
-	setlocale(LC_ALL, "");
+	set_locale();
 #if ENABLE_NLS
 	/* PGTENANT_LOCALEDIR lets the tests run the build tree's binary with
 	 * the build tree's catalogues, before anything is installed. */

@@ -17,7 +17,7 @@ static const char *const col_title[TC_COUNT + 1] = {
  * when the pane is narrow, least useful first. */
 enum { DC_NAME, DC_ROLES, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_VALID, DC_COUNT };
 static const struct pt_ui_col dcol[DC_COUNT] = {
-	[DC_NAME] =   { N_("Schema"),      16,  0, 0, false },
+	[DC_NAME] =   { N_("Schema"),      20,  0, 0, false },
 	[DC_ROLES] =  { N_("Login roles"), 10, 24, 3, false },
 	[DC_TABLES] = { N_("Tables"),       6,  6, 4, true },
 	[DC_SIZE] =   { N_("Size"),         9,  9, 2, true },

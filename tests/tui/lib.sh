@@ -38,6 +38,7 @@ tui_start() {
 export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'
 export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME' LC_ALL=C.UTF-8
 ${PT_TUI_ENV:+export $PT_TUI_ENV}
+${PT_TUI_UNSET:+unset $PT_TUI_UNSET}
 cd '$PT_WORK'
 echo 'BEFORE-CONSOLE'
 ${PT_TUI_GATE:+while [ ! -e '$PT_WORK/go' ]; do sleep 0.05; done}

@@ -36,7 +36,7 @@ for size in 60x15 80x24 200x50; do
 	# the selection and the schema name stay; a long name is cut with …
 	keys j j
 	if [ "$w" -lt 100 ]; then
-		wait_for 'tenant_with_a_rat.*…'
+		wait_for 'tenant_with_a_r.*…'
 	else
 		wait_for 'tenant_with_a_rather_long_name_b'
 	fi
