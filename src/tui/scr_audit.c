@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "fix.h"
 #include "tui/clipboard.h"
 #include "tui/ui.h"
 
@@ -28,6 +29,11 @@ free_audit(struct pt_ui *ui)
 {
 	pt_model_free(&ui->amodel);
 	memset(&ui->amodel, 0, sizeof ui->amodel);
+	free(ui->amap);
+	ui->amap = NULL;
+	free(ui->fixes);
+	ui->fixes = NULL;
+	ui->nfixes = 0;
 	if (ui->audit) {
 		pt_audit_free(ui->audit);
 		free(ui->audit);
@@ -45,10 +51,19 @@ build_model(struct pt_ui *ui)
 	};
 	const struct pt_audit *a = ui->audit;
 	struct pt_model *m = &ui->amodel;
+	int sort_col = m->ncols ? m->sort_col : AC_SEV;
+	bool desc = m->ncols ? m->sort_desc : true;
+	size_t n = 0;
 
-	pt_model_init(m, a->n, AC_COUNT, kinds);
-	for (size_t i = 0; i < a->n; i++) {
-		const struct pt_finding *f = &a->findings[i];
+	pt_model_free(m);
+	free(ui->amap);
+	ui->amap = pt_xcalloc(a->n + 1, sizeof *ui->amap);
+	for (size_t i = 0; i < a->n; i++)
+		if ((int)a->findings[i].severity >= ui->amin)
+			ui->amap[n++] = i;
+	pt_model_init(m, n, AC_COUNT, kinds);
+	for (size_t i = 0; i < n; i++) {
+		const struct pt_finding *f = &a->findings[ui->amap[i]];
 		char *s = pt_xasprintf("%s %s %s %s %s %s", pt_severity_name(f->severity),
 		                       f->rule ? f->rule : "", f->role ? f->role : "",
 		                       f->schema ? f->schema : "", f->object ? f->object : "",
@@ -62,9 +77,9 @@ build_model(struct pt_ui *ui)
 		pt_model_set_search(m, i, s);
 		free(s);
 	}
-	/* most severe first, as the audit reports them */
-	m->sort_col = AC_SEV;
-	m->sort_desc = true;
+	/* most severe first, as the audit reports them, until s says else */
+	m->sort_col = sort_col;
+	m->sort_desc = desc;
 	pt_model_finish(m);
 	pt_model_filter(m, ui->afilter);
 }
@@ -95,6 +110,7 @@ leave(struct pt_ui *ui)
 	free_audit(ui);
 	ui->afilter[0] = '\0';
 	ui->afiltering = false;
+	ui->amin = 0;
 }
 
 static const struct pt_finding *
@@ -102,7 +118,8 @@ selected(struct pt_ui *ui)
 {
 	size_t r = ui->audit ? pt_model_selected(&ui->amodel) : PT_MODEL_NONE;
 
-	return r == PT_MODEL_NONE ? NULL : &((struct pt_audit *)ui->audit)->findings[r];
+	return r == PT_MODEL_NONE ? NULL
+		: &((struct pt_audit *)ui->audit)->findings[ui->amap[r]];
 }
 
 static attr_t
@@ -164,6 +181,12 @@ draw_summary(struct pt_ui *ui, WINDOW *win, int y, int w)
 	if (a->n == 0)
 		pt_ui_put(win, y, 1, _("No path from one tenant to another was found."), w - 2,
 		          ui->attr[COL_OK]);
+	else if (ui->amin > 0) {
+		char buf[64];
+
+		snprintf(buf, sizeof buf, _("(v: %s and above)"), pt_severity_name(ui->amin));
+		pt_ui_put(win, y, x, buf, w - 1 - x, A_BOLD);
+	}
 }
 
 static void
@@ -194,7 +217,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	top = pt_model_window(m, (size_t)(rows > 0 ? rows : 1));
 	for (int i = 0; i < rows && top + (size_t)i < m->nvis; i++) {
 		size_t vi = top + (size_t)i;
-		const struct pt_finding *f = &a->findings[m->vis[vi]];
+		const struct pt_finding *f = &a->findings[ui->amap[m->vis[vi]]];
 		attr_t at = vi == m->sel ? A_REVERSE : sev_attr(ui, f->severity);
 
 		y = i + 2;
@@ -247,6 +270,62 @@ copy_fix(struct pt_ui *ui)
 	clearok(curscr, TRUE);
 }
 
+/* Preview the fixes of the selected finding, or of every finding of its
+ * rule that the filter shows; Enter applies them (pt_ui_audit_apply). */
+static void
+preview_fixes(struct pt_ui *ui, bool whole_rule)
+{
+	const struct pt_audit *a = ui->audit;
+	const struct pt_finding *sel = selected(ui);
+	struct pt_model *m = &ui->amodel;
+	char *sql;
+
+	if (!sel || !pt_ui_need_write(ui))
+		return;
+	free(ui->fixes);
+	ui->fixes = pt_xcalloc(m->nvis + 1, sizeof *ui->fixes);
+	ui->nfixes = 0;
+	if (!whole_rule)
+		ui->fixes[ui->nfixes++] = sel;
+	else
+		for (size_t i = 0; i < m->nvis; i++) {
+			const struct pt_finding *f = &a->findings[ui->amap[m->vis[i]]];
+
+			if (!strcmp(f->rule, sel->rule))
+				ui->fixes[ui->nfixes++] = f;
+		}
+	sql = pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes);
+	if (!sql) {
+		pt_ui_err(ui, "%s", _("No fix to apply."));
+		return;
+	}
+	free(ui->preview_sql);
+	ui->preview_sql = sql;
+	ui->pending = PEND_FIX;
+	pt_ui_push(ui, &pt_scr_preview);
+}
+
+void
+pt_ui_audit_apply(struct pt_ui *ui)
+{
+	pt_error err;
+	size_t n = ui->nfixes;
+
+	if (!pt_ui_need_write(ui))
+		return;
+	if (pt_fix_apply(ui->db, (const struct pt_finding *const *)ui->fixes, n, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_ui_pop(ui);                  /* the preview */
+	/* the findings pointed at go with the old audit: audit again */
+	free_audit(ui);
+	enter(ui);
+	if (ui->audit)
+		pt_ui_msg(ui, _("Applied %zu fixes; the audit now finds %zu."), n,
+		          ((struct pt_audit *)ui->audit)->n);
+}
+
 static bool
 action(struct pt_ui *ui, enum pt_action act)
 {
@@ -268,6 +347,17 @@ action(struct pt_ui *ui, enum pt_action act)
 		return true;
 	case ACT_COPY:
 		copy_fix(ui);
+		return true;
+	case ACT_APPLY:
+	case ACT_APPLY_RULE:
+		preview_fixes(ui, act == ACT_APPLY_RULE);
+		return true;
+	case ACT_SEVERITY:
+		if (!ui->audit)
+			return true;
+		ui->amin = (ui->amin + 1) % PT_SEVERITY_COUNT;
+		build_model(ui);
+		pt_ui_msg(ui, _("Showing %s findings and above."), pt_severity_name(ui->amin));
 		return true;
 	case ACT_FILTER:
 		if (!ui->audit_open && ui->audit)
@@ -371,5 +461,5 @@ const struct pt_screen_ops pt_scr_audit = {
 	.action = action,
 	.col_titles = col_title,
 	.model = model,
-	.hint = N_("Enter finding in full  / filter  s sort  y copy fix  r rerun  H harden  Esc tenants  ? help"),
+	.hint = N_("Enter finding  / filter  s sort  v severity  y copy fix  F apply fix  A apply rule  r rerun  Esc back  ? help"),
 };

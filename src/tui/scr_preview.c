@@ -50,6 +50,7 @@ what(const struct pt_ui *ui)
 	case PEND_DROP: return _("This SQL will DROP the tenant, its objects and its role:");
 	case PEND_ROTATE: return _("Rotate the password:");
 	case PEND_HARDEN: return _("This SQL will harden the database:");
+	case PEND_FIX: return _("This SQL will fix the findings, in one transaction:");
 	default: return "";
 	}
 }
@@ -132,6 +133,9 @@ run(struct pt_ui *ui)
 	}
 	case PEND_HARDEN:
 		pt_ui_harden_preview(ui);   /* with a plan pending: applies it */
+		return;
+	case PEND_FIX:
+		pt_ui_audit_apply(ui);
 		return;
 	default:
 		return;

@@ -61,7 +61,10 @@
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
 	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
-	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)"))
+	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
+	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
+	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
+	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -147,7 +150,7 @@ extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
 #define PT_UI_STACK 8
 
 /* What the preview screen is about to run. */
-enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN };
+enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, PEND_FIX };
 
 struct pt_ui {
 	const struct pt_tui_opts *opt;
@@ -233,6 +236,11 @@ struct pt_ui {
 	void *audit;                        /* struct pt_audit * */
 	void *harden;                       /* struct pt_harden_plan * */
 	struct pt_model amodel;             /* the findings: filter and sort */
+	size_t *amap;                       /* model row -> finding (those of at
+	                                       least severity amin) */
+	int amin;
+	const void **fixes;                 /* the findings a PEND_FIX applies */
+	size_t nfixes;
 	bool afiltering;
 	char afilter[PT_MODEL_FILTER_MAX];
 	bool audit_open;                    /* Enter: the selected finding in full */
@@ -300,6 +308,8 @@ void pt_ui_session_idle(struct pt_ui *ui);
 bool pt_ui_wait_hook(void *ud);
 /* Open the harden preview (scr_audit.c). */
 void pt_ui_harden_preview(struct pt_ui *ui);
+/* Apply the fixes the preview showed, then audit again (scr_audit.c). */
+void pt_ui_audit_apply(struct pt_ui *ui);
 /* Release a harden plan kept from a preview. */
 void pt_ui_harden_forget(struct pt_ui *ui);
 /* Arrow/page/home/end and sort on a list model (titles: N_() column
