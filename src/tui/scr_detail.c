@@ -100,15 +100,8 @@ static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
 	/* the access list starts about 12 rows into the 4-row-shorter body */
-	if (pt_ui_scroll(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0, LINES - 16))
-		return true;
-	switch (a) {
-	case ACT_ENTER:
-		pt_ui_pop(ui);
-		return true;
-	default:
-		return false;
-	}
+	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
+	                         LINES - 16);
 }
 
 const struct pt_screen_ops pt_scr_detail = {

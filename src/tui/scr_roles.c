@@ -92,8 +92,20 @@ action(struct pt_ui *ui, enum pt_action a)
 		ui->rfilter[0] = '\0';
 		pt_model_filter(m, "");
 		return true;
-	case ACT_ROLES:
 	case ACT_ENTER:
+	case ACT_DETAIL: {
+		size_t r = pt_model_selected(m);
+
+		if (r == PT_MODEL_NONE) {
+			pt_ui_err(ui, "%s", _("No role selected."));
+			return true;
+		}
+		snprintf(ui->target_role, sizeof ui->target_role, "%s", ui->roles.rows[r].name);
+		if (pt_ui_need_server(ui))
+			pt_ui_push(ui, &pt_scr_role);
+		return true;
+	}
+	case ACT_ROLES:
 		return true;
 	default:
 		return false;
@@ -115,5 +127,5 @@ const struct pt_screen_ops pt_scr_roles = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("/ filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
+	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
 };

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "conn.h"
 #include "connstr.h"
+#include "roleinfo.h"
 #include "tenant.h"
 #include "tui/model.h"
 #include "tui/tui.h"
@@ -144,7 +145,7 @@ struct pt_screen_ops {
 };
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
-	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help,
+	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help, pt_scr_role,
 	pt_scr_connect;
 
 #define PT_UI_STACK 8
@@ -193,6 +194,9 @@ struct pt_ui {
 	/* roles screen */
 	struct pt_role_list roles;
 	char **rattrs;                      /* per role: its attributes as text */
+	char target_role[64];               /* the role the role detail shows */
+	struct pt_role_detail rdetail;
+	bool have_rdetail;
 	struct pt_model rmodel;
 	bool have_roles;
 	bool rfiltering;
@@ -381,6 +385,8 @@ int pt_ui_wrap_lines(const char *utf8, int width);
  * 'visible' fit: moves ui->scroll so the last page stays full. False for
  * any other action. */
 bool pt_ui_scroll(struct pt_ui *ui, enum pt_action a, int total, int visible);
+/* A page of text (a detail screen): pt_ui_scroll, and Enter goes back. */
+bool pt_ui_page_action(struct pt_ui *ui, enum pt_action a, int total, int visible);
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);

@@ -229,6 +229,17 @@ pt_ui_wrap_hard(WINDOW *win, int y, int x, const char *utf8, int width, int maxl
 	return drawn;
 }
 
+bool
+pt_ui_page_action(struct pt_ui *ui, enum pt_action a, int total, int visible)
+{
+	if (pt_ui_scroll(ui, a, total, visible))
+		return true;
+	if (a != ACT_ENTER)
+		return false;
+	pt_ui_pop(ui);
+	return true;
+}
+
 int
 pt_ui_put_wrapped(WINDOW *win, int y, int x, const char *utf8, int width,
                   int maxlines, attr_t a)
