@@ -43,7 +43,14 @@ static int
 lines(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	const struct pt_role_detail *d = &ui->rdetail;
-	int line = 0, y = 0, kw = w >= 80 ? 28 : 18;
+	int line = 1, y = 0, kw = w >= 80 ? 28 : 18;
+
+	/* the name first: it may be long, or a tenant's odd one */
+	if (win && ui->scroll == 0) {
+		int x = pt_ui_put(win, y, 1, _("Role:"), w - 2, A_BOLD) + 2;
+
+		pt_ui_put(win, y++, x, ui->target_role, w - 1 - x, A_BOLD);
+	}
 
 	for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
 		bool any = false;

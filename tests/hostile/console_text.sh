@@ -51,9 +51,21 @@ wait_for 'tenant_evil'
 # the hostile schema is listed, its escapes visible as text
 wait_for 'zz\\x1b\]52;c;cHduZWQ=\\x07\\x1b\[2J'
 
-# roles
+# roles, and the hostile role in full
 keys Tab
 wait_for 'r\\x1b\]2;ROLETITLE'
+keys / ; type_text ROLETITLE ; keys Enter
+wait_for '1/'
+keys Enter
+wait_for 'attributes +nologin'
+wait_for 'r\\x1b\]2;ROLETITLE'
+keys Escape Escape
+# the tenant's role: its hostile search_path setting
+keys / ; type_text evil_user ; keys Enter
+wait_for '1/'
+keys Enter
+wait_for 'p\\x1b\]2;SPTITLE'
+keys Escape Escape
 keys Escape
 wait_for 'c create'
 
@@ -81,7 +93,7 @@ for i in $(seq 20); do
 	sleep 0.1
 done
 keys Enter
-wait_for 'Fix:'
+wait_for 'Fix \(y copies'
 wait_for '\\u202etxt'
 keys Escape
 keys Escape
