@@ -18,7 +18,7 @@ static const char *const col_title[AC_COUNT + 1] = {
 };
 static const struct pt_ui_col col[AC_COUNT] = {
 	[AC_SEV] =     { N_("Severity"),  6,  8, 0, false },
-	[AC_RULE] =    { N_("Rule"),     12, 26, 3, false },
+	[AC_RULE] =    { N_("Rule"),     12, 32, 3, false },
 	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false },
 	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false },
 	[AC_FINDING] = { N_("Finding"),  20,  0, 0, false },
@@ -189,6 +189,23 @@ draw_summary(struct pt_ui *ui, WINDOW *win, int y, int w)
 	}
 }
 
+/* The rule cell of visible row vi in a list grouped by rule: "rule (n)"
+ * on the group's first row, "" on the others (malloc'd). */
+static char *
+rule_group(struct pt_ui *ui, size_t vi)
+{
+	const struct pt_audit *a = ui->audit;
+	const struct pt_model *m = &ui->amodel;
+	const char *rule = a->findings[ui->amap[m->vis[vi]]].rule;
+	size_t n = 0;
+
+	if (vi > 0 && !strcmp(a->findings[ui->amap[m->vis[vi - 1]]].rule, rule))
+		return pt_xstrdup("");
+	while (vi + n < m->nvis && !strcmp(a->findings[ui->amap[m->vis[vi + n]]].rule, rule))
+		n++;
+	return pt_xasprintf("%s (%zu)", rule, n);
+}
+
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
@@ -224,7 +241,16 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		if (vi == m->sel)
 			pt_ui_select_bar(win, y, w);
 		x = pt_ui_cell(win, y, 1, &col[AC_SEV], width[AC_SEV], pt_severity_name(f->severity), at);
-		x = pt_ui_cell(win, y, x, &col[AC_RULE], width[AC_RULE], f->rule, at);
+		if (m->sort_col == AC_RULE) {
+			/* sorted by rule: grouped, the group's first row names the
+			 * rule and counts its findings, the others leave it out */
+			char *cell = rule_group(ui, vi);
+
+			x = pt_ui_cell(win, y, x, &col[AC_RULE], width[AC_RULE], cell, at);
+			free(cell);
+		} else {
+			x = pt_ui_cell(win, y, x, &col[AC_RULE], width[AC_RULE], f->rule, at);
+		}
 		x = pt_ui_cell(win, y, x, &col[AC_ROLE], width[AC_ROLE], f->role, at);
 		x = pt_ui_cell(win, y, x, &col[AC_SCHEMA], width[AC_SCHEMA],
 		               f->schema ? f->schema : "-", at);

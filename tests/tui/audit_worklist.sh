@@ -38,6 +38,9 @@ keys Escape
 wait_gone 'filter:'
 keys s
 wait_for 'Sorted by Rule'
+# grouped: the rule once, with its count
+wait_for 'cross-tenant-table-grant \(2\)'
+[ "$(screen | grep -c 'cross-tenant-table-grant')" -eq 1 ] || fail "rule not grouped"
 
 # y copies the selected finding's fix (tmux's buffer, default settings)
 keys / ; type_text c_user ; keys Enter
