@@ -99,7 +99,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	if (ui->sizes_pending && !ui->lost)
 		pt_ui_put(win, h - 1, w - 12, _("sizing..."), 11, ui->attr[COL_DIM]);
 	else if (ui->sizes_unknown)
-		pt_ui_put(win, h - 1, w - 26, _("sizes unknown: r retries"), 25, ui->attr[COL_DIM]);
+		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
+		          ui->attr[COL_DIM]);
 }
 
 static bool
