@@ -52,7 +52,8 @@ usage(FILE *out, const char *progname)
 	        "      --string-format=FORM\n"
 	        "                         tenants' connection strings as uri (default),\n"
 	        "                         conninfo, jdbc or env (export lines)\n"
-	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"), out);
+	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"
+	        "  -r, --refresh=SECONDS  console: reload every SECONDS (default 5; 0 = off)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
 	        "  list | roles [--format=FORMAT]\n"
@@ -94,6 +95,33 @@ usage(FILE *out, const char *progname)
 	fprintf(out, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
 }
 
+/* The user's locale; when it is not installed (LANG=de_DE.UTF-8 over SSH
+ * to a host without it), C.UTF-8 for the character set, so that wide
+ * characters still show instead of "???", and the language kept for the
+ * messages through LANGUAGE, which gettext reads under C.UTF-8. */
+static void
+set_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *lang = NULL;
+	char buf[64];
+
+	if (setlocale(LC_ALL, ""))
+		return;
+	if (!setlocale(LC_ALL, "C.UTF-8") && !setlocale(LC_ALL, "C.utf8"))
+		setlocale(LC_ALL, "C");
+	if (getenv("LANGUAGE") && *getenv("LANGUAGE"))
+		return;
+	for (size_t i = 0; i < sizeof vars / sizeof *vars && !lang; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			lang = getenv(vars[i]);
+	/* "de_DE.UTF-8@euro" -> "de_DE"; "C" and "POSIX" name no language */
+	if (lang && strcmp(lang, "C") && strcmp(lang, "POSIX") && strncmp(lang, "C.", 2)) {
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(lang, ".@"), lang);
+		setenv("LANGUAGE", buf, 1);
+	}
+}
+
 static void
 version(void)
 {
@@ -123,12 +151,13 @@ static const struct option opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "string-format", required_argument, NULL, OPT_STRING_FORMAT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "refresh", required_argument, NULL, 'r' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 /* psql's letters; help stays on -? as in psql, where -h is the host. */
-static const char shortopts[] = "+d:h:p:U:WV?";
+static const char shortopts[] = "+d:h:p:U:r:WV?";
 
 enum { GLOBAL_OK = -1 };
 
@@ -155,6 +184,18 @@ apply_global(struct pt_cli *cli, int c, const char *arg, const char *command)
 		if (!pt_cli_set_string_format(cli, command, arg))
 			return 2;
 		break;
+	case 'r': {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (*arg < '0' || *arg > '9' || *end || v > 86400) {
+			fprintf(stderr, _("%s: --refresh takes whole seconds from 0 to 86400\n"),
+			        cli->progname);
+			return 2;
+		}
+		cli->refresh_s = v ? (int)v : -1;
+		break;
+	}
 	case OPT_LOCK_TIMEOUT:
 		if (!pt_lock_timeout_parse(arg, &cli->copts.lock_timeout_ms)) {
 			fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
@@ -235,7 +276,7 @@ main(int argc, char **argv)
 	char *conf_path;
 	int c, rc;
 
-	setlocale(LC_ALL, "");
+	set_locale();
 #if ENABLE_NLS
 	/* PGTENANT_LOCALEDIR lets the tests run the build tree's binary with
 	 * the build tree's catalogues, before anything is installed. */
@@ -310,8 +351,18 @@ main(int argc, char **argv)
 	}
 	if (argc > 0)
 		rc = pt_cli_run(&cli, argc, argv);
-	else
-		rc = pt_tui_run(&cli);
+	else {
+		struct pt_tui_opts topt = {
+			.target = cli.target, .copts = cli.copts, .no_color = cli.no_color,
+			.user_pattern = cli.user_pattern, .progname = cli.progname,
+			.refresh_s = cli.refresh_s,
+			.connection_limit_set = cli.connection_limit_set,
+			.connection_limit = cli.connection_limit,
+			.string_format = cli.string_format,
+		};
+
+		rc = pt_tui_run(&topt);
+	}
 	/* every exit after the file was read frees it (LeakSanitizer) */
 out:
 	pt_userconf_free(&uc);

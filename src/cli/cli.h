@@ -19,6 +19,7 @@ struct pt_cli {
 	enum pt_connstr_format string_format;  /* of connection_string */
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
+	int refresh_s;                 /* the console's -r: 0 default, -1 off */
 	bool connection_limit_set;     /* the configuration file gave one: */
 	int connection_limit;          /* -1 none */
 	const char *progname;

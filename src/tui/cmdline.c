@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
@@ -145,19 +146,12 @@ cl_line(char *line)
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
 		/* select the named schema so the tenants screen acts on it */
-		bool found = false;
-
-		for (size_t i = 0; i < ui->schemas.n; i++)
-			if (!strcmp(ui->schemas.rows[i].name, arg)) {
-				ui->filter[0] = '\0';
-				pt_model_filter(&ui->tmodel, "");
-				pt_model_select_row(&ui->tmodel, i);
-				found = true;
-			}
-		if (!found)
+		if (!pt_ui_select_schema(ui, arg))
 			pt_ui_err(ui, _("No schema named \"%s\"."), arg);
 		else
 			pt_ui_dispatch(ui, a);
+	} else if (a == ACT_SORT && arg) {
+		pt_ui_sort_by(ui, arg);
 	} else if (a == ACT_CREATE && arg) {
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
@@ -226,13 +220,36 @@ cl_show_matches(char **matches, int num, int max_length)
 	cl_redisplay();
 }
 
+/* The top screen's column titles, for ":sort ". */
+static char *
+gen_column(const char *text, int state)
+{
+	static int c;
+	const struct pt_screen_ops *top = pt_ui_top(cl_ui);
+	size_t len = strlen(text);
+
+	if (!state)
+		c = 0;
+	while (top && top->col_titles && top->col_titles[c]) {
+		const char *t = _(top->col_titles[c++]);
+
+		if (!strncasecmp(t, text, len))
+			return strdup(t);
+	}
+	return NULL;
+}
+
 static char **
 cl_complete(const char *text, int start, int end)
 {
+	size_t first = strspn(rl_line_buffer, " ");
+
 	(void)end;
 	rl_attempted_completion_over = 1;
-	if (start == 0 || strspn(rl_line_buffer, " ") == (size_t)start)
+	if (start == 0 || first == (size_t)start)
 		return rl_completion_matches(text, gen_command);
+	if (!strncmp(rl_line_buffer + first, "sort ", 5))
+		return rl_completion_matches(text, gen_column);
 	return rl_completion_matches(text, gen_schema);
 }
 

@@ -4,18 +4,84 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
+#include "fix.h"
+#include "tui/clipboard.h"
 #include "tui/ui.h"
+
+enum { AC_SEV, AC_RULE, AC_ROLE, AC_SCHEMA, AC_FINDING, AC_COUNT };
+
+static const char *const col_title[AC_COUNT + 1] = {
+	N_("Severity"), N_("Rule"), N_("Role"), N_("Schema"), N_("Finding"), NULL
+};
+static const struct pt_ui_col col[AC_COUNT] = {
+	[AC_SEV] =     { N_("Severity"),  6,  8, 0, false },
+	[AC_RULE] =    { N_("Rule"),     12, 32, 3, false },
+	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false },
+	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false },
+	[AC_FINDING] = { N_("Finding"),  20,  0, 0, false },
+};
 
 static void
 free_audit(struct pt_ui *ui)
 {
+	pt_model_free(&ui->amodel);
+	memset(&ui->amodel, 0, sizeof ui->amodel);
+	free(ui->amap);
+	ui->amap = NULL;
+	free(ui->fixes);
+	ui->fixes = NULL;
+	ui->nfixes = 0;
 	if (ui->audit) {
 		pt_audit_free(ui->audit);
 		free(ui->audit);
 		ui->audit = NULL;
 	}
+}
+
+/* The findings as a list model: filtered and sorted like the other
+ * lists, by the curses-free model (bench/tui_model.c measures it). */
+static void
+build_model(struct pt_ui *ui)
+{
+	static const enum pt_model_kind kinds[AC_COUNT] = {
+		PT_MODEL_NUM, PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_STR
+	};
+	const struct pt_audit *a = ui->audit;
+	struct pt_model *m = &ui->amodel;
+	int sort_col = m->ncols ? m->sort_col : AC_SEV;
+	bool desc = m->ncols ? m->sort_desc : true;
+	size_t n = 0;
+
+	pt_model_free(m);
+	free(ui->amap);
+	ui->amap = pt_xcalloc(a->n + 1, sizeof *ui->amap);
+	for (size_t i = 0; i < a->n; i++)
+		if ((int)a->findings[i].severity >= ui->amin)
+			ui->amap[n++] = i;
+	pt_model_init(m, n, AC_COUNT, kinds);
+	for (size_t i = 0; i < n; i++) {
+		const struct pt_finding *f = &a->findings[ui->amap[i]];
+		char *s = pt_xasprintf("%s %s %s %s %s %s", pt_severity_name(f->severity),
+		                       f->rule ? f->rule : "", f->role ? f->role : "",
+		                       f->schema ? f->schema : "", f->object ? f->object : "",
+		                       f->detail ? f->detail : "");
+
+		pt_model_set_num(m, i, AC_SEV, f->severity);
+		pt_model_set_str(m, i, AC_RULE, f->rule ? f->rule : "");
+		pt_model_set_str(m, i, AC_ROLE, f->role ? f->role : "");
+		pt_model_set_str(m, i, AC_SCHEMA, f->schema ? f->schema : "");
+		pt_model_set_str(m, i, AC_FINDING, f->detail ? f->detail : "");
+		pt_model_set_search(m, i, s);
+		free(s);
+	}
+	/* most severe first, as the audit reports them, until s says else */
+	m->sort_col = sort_col;
+	m->sort_desc = desc;
+	pt_model_finish(m);
+	pt_model_filter(m, ui->afilter);
 }
 
 static void
@@ -24,17 +90,17 @@ enter(struct pt_ui *ui)
 	struct pt_audit *a;
 	pt_error err;
 
-	ui->audit_sel = 0;
 	ui->audit_open = false;
 	if (!pt_ui_need_server(ui))
 		return;
 	a = pt_xcalloc(1, sizeof *a);
-	if (pt_audit_run_ex(ui->db, ui->cli->user_pattern, a, &err) != PT_OK) {
+	if (pt_audit_run_ex(ui->db, ui->opt->user_pattern, a, &err) != PT_OK) {
 		free(a);
 		pt_ui_fail(ui, &err);
 		return;
 	}
 	ui->audit = a;
+	build_model(ui);
 	pt_ui_msg(ui, _("%zu findings."), a->n);
 }
 
@@ -42,112 +108,258 @@ static void
 leave(struct pt_ui *ui)
 {
 	free_audit(ui);
+	ui->afilter[0] = '\0';
+	ui->afiltering = false;
+	ui->amin = 0;
 }
 
-/* Wrap text that may hold several lines (fix_sql often does); returns
- * the next free row. */
-static int
-put_paragraphs(WINDOW *win, int y, int x, const char *text, int width, int last_row)
+static const struct pt_finding *
+selected(struct pt_ui *ui)
 {
-	const char *p = text;
+	size_t r = ui->audit ? pt_model_selected(&ui->amodel) : PT_MODEL_NONE;
 
-	while (*p && y <= last_row) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = pt_xasprintf("%.*s", (int)n, p);
-
-		y += *line ? pt_ui_put_wrapped(win, y, x, line, width, last_row - y + 1, A_NORMAL) : 1;
-		free(line);
-		p += n + (nl ? 1 : 0);
-	}
-	return y;
+	return r == PT_MODEL_NONE ? NULL
+		: &((struct pt_audit *)ui->audit)->findings[ui->amap[r]];
 }
 
-/* One finding on the whole body: nothing cut off, the fix in full so it
- * can be selected with the mouse and pasted into psql. */
+static attr_t
+sev_attr(struct pt_ui *ui, enum pt_severity s)
+{
+	return s >= PT_SEV_HIGH ? ui->attr[COL_ERROR] : s >= PT_SEV_MEDIUM ? ui->attr[COL_WARN]
+		: A_NORMAL;
+}
+
+/* One finding on the whole body: nothing cut off, the text wrapped
+ * between words at most 80 columns wide, the fix in full so it can be
+ * selected with the mouse and pasted into psql. The labels' column is as
+ * wide as the widest translation needs. */
 static void
 draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
 {
-	int y = 1;
+	const char *label[5] = { _("Severity:"), _("Rule:"), _("Role:"), _("Schema:"),
+	                         _("Object:") };
+	const char *value[5] = { pt_severity_name(f->severity), f->rule, f->role,
+	                         f->schema ? f->schema : "-", f->object ? f->object : "-" };
+	int lw = 0, y = 0, tw = w - 4 > 80 ? 80 : w - 4;
 
-	pt_ui_put(win, y, 2, _("Severity:"), 10, A_BOLD);
-	pt_ui_put(win, y++, 13, pt_severity_name(f->severity), w - 14,
-	          f->severity >= PT_SEV_HIGH ? ui->attr[COL_ERROR]
-	          : f->severity >= PT_SEV_MEDIUM ? ui->attr[COL_WARN] : A_NORMAL);
-	pt_ui_put(win, y, 2, _("Rule:"), 10, A_BOLD);
-	pt_ui_put(win, y++, 13, f->rule ? f->rule : "", w - 14, A_NORMAL);
-	pt_ui_put(win, y, 2, _("Role:"), 10, A_BOLD);
-	pt_ui_put(win, y++, 13, f->role ? f->role : "", w - 14, A_NORMAL);
-	pt_ui_put(win, y, 2, _("Schema:"), 10, A_BOLD);
-	pt_ui_put(win, y++, 13, f->schema ? f->schema : "-", w - 14, A_NORMAL);
-	y++;
-	y = put_paragraphs(win, y, 2, f->detail ? f->detail : "", w - 4, h - 4);
-	y++;
-	if (y < h - 2) {
-		pt_ui_put(win, y++, 2, _("Fix:"), w - 4, A_BOLD);
-		/* column 0 and no decoration, so a mouse selection copies clean SQL */
-		put_paragraphs(win, y, 0, f->fix_sql ? f->fix_sql : "", w, h - 2);
+	for (int i = 0; i < 5; i++)
+		if (pt_ui_width(label[i]) > lw)
+			lw = pt_ui_width(label[i]);
+	lw++;
+	for (int i = 0; i < 5 && y < h; i++, y++) {
+		pt_ui_put(win, y, 2, label[i], lw, A_BOLD);
+		pt_ui_put(win, y, 2 + lw, value[i] ? value[i] : "", w - 4 - lw,
+		          i == 0 ? sev_attr(ui, f->severity) : A_NORMAL);
 	}
+	y++;
+	if (y < h - 1)
+		y += pt_ui_put_wrapped(win, y, 2, f->detail ? f->detail : "", tw, h - 3 - y,
+		                       A_NORMAL);
+	y++;
+	if (y < h - 1) {
+		pt_ui_put(win, y++, 2, _("Fix (y copies it):"), w - 4, A_BOLD);
+		/* column 0 and no decoration, so a mouse selection copies clean SQL */
+		pt_ui_put_wrapped(win, y, 0, f->fix_sql ? f->fix_sql : "", w, h - y, A_NORMAL);
+	}
+}
+
+/* "3 high  5 medium  ...": what there is before what is shown. */
+static void
+draw_summary(struct pt_ui *ui, WINDOW *win, int y, int w)
+{
+	const struct pt_audit *a = ui->audit;
+	int x = 1;
+
+	for (int s = PT_SEVERITY_COUNT - 1; s >= 0 && x < w - 1; s--) {
+		char buf[64];
+
+		if (!a->count[s])
+			continue;
+		snprintf(buf, sizeof buf, "%zu %s  ", a->count[s], pt_severity_name(s));
+		x += pt_ui_put(win, y, x, buf, w - 1 - x, a->count[s] ? sev_attr(ui, s) : A_NORMAL);
+	}
+	if (a->n == 0)
+		pt_ui_put(win, y, 1, _("No path from one tenant to another was found."), w - 2,
+		          ui->attr[COL_OK]);
+	else if (ui->amin > 0) {
+		char buf[64];
+
+		snprintf(buf, sizeof buf, _("(v: %s and above)"), pt_severity_name(ui->amin));
+		pt_ui_put(win, y, x, buf, w - 1 - x, A_BOLD);
+	}
+}
+
+/* The rule cell of visible row vi in a list grouped by rule: "rule (n)"
+ * on the group's first row, "" on the others (malloc'd). */
+static char *
+rule_group(struct pt_ui *ui, size_t vi)
+{
+	const struct pt_audit *a = ui->audit;
+	const struct pt_model *m = &ui->amodel;
+	const char *rule = a->findings[ui->amap[m->vis[vi]]].rule;
+	size_t n = 0;
+
+	if (vi > 0 && !strcmp(a->findings[ui->amap[m->vis[vi - 1]]].rule, rule))
+		return pt_xstrdup("");
+	while (vi + n < m->nvis && !strcmp(a->findings[ui->amap[m->vis[vi + n]]].rule, rule))
+		n++;
+	return pt_xasprintf("%s (%zu)", rule, n);
 }
 
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	const struct pt_audit *a = ui->audit;
-	int y = 0, top;
+	struct pt_model *m = &ui->amodel;
+	const struct pt_finding *sel = selected(ui);
+	int width[AC_COUNT], x = 1, y, rows, tail;
+	size_t top;
 
 	if (!a) {
 		pt_ui_put(win, 1, 2, _("No audit results."), w - 4, A_NORMAL);
 		return;
 	}
-	if (ui->audit_open && (size_t)ui->audit_sel < a->n) {
-		draw_finding(ui, &a->findings[ui->audit_sel], win, h, w);
+	if (ui->audit_open && sel) {
+		draw_finding(ui, sel, win, h, w);
 		return;
 	}
-	pt_ui_put(win, y, 1, _("Severity"), 8, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, y, 10, _("Role"), 20, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, y, 31, _("Schema"), 18, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, y++, 50, _("Finding"), w - 51, A_BOLD | A_UNDERLINE);
-	if (a->n == 0) {
-		pt_ui_put(win, 2, 2, _("No path from one tenant to another was found."), w - 4,
-		          ui->attr[COL_OK]);
-		return;
-	}
-	top = ui->audit_sel >= h - 6 ? ui->audit_sel - (h - 6) + 1 : 0;
-	for (int i = top; (size_t)i < a->n && y < h - 5; i++, y++) {
-		const struct pt_finding *f = &a->findings[i];
-		attr_t at = i == ui->audit_sel ? A_REVERSE
-			: f->severity >= PT_SEV_HIGH ? ui->attr[COL_ERROR]
-			: f->severity >= PT_SEV_MEDIUM ? ui->attr[COL_WARN] : A_NORMAL;
+	draw_summary(ui, win, 0, w);
+	pt_ui_layout(col, AC_COUNT, w, width);
+	for (int c = 0; c < AC_COUNT; c++)
+		x = pt_ui_col_title(win, 1, x, &col[c], width[c], pt_ui_sort_mark(m, c));
+	/* under the list: the selected finding's text over two lines and its
+	 * fix, when the pane has room for them */
+	tail = h >= 14 ? 4 : 0;
+	rows = h - 3 - tail;
+	top = pt_model_window(m, (size_t)(rows > 0 ? rows : 1));
+	for (int i = 0; i < rows && top + (size_t)i < m->nvis; i++) {
+		size_t vi = top + (size_t)i;
+		const struct pt_finding *f = &a->findings[ui->amap[m->vis[vi]]];
+		attr_t at = vi == m->sel ? A_REVERSE : sev_attr(ui, f->severity);
 
-		if (i == ui->audit_sel)
+		y = i + 2;
+		if (vi == m->sel)
 			pt_ui_select_bar(win, y, w);
-		pt_ui_put(win, y, 1, pt_severity_name(f->severity), 8, at);
-		pt_ui_put(win, y, 10, f->role ? f->role : "", 20, at);
-		pt_ui_put(win, y, 31, f->schema ? f->schema : "-", 18, at);
-		pt_ui_put(win, y, 50, f->detail ? f->detail : "", w - 51, at);
-	}
-	if ((size_t)ui->audit_sel < a->n) {
-		const struct pt_finding *f = &a->findings[ui->audit_sel];
+		x = pt_ui_cell(win, y, 1, &col[AC_SEV], width[AC_SEV], pt_severity_name(f->severity), at);
+		if (m->sort_col == AC_RULE) {
+			/* sorted by rule: grouped, the group's first row names the
+			 * rule and counts its findings, the others leave it out */
+			char *cell = rule_group(ui, vi);
 
-		/* the selected finding's detail in full, over two lines */
-		pt_ui_put_wrapped(win, h - 4, 1, f->detail ? f->detail : "", w - 2, 2, A_NORMAL);
-		pt_ui_put(win, h - 2, 1, _("Fix:"), 5, A_BOLD);
-		pt_ui_put(win, h - 2, 6, f->fix_sql ? f->fix_sql : "", w - 7, A_NORMAL);
+			x = pt_ui_cell(win, y, x, &col[AC_RULE], width[AC_RULE], cell, at);
+			free(cell);
+		} else {
+			x = pt_ui_cell(win, y, x, &col[AC_RULE], width[AC_RULE], f->rule, at);
+		}
+		x = pt_ui_cell(win, y, x, &col[AC_ROLE], width[AC_ROLE], f->role, at);
+		x = pt_ui_cell(win, y, x, &col[AC_SCHEMA], width[AC_SCHEMA],
+		               f->schema ? f->schema : "-", at);
+		pt_ui_cell(win, y, x, &col[AC_FINDING], width[AC_FINDING], f->detail, at);
 	}
+	if (a->n && m->nvis == 0)
+		pt_ui_put(win, 3, 2, _("No finding matches the filter. Esc clears it."), w - 4,
+		          ui->attr[COL_DIM]);
+	if (tail && sel) {
+		int lw = pt_ui_width(_("Fix:")) + 1;
+
+		pt_ui_put_wrapped(win, h - 4, 1, sel->detail ? sel->detail : "", w - 2, 2, A_NORMAL);
+		pt_ui_put(win, h - 2, 1, _("Fix:"), lw, A_BOLD);
+		pt_ui_put(win, h - 2, 1 + lw, sel->fix_sql ? sel->fix_sql : "", w - 2 - lw, A_NORMAL);
+	}
+	pt_ui_list_footer(win, h - 1, w, m, ui->afilter, ui->afiltering);
+}
+
+static bool
+input(struct pt_ui *ui, wint_t ch, bool is_code)
+{
+	if (ui->audit_open || !ui->audit)
+		return false;
+	return pt_ui_filter_input(&ui->amodel, ui->afilter, sizeof ui->afilter, &ui->afiltering,
+	                          ch, is_code);
+}
+
+static void
+copy_fix(struct pt_ui *ui)
+{
+	const struct pt_finding *f = selected(ui);
+	const char *how;
+
+	if (!f || !f->fix_sql || !*f->fix_sql) {
+		pt_ui_err(ui, "%s", _("This finding has no fix to copy."));
+		return;
+	}
+	refresh();
+	if (pt_clipboard_copy(STDOUT_FILENO, f->fix_sql, &how))
+		pt_ui_msg(ui, _("Fix %s."), how);
+	else
+		pt_ui_err(ui, "%s", _("Could not write to the terminal."));
+	clearok(curscr, TRUE);
+}
+
+/* Preview the fixes of the selected finding, or of every finding of its
+ * rule that the filter shows; Enter applies them (pt_ui_audit_apply). */
+static void
+preview_fixes(struct pt_ui *ui, bool whole_rule)
+{
+	const struct pt_audit *a = ui->audit;
+	const struct pt_finding *sel = selected(ui);
+	struct pt_model *m = &ui->amodel;
+	char *sql;
+
+	if (!sel || !pt_ui_need_write(ui))
+		return;
+	free(ui->fixes);
+	ui->fixes = pt_xcalloc(m->nvis + 1, sizeof *ui->fixes);
+	ui->nfixes = 0;
+	if (!whole_rule)
+		ui->fixes[ui->nfixes++] = sel;
+	else
+		for (size_t i = 0; i < m->nvis; i++) {
+			const struct pt_finding *f = &a->findings[ui->amap[m->vis[i]]];
+
+			if (!strcmp(f->rule, sel->rule))
+				ui->fixes[ui->nfixes++] = f;
+		}
+	sql = pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes);
+	if (!sql) {
+		pt_ui_err(ui, "%s", _("No fix to apply."));
+		return;
+	}
+	free(ui->preview_sql);
+	ui->preview_sql = sql;
+	ui->pending = PEND_FIX;
+	pt_ui_push(ui, &pt_scr_preview);
+}
+
+void
+pt_ui_audit_apply(struct pt_ui *ui)
+{
+	pt_error err;
+	size_t n = ui->nfixes;
+
+	if (!pt_ui_need_write(ui))
+		return;
+	if (pt_fix_apply(ui->db, (const struct pt_finding *const *)ui->fixes, n, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_ui_pop(ui);                  /* the preview */
+	/* the findings pointed at go with the old audit: audit again */
+	free_audit(ui);
+	enter(ui);
+	if (ui->audit)
+		pt_ui_msg(ui, _("Applied %zu fixes; the audit now finds %zu."), n,
+		          ((struct pt_audit *)ui->audit)->n);
 }
 
 static bool
 action(struct pt_ui *ui, enum pt_action act)
 {
-	const struct pt_audit *a = ui->audit;
-	int n = a ? (int)a->n : 0;
+	struct pt_model *m = &ui->amodel;
 
+	if (!ui->audit_open && ui->audit && pt_ui_list_nav(ui, m, act, col_title))
+		return true;
 	switch (act) {
-	case ACT_UP: if (ui->audit_sel > 0) ui->audit_sel--; return true;
-	case ACT_DOWN: if (ui->audit_sel + 1 < n) ui->audit_sel++; return true;
-	case ACT_HOME: ui->audit_sel = 0; return true;
-	case ACT_END: ui->audit_sel = n ? n - 1 : 0; return true;
 	case ACT_REFRESH:
 	case ACT_AUDIT:
 		free_audit(ui);
@@ -157,19 +369,50 @@ action(struct pt_ui *ui, enum pt_action act)
 		pt_ui_pop(ui);
 		return true;
 	case ACT_ENTER:
-		ui->audit_open = n > 0 && !ui->audit_open;
+		ui->audit_open = selected(ui) && !ui->audit_open;
 		return true;
-	case ACT_BACK:
-		if (!ui->audit_open)
-			return false;
-		ui->audit_open = false;
+	case ACT_COPY:
+		copy_fix(ui);
+		return true;
+	case ACT_APPLY:
+	case ACT_APPLY_RULE:
+		preview_fixes(ui, act == ACT_APPLY_RULE);
+		return true;
+	case ACT_SEVERITY:
+		if (!ui->audit)
+			return true;
+		ui->amin = (ui->amin + 1) % PT_SEVERITY_COUNT;
+		build_model(ui);
+		pt_ui_msg(ui, _("Showing %s findings and above."), pt_severity_name(ui->amin));
 		return true;
 	case ACT_FILTER:
-	case ACT_SORT:
+		if (!ui->audit_open && ui->audit)
+			ui->afiltering = true;
 		return true;
+	case ACT_BACK:
+		if (ui->audit_open) {
+			ui->audit_open = false;
+			return true;
+		}
+		if (!*ui->afilter)
+			return false;
+		ui->afilter[0] = '\0';
+		pt_model_filter(m, "");
+		return true;
+	case ACT_CREATE:
+	case ACT_DROP:
+	case ACT_ROTATE:
+		/* these act on tenants: from the tenants screen */
+		return false;
 	default:
 		return false;
 	}
+}
+
+static struct pt_model *
+model(struct pt_ui *ui)
+{
+	return &ui->amodel;
 }
 
 void
@@ -236,10 +479,13 @@ pt_ui_harden_preview(struct pt_ui *ui)
 
 const struct pt_screen_ops pt_scr_audit = {
 	.title = N_("Audit"),
-	.scopes = SC_LIST,
+	.scopes = SC_LIST | SC_AUDIT,
 	.enter = enter,
 	.leave = leave,
 	.draw = draw,
+	.input = input,
 	.action = action,
-	.hint = N_("Up/Down move  Enter finding in full  r rerun  H harden preview  Tab/Esc tenants  ? help"),
+	.col_titles = col_title,
+	.model = model,
+	.hint = N_("Enter finding  / filter  s sort  v severity  y copy fix  F apply fix  A apply rule  r rerun  Esc back  ? help"),
 };

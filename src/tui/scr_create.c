@@ -43,7 +43,7 @@ derive_user(struct pt_ui *ui)
 	if (ui->user_edited)
 		return;
 	if (!*ui->f_schema ||
-	    pt_default_username(ui->f_schema, ui->cli->user_pattern, ui->f_user,
+	    pt_default_username(ui->f_schema, ui->opt->user_pattern, ui->f_user,
 	                        sizeof ui->f_user, &err) != PT_OK)
 		ui->f_user[0] = '\0';
 }
@@ -103,13 +103,16 @@ problem(struct pt_ui *ui, int f, pt_error *err)
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
-	int lw = 20, y = 1;
+	/* a short pane: two rows a field, the reason or help on one line */
+	bool compact = h < 3 * F_COUNT + 4;
+	int lw = w >= 80 ? 20 : 18, y = compact ? 0 : 1, fw = w - 2 - lw - 2;
 	pt_error err;
 
-	(void)h;
+	if (fw > 40)
+		fw = 40;
 	pt_ui_put(win, y, 2, _("Create a tenant: one schema and one login role, in one transaction."),
 	          w - 4, ui->attr[COL_TITLE]);
-	y += 2;
+	y += compact ? 1 : 2;
 	for (int f = 0; f < F_COUNT; f++) {
 		size_t sz;
 		char *v = field(ui, f, &sz);
@@ -119,35 +122,36 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 
 		pt_ui_put(win, y, 2, _(label[f]), lw - 2, focus ? A_BOLD : A_NORMAL);
 		wattron(win, focus ? A_REVERSE : A_UNDERLINE);
-		mvwhline(win, y, x, ' ', 40);
+		mvwhline(win, y, x, ' ', fw);
 		wattroff(win, focus ? A_REVERSE : A_UNDERLINE);
 		if (f == F_PASSWORD) {
 			/* masked: only the length shows */
 			int n = pt_ui_width(v);
 
-			for (int i = 0; i < n && i < 40; i++)
+			for (int i = 0; i < n && i < fw; i++)
 				mvwaddch(win, y, x + i, '*' | (focus ? A_REVERSE : A_UNDERLINE));
 			vw = n;
 		} else {
-			vw = pt_ui_put(win, y, x, v, 40, focus ? A_REVERSE : A_UNDERLINE);
+			vw = pt_ui_put(win, y, x, v, fw, focus ? A_REVERSE : A_UNDERLINE);
 		}
-		if (focus && vw < 40)
+		if (focus && vw < fw)
 			mvwaddch(win, y, x + vw, '_' | A_REVERSE | A_BLINK);
 		if (f == F_PASSWORD && !*v)
-			pt_ui_put(win, y, x + 1, _("(generate)"), 39, ui->attr[COL_DIM] |
+			pt_ui_put(win, y, x + 1, _("(generate)"), fw - 1, ui->attr[COL_DIM] |
 			          (focus ? A_REVERSE : 0));
 		if (why && (f != F_SCHEMA || *ui->f_schema || focus))
 			/* the whole reason matters ("use tenant_x"): two lines */
-			pt_ui_put_wrapped(win, y + 1, 4, why, w - 6, 2, *v || f != F_SCHEMA
+			pt_ui_put_wrapped(win, y + 1, 4, why, w - 6, compact ? 1 : 2, *v || f != F_SCHEMA
 			                  ? ui->attr[COL_ERROR] : ui->attr[COL_DIM]);
 		else if (focus)
 			pt_ui_put(win, y + 1, x, _(help[f]), w - x - 2, ui->attr[COL_DIM]);
 		else if (f == F_SCHEMA && *v)
 			pt_ui_put(win, y + 1, x, _("ok"), w - x - 2, ui->attr[COL_OK]);
-		y += 3;
+		y += compact ? 2 : 3;
 	}
-	pt_ui_put(win, y, 2, _("Enter shows the SQL that will run; Esc cancels."), w - 4,
-	          A_NORMAL);
+	if (y < h)
+		pt_ui_put(win, y, 2, _("Enter shows the SQL that will run; Esc cancels."), w - 4,
+		          A_NORMAL);
 }
 
 static bool
@@ -184,7 +188,10 @@ go_on(struct pt_ui *ui)
 	}
 	if (!pt_ui_need_write(ui))
 		return;
-	pt_cli_tenant_defaults(ui->cli, &ui->cfg);
+	pt_tenant_config_init(&ui->cfg);
+	ui->cfg.user_pattern = ui->opt->user_pattern;
+	if (ui->opt->connection_limit_set)
+		ui->cfg.connection_limit = ui->opt->connection_limit;
 	ui->cfg.schema_name = ui->f_schema;
 	ui->cfg.username = ui->f_user;
 	ui->cfg.password = *ui->f_password ? ui->f_password : NULL;

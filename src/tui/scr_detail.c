@@ -13,12 +13,21 @@ enter(struct pt_ui *ui)
 {
 	pt_error err;
 
+	struct pt_tenant_ref ref;
+
 	ui->scroll = 0;
+	ui->detail_role[0] = '\0';
 	if (pt_schema_detail_load(ui->db, ui->target_schema, &ui->detail, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
 		return;
 	}
 	ui->have_detail = true;
+	/* only a tenant has a connection string: not public, not a schema
+	 * of the admin's or a shared one */
+	if (pt_tenant_find(ui->db, ui->target_schema, &ref, NULL) == PT_OK) {
+		snprintf(ui->detail_role, sizeof ui->detail_role, "%s", ref.role);
+		pt_tenant_ref_free(&ref);
+	}
 }
 
 static void
@@ -46,7 +55,6 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	char *cs;
 	pt_error err;
 	int y = 0;
-	const char *user;
 
 	if (!ui->have_detail) {
 		pt_ui_put(win, 1, 2, _("No detail to show."), w - 4, A_NORMAL);
@@ -60,20 +68,15 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
 	kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
 	kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
-	/* the first login role that reaches it other than as a superuser: the
-	 * owner for schemas pgtenant made, the grantee for shared ones */
-	user = d->owner;
-	for (size_t i = 0; i < d->n_access; i++)
-		if (d->access[i].login && strcmp(d->access[i].via, "superuser") != 0) {
-			user = d->access[i].role;
-			break;
-		}
-	cs = ui->have_ep ? pt_connstr_build(PT_CONNSTR_URI, &ui->ep, user, NULL, &err) : NULL;
+	cs = ui->have_ep && ui->detail_role[0]
+		? pt_connstr_build(PT_CONNSTR_URI, &ui->ep, ui->detail_role, NULL, &err) : NULL;
 	if (cs) {
 		pt_ui_put(win, y++, 2, _("Connection string (no password):"), w - 4, A_BOLD);
 		if (y < h)
-			mvwaddnstr(win, y++, 0, cs, w);
+			pt_ui_put(win, y++, 0, cs, w, A_NORMAL);
 		pt_secret_free(cs);
+	} else if (y < h) {
+		kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
 	y++;
 	if (y < h)
@@ -97,15 +100,8 @@ static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
 	/* the access list starts about 12 rows into the 4-row-shorter body */
-	if (pt_ui_scroll(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0, LINES - 16))
-		return true;
-	switch (a) {
-	case ACT_ENTER:
-		pt_ui_pop(ui);
-		return true;
-	default:
-		return false;
-	}
+	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
+	                         LINES - 16);
 }
 
 const struct pt_screen_ops pt_scr_detail = {

@@ -7,49 +7,39 @@
 
 #include "tui/ui.h"
 
-/* Draw text line by line from line 'skip', each cut to w columns. */
+/* The SQL wrapped between tokens (never inside a word or a literal), so
+ * that what a mouse selection copies is the same SQL. A comment that
+ * wraps goes on as a comment. Draws the wrapped lines from skip on, from
+ * row y to h. Returns the next free row, or with win NULL the number of
+ * wrapped lines. */
 static int
-draw_lines(WINDOW *win, int y, int h, int w, const char *text, int skip, attr_t a)
+sql_lines(WINDOW *win, int y, int h, int w, const char *text, int skip)
 {
-	const char *p = text;
-	int line = 0;
-
-	while (p && *p && y < h) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		char buf[1024];
-
-		/* long statements wrap: the preview shows the SQL exactly */
-		size_t chunk = len > (size_t)(w - 4) ? (size_t)(w - 4) : len;
-
-		if (line++ >= skip) {
-			snprintf(buf, sizeof buf, "%.*s", (int)(chunk < sizeof buf ? chunk : sizeof buf - 1), p);
-			pt_ui_put(win, y++, 2, buf, w - 4, a);
-		}
-		if (chunk < len) {
-			p += chunk;
-			continue;
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-	return y;
-}
-
-/* How many lines draw_lines makes of text at width w. */
-static int
-count_lines(const char *text, int w)
-{
-	size_t width = w > 8 ? (size_t)(w - 4) : 4;
-	int n = 0;
+	int width = w > 8 ? w - 4 : 4, line = 0;
 
 	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		size_t len = strcspn(p, "\n");
+		char *one = pt_xasprintf("%.*s", (int)len, p);
+		/* "-- text": every row it wraps into starts with "-- " */
+		int pre = !strncmp(one, "-- ", 3) ? 3 : 0;
+		int n = pt_ui_wrap_lines(one + pre, width - pre);
+		int from = skip > line ? skip - line : 0;
 
-		n += len ? (int)((len + width - 1) / width) : 1;
-		p = nl ? nl + 1 : NULL;
+		if (n == 0)
+			n = 1;
+		if (win && from < n && y < h) {
+			int k = pt_ui_wrap(win, y, 2 + pre, one + pre, width - pre, from, h - y,
+			                   A_NORMAL);
+
+			for (int r = 0; pre && r < k; r++)
+				pt_ui_put(win, y + r, 2, "-- ", 3, A_NORMAL);
+			y += k ? k : 1;
+		}
+		line += n;
+		free(one);
+		p = p[len] ? p + len + 1 : NULL;
 	}
-	return n;
+	return win ? y : line;
 }
 
 static const char *
@@ -60,6 +50,7 @@ what(const struct pt_ui *ui)
 	case PEND_DROP: return _("This SQL will DROP the tenant, its objects and its role:");
 	case PEND_ROTATE: return _("Rotate the password:");
 	case PEND_HARDEN: return _("This SQL will harden the database:");
+	case PEND_FIX: return _("This SQL will fix the findings, in one transaction:");
 	default: return "";
 	}
 }
@@ -71,8 +62,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 
 	pt_ui_put(win, 0, 2, what(ui), w - 4, ui->pending == PEND_DROP
 	          ? ui->attr[COL_ERROR] : ui->attr[COL_TITLE]);
-	y = draw_lines(win, 2, h - 2, w, ui->preview_sql ? ui->preview_sql : "", ui->scroll,
-	               A_NORMAL);
+	y = sql_lines(win, 2, h - 2, w, ui->preview_sql ? ui->preview_sql : "", ui->scroll);
 	pt_ui_put(win, y + 1 < h ? y + 1 : h - 1, 2,
 	          ui->pending == PEND_DROP ? _("Enter, then type the schema name to confirm; Esc goes back.")
 	                                   : _("Enter runs it; Esc goes back."),
@@ -108,6 +98,7 @@ run(struct pt_ui *ui)
 		pt_ui_pop(ui);          /* preview */
 		pt_ui_pop(ui);          /* form: wipes the typed password */
 		pt_ui_load_tenants(ui);
+		pt_ui_select_schema(ui, ui->creds.schema_name);
 		pt_ui_push(ui, &pt_scr_result);
 		return;
 	case PEND_ROTATE:
@@ -143,6 +134,9 @@ run(struct pt_ui *ui)
 	case PEND_HARDEN:
 		pt_ui_harden_preview(ui);   /* with a plan pending: applies it */
 		return;
+	case PEND_FIX:
+		pt_ui_audit_apply(ui);
+		return;
 	default:
 		return;
 	}
@@ -152,7 +146,7 @@ static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
 	/* the SQL fills the body (LINES - 4) but for 2 rows above and 2 below */
-	if (pt_ui_scroll(ui, a, count_lines(ui->preview_sql ? ui->preview_sql : "", COLS),
+	if (pt_ui_scroll(ui, a, sql_lines(NULL, 0, 0, COLS, ui->preview_sql ? ui->preview_sql : "", 0),
 	                 LINES - 8))
 		return true;
 	switch (a) {

@@ -38,7 +38,8 @@ rebuild(struct pt_ui *ui)
 static void
 enter(struct pt_ui *ui)
 {
-	ui->fmt = ui->cli->string_format;
+	ui->fmt = ui->opt->string_format;
+	ui->creds_kept = false;
 	rebuild(ui);
 }
 
@@ -90,19 +91,20 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	/* from column 0, nothing else on its lines: long strings wrap as the
 	 * terminal wraps them, and a selection takes exactly the string */
 	if (ui->shown) {
-		const char *p = ui->shown;
-
+		/* the engine writes it again raw (when it is clean) so that
+		 * the terminal, not curses, wraps it */
 		ui->raw_text = ui->shown;
 		ui->raw_row = y;
+		for (const char *p = ui->shown; *p && y < h - 3;) {
+			size_t len = strcspn(p, "\n");
+			char *line = pt_secret_alloc(len + 1);
 
-		while (*p && y < h - 3) {
-			const char *nl = strchr(p, '\n');
-			size_t len = nl ? (size_t)(nl - p) : strlen(p);
-			int rows = ((int)len + w - 1) / w;
+			memcpy(line, p, len);
 
-			mvwaddnstr(win, y, 0, p, (int)len);
-			y += rows > 0 ? rows : 1;
-			p = nl ? nl + 1 : p + len;
+			/* cut into rows of exactly w columns, as the terminal does */
+			y += pt_ui_wrap_hard(win, y, 0, line, w, h - 3 - y, A_NORMAL);
+			pt_secret_free(line);
+			p += len + (p[len] == '\n');
 		}
 	}
 	y++;
@@ -111,30 +113,66 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	          w - 4, ui->attr[COL_DIM]);
 }
 
+/* Write the credentials to a new 0600 file: by default in the private
+ * state directory ($XDG_STATE_HOME/pgtenant/, never the current directory,
+ * which may be a checkout), or where the user types; the message says
+ * the full path. */
 static void
 write_file(struct pt_ui *ui)
 {
-	char path[256];
-	char *body;
+	char name[128], typed[512], label[600];
+	char *path, *body;
 	int fd;
 	ssize_t k;
 
-	snprintf(path, sizeof path, "pgtenant-%s.credentials", ui->creds.schema_name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	snprintf(name, sizeof name, "pgtenant-%s.credentials", ui->creds.schema_name);
+	path = pt_ui_state_path(name);
+	snprintf(label, sizeof label, _("Write to (Enter: %s):"), path ? path : name);
+	if (!pt_ui_prompt(ui, label, false, typed, sizeof typed)) {
+		free(path);
+		pt_ui_msg(ui, "%s", _("Nothing written."));
+		return;
+	}
+	if (*typed || !path) {
+		free(path);
+		path = pt_xstrdup(*typed ? typed : name);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		pt_ui_err(ui, _("Cannot create %s: %s"), path, strerror(errno));
+		free(path);
 		return;
 	}
 	body = pt_xasprintf("schema=%s\nusername=%s\npassword=%s\nconnection_string=%s\n",
 	                    ui->creds.schema_name, ui->creds.username, ui->creds.password,
 	                    ui->creds.connection_string);
 	k = write(fd, body, strlen(body));
-	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0)
+	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0) {
 		pt_ui_err(ui, _("Cannot write %s: %s"), path, strerror(errno));
-	else
-		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), path);
+	} else {
+		char *full = realpath(path, NULL);
+
+		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), full ? full : path);
+		free(full);
+		ui->creds_kept = true;
+	}
 	sodium_memzero(body, strlen(body));
 	free(body);
+	free(path);
+}
+
+/* q on the credentials: the password is shown once; ask before it goes
+ * when it was neither copied nor written. */
+static bool
+may_quit(struct pt_ui *ui)
+{
+	char typed[8];
+
+	if (ui->creds_kept)
+		return true;
+	if (!pt_ui_prompt(ui, _("Password neither copied nor written. Quit? (y/N)"), false, typed, sizeof typed))
+		return false;
+	return typed[0] == 'y' || typed[0] == 'Y';
 }
 
 static bool
@@ -150,8 +188,10 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_COPY:
 		/* make sure the screen is on the terminal before our bytes go out */
 		refresh();
-		if (pt_clipboard_copy(STDOUT_FILENO, ui->shown, &how))
+		if (pt_clipboard_copy(STDOUT_FILENO, ui->shown, &how)) {
 			pt_ui_msg(ui, _("Connection string %s."), how);
+			ui->creds_kept = true;
+		}
 		else
 			pt_ui_err(ui, "%s", _("Could not write to the terminal."));
 		clearok(curscr, TRUE);
@@ -174,6 +214,10 @@ action(struct pt_ui *ui, enum pt_action a)
 		return true;
 	case ACT_ENTER:
 		pt_ui_pop(ui);
+		return true;
+	case ACT_QUIT:
+		if (may_quit(ui))
+			ui->quit = true;
 		return true;
 	default:
 		return false;

@@ -6,7 +6,16 @@
 
 #include "tui/ui.h"
 
-static const char *const col_title[3] = { N_("Role"), N_("Member of"), N_("Valid until") };
+static const char *const col_title[RC_COUNT + 1] = {
+	N_("Role"), N_("Attributes"), N_("Limit"), N_("Valid until"), N_("Member of"), NULL
+};
+static const struct pt_ui_col col[RC_COUNT] = {
+	[RC_NAME] =   { N_("Role"),        20,  0, 0, false },
+	[RC_ATTRS] =  { N_("Attributes"),  12, 56, 3, false },
+	[RC_LIMIT] =  { N_("Limit"),        5,  6, 4, true },
+	[RC_VALID] =  { N_("Valid until"), 10, 11, 2, false },
+	[RC_MEMBER] = { N_("Member of"),    9, 40, 1, false },
+};
 
 static void
 enter(struct pt_ui *ui)
@@ -20,17 +29,13 @@ static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	struct pt_model *m = &ui->rmodel;
-	int rows = h - 2, wname = 24, wattrs = 22, wlim = 6, wvalid = 11;
-	int wmem = w - 2 - wname - wattrs - wlim - wvalid - 4;
+	int width[RC_COUNT], rows = h - 2, x = 1;
 	size_t top;
 	char buf[64];
 
-	pt_ui_put(win, 0, 1, _(col_title[0]), wname, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, 0, 2 + wname, _("Attributes"), wattrs, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, 0, 3 + wname + wattrs, _("Limit"), wlim, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, 0, 4 + wname + wattrs + wlim, _(col_title[2]), wvalid, A_BOLD | A_UNDERLINE);
-	pt_ui_put(win, 0, 5 + wname + wattrs + wlim + wvalid, _(col_title[1]), wmem,
-	          A_BOLD | A_UNDERLINE);
+	pt_ui_layout(col, RC_COUNT, w, width);
+	for (int c = 0; c < RC_COUNT; c++)
+		x = pt_ui_col_title(win, 0, x, &col[c], width[c], pt_ui_sort_mark(m, c));
 	if (!ui->have_roles)
 		return;
 	top = pt_model_window(m, (size_t)rows);
@@ -38,28 +43,20 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		size_t vi = top + (size_t)i;
 		const struct pt_role_row *r = &ui->roles.rows[m->vis[vi]];
 		attr_t a = vi == m->sel ? A_REVERSE : A_NORMAL;
-		int y = i + 1, x = 1;
+		int y = i + 1;
 
 		if (vi == m->sel)
 			pt_ui_select_bar(win, y, w);
-		pt_ui_put(win, y, x, r->name, wname, a);
-		x += wname + 1;
-		snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s",
-		         r->login ? "login " : "", r->superuser ? "super " : "",
-		         r->createrole ? "createrole " : "", r->createdb ? "createdb " : "",
-		         r->replication ? "repl " : "", r->bypassrls ? "bypassrls " : "",
-		         r->inherit ? "" : "noinherit");
-		pt_ui_put(win, y, x, buf, wattrs, a);
-		x += wattrs + 1;
+		x = pt_ui_cell(win, y, 1, &col[RC_NAME], width[RC_NAME], r->name, a);
+		x = pt_ui_cell(win, y, x, &col[RC_ATTRS], width[RC_ATTRS], ui->rattrs[m->vis[vi]], a);
 		if (r->connection_limit >= 0)
 			snprintf(buf, sizeof buf, "%d", r->connection_limit);
 		else
 			snprintf(buf, sizeof buf, "-");
-		pt_ui_put(win, y, x, buf, wlim, a);
-		x += wlim + 1;
-		pt_ui_put(win, y, x, *r->valid_until ? r->valid_until : _("never"), wvalid, a);
-		x += wvalid + 1;
-		pt_ui_put(win, y, x, r->member_of, wmem, a);
+		x = pt_ui_cell(win, y, x, &col[RC_LIMIT], width[RC_LIMIT], buf, a);
+		x = pt_ui_cell(win, y, x, &col[RC_VALID], width[RC_VALID],
+		               *r->valid_until ? r->valid_until : _("never"), a);
+		pt_ui_cell(win, y, x, &col[RC_MEMBER], width[RC_MEMBER], r->member_of, a);
 	}
 	pt_ui_list_footer(win, h - 1, w, m, ui->rfilter, ui->rfiltering);
 }
@@ -95,20 +92,40 @@ action(struct pt_ui *ui, enum pt_action a)
 		ui->rfilter[0] = '\0';
 		pt_model_filter(m, "");
 		return true;
-	case ACT_ROLES:
 	case ACT_ENTER:
+	case ACT_DETAIL: {
+		size_t r = pt_model_selected(m);
+
+		if (r == PT_MODEL_NONE) {
+			pt_ui_err(ui, "%s", _("No role selected."));
+			return true;
+		}
+		snprintf(ui->target_role, sizeof ui->target_role, "%s", ui->roles.rows[r].name);
+		if (pt_ui_need_server(ui))
+			pt_ui_push(ui, &pt_scr_role);
+		return true;
+	}
+	case ACT_ROLES:
 		return true;
 	default:
 		return false;
 	}
 }
 
+static struct pt_model *
+model(struct pt_ui *ui)
+{
+	return &ui->rmodel;
+}
+
 const struct pt_screen_ops pt_scr_roles = {
+	.col_titles = col_title,
+	.model = model,
 	.title = N_("Roles"),
 	.scopes = SC_LIST,
 	.enter = enter,
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("/ filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
+	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
 };

@@ -8,61 +8,41 @@
 
 enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
 
-static const char *const col_title[TC_COUNT] = {
+static const char *const col_title[TC_COUNT + 1] = {
 	N_("Schema"), N_("Login roles"), N_("Tables"), N_("Size"), N_("Limit"),
-	N_("Expires")
+	N_("Expires"), NULL
 };
 
-/* Which columns fit in w, and how wide each is. */
-static void
-layout(int w, int width[TC_COUNT], int *bar)
-{
-	/* every column fits in 80: the narrowest terminal the console runs in */
-	width[TC_ROLES] = w >= 110 ? 24 : w >= 100 ? 16 : 14;
-	width[TC_TABLES] = 6;
-	width[TC_SIZE] = 9;
-	width[TC_LIMIT] = 5;
-	width[TC_VALID] = w >= 100 ? 11 : 10;
-	*bar = w >= 100 ? 8 : 6;
-	width[TC_NAME] = w - 1 - width[TC_ROLES] - width[TC_TABLES] - width[TC_SIZE] -
-		width[TC_LIMIT] - (width[TC_VALID] ? width[TC_VALID] + 1 : 0) -
-		(*bar ? *bar + 1 : 0) - 4;
-}
-
-static void
-put_right(WINDOW *win, int y, int x, int width, const char *s, attr_t a)
-{
-	int sw = pt_ui_width(s);
-
-	pt_ui_put(win, y, x + (sw < width ? width - sw : 0), s, width, a);
-}
+/* What is shown, in order; the schema name always stays, the rest go
+ * when the pane is narrow, least useful first. */
+enum { DC_NAME, DC_ROLES, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_VALID, DC_COUNT };
+static const struct pt_ui_col dcol[DC_COUNT] = {
+	[DC_NAME] =   { N_("Schema"),      20,  0, 0, false },
+	[DC_ROLES] =  { N_("Login roles"), 10, 24, 3, false },
+	[DC_TABLES] = { N_("Tables"),       6,  6, 4, true },
+	[DC_SIZE] =   { N_("Size"),         9,  9, 2, true },
+	[DC_BAR] =    { "",                 6,  8, 6, false },
+	[DC_LIMIT] =  { N_("Limit"),        5,  5, 5, true },
+	[DC_VALID] =  { N_("Expires"),     10, 11, 1, false },
+};
+static const int dcol_model[DC_COUNT] = {
+	TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, -1, TC_LIMIT, TC_VALID
+};
 
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	struct pt_model *m = &ui->tmodel;
-	int width[TC_COUNT], bar, x, rows = h - 2;
+	int width[DC_COUNT], x, rows = h - 2;
 	size_t top;
 	char buf[64];
 
-	layout(w, width, &bar);
+	pt_ui_layout(dcol, DC_COUNT, w, width);
 	/* column titles; the sorted one is marked */
 	x = 1;
-	for (int c = 0; c < TC_COUNT; c++) {
-		char t[64];
-
-		if (!width[c])
-			continue;
-		snprintf(t, sizeof t, "%s%s", _(col_title[c]),
-		         m->sort_col == c ? (m->sort_desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2") : "");
-		if (c == TC_TABLES || c == TC_SIZE || c == TC_LIMIT)
-			put_right(win, 0, x, width[c], t, A_BOLD | A_UNDERLINE);
-		else
-			pt_ui_put(win, 0, x, t, width[c], A_BOLD | A_UNDERLINE);
-		x += width[c] + 1;
-		if (c == TC_SIZE && bar)
-			x += bar + 1;
-	}
+	for (int c = 0; c < DC_COUNT; c++)
+		x = pt_ui_col_title(win, 0, x, &dcol[c], width[c],
+		                    dcol_model[c] < 0 ? "" : pt_ui_sort_mark(m, dcol_model[c]));
 	if (!ui->have_schemas) {
 		pt_ui_put(win, 2, 2, ui->db ? _("Loading...") : _("Not connected."), w - 4, A_NORMAL);
 		return;
@@ -79,25 +59,22 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		const struct pt_schema_row *r = &ui->schemas.rows[m->vis[vi]];
 		bool sel = vi == m->sel;
 		attr_t a = sel ? A_REVERSE : (r->is_tenant ? A_NORMAL : ui->attr[COL_DIM]);
-		int y = i + 1;
+		int y = i + 1, bar = width[DC_BAR];
 
 		if (sel)
 			pt_ui_select_bar(win, y, w);
 		x = 1;
-		pt_ui_put(win, y, x, r->name, width[TC_NAME], a);
-		x += width[TC_NAME] + 1;
-		pt_ui_put(win, y, x, *r->login_roles ? r->login_roles : "-", width[TC_ROLES], a);
-		x += width[TC_ROLES] + 1;
+		x = pt_ui_cell(win, y, x, &dcol[DC_NAME], width[DC_NAME], r->name, a);
+		x = pt_ui_cell(win, y, x, &dcol[DC_ROLES], width[DC_ROLES],
+		               *r->login_roles ? r->login_roles : "-", a);
 		snprintf(buf, sizeof buf, "%ld", r->tables);
-		put_right(win, y, x, width[TC_TABLES], buf, a);
-		x += width[TC_TABLES] + 1;
+		x = pt_ui_cell(win, y, x, &dcol[DC_TABLES], width[DC_TABLES], buf, a);
 		/* PT_SIZE_UNKNOWN (a relation is locked) shows as "?" */
 		if (r->size_bytes >= 0 || r->size_bytes == PT_SIZE_UNKNOWN)
 			pt_format_size(r->size_bytes, buf, sizeof buf);
 		else
-			snprintf(buf, sizeof buf, "%s", "...");
-		put_right(win, y, x, width[TC_SIZE], buf, a);
-		x += width[TC_SIZE] + 1;
+			snprintf(buf, sizeof buf, "%s", ui->sizes_unknown ? "?" : "...");
+		x = pt_ui_cell(win, y, x, &dcol[DC_SIZE], width[DC_SIZE], buf, a);
 		if (bar) {
 			/* ncdu's bar: proportional to the largest schema */
 			int fill = ui->max_size > 0 && r->size_bytes > 0
@@ -114,16 +91,17 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 			snprintf(buf, sizeof buf, "%d", r->connection_limit);
 		else
 			snprintf(buf, sizeof buf, "-");
-		put_right(win, y, x, width[TC_LIMIT], buf, a);
-		x += width[TC_LIMIT] + 1;
-		if (width[TC_VALID])
-			pt_ui_put(win, y, x, *r->valid_until ? r->valid_until : _("never"),
-			          width[TC_VALID], a);
+		x = pt_ui_cell(win, y, x, &dcol[DC_LIMIT], width[DC_LIMIT], buf, a);
+		pt_ui_cell(win, y, x, &dcol[DC_VALID], width[DC_VALID],
+		           *r->valid_until ? r->valid_until : _("never"), a);
 	}
 	/* the footer: counts, filter, sort */
 	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
 	if (ui->sizes_pending && !ui->lost)
-		pt_ui_put(win, h - 1, w - 20, _("sizing..."), 19, ui->attr[COL_DIM]);
+		pt_ui_put(win, h - 1, w - 12, _("sizing..."), 11, ui->attr[COL_DIM]);
+	else if (ui->sizes_unknown)
+		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
+		          ui->attr[COL_DIM]);
 }
 
 static bool
@@ -190,11 +168,20 @@ action(struct pt_ui *ui, enum pt_action a)
 	}
 }
 
+static struct pt_model *
+model(struct pt_ui *ui)
+{
+	return &ui->tmodel;
+}
+
 const struct pt_screen_ops pt_scr_tenants = {
+	.col_titles = col_title,
+	.model = model,
 	.title = N_("Tenants"),
 	.scopes = SC_LIST | SC_TENANTS,
 	.draw = draw,
 	.input = input,
 	.action = action,
 	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  ? help  q quit"),
+	.hint_ro = N_("/ filter  s sort  Enter detail  Tab roles  a audit  ? help  q quit"),
 };

@@ -1,4 +1,4 @@
-/* The console's engine, shared by the screens. Only the engine (tui.c)
+/* The console's engine, shared by the screens. Only the engine (engine.c)
  * owns the terminal's set-up; screens draw into the body window they are
  * given and act on actions, never on raw keys (forms excepted: they take
  * printable characters through their input callback first). */
@@ -10,15 +10,21 @@
 #include <wchar.h>
 #include <curses.h>
 
-#include "cli/cli.h"
 #include "catalog.h"
 #include "conn.h"
 #include "connstr.h"
+#include "roleinfo.h"
 #include "tenant.h"
 #include "tui/model.h"
+#include "tui/tui.h"
 
-#define PT_UI_MIN_COLS 80
-#define PT_UI_MIN_LINES 24
+#undef CTRL
+#define CTRL(c) ((c) & 0x1f)
+#define KEY_ESC 27
+
+/* Tmux split panes: every screen works down to this. */
+#define PT_UI_MIN_COLS 60
+#define PT_UI_MIN_LINES 15
 
 /* X(action, command-line name, help text). The keymap below binds keys
  * to these; the help screen and the command line are generated from it. */
@@ -51,11 +57,15 @@
 	X(ACT_RECONNECT,   "reconnect",   N_("reconnect to the server")) \
 	X(ACT_NEXT_FIELD,  NULL,          N_("next field")) \
 	X(ACT_PREV_FIELD,  NULL,          N_("previous field")) \
-	X(ACT_COPY,        "copy",        N_("copy the connection string to your clipboard")) \
+	X(ACT_COPY,        "copy",        N_("copy the connection string (audit: the fix) to your clipboard")) \
 	X(ACT_WRITE,       "write",       N_("write the credentials to a new 0600 file")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
-	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)"))
+	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
+	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
+	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
+	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
+	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -72,6 +82,7 @@ enum {
 	SC_FORM = 1 << 3,
 	SC_RESULT = 1 << 4,
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
+	SC_AUDIT = 1 << 6,
 };
 
 struct pt_keybind {
@@ -124,21 +135,26 @@ struct pt_screen_ops {
 	bool (*input)(struct pt_ui *ui, wint_t ch, bool is_code);
 	/* An action; true when handled (else the engine's global handling). */
 	bool (*action)(struct pt_ui *ui, enum pt_action a);
+	/* A list screen's columns (N_() titles, NULL-terminated) and its
+	 * model, for s/S, ":sort NAME" and its completion. */
+	const char *const *col_titles;
+	struct pt_model *(*model)(struct pt_ui *ui);
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
+	const char *hint_ro;               /* N_(); in a read-only session */
 };
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
-	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help,
+	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help, pt_scr_role,
 	pt_scr_connect;
 
 #define PT_UI_STACK 8
 
 /* What the preview screen is about to run. */
-enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN };
+enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, PEND_FIX };
 
 struct pt_ui {
-	struct pt_cli *cli;
+	const struct pt_tui_opts *opt;
 	pt_db *db;
 	bool quit;
 	bool lost;                          /* the connection dropped */
@@ -154,6 +170,12 @@ struct pt_ui {
 	int spinner;
 	bool busy;
 	bool cancel;                        /* Ctrl-C seen while busy */
+	int dropped_keys;                   /* typed while busy: ignored */
+	bool background;                    /* an automatic refresh runs: a key
+	                                       cancels it and then acts */
+	int refresh_s;                      /* 0 = no automatic refresh */
+	double next_refresh;
+	unsigned refreshes;
 	bool need_redraw;
 	struct pt_endpoint ep;
 	bool have_ep;
@@ -163,12 +185,18 @@ struct pt_ui {
 	struct pt_model tmodel;
 	bool have_schemas;
 	bool sizes_pending;
+	bool sizes_unknown;                 /* measuring was canceled or failed */
+	bool sizes_complete;                /* every row has a size (maybe old) */
 	int64_t max_size;
 	bool filtering;
 	char filter[PT_MODEL_FILTER_MAX];
 
 	/* roles screen */
 	struct pt_role_list roles;
+	char **rattrs;                      /* per role: its attributes as text */
+	char target_role[64];               /* the role the role detail shows */
+	struct pt_role_detail rdetail;
+	bool have_rdetail;
 	struct pt_model rmodel;
 	bool have_roles;
 	bool rfiltering;
@@ -194,10 +222,12 @@ struct pt_ui {
 	enum pt_connstr_format fmt;
 	char *shown;                        /* secret: creds in fmt */
 	const char *result_title;           /* N_() */
+	bool creds_kept;                    /* copied or written since shown */
 
 	/* detail */
 	struct pt_schema_detail detail;
 	bool have_detail;
+	char detail_role[64];               /* the tenant's role; "" = no tenant */
 	int scroll;
 
 	/* Text the terminal itself must wrap (the connection string), so that
@@ -209,11 +239,20 @@ struct pt_ui {
 	/* audit */
 	void *audit;                        /* struct pt_audit * */
 	void *harden;                       /* struct pt_harden_plan * */
-	int audit_sel;
+	struct pt_model amodel;             /* the findings: filter and sort */
+	size_t *amap;                       /* model row -> finding (those of at
+	                                       least severity amin) */
+	int amin;
+	const void **fixes;                 /* the findings a PEND_FIX applies */
+	size_t nfixes;
+	bool afiltering;
+	char afilter[PT_MODEL_FILTER_MAX];
 	bool audit_open;                    /* Enter: the selected finding in full */
 };
 
 #define PT_UI_PW_MAX 256
+#define PT_UI_REFRESH_DEFAULT 5     /* seconds: the list and the server state */
+#define PT_UI_SIZES_EVERY 12        /* sizes on every 12th refresh (a minute) */
 
 /* The engine's services for screens. */
 void pt_ui_push(struct pt_ui *ui, const struct pt_screen_ops *s);
@@ -228,6 +267,8 @@ void pt_ui_err(struct pt_ui *ui, const char *fmt, ...)
 void pt_ui_fail(struct pt_ui *ui, const pt_error *err);
 /* False (with a message) when the server is out of reach. */
 bool pt_ui_need_server(struct pt_ui *ui);
+/* --read-only, or a server that only reads (a standby). */
+bool pt_ui_read_only(const struct pt_ui *ui);
 /* False (with a message) when the session is read-only. */
 bool pt_ui_need_write(struct pt_ui *ui);
 /* Redraw everything now (used while a query runs). */
@@ -238,9 +279,15 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
                   char *buf, size_t bufsz);
 /* Reload the tenants list (keeps filter, sort, selection). */
 void pt_ui_load_tenants(struct pt_ui *ui);
+/* The roles list's model columns. */
+enum { RC_NAME, RC_ATTRS, RC_LIMIT, RC_VALID, RC_MEMBER, RC_COUNT };
 void pt_ui_load_roles(struct pt_ui *ui);
+void pt_ui_free_roles(struct pt_ui *ui);
 /* Put the endpoint for connection strings in ui->ep (once). */
 void pt_ui_endpoint(struct pt_ui *ui);
+/* Select the schema named name in the tenants list (clearing a filter
+ * that hides it); false when it is not there. */
+bool pt_ui_select_schema(struct pt_ui *ui, const char *name);
 /* The selected tenant schema name, or NULL. */
 const char *pt_ui_selected_schema(struct pt_ui *ui);
 /* Run one action as if its key were pressed (used by the command line). */
@@ -250,14 +297,35 @@ void pt_ui_start(struct pt_ui *ui, enum pt_pending what);
 double pt_ui_now(void);
 /* Connect to target (NULL: the environment); true on success. */
 bool pt_ui_connect(struct pt_ui *ui, const char *target);
+/* Are there PG* variables naming a server? */
+bool pt_ui_have_pg_env(void);
+/* Try to reconnect now (R, or the backoff timer). */
+void pt_ui_reconnect(struct pt_ui *ui);
+/* The automatic refresh interval in seconds (0 = off), from now. */
+void pt_ui_set_refresh(struct pt_ui *ui, int seconds);
+/* Work the session does while no key is pressed: reconnect with
+ * backoff, load the sizes, the automatic refresh (server state, banner,
+ * list), which also notices a server that went away. */
+void pt_ui_session_idle(struct pt_ui *ui);
+/* The engine pumps keys while the core waits for the server: true means
+ * cancel the query (Ctrl-C). */
+bool pt_ui_wait_hook(void *ud);
 /* Open the harden preview (scr_audit.c). */
 void pt_ui_harden_preview(struct pt_ui *ui);
+/* Apply the fixes the preview showed, then audit again (scr_audit.c). */
+void pt_ui_audit_apply(struct pt_ui *ui);
 /* Release a harden plan kept from a preview. */
 void pt_ui_harden_forget(struct pt_ui *ui);
 /* Arrow/page/home/end and sort on a list model (titles: N_() column
  * names for the message); true when a was one of them. */
 bool pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
                     const char *const *titles);
+/* Sort the top screen's list by the column whose title (translated or
+ * not) starts with name, case-insensitively; false (with a message) when
+ * there is none. */
+bool pt_ui_sort_by(struct pt_ui *ui, const char *name);
+/* The arrow shown after the sorted column's title, or "". */
+const char *pt_ui_sort_mark(const struct pt_model *m, int col);
 /* Filter-as-you-type on a list: while *active, printable keys edit
  * filter (applied to m at once), Enter keeps it, Esc clears it. True when
  * the key was used. */
@@ -266,23 +334,59 @@ bool pt_ui_filter_input(struct pt_model *m, char *filter, size_t filtersz,
 /* The last body line of a list: "shown/total" and the filter. */
 void pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
                        const char *filter, bool active);
+/* A list column: what the layout needs to know. */
+struct pt_ui_col {
+	const char *title;      /* N_() */
+	int min, max;           /* width range; max 0: takes what is left */
+	int drop;               /* order in which columns go when the pane is
+	                           narrow: highest first; 0 = never */
+	bool right;             /* right-aligned (numbers) */
+};
+/* Widths for n columns in w cells, one space apart after a margin of 1:
+ * columns are dropped (width 0) by their drop order until the rest fit at
+ * their minimum, then widened: the flexible one (max 0) to twice its
+ * minimum, the others up to their maximum in column order, and the
+ * flexible one takes the remainder. */
+void pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width);
+/* The title row, the sorted column marked with its arrow (never cut
+ * away), and one cell of a row; both return the x after the column. */
+int pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+                    const char *mark);
+int pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
+               const char *text, attr_t a);
 /* The selection bar: the whole row in reverse video, never colour alone. */
 void pt_ui_select_bar(WINDOW *win, int y, int w);
 /* $XDG_STATE_HOME/pgtenant/<name> (default ~/.local/state/...), creating
  * the directory with mode 0700; malloc'd, NULL without a home. */
 char *pt_ui_state_path(const char *name);
 
-/* Drawing helpers: width-aware (wcswidth), clipped to max columns. */
+/* The widgets: every string drawn goes through pt_sanitize here (server
+ * text is tenant-controlled), widths are display columns (wcwidth), and
+ * text cut to fit ends with an ellipsis. pt_ui_put draws one line in at
+ * most maxcols columns and returns the columns used. */
 int pt_ui_put(WINDOW *w, int y, int x, const char *utf8, int maxcols, attr_t a);
 int pt_ui_width(const char *utf8);
-/* Like pt_ui_put over at most maxlines lines, broken at spaces; returns
- * the lines used. */
+/* utf8 wrapped at width columns between words (newlines break lines),
+ * from wrapped line skip on, over at most maxlines lines (-1: no limit);
+ * the last line ends with an ellipsis when text remains. win NULL only
+ * counts. Returns the lines drawn. */
+int pt_ui_wrap(WINDOW *w, int y, int x, const char *utf8, int width, int skip,
+               int maxlines, attr_t a);
+/* pt_ui_wrap from the first line. */
 int pt_ui_put_wrapped(WINDOW *w, int y, int x, const char *utf8, int width,
                       int maxlines, attr_t a);
+/* utf8 cut into rows of exactly width columns, as a terminal wraps it
+ * (connection strings: no ellipsis, nothing added). Returns the rows. */
+int pt_ui_wrap_hard(WINDOW *w, int y, int x, const char *utf8, int width, int maxlines,
+                    attr_t a);
+/* How many lines pt_ui_wrap makes of utf8 at width. */
+int pt_ui_wrap_lines(const char *utf8, int width);
 /* Up/Down/PgUp/PgDn/Home/End on a text of 'total' lines of which
  * 'visible' fit: moves ui->scroll so the last page stays full. False for
  * any other action. */
 bool pt_ui_scroll(struct pt_ui *ui, enum pt_action a, int total, int visible);
+/* A page of text (a detail screen): pt_ui_scroll, and Enter goes back. */
+bool pt_ui_page_action(struct pt_ui *ui, enum pt_action a, int total, int visible);
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);

@@ -17,6 +17,12 @@ screen | grep -q "PASSWORD '<redacted>'" || fail "preview redacts the password"
 screen | grep -q 'CREATE SCHEMA "tenant_acme" AUTHORIZATION "acme_user"' || fail "preview SQL"
 keys Enter
 wait_for 'Tenant created'
+# q before the password was kept anywhere: asked first (issue 11, bug 12)
+keys q
+wait_for 'neither copied nor written. Quit'
+keys n Enter
+wait_gone 'neither copied'
+screen | grep -q 'CONSOLE-EXITED' && fail "q quit with the password unkept"
 
 # the connection string is on a line of its own, from column 0
 uri=$(screen | grep -E '^postgresql://' | head -1)
@@ -54,17 +60,29 @@ wait_for 'shell export'
 screen | grep -q "^export PGUSER='acme_user'" || fail "export form"
 keys f
 wait_for 'URI;'
+# w offers the private state directory, not the current one, and says
+# the full path
 keys w
-wait_for 'mode 0600'
-f="$PT_WORK/pgtenant-tenant_acme.credentials"
+wait_for 'Write to \(Enter: .*/state/pgtenant/'
+keys Enter
+f="$XDG_STATE_HOME/pgtenant/pgtenant-tenant_acme.credentials"
+wait_for "Wrote $f"
 [ "$(stat -c %a "$f")" = 600 ] || fail "credentials file mode $(stat -c %a "$f")"
 grep -q "^password=$pw\$" "$f" || fail "credentials file content"
-keys w                          # O_EXCL: never overwrites
+[ -e "$PT_WORK/pgtenant-tenant_acme.credentials" ] && fail "written into the current directory"
+keys w Enter                    # O_EXCL: never overwrites
 wait_for 'Cannot create'
+keys w                          # or where the user says
+type_text "$PT_WORK/typed.cred"; keys Enter
+wait_for "Wrote $PT_WORK/typed.cred"
+[ "$(stat -c %a "$PT_WORK/typed.cred")" = 600 ] || fail "typed path mode"
 
 keys Escape
 wait_for 'tenant_acme +acme_user'
 screen | grep -qF -- "$pw" && fail "password still on screen after Esc"
+# the new tenant is the selected row (bug 11)
+selected_lines | grep -q 'tenant_acme' ||
+	fail "created tenant not selected"
 
 # the same from the command line: a name that exists is refused
 keys c; wait_for 'Create a tenant'

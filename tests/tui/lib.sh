@@ -37,14 +37,25 @@ tui_start() {
 	cat > "$PT_WORK/run.sh" <<EOS
 export PGHOST='$PGHOST' PGPORT='$PGPORT' PGUSER='$PGUSER' PGDATABASE='$PGDATABASE'
 export TERM=screen-256color XDG_STATE_HOME='$XDG_STATE_HOME' LC_ALL=C.UTF-8
+${PT_TUI_ENV:+export $PT_TUI_ENV}
+${PT_TUI_UNSET:+unset $PT_TUI_UNSET}
 cd '$PT_WORK'
 echo 'BEFORE-CONSOLE'
+${PT_TUI_GATE:+while [ ! -e '$PT_WORK/go' ]; do sleep 0.05; done}
 '$PGTENANT' ${PT_TUI_ARGS:-}
 echo "CONSOLE-EXITED rc=\$?"
 sleep 600
 EOS
 	$PT_TMUX new-session -d -x "$w" -y "$h" "bash $PT_WORK/run.sh" ||
 		fail "cannot start tmux"
+}
+
+# The same, with every byte the console writes to its terminal recorded
+# in $PT_WORK/tty.raw (tmux pipe-pane) from the first one on.
+tui_start_recorded() {
+	PT_TUI_GATE=1 tui_start "$@"
+	$PT_TMUX pipe-pane -o "cat >> '$PT_WORK/tty.raw'" || fail "pipe-pane"
+	touch "$PT_WORK/go"
 }
 
 screen() {
@@ -73,6 +84,11 @@ wait_gone() {
 	fail "timed out waiting for /$pat/ to go"
 }
 
+# The lines of the screen that are drawn in reverse video (the selection).
+selected_lines() {
+	$PT_TMUX capture-pane -e -p | grep -aE $'\e\\[([0-9;]*;)?7[;m]'
+}
+
 keys() {
 	$PT_TMUX send-keys "$@"
 }
@@ -84,4 +100,23 @@ type_text() {
 # psql as the admin
 adm() {
 	psql -X -q -v ON_ERROR_STOP=1 -At "$@"
+}
+
+# Hold an ACCESS EXCLUSIVE lock on relation $1 for $2 seconds in the
+# background (pid in $locker), returning once it is held. (Asking
+# pg_locks would itself wait on a locked catalog.)
+hold_lock() {
+	local mark=$PT_WORK/locked.$$.$RANDOM i=0
+	psql -X -q >/dev/null 2>&1 <<SQL &
+BEGIN;
+LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE;
+\\! touch $mark
+SELECT pg_sleep($2);
+SQL
+	locker=$!
+	while [ ! -e "$mark" ] && [ "$i" -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -e "$mark" ] || fail "could not lock $1"
 }

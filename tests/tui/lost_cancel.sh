@@ -9,21 +9,37 @@ tui_start 100 30
 wait_for 'tenant_live'
 
 # hold a lock the schema listing needs, then refresh
-psql -X -q -c "BEGIN; LOCK TABLE pg_catalog.pg_namespace IN ACCESS EXCLUSIVE MODE;
-               SELECT pg_sleep(20);" >/dev/null 2>&1 &
-locker=$!
-sleep 0.5
+hold_lock pg_catalog.pg_namespace 20
 keys r
 wait_for 'Waiting for the server'
-type_text c                     # typed while waiting: kept for later
+# typed while waiting: never replayed afterwards (issue 11, bug 7), said so
+type_text cj
 keys C-c
 wait_for 'cancel'
+wait_for "were ignored"
 kill "$locker" 2>/dev/null
 adm -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null
-wait_for 'Create a tenant'      # the c typed during the wait
-keys Escape
+sleep 1
+screen | grep -q 'Create a tenant' && fail "a key typed during the wait was replayed"
 wait_for 'tenant_live'
+
+# Ctrl-C on the sizes query: the last sizes known stay ("?" where there
+# are none), never "..." until a reload (bug 8); r measures again
+adm -c "CREATE TABLE tenant_live.t (i int)" || fail "table"
+hold_lock tenant_live.t 20
+keys r
+wait_for 'Waiting for the server'
+keys C-c
+wait_for 'sizes not measured'
+screen | grep -Eq 'tenant_live .* ([0-9.]+ (B|KiB)|\?) ' || fail "size neither known nor ?"
+screen | grep -q '\.\.\.' && fail "sizes left as ..."
+kill "$locker" 2>/dev/null
+adm -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null
+keys r
+wait_gone 'sizes not measured'
+wait_for 'tenant_live .* [0-9.]+ (B|KiB) '
 
 # the server drops us
 adm -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity

@@ -5,6 +5,11 @@
 out=$(TERM=dumb "$PGTENANT" 2>&1 </dev/null); rc=$?
 [ "$rc" -eq 2 ] || fail "no tty: exit $rc, want 2"
 echo "$out" | grep -q 'list, roles, create' || fail "names the commands: $out"
+# says what is wrong (issue 11, bug 14): stdin, not TERM
+out=$(TERM=xterm "$PGTENANT" 2>&1 </dev/null); rc=$?
+[ "$rc" -eq 2 ] || fail "stdin not a tty: exit $rc"
+echo "$out" | grep -q 'standard input is not a terminal' || fail "the reason: $out"
+echo "$out" | grep -q 'TERM' && fail "blames TERM: $out"
 
 # a real terminal but TERM=dumb
 cat > "$PT_WORK/dumb.sh" <<EOS
@@ -19,7 +24,7 @@ grep -q 'rotate-password' "$PT_WORK/out" || fail "TERM=dumb message"
 
 # an unknown terminal type
 cat > "$PT_WORK/unknown.sh" <<EOS
-TERM=no-such-terminal-xyz '$PGTENANT' > '$PT_WORK/out2' 2>&1
+TERM=no-such-terminal-xyz '$PGTENANT' 2> '$PT_WORK/out2'
 echo \$? > '$PT_WORK/rc2'
 EOS
 $PT_TMUX new-window "bash $PT_WORK/unknown.sh; sleep 600"
@@ -27,4 +32,5 @@ i=0
 while [ ! -s "$PT_WORK/rc2" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 [ "$(cat "$PT_WORK/rc2")" = 2 ] || fail "unknown TERM: exit $(cat "$PT_WORK/rc2")"
 grep -q 'scriptable commands' "$PT_WORK/out2" || fail "unknown TERM message"
+grep -q 'no-such-terminal-xyz' "$PT_WORK/out2" || fail "unknown TERM not named"
 exit 0

@@ -1,4 +1,4 @@
-# Resizing at any moment (list, form, result), below 80x24 too; q quits
+# Resizing at any moment (list, form, result), below 60x15 too; q quits
 # and restores the terminal; --read-only shows the badge and refuses
 # changes; the : command line completes, runs commands and keeps a private
 # history without secrets.
@@ -8,15 +8,15 @@ for i in 1 2 3; do "$PGTENANT" create "tenant_r$i" >/dev/null 2>&1 || fail "crea
 
 tui_start 100 30
 wait_for 'tenant_r3'
-$PT_TMUX resize-window -x 60 -y 20
-wait_for 'Terminal too small: 60x20'
+$PT_TMUX resize-window -x 59 -y 20
+wait_for 'Terminal too small: 59x20, needs 60x15'
 $PT_TMUX resize-window -x 80 -y 24
 wait_for 'tenant_r3'
 screen | grep -q 'too small' && fail "still too small at 80x24"
 [ "$(screen | wc -l)" -eq 24 ] || fail "24 lines drawn"
 [ "$(screen | LC_ALL=C.UTF-8 wc -L)" -le 80 ] || fail "wider than 80"
-$PT_TMUX resize-window -x 79 -y 24
-wait_for 'too small: 79x24'
+$PT_TMUX resize-window -x 60 -y 14
+wait_for 'too small: 60x14'
 $PT_TMUX resize-window -x 200 -y 50
 wait_for 'tenant_r3'
 

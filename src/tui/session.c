@@ -1,0 +1,397 @@
+/* The console's server session: connecting, the admin password prompt,
+ * loading the lists the screens show, noticing a lost server and
+ * reconnecting with backoff. Screens call these; none of them touches
+ * libpq itself. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curses.h>
+
+#include "secret.h"
+#include "tui/ui.h"
+
+static void
+mark_lost(struct pt_ui *ui)
+{
+	if (!ui->lost) {
+		ui->lost = true;
+		ui->backoff = 1;
+		ui->next_reconnect = pt_ui_now() + ui->backoff;
+	}
+}
+
+void
+pt_ui_fail(struct pt_ui *ui, const pt_error *err)
+{
+	/* a key canceled an automatic refresh: nothing went wrong */
+	if (ui->background && err->status == PT_ERR_CANCELED)
+		return;
+	if (err->status == PT_ERR_CONNECTION_LOST || (ui->db && !pt_db_alive(ui->db)))
+		mark_lost(ui);
+	if (err->detail[0])
+		pt_ui_err(ui, "%s (%s)", err->message, err->detail);
+	else
+		pt_ui_err(ui, "%s", err->message);
+}
+
+bool
+pt_ui_need_server(struct pt_ui *ui)
+{
+	if (ui->db && !ui->lost && pt_db_alive(ui->db))
+		return true;
+	if (ui->db)
+		mark_lost(ui);
+	pt_ui_err(ui, "%s", _("Not connected to the server: press R to reconnect."));
+	return false;
+}
+
+bool
+pt_ui_read_only(const struct pt_ui *ui)
+{
+	return ui->opt->copts.read_only || (ui->db && pt_db_info(ui->db)->read_only);
+}
+
+bool
+pt_ui_need_write(struct pt_ui *ui)
+{
+	if (!pt_ui_need_server(ui))
+		return false;
+	if (pt_ui_read_only(ui)) {
+		pt_ui_err(ui, "%s", _("Read-only session: create, drop, rotate and harden are refused."));
+		return false;
+	}
+	return true;
+}
+
+
+static char *
+ask_password(void *ud, const char *prompt)
+{
+	struct pt_ui *ui = ud;
+	char *pw = pt_secret_alloc(PT_UI_PW_MAX);
+
+	if (!pt_ui_prompt(ui, prompt, true, pw, PT_UI_PW_MAX)) {
+		pt_secret_free(pw);
+		return NULL;
+	}
+	return pw;
+}
+
+/* ---- shared loaders ----------------------------------------------------- */
+
+void
+pt_ui_endpoint(struct pt_ui *ui)
+{
+	const struct pt_connect_opts *o = &ui->opt->copts;
+
+	if (ui->have_ep)
+		pt_endpoint_free(&ui->ep);
+	pt_endpoint_from_conn(pt_db_conn(ui->db), o, &ui->ep);
+	ui->have_ep = true;
+}
+
+enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
+
+static void
+build_tenant_model(struct pt_ui *ui)
+{
+	static const enum pt_model_kind kinds[TC_COUNT] = {
+		PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_STR
+	};
+	const struct pt_schema_list *l = &ui->schemas;
+	struct pt_model *m = &ui->tmodel;
+	size_t keep = pt_model_selected(m);
+	char keepname[64] = "";
+	int col = m->sort_col;
+	bool desc = m->sort_desc;
+
+	if (keep != PT_MODEL_NONE && m->str)
+		snprintf(keepname, sizeof keepname, "%s", m->str[keep]);
+	pt_model_free(m);
+	pt_model_init(m, l->n, TC_COUNT, kinds);
+	ui->max_size = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pt_schema_row *r = &l->rows[i];
+		char *s = pt_xasprintf("%s %s %s", r->name, r->owner, r->login_roles);
+
+		pt_model_set_str(m, i, TC_NAME, r->name);
+		pt_model_set_str(m, i, TC_ROLES, r->login_roles);
+		pt_model_set_num(m, i, TC_TABLES, r->tables);
+		pt_model_set_num(m, i, TC_SIZE, r->size_bytes);
+		pt_model_set_num(m, i, TC_LIMIT, r->connection_limit);
+		pt_model_set_str(m, i, TC_VALID, r->valid_until);
+		pt_model_set_search(m, i, s);
+		free(s);
+		if (r->size_bytes > ui->max_size)
+			ui->max_size = r->size_bytes;
+	}
+	m->sort_col = col;
+	m->sort_desc = desc;
+	pt_model_finish(m);
+	pt_model_filter(m, ui->filter);
+	for (size_t i = 0; *keepname && i < l->n; i++)
+		if (!strcmp(l->rows[i].name, keepname)) {
+			pt_model_select_row(m, i);
+			break;
+		}
+}
+
+void
+pt_ui_load_tenants(struct pt_ui *ui)
+{
+	struct pt_schema_list l;
+	pt_error err;
+
+	if (!pt_ui_need_server(ui))
+		return;
+	memset(&l, 0, sizeof l);
+	if (pt_schema_list_load(ui->db, false, &l, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	/* the model points into the old list: rebuild it before freeing that */
+	{
+		struct pt_schema_list old = ui->schemas;
+		bool all = true;
+
+		/* the sizes measured last time stand until measured again (both
+		 * lists are in nspname order) */
+		for (size_t i = 0, j = 0; i < l.n; i++) {
+			int c = 1;
+
+			while (ui->have_schemas && j < old.n &&
+			       (c = strcmp(old.rows[j].name, l.rows[i].name)) < 0)
+				j++;
+			if (c == 0 && l.rows[i].size_bytes < 0)
+				l.rows[i].size_bytes = old.rows[j].size_bytes;
+			all = all && l.rows[i].size_bytes >= 0;
+		}
+		ui->schemas = l;
+		build_tenant_model(ui);
+		if (ui->have_schemas)
+			pt_schema_list_free(&old);
+		ui->sizes_complete = all;
+	}
+	ui->have_schemas = true;
+	ui->sizes_pending = true;
+}
+
+static void
+load_sizes(struct pt_ui *ui)
+{
+	pt_error err;
+
+	ui->sizes_pending = false;
+	if (!ui->have_schemas || ui->lost)
+		return;
+	if (pt_schema_list_load_sizes(ui->db, &ui->schemas, &err) != PT_OK) {
+		/* say "unknown", not "..." forever: r measures again */
+		ui->sizes_unknown = true;
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	ui->sizes_unknown = false;
+	build_tenant_model(ui);
+}
+
+/* A role's attributes as the roles screen shows them, in full. */
+static char *
+role_attrs(const struct pt_role_row *r)
+{
+	return pt_xasprintf("%s%s%s%s%s%s%s",
+	                    r->login ? "login " : "", r->superuser ? "superuser " : "",
+	                    r->createrole ? "createrole " : "", r->createdb ? "createdb " : "",
+	                    r->replication ? "replication " : "", r->bypassrls ? "bypassrls " : "",
+	                    r->inherit ? "" : "noinherit");
+}
+
+static void
+free_role_attrs(struct pt_ui *ui)
+{
+	for (size_t i = 0; ui->rattrs && i < ui->roles.n; i++)
+		free(ui->rattrs[i]);
+	free(ui->rattrs);
+	ui->rattrs = NULL;
+}
+
+void
+pt_ui_load_roles(struct pt_ui *ui)
+{
+	static const enum pt_model_kind kinds[RC_COUNT] = {
+		[RC_NAME] = PT_MODEL_STR, [RC_ATTRS] = PT_MODEL_STR, [RC_LIMIT] = PT_MODEL_NUM,
+		[RC_VALID] = PT_MODEL_STR, [RC_MEMBER] = PT_MODEL_STR,
+	};
+	struct pt_role_list l;
+	pt_error err;
+
+	if (!pt_ui_need_server(ui))
+		return;
+	memset(&l, 0, sizeof l);
+	if (pt_role_list_load(ui->db, &l, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_model_free(&ui->rmodel);
+	if (ui->have_roles) {
+		free_role_attrs(ui);
+		pt_role_list_free(&ui->roles);
+	}
+	ui->roles = l;
+	ui->have_roles = true;
+	ui->rattrs = pt_xcalloc(l.n ? l.n : 1, sizeof *ui->rattrs);
+	pt_model_init(&ui->rmodel, l.n, RC_COUNT, kinds);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct pt_role_row *r = &l.rows[i];
+		char *s;
+
+		ui->rattrs[i] = role_attrs(r);
+		s = pt_xasprintf("%s %s %s", r->name, r->member_of, ui->rattrs[i]);
+		pt_model_set_str(&ui->rmodel, i, RC_NAME, r->name);
+		pt_model_set_str(&ui->rmodel, i, RC_ATTRS, ui->rattrs[i]);
+		pt_model_set_num(&ui->rmodel, i, RC_LIMIT, r->connection_limit);
+		pt_model_set_str(&ui->rmodel, i, RC_VALID, r->valid_until);
+		pt_model_set_str(&ui->rmodel, i, RC_MEMBER, r->member_of);
+		pt_model_set_search(&ui->rmodel, i, s);
+		free(s);
+	}
+	pt_model_finish(&ui->rmodel);
+	pt_model_filter(&ui->rmodel, ui->rfilter);
+}
+
+void
+pt_ui_free_roles(struct pt_ui *ui)
+{
+	pt_model_free(&ui->rmodel);
+	if (ui->have_roles) {
+		free_role_attrs(ui);
+		pt_role_list_free(&ui->roles);
+	}
+	ui->have_roles = false;
+}
+
+bool
+pt_ui_select_schema(struct pt_ui *ui, const char *name)
+{
+	for (size_t i = 0; i < ui->schemas.n; i++)
+		if (!strcmp(ui->schemas.rows[i].name, name)) {
+			if (!pt_model_select_row(&ui->tmodel, i)) {
+				ui->filter[0] = '\0';
+				ui->filtering = false;
+				pt_model_filter(&ui->tmodel, "");
+				pt_model_select_row(&ui->tmodel, i);
+			}
+			return true;
+		}
+	return false;
+}
+
+const char *
+pt_ui_selected_schema(struct pt_ui *ui)
+{
+	size_t r = pt_model_selected(&ui->tmodel);
+
+	return r == PT_MODEL_NONE ? NULL : ui->schemas.rows[r].name;
+}
+
+/* ---- connection --------------------------------------------------------- */
+
+void
+pt_ui_reconnect(struct pt_ui *ui)
+{
+	pt_error err;
+
+	if (!ui->db)
+		return;
+	pt_ui_msg(ui, "%s", _("Reconnecting..."));
+	pt_ui_draw(ui);
+	if (pt_db_reconnect(ui->db, &err) == PT_OK) {
+		ui->lost = false;
+		pt_ui_msg(ui, "%s", _("Reconnected."));
+		pt_ui_load_tenants(ui);
+		return;
+	}
+	ui->backoff = ui->backoff < 30 ? ui->backoff * 2 : 30;
+	ui->next_reconnect = pt_ui_now() + ui->backoff;
+	pt_ui_err(ui, _("Reconnect failed (next try in %.0f s): %s"), ui->backoff, err.message);
+}
+
+bool
+pt_ui_have_pg_env(void)
+{
+	static const char *const vars[] = { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE",
+	                                    "PGUSER", "PGSERVICE" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+		if (getenv(vars[i]) && *getenv(vars[i]))
+			return true;
+	return false;
+}
+
+bool
+pt_ui_connect(struct pt_ui *ui, const char *target)
+{
+	struct pt_connect_opts o = ui->opt->copts;
+	pt_error err;
+	pt_db *db;
+
+	o.ask_password = ask_password;
+	o.ask_password_ud = ui;
+	o.wait_hook = pt_ui_wait_hook;     /* a dead host must not freeze the screen */
+	o.wait_ud = ui;
+	pt_ui_msg(ui, "%s", _("Connecting..."));
+	pt_ui_draw(ui);
+	db = pt_db_connect(target, &o, &err);
+	if (!db) {
+		pt_ui_err(ui, "%s", err.message);
+		return false;
+	}
+	ui->db = db;
+	ui->lost = false;
+	pt_db_set_wait_hook(db, pt_ui_wait_hook, ui);
+	pt_ui_endpoint(ui);
+	pt_ui_msg(ui, "%s", _("Press ? for help, c to create a tenant."));
+	return true;
+}
+
+
+/* The automatic refresh: the session's state (hardened? read-only?) for
+ * the banner and the header, and the tenants list; it runs in the
+ * background (a key cancels it), and its query is what notices a server
+ * that went away while nobody typed. */
+static void
+auto_refresh(struct pt_ui *ui)
+{
+	pt_error err;
+
+	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+	ui->background = true;
+	if (pt_db_refresh_info(ui->db, &err) != PT_OK)
+		pt_ui_fail(ui, &err);
+	else if (ui->stack[ui->depth - 1] == &pt_scr_tenants) {
+		pt_ui_load_tenants(ui);
+		/* sizes cost more: not every time, unless some are missing */
+		if (++ui->refreshes % PT_UI_SIZES_EVERY && ui->sizes_complete)
+			ui->sizes_pending = false;
+	}
+	ui->background = false;
+}
+
+void
+pt_ui_set_refresh(struct pt_ui *ui, int seconds)
+{
+	ui->refresh_s = seconds > 0 ? seconds : 0;
+	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+}
+
+void
+pt_ui_session_idle(struct pt_ui *ui)
+{
+	if (ui->lost && ui->db && pt_ui_now() >= ui->next_reconnect)
+		pt_ui_reconnect(ui);
+	else if (ui->sizes_pending && !ui->lost)
+		load_sizes(ui);
+	else if (ui->refresh_s && ui->db && !ui->lost && pt_ui_now() >= ui->next_refresh)
+		auto_refresh(ui);
+}
