@@ -80,6 +80,8 @@ static const struct builtin {
 	  N_("take the connections reserved for administrators") },
 	{ "pg_maintain", PT_SEV_MEDIUM,
 	  N_("VACUUM, ANALYZE, REINDEX, CLUSTER and LOCK every table") },
+	{ "pg_signal_autovacuum_worker", PT_SEV_MEDIUM,
+	  N_("cancel or terminate autovacuum on other tenants' tables") },
 };
 #define N_BUILTINS (sizeof builtins / sizeof *builtins)
 
