@@ -210,16 +210,32 @@ pt_schema_list_free(struct pt_schema_list *l)
 	"     AND s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d" \
 	"                           WHERE d.datname = current_database())), '')"
 
-static const char role_list_sql[] =
-	"SELECT r.rolname,"
-	" coalesce((SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)"
-	"   FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid"
-	"  WHERE m.member = r.oid), ''),"
-	" " SEARCH_PATH_SQL("r.oid") ","
-	" coalesce(r.rolvaliduntil::text, ''), r.rolconnlimit,"
-	" r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole,"
-	" r.rolreplication, r.rolbypassrls, r.rolinherit"
-	" FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' ORDER BY 1";
+/* A role's memberships, each role once: from PostgreSQL 16 on
+ * pg_auth_members has one row per grantor, and the role's creator is a
+ * member by the server's own grant beside any made later. Options that
+ * change what the membership allows follow the name in parentheses: "admin"
+ * (may grant it on), and from 16 on "noinherit" / "noset" when no grantor
+ * gave INHERIT / SET. The grants add up, hence bool_or over the grantors. */
+#define ROLE_LIST_SQL(OPTIONS) \
+	"SELECT r.rolname," \
+	" coalesce((SELECT string_agg(o.name, ',' ORDER BY o.name)" \
+	"   FROM (SELECT g.rolname || coalesce('(' || nullif(concat_ws(' '," \
+	"                 " OPTIONS "), '') || ')', '') AS name" \
+	"           FROM pg_catalog.pg_auth_members m" \
+	"           JOIN pg_catalog.pg_roles g ON g.oid = m.roleid" \
+	"          WHERE m.member = r.oid GROUP BY g.rolname) o), '')," \
+	" " SEARCH_PATH_SQL("r.oid") "," \
+	" coalesce(r.rolvaliduntil::text, ''), r.rolconnlimit," \
+	" r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole," \
+	" r.rolreplication, r.rolbypassrls, r.rolinherit" \
+	" FROM pg_catalog.pg_roles r WHERE r.rolname !~ '^pg_' ORDER BY 1"
+#define ROLE_ADMIN_OPTION "CASE WHEN bool_or(m.admin_option) THEN 'admin' END"
+
+static const char role_list_sql[] = ROLE_LIST_SQL(ROLE_ADMIN_OPTION);
+static const char role_list_sql_16[] = ROLE_LIST_SQL(
+	ROLE_ADMIN_OPTION ","
+	" CASE WHEN NOT bool_or(m.inherit_option) THEN 'noinherit' END,"
+	" CASE WHEN NOT bool_or(m.set_option) THEN 'noset' END");
 
 enum pt_status
 pt_role_list_load(pt_db *db, struct pt_role_list *out, pt_error *err)
@@ -228,7 +244,9 @@ pt_role_list_load(pt_db *db, struct pt_role_list *out, pt_error *err)
 	int n;
 
 	memset(out, 0, sizeof *out);
-	res = pt_db_query(db, role_list_sql, 0, NULL, _("listing roles"), err);
+	res = pt_db_query(db, pt_db_info(db)->server_version_num >= 160000
+	                  ? role_list_sql_16 : role_list_sql,
+	                  0, NULL, _("listing roles"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);

@@ -51,7 +51,7 @@ void pt_schema_list_free(struct pt_schema_list *l);
 
 struct pt_role_row {
 	const char *name;
-	const char *member_of;     /* comma-separated */
+	const char *member_of;     /* comma-separated, each role once, "name(admin)" etc. */
 	const char *search_path;   /* set for this database, "" = none */
 	const char *valid_until;   /* "" = never */
 	int connection_limit;      /* -1 = none */

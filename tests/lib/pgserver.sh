@@ -10,10 +10,17 @@
 # (superuser), trusted on the unix socket and over 127.0.0.1; every other
 # role must give its SCRAM password. Every statement is logged to
 # DIR/server.log (log_statement=all), so tests can prove what never reaches it.
+# The server is PT_PG_BINDIR's (see pgversions.sh for every major version),
+# else the one pg_config names; PT_TEST_PG_MAJOR tells tests which it is.
 set -euo pipefail
 
 find_bindir() {
-	if [ -n "${PT_PG_BINDIR:-}" ] && [ -x "$PT_PG_BINDIR/initdb" ]; then
+	# A server asked for by name is that server or an error, never another.
+	if [ -n "${PT_PG_BINDIR:-}" ]; then
+		[ -x "$PT_PG_BINDIR/initdb" ] || {
+			echo "pgserver.sh: PT_PG_BINDIR=$PT_PG_BINDIR holds no initdb" >&2
+			exit 1
+		}
 		echo "$PT_PG_BINDIR"; return
 	fi
 	if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
@@ -79,7 +86,11 @@ CONF
 
 cmd_start() {
 	local dir=$1 port=${2:-}
-	local cache=${PT_PG_TEMPLATE_DIR:-${TMPDIR:-/tmp}/pgtenant-pg-template-$(id -u)}
+	# One template per server binary: a data directory is readable only by
+	# the major version that made it.
+	local key
+	key=$(printf '%s' "$BINDIR" | cksum | cut -d' ' -f1)
+	local cache=${PT_PG_TEMPLATE_DIR:-${TMPDIR:-/tmp}/pgtenant-pg-template-$(id -u)-$key}
 	mkdir -p "$(dirname "$cache")"
 	# One template per machine: the first caller makes it, under a lock.
 	(
@@ -100,7 +111,11 @@ cmd_start() {
 	as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "-p $port -k $dir/sock" start >/dev/null
 	echo "$port" > "$dir/port"
+	local major
+	major=$("$BINDIR/postgres" --version | sed -n 's/^[^0-9]*\([0-9][0-9]*\).*/\1/p')
 	cat <<ENV
+export PT_TEST_PG_BINDIR=$BINDIR
+export PT_TEST_PG_MAJOR=$major
 export PGHOST=$dir/sock
 export PGPORT=$port
 export PGUSER=pgtadmin
