@@ -187,6 +187,12 @@ load_sizes(struct pt_ui *ui)
 	if (!ui->have_schemas || ui->lost)
 		return;
 	if (pt_schema_list_load_sizes(ui->db, &ui->schemas, &err) != PT_OK) {
+		/* A key canceled a measuring in the background: the user goes
+		 * first, and the sizes are measured again once things are idle. */
+		if (ui->background && err.status == PT_ERR_CANCELED) {
+			ui->sizes_pending = true;
+			return;
+		}
 		/* say "unknown", not "..." forever: r measures again */
 		ui->sizes_unknown = true;
 		pt_ui_fail(ui, &err);
@@ -390,8 +396,13 @@ pt_ui_session_idle(struct pt_ui *ui)
 {
 	if (ui->lost && ui->db && pt_ui_now() >= ui->next_reconnect)
 		pt_ui_reconnect(ui);
-	else if (ui->sizes_pending && !ui->lost)
+	else if (ui->sizes_pending && !ui->lost) {
+		/* Measuring in the background, as a refresh: a key typed meanwhile
+		 * cancels it and acts, rather than being dropped. */
+		ui->background = true;
 		load_sizes(ui);
+		ui->background = false;
+	}
 	else if (ui->refresh_s && ui->db && !ui->lost && pt_ui_now() >= ui->next_refresh)
 		auto_refresh(ui);
 }

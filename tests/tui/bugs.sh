@@ -6,7 +6,7 @@
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
 
 "$PGTENANT" create tenant_acme >/dev/null 2>&1 || fail "setup"
-"$PGTENANT" create tenant_zeta --connection-limit=3 >/dev/null 2>&1 || fail "setup"
+"$PGTENANT" create tenant_zeta --connection-limit=30 >/dev/null 2>&1 || fail "setup"
 adm -c "CREATE SCHEMA shared_ref; CREATE TABLE tenant_acme.t (i int);
         GRANT SELECT ON tenant_acme.t TO zeta_user;
         GRANT USAGE ON SCHEMA tenant_acme TO zeta_user;" || fail "setup"
