@@ -3,11 +3,13 @@
 # 100000) exist? (issue 13) All on one throwaway server, side by side:
 #
 #  1. create, rotate-password, lock/unlock (when the binary has them) and
-#     drop of one tenant in bench_empty vs in bench_<N>, pgtenant (one
-#     process per operation, as a script would run it) and the same DDL
-#     through psql (one session, \timing: the server's part plus a round
-#     trip). $PT_BENCH_OPS (40) of each, the two databases alternating;
-#     medians, their ratio and the spread (25th-75th percentile).
+#     drop of one tenant in bench_<N> vs in bench_empty beside it and vs
+#     bench_empty on a second server holding no tenant at all; pgtenant
+#     (one process per operation, as a script would run it) and the same
+#     DDL through psql (one session, \timing: the server's part plus a
+#     round trip, reconnecting untimed before each). $PT_BENCH_OPS (40) of
+#     each, the three places in turn; medians, their ratio and the spread
+#     (25th-75th percentile).
 #  2. bulk onboarding: 1,000 tenants into bench_<N/2>, which holds N/2:
 #     pgtenant create --from FILE with --jobs chosen by pgtenant, 1, 2 and 4
 #     vs psql running the same DDL serially, one transaction per tenant;
@@ -32,7 +34,7 @@ case $n in ''|*[!0-9]*) echo "usage: bench/run --scale [N]" >&2; exit 2 ;; esac
 [ "$n" -ge 1000 ] || die "--scale needs N >= 1000"
 OPS=${PT_BENCH_OPS:-40}
 BULK_RUNS=${PT_BENCH_BULK_RUNS:-5}
-ACL_RUNS=${PT_BENCH_ACL_RUNS:-5}
+ACL_RUNS=${PT_BENCH_ACL_RUNS:-3}
 BULK=1000
 # Raise when bench/fixture.sh --scale makes something else.
 FIXTURE_VERSION=1
@@ -64,6 +66,7 @@ chmod 755 "$dir"
 cleanup() {
 	"$top/tests/lib/pgserver.sh" stop "$dir/build" 2>/dev/null
 	"$top/tests/lib/pgserver.sh" stop "$dir/pg" 2>/dev/null
+	"$top/tests/lib/pgserver.sh" stop "$dir/fresh" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -153,14 +156,31 @@ pg_op() {
 	esac
 }
 
-# Round 0 warms both databases up and is not counted.
+# Three places for the tenant: bench_empty on a server of its own with no
+# tenant at all (PostgreSQL's roles, memberships and role settings are the
+# whole cluster's, and some of its work scans them), bench_empty beside the
+# fixture, and bench_<N>. key|host|port|database.
+fresh_env=$("$top/tests/lib/pgserver.sh" start "$dir/fresh")
+fresh_host=$(sed -n 's/^export PGHOST=//p' <<< "$fresh_env")
+fresh_port=$(sed -n 's/^export PGPORT=//p' <<< "$fresh_env")
+PGHOST=$fresh_host PGPORT=$fresh_port psql_q -d postgres <<SQL
+CREATE DATABASE bench_empty;
+\connect bench_empty
+CREATE ROLE pgtenant_tenants_bench_empty NOLOGIN NOINHERIT;
+COMMENT ON ROLE pgtenant_tenants_bench_empty IS 'pgtenant: tenants of database bench_empty';
+GRANT CONNECT ON DATABASE bench_empty TO pgtenant_tenants_bench_empty;
+SQL
+places=("fresh|$fresh_host|$fresh_port|bench_empty" "empty|$PGHOST|$PGPORT|bench_empty"
+        "big|$PGHOST|$PGPORT|$big")
+
+# Round 0 warms every place up and is not counted; the order of the
+# places turns every round.
 : > "$dir/psql_ops.sql"
 psql_keys=()
 op_failed=
 for ((i = 0; i <= OPS; i++)); do
-	if ((i % 2)); then order=(bench_empty "$big"); else order=("$big" bench_empty); fi
-	for d in "${order[@]}"; do
-		key=${d#bench_}
+	for ((k = 0; k < 3; k++)); do
+		IFS='|' read -r key host port d <<< "${places[$(( (i + k) % 3 ))]}"
 		s=tenant_bo${key}_$i u=bo${key}_${i}_user
 		for op in "${ops[@]}"; do
 			case $op in
@@ -168,29 +188,35 @@ for ((i = 0; i <= OPS; i++)); do
 			*) args=("$op" "$s") ;;
 			esac
 			t=$(us)
-			if ! PGDATABASE=$d "$bin" "${args[@]}" > /dev/null 2> "$dir/op.err"; then
-				op_failed="$op in $d: $(head -1 "$dir/op.err")"
+			if ! PGHOST=$host PGPORT=$port PGDATABASE=$d "$bin" "${args[@]}" > /dev/null 2> "$dir/op.err"; then
+				op_failed="$op in $key $d: $(head -1 "$dir/op.err")"
 				break 3
 			fi
-			[ "$i" = 0 ] || ours[$op.$d]+="$(ms_since "$t") "
+			[ "$i" = 0 ] || ours[$op.$key]+="$(ms_since "$t") "
 		done
-		# The same operations through psql, each in a fresh session as
+		# The same operations through psql, each in a new session as
 		# pgtenant's are; the \connect is not timed.
 		s=tenant_bq${key}_$i u=bq${key}_${i}_user
 		for op in "${ops[@]}"; do
-			echo "\\connect $d"
+			echo "\\connect $d pgtadmin $host $port"
 			pg_op "$op" "$d" "$s" "$u"
-			psql_keys+=("$i $op.$d")
+			psql_keys+=("$i $op.$key")
 		done >> "$dir/psql_ops.sql"
 	done
 done
+# op_rows WHO LIST_NAME: for each operation, the places against bench_<N>.
+op_rows() {
+	local -n l=$2
+	for op in "${ops[@]}"; do
+		pair_row "$1 $op: empty db beside $n vs db of $n (median of $OPS)" \
+			"${l[$op.empty]}" "${l[$op.big]}" 1.2
+		pair_row "$1 $op: empty server vs db of $n" "${l[$op.fresh]}" "${l[$op.big]}" 1.2
+	done
+}
 if [ -n "$op_failed" ]; then
 	note "one tenant, pgtenant" "not measured: $op_failed"
 else
-	for op in "${ops[@]}"; do
-		pair_row "pgtenant $op, one tenant (median of $OPS)" \
-			"${ours[$op.bench_empty]}" "${ours[$op.$big]}" 1.2
-	done
+	op_rows pgtenant ours
 fi
 [ -n "$has_lock" ] || note "pgtenant lock" "not measured: this pgtenant has no lock/unlock command"
 
@@ -202,10 +228,7 @@ if psql -X -q -v ON_ERROR_STOP=1 -c '\timing on' -f "$dir/psql_ops.sql" > "$dir/
 		for k in "${!psql_keys[@]}"; do
 			[ "${psql_keys[$k]%% *}" = 0 ] || theirs[${psql_keys[$k]#* }]+="${tt[$k]} "
 		done
-		for op in "${ops[@]}"; do
-			pair_row "psql, same DDL as $op (server + round trip, median of $OPS)" \
-				"${theirs[$op.bench_empty]}" "${theirs[$op.$big]}" 1.2
-		done
+		op_rows "psql, DDL of" theirs
 	fi
 else
 	note "one tenant, psql" "not measured: $(grep -m1 . "$dir/psql_ops.err")"
