@@ -319,33 +319,6 @@ pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
 
 /* ---- lock and unlock ---------------------------------------------------- */
 
-/* On PostgreSQL 16 and later CREATEROLE alone no longer lets a role alter
- * another: it needs ADMIN OPTION on it (the creator gets it). Said up front
- * instead of as the server's bare "permission denied". */
-static enum pt_status
-check_admin_option(pt_db *db, const char *role, pt_error *err)
-{
-	const struct pt_session_info *in = pt_db_info(db);
-	const char *params[1] = { role };
-	PGresult *res;
-	enum pt_status st = PT_OK;
-
-	if (in->superuser || in->server_version_num < 160000)
-		return PT_OK;
-	res = pt_db_query(db, "SELECT pg_catalog.pg_has_role($1, 'MEMBER WITH ADMIN OPTION')",
-	                  1, params, _("checking the admin's rights"), err);
-	if (!res)
-		return err ? err->status : PT_ERR_SERVER;
-	if (*PQgetvalue(res, 0, 0) != 't')
-		st = pt_error_set(err, PT_ERR_PERMISSION,
-		                  _("role \"%s\" has no ADMIN OPTION on tenant role \"%s\", which "
-		                    "PostgreSQL 16 and later require to alter it: GRANT \"%s\" TO "
-		                    "\"%s\" WITH ADMIN OPTION as its creator or a superuser"),
-		                  in->user, role, role, in->user);
-	PQclear(res);
-	return st;
-}
-
 /* The tenant owning schema, checked to be one this session may alter. */
 static enum pt_status
 find_alterable(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
@@ -356,7 +329,7 @@ find_alterable(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 		return err ? err->status : PT_ERR_PERMISSION;
 	if (pt_tenant_find(db, schema, ref, err) != PT_OK)
 		return err ? err->status : PT_ERR_INVALID;
-	if (check_admin_option(db, ref->role, err) != PT_OK) {
+	if (pt_tenant_ref_check_alter(db, ref, err) != PT_OK) {
 		pt_tenant_ref_free(ref);
 		return err ? err->status : PT_ERR_PERMISSION;
 	}

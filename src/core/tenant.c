@@ -478,7 +478,12 @@ static const char owner_sql[] =
 	"     AND so.dbid = (SELECT d.oid FROM pg_catalog.pg_database d"
 	"                     WHERE d.datname = pg_catalog.current_database())"
 	"     AND n2.oid <> n.oid),"
-	" r.rolcanlogin"
+	" r.rolcanlogin,"
+	/* From 16 CREATEROLE alone no longer lets a role alter or drop
+	 * another: it needs ADMIN OPTION on it (its creator has it). */
+	" (SELECT me.rolsuper FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)"
+	"  OR pg_catalog.current_setting('server_version_num')::int < 160000"
+	"  OR pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION')"
 	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner"
 	" WHERE n.nspname = $2";
 
@@ -513,9 +518,24 @@ pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 		if (!PQgetisnull(res, 0, 5))
 			ref->other_schemas = pt_xstrdup(PQgetvalue(res, 0, 5));
 		ref->locked = *PQgetvalue(res, 0, 6) != 't';
+		ref->may_alter = *PQgetvalue(res, 0, 7) == 't';
 	}
 	PQclear(res);
 	return st;
+}
+
+enum pt_status
+pt_tenant_ref_check_alter(pt_db *db, const struct pt_tenant_ref *ref, pt_error *err)
+{
+	const char *me = pt_db_info(db)->user;
+
+	if (ref->may_alter)
+		return PT_OK;
+	return pt_error_set(err, PT_ERR_PERMISSION,
+	                    _("role \"%s\" has no ADMIN OPTION on tenant role \"%s\", which "
+	                      "PostgreSQL 16 and later require to alter it: GRANT \"%s\" TO "
+	                      "\"%s\" WITH ADMIN OPTION as its creator or a superuser"),
+	                    me, ref->role, ref->role, me);
 }
 
 void
@@ -538,6 +558,10 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 		return NULL;
 	if (pt_tenant_find(db, schema, &oi, err) != PT_OK)
 		return NULL;
+	if (pt_tenant_ref_check_alter(db, &oi, err) != PT_OK) {
+		pt_tenant_ref_free(&oi);
+		return NULL;
+	}
 	if (oi.other_dbs)
 		pt_error_set(err, PT_ERR_INVALID,
 		             _("role \"%s\" still owns objects or holds privileges in "
@@ -549,10 +573,21 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 		               "would destroy: drop or reassign them first"),
 		             oi.role, oi.other_schemas);
 	else {
+		const struct pt_session_info *in = pt_db_info(db);
+		char *me = pt_quote_ident(db, in->user), *inherit;
+
 		s = pt_quote_ident(db, schema);
 		u = pt_quote_ident(db, oi.role);
-		sql = pt_xasprintf("DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
-		                   s, u, u);
+		/* From 16 a non-superuser creator is a member of the tenant with
+		 * SET but not INHERIT, and dropping its schema and what it owns
+		 * needs the tenant's privileges: take them for this transaction
+		 * (the membership goes with the role). */
+		inherit = !in->superuser && in->server_version_num >= 160000
+			? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE;\n", u, me) : pt_xstrdup("");
+		sql = pt_xasprintf("%sDROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
+		                   inherit, s, u, u);
+		free(inherit);
+		free(me);
 		free(s);
 		free(u);
 	}
@@ -598,6 +633,10 @@ pt_tenant_rotate(pt_db *db, const char *schema, const char *password,
 		return err ? err->status : PT_ERR_PERMISSION;
 	if (pt_tenant_find(db, schema, &oi, err) != PT_OK)
 		return err ? err->status : PT_ERR_INVALID;
+	if (pt_tenant_ref_check_alter(db, &oi, err) != PT_OK) {
+		pt_tenant_ref_free(&oi);
+		return err ? err->status : PT_ERR_PERMISSION;
+	}
 	pw = take_password(password, &generated);
 	verifier = verifier_literal(db, oi.role, pw, err);
 	if (!verifier) {

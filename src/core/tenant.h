@@ -101,6 +101,8 @@ void pt_tenant_job_free(struct pt_tenant_job *job);
 struct pt_tenant_ref {
 	char role[PT_NAME_MAX + 1];  /* the tenant's role */
 	bool locked;                 /* NOLOGIN: a locked tenant */
+	bool may_alter;              /* the session may alter and drop the role
+	                                (from 16: it has ADMIN OPTION on it) */
 	char *other_dbs;             /* malloc'd or NULL: databases where the role
 	                                still owns or holds something */
 	char *other_schemas;         /* malloc'd or NULL: other schemas it owns */
@@ -113,6 +115,9 @@ struct pt_tenant_ref {
 enum pt_status pt_tenant_find(pt_db *db, const char *schema,
                               struct pt_tenant_ref *ref, pt_error *err);
 void pt_tenant_ref_free(struct pt_tenant_ref *ref);
+/* PT_OK when the session may alter ref's role, else why not (err). */
+enum pt_status pt_tenant_ref_check_alter(pt_db *db, const struct pt_tenant_ref *ref,
+                                         pt_error *err);
 
 /* The SQL pt_tenant_drop would run for schema, or NULL with err (not a
  * tenant, role owns things elsewhere...). malloc'd. */
