@@ -92,7 +92,9 @@ if command -v tmux >/dev/null && [ -n "${PGHOST:-}" ]; then
 		screen=""
 		for _ in $(seq 50); do
 			screen=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
-			[[ "$screen" == *"$want_status"* ]] && break
+			# the footer comes first; keys typed while the first list
+			# loads are dropped (issue 11), so wait for a schema too
+			[[ "$screen" == *"$want_status"* && "$screen" == *" public "* ]] && break
 			sleep 0.2
 		done
 		expect "console status line ($l)" "$screen" "$want_status"

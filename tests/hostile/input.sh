@@ -99,6 +99,8 @@ EOS
 	$tm send-keys -l "postgresql://$PGUSER@$enc:$PGPORT/$PGDATABASE?%70assword=Hunter2-XYZ&application_name=x"
 	$tm send-keys Enter
 	check "console: connected" "screen_has '$PGUSER@'"
+	# keys typed while the first list loads are dropped (issue 11)
+	screen_has ' public '
 	$tm send-keys q
 	check "console: quit" 'screen_has "CONSOLE-EXITED rc=0"'
 	$tm kill-server 2>/dev/null
