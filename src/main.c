@@ -64,7 +64,7 @@ usage(FILE *out, const char *progname)
 	        "  create --from=FILE [--jobs=N] [--input-timeout=SECONDS] [--format=FORMAT]\n"
 	        "                [--string-format=FORM]\n"
 	        "                FILE is CSV with a header line: schema_name,username,password;\n"
-	        "                \"-\" reads standard input; N sessions at once (default 4);\n"
+	        "                \"-\" reads standard input; N sessions at once (default 1);\n"
 	        "                waiting for input stops after SECONDS in all (default 60,\n"
 	        "                0 = never)\n"
 	        "  drop SCHEMA [-y|--yes]\n"
