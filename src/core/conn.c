@@ -178,6 +178,7 @@ open_conn(pt_db *db, bool watch)
 	" r.rolsuper OR (current_setting('server_version_num')::int < 160000" \
 	"   AND r.rolcreaterole) OR coalesce(pg_has_role(g.oid, 'MEMBER WITH ADMIN OPTION'), false)," \
 	" coalesce(current_setting('createrole_self_grant', true), '') ~ 'set'" \
+	"   AND coalesce(current_setting('createrole_self_grant', true), '') ~ 'inherit'" \
 	" FROM pg_roles r LEFT JOIN pg_roles g" \
 	"   ON g.rolname = ('" PT_TENANT_GROUP_PREFIX "' || current_database())::name" \
 	" WHERE r.rolname = current_user"

@@ -68,7 +68,8 @@ struct pt_session_info {
 		PT_GROUP_FOREIGN,        /* a role of that name that pgtenant did not make */
 	} tenant_group;
 	bool may_grant_group;        /* may GRANT the tenants' group to new tenants */
-	bool self_grant_set;         /* 16+: createrole_self_grant gives the creator SET */
+	bool self_grant_set;         /* 16+: createrole_self_grant gives the creator
+	                                SET and INHERIT on the roles it makes */
 };
 
 /* Connect to target (a URI, a conninfo string, a service via "service=x",

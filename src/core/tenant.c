@@ -172,14 +172,16 @@ create_sql(pt_db *db, const struct pt_tenant_config *cfg, const char *user,
 	if (cfg->connection_limit >= 0)
 		snprintf(limit, sizeof limit, " CONNECTION LIMIT %d", cfg->connection_limit);
 	/* A non-superuser with CREATEROLE must be able to SET ROLE to the new
-	 * role to give it a schema (CREATE SCHEMA ... AUTHORIZATION). From 16
-	 * the creator is made a member with ADMIN only, and with SET as well
-	 * when createrole_self_grant says so: then no grant is needed. */
+	 * role to give it a schema (CREATE SCHEMA ... AUTHORIZATION), and to
+	 * have its privileges to cancel its sessions or drop what it owns, as
+	 * an INHERIT admin had before 16. From 16 the creator is made a member
+	 * with ADMIN only, and with SET and INHERIT too when
+	 * createrole_self_grant says so: then no grant is needed. */
 	if (in->superuser || (v16 && in->self_grant_set))
 		grant = pt_xstrdup("");
 	else
 		grant = pt_xasprintf("GRANT %s TO %s%s;\n", u, admin,
-		                     v16 ? " WITH INHERIT FALSE, SET TRUE" : "");
+		                     v16 ? " WITH INHERIT TRUE, SET TRUE" : "");
 	/* The first tenant of a database makes the group in its transaction,
 	 * so that a failed create leaves nothing behind, not even the group. */
 	group = in->tenant_group == PT_GROUP_NONE ? group_create_sql(db) : pt_xstrdup("");
