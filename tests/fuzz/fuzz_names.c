@@ -22,7 +22,7 @@ is_reserved(const char *s, enum pt_name_kind kind)
 	return 0;
 }
 
-/* ^[a-z_][a-z0-9_]{0,62}$, no pg_ prefix, not reserved */
+/* ^[a-z_][a-z0-9_]{0,62}$, no pg_ or pgtenant_ prefix, not reserved */
 static int
 oracle_valid(const char *s, enum pt_name_kind kind)
 {
@@ -36,7 +36,8 @@ oracle_valid(const char *s, enum pt_name_kind kind)
 		if (!ok)
 			return 0;
 	}
-	return strncmp(s, "pg_", 3) != 0 && !is_reserved(s, kind);
+	return strncmp(s, "pg_", 3) != 0 && strncmp(s, "pgtenant_", 9) != 0 &&
+	       !is_reserved(s, kind);
 }
 
 static int
