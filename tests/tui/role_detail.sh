@@ -15,7 +15,8 @@ wait_for 'reporting'
 keys / ; type_text reporting ; keys Enter
 wait_for '1/'
 keys Enter
-wait_for 'Member of'
+# not 'Member of': the roles list has a column of that name
+wait_for 'Member of \(grant options\)'
 screen | grep -Eq 'attributes +login' || fail "attributes"
 screen | grep -Eq 'connection limit +7' || fail "connection limit"
 screen | grep -Eq 'a_user +inherit set granted by' || fail "membership and its options"
