@@ -169,8 +169,8 @@ pt_cli_create_from(struct pt_cli *cli, const char *path,
 		                err.message);
 	if (res.created)
 		pt_cli_warn_not_hardened(cli, db);
-	fprintf(stderr, _("%s: %zu tenants created, %zu failed\n"), cli->progname,
-	        res.created, res.failed);
+	fprintf(stderr, _("%s: %zu tenants created, %zu failed (sessions: %zu)\n"),
+	        cli->progname, res.created, res.failed, res.sessions);
 	pt_db_close(db);
 	if (!from_stdin)
 		fclose(in);

@@ -38,6 +38,7 @@ struct pt_bulk_ops {
 struct pt_bulk_result {
 	size_t created;
 	size_t failed;
+	size_t sessions;           /* how many worked: --jobs, or fewer */
 };
 
 /* Create a tenant for every record of in, which must not have been read
@@ -51,6 +52,9 @@ struct pt_bulk_result {
  * records are counted before anything is created, so that progress can
  * tell a total (never a pipe or a device: counting would consume it, or
  * never end).
+ *
+ * The callbacks are called one at a time, from the session's threads: a
+ * front end needs no locking of its own.
  *
  * Returns PT_OK when the whole input was worked through, even if some
  * records failed (res says how many). A missing or bad header, a read error,

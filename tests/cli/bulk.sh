@@ -29,7 +29,8 @@ and two lines'
 	printf 'tenant_epsilon,,Plain-Password-From-File-123\r\n'
 } > "$tmp/in.csv"
 
-"$bin" create --from "$tmp/in.csv" --format=csv > "$tmp/out.csv" 2> "$tmp/err"; rc=$?
+# One session: which of two lines naming one tenant loses is then the later.
+"$bin" create --from "$tmp/in.csv" --jobs=1 --format=csv > "$tmp/out.csv" 2> "$tmp/err"; rc=$?
 check "exit status 1 when some rows fail (got $rc)" '[ $rc = 1 ]'
 check "line 5 (after a two-line record) is the bad name: $(cat "$tmp/err")" \
 	'grep -q "in.csv:5: .*schema name \"Tenant Bad\"" "$tmp/err"'
@@ -77,10 +78,11 @@ printf 'password,schema_name\nJson-Pw-1,tenant_j1\n,tenant_j2\n' |
 check "all rows good: exit 0 (got $rc: $(cat "$tmp/err"))" '[ $rc = 0 ]'
 check "JSON array of two objects with exactly the four fields: $(cat "$tmp/out.json")" \
 	'[ "$(jq -c "[.[] | keys]" "$tmp/out.json")" = "[[\"connection_string\",\"password\",\"schema_name\",\"username\"],[\"connection_string\",\"password\",\"schema_name\",\"username\"]]" ]'
+# Several sessions report each tenant as it commits: not always in file order.
 check "columns in any order; password from the file kept" \
-	'[ "$(jq -r ".[0].password" "$tmp/out.json")" = Json-Pw-1 ]'
+	'[ "$(jq -r ".[] | select(.schema_name == \"tenant_j1\") | .password" "$tmp/out.json")" = Json-Pw-1 ]'
 check "stdin is named in messages" 'grep -q "^pgtenant: 2 tenants created, 0 failed" "$tmp/err"'
-check "j2 logs in" '[ "$(login "$(jq -r ".[1].connection_string" "$tmp/out.json")")" = "j2_user tenant_j2" ]'
+check "j2 logs in" '[ "$(login "$(jq -r ".[] | select(.schema_name == \"tenant_j2\") | .connection_string" "$tmp/out.json")")" = "j2_user tenant_j2" ]'
 
 # An empty result is still valid JSON.
 printf 'schema_name\ntenant_j1\n' | "$bin" create --from - --format=json > "$tmp/e.json" 2>/dev/null; rc=$?

@@ -36,6 +36,23 @@ check "each is a member of $group" \
 	[ "$(q -c "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
 	          WHERE m.roleid = '$group'::regrole AND r.rolname LIKE 'h%\_user'")" = 24 ]
 
+# ---- the default number of sessions ------------------------------------------
+# One a processor here (2 to 4), but never more than half the connections
+# the server has left for the admin.
+cpus=$(nproc); want=$(( cpus < 2 ? 2 : cpus > 4 ? 4 : cpus ))
+names d 12 >"$T/d.csv"
+"$PGTENANT" create --from "$T/d.csv" --format=csv >"$T/d.out" 2>"$T/d.err"
+check "no --jobs on $cpus processors: $want sessions ($(tail -1 "$T/d.err"))" \
+	grep -q "12 tenants created, 0 failed (sessions: $want)" "$T/d.err"
+names e 6 >"$T/e.csv"
+q -c "ALTER ROLE CURRENT_USER CONNECTION LIMIT 4" >/dev/null
+"$PGTENANT" create --from "$T/e.csv" --format=csv >"$T/e.out" 2>"$T/e.err"
+q -c "ALTER ROLE CURRENT_USER CONNECTION LIMIT -1" >/dev/null
+check "the admin limited to 4 connections: one session ($(tail -1 "$T/e.err"))" \
+	grep -q "6 tenants created, 0 failed (sessions: 1)" "$T/e.err"
+check "every default-run tenant was printed once" \
+	[ "$(tail -n +2 "$T/d.out" | cut -d, -f3 | sort -u | wc -l)/$(tail -n +2 "$T/e.out" | wc -l)" = 12/6 ]
+
 # ---- two bulk runs racing over the same names --------------------------------
 names r 30 >"$T/r1.csv"
 { echo schema_name; names r 30 | tail -n +2 | tac; } >"$T/r2.csv"
