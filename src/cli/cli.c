@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,9 @@ static const struct {
 #undef PT_COMMAND_ENTRY
 };
 
-/* The signal that asked the command to stop; see catch_signals. */
-static volatile sig_atomic_t interrupted;
+/* The signal that asked the command to stop; see catch_signals. Atomic,
+ * not just sig_atomic_t: create --from's session threads read it too. */
+static atomic_int interrupted;
 
 static void
 on_signal(int sig)
