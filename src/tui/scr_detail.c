@@ -8,6 +8,73 @@
 #include "secret.h"
 #include "tui/ui.h"
 
+/* ---- the tenant's role: locked, limits, settings ------------------------ */
+
+static void
+load_settings(struct pt_ui *ui)
+{
+	pt_error err;
+
+	if (pt_tenant_settings_load(ui->db, ui->target_schema, &ui->dsettings, &err) != PT_OK)
+		pt_ui_fail(ui, &err);
+	else
+		ui->have_dsettings = true;
+}
+
+static void
+free_settings(struct pt_ui *ui)
+{
+	if (ui->have_dsettings)
+		pt_tenant_settings_free(&ui->dsettings);
+	ui->have_dsettings = false;
+}
+
+static void kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v);
+
+/* Rows draw_settings takes. */
+static int
+settings_rows(const struct pt_ui *ui)
+{
+	return ui->have_dsettings ? 3 + (ui->dsettings.n > 1 ? (int)ui->dsettings.n - 1 : 0) : 0;
+}
+
+/* The values are the tenant's own text (it may ALTER ROLE itself): drawn
+ * through the widgets only. */
+static void
+draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
+{
+	const struct pt_tenant_settings *s = &ui->dsettings;
+	char buf[256], limit[32];
+
+	if (!ui->have_dsettings)
+		return;
+	if (*y < h) {
+		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+		pt_ui_put(win, (*y)++, 21, s->locked ? _("LOCKED: cannot log in (u unlocks)")
+		                                     : _("can log in"), w - 23,
+		          s->locked ? ui->attr[COL_WARN] : A_NORMAL);
+	}
+	if (s->connection_limit >= 0)
+		snprintf(limit, sizeof limit, "%d", s->connection_limit);
+	snprintf(buf, sizeof buf, _("connections %s, expires %s"),
+	         s->connection_limit >= 0 ? limit : _("unlimited"),
+	         s->valid_until && strcmp(s->valid_until, "infinity") ? s->valid_until : _("never"));
+	kv(win, y, h, w, _("Limits"), buf);
+	if (!s->n)
+		kv(win, y, h, w, _("Settings"), _("(server defaults)"));
+	for (size_t i = 0; i < s->n && *y < h; i++) {
+		int x;
+
+		pt_ui_put(win, *y, 2, i ? "" : _("Settings"), 18, A_BOLD);
+		x = 21 + pt_ui_put(win, *y, 21, s->rows[i].name, w - 23, A_NORMAL);
+		x += pt_ui_put(win, *y, x, " = ", w - 2 - x, A_NORMAL);
+		x += pt_ui_put(win, *y, x, s->rows[i].value, w - 2 - x, A_NORMAL);
+		if (s->rows[i].all_databases)
+			pt_ui_put(win, *y, x + 1, _("(all databases)"), w - 3 - x, ui->attr[COL_DIM]);
+		(*y)++;
+	}
+}
+
 static void
 enter(struct pt_ui *ui)
 {
@@ -27,6 +94,7 @@ enter(struct pt_ui *ui)
 	if (pt_tenant_find(ui->db, ui->target_schema, &ref, NULL) == PT_OK) {
 		snprintf(ui->detail_role, sizeof ui->detail_role, "%s", ref.role);
 		pt_tenant_ref_free(&ref);
+		load_settings(ui);
 	}
 }
 
@@ -36,6 +104,7 @@ leave(struct pt_ui *ui)
 	if (ui->have_detail)
 		pt_schema_detail_free(&ui->detail);
 	ui->have_detail = false;
+	free_settings(ui);
 }
 
 static void
@@ -78,6 +147,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	} else if (y < h) {
 		kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
+	draw_settings(ui, win, &y, h, w);
 	y++;
 	if (y < h)
 		pt_ui_put(win, y++, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
@@ -99,17 +169,31 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	switch (a) {
+	case ACT_LOCK:
+		pt_ui_start(ui, PEND_LOCK);
+		return true;
+	case ACT_UNLOCK:
+		pt_ui_start(ui, PEND_UNLOCK);
+		return true;
+	case ACT_ALTER:
+		pt_ui_start(ui, PEND_ALTER);
+		return true;
+	default:
+		break;
+	}
 	/* the access list starts about 12 rows into the 4-row-shorter body */
 	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
-	                         LINES - 16);
+	                         LINES - 16 - settings_rows(ui));
 }
 
 const struct pt_screen_ops pt_scr_detail = {
 	.title = N_("Schema detail"),
-	.scopes = SC_CONFIRM,
+	.scopes = SC_CONFIRM | SC_DETAIL,
 	.enter = enter,
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint = N_("Up/Down scroll  l lock  u unlock  e edit  Esc back  ? help  q quit"),
+	.hint_ro = N_("Up/Down scroll  Esc back  ? help  q quit"),
 };
