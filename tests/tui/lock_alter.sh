@@ -190,6 +190,22 @@ if command -v msgfmt >/dev/null; then
 		PT_TAG=fr scenario 80 24 9
 fi
 
+# ---- the help lists the keys (it is generated from the keymap) ----------
+tui_server help
+tui_start 200 50
+wait_for ' tenant_lk '
+keys '?'
+wait_for 'Everywhere'
+for i in 1 2 3 4; do screen >> "$PT_WORK/help"; keys PgDn; sleep 0.3; done
+screen >> "$PT_WORK/help"
+for line in '^   l +lock the selected tenant out' '^   u +let the selected tenant log in' \
+	'^   e +edit the selected tenant' '^   t +lock preview: also terminate' \
+	'^ Tenant detail' '^   :lock ' '^   :unlock ' '^   :alter '; do
+	grep -Eq "$line" "$PT_WORK/help" || fail "help lacks /$line/"
+done
+ok
+$PT_TMUX kill-server
+
 # ---- read-only: none of it is offered, and the keys refuse --------------
 tui_server ro
 PT_TUI_ARGS=--read-only tui_start 80 24
