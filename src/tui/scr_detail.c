@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "secret.h"
@@ -31,12 +32,13 @@ free_settings(struct pt_ui *ui)
 
 static void kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v);
 
-/* Rows draw_settings takes. */
+/* Rows draw_settings takes in full, and took when last drawn. */
 static int
 settings_rows(const struct pt_ui *ui)
 {
 	return ui->have_dsettings ? 3 + (ui->dsettings.n > 1 ? (int)ui->dsettings.n - 1 : 0) : 0;
 }
+static int settings_drawn;
 
 /* The values are the tenant's own text (it may ALTER ROLE itself): drawn
  * through the widgets only. */
@@ -44,25 +46,47 @@ static void
 draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 {
 	const struct pt_tenant_settings *s = &ui->dsettings;
-	char buf[256], limit[32];
+	const char *login;
+	char limits[256], limit[32];
+	attr_t la;
 
-	if (!ui->have_dsettings)
+	settings_drawn = 0;
+	if (!ui->have_dsettings || *y >= h)
 		return;
-	if (*y < h) {
-		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
-		pt_ui_put(win, (*y)++, 21, s->locked ? _("LOCKED: cannot log in (u unlocks)")
-		                                     : _("can log in"), w - 23,
-		          s->locked ? ui->attr[COL_WARN] : A_NORMAL);
-	}
+	login = s->locked ? _("LOCKED: cannot log in (u unlocks)") : _("can log in");
+	la = s->locked ? ui->attr[COL_WARN] : A_NORMAL;
 	if (s->connection_limit >= 0)
 		snprintf(limit, sizeof limit, "%d", s->connection_limit);
-	snprintf(buf, sizeof buf, _("connections %s, expires %s"),
+	snprintf(limits, sizeof limits, _("connections %s, expires %s"),
 	         s->connection_limit >= 0 ? limit : _("unlimited"),
 	         s->valid_until && strcmp(s->valid_until, "infinity") ? s->valid_until : _("never"));
-	kv(win, y, h, w, _("Limits"), buf);
-	if (!s->n)
+	/* a short pane keeps its room for who can reach the schema (a blank
+	 * line, the title, the column names): all on one line */
+	if (h - *y < settings_rows(ui) + 3) {
+		char *line = pt_xasprintf("%s; %s", login, limits);
+
+		for (size_t i = 0; i < s->n; i++) {
+			char *more = pt_xasprintf("%s%s%s=%s%s%s", line, i ? ", " : "; ", s->rows[i].name,
+			                          s->rows[i].value, s->rows[i].all_databases ? " " : "",
+			                          s->rows[i].all_databases ? _("(all databases)") : "");
+			free(line);
+			line = more;
+		}
+		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+		pt_ui_put(win, (*y)++, 21, line, w - 23, la);
+		free(line);
+		settings_drawn = 1;
+		return;
+	}
+	pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+	pt_ui_put(win, (*y)++, 21, login, w - 23, la);
+	kv(win, y, h, w, _("Limits"), limits);
+	settings_drawn = 2;
+	if (!s->n) {
 		kv(win, y, h, w, _("Settings"), _("(server defaults)"));
-	for (size_t i = 0; i < s->n && *y < h; i++) {
+		settings_drawn++;
+	}
+	for (size_t i = 0; i < s->n && *y < h; i++, settings_drawn++) {
 		int x;
 
 		pt_ui_put(win, *y, 2, i ? "" : _("Settings"), 18, A_BOLD);
@@ -184,7 +208,7 @@ action(struct pt_ui *ui, enum pt_action a)
 	}
 	/* the access list starts about 12 rows into the 4-row-shorter body */
 	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
-	                         LINES - 16 - settings_rows(ui));
+	                         LINES - 16 - settings_drawn);
 }
 
 const struct pt_screen_ops pt_scr_detail = {

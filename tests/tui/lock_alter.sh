@@ -132,13 +132,14 @@ scenario() {
 	"$PGTENANT" alter tenant_lk --set work_mem=8MB >/dev/null 2>&1 || fail "set work_mem"
 	psql -X -q -c "ALTER ROLE lk_user SET lock_timeout = '3s'" || fail "all-db setting"
 	keys Enter
-	wait_for 'can log in'
-	wait_for "connections $limit, expires (never|jamais)"
 	if [ "$h" -ge 24 ]; then
+		wait_for 'Login +can log in'
+		wait_for "Limits +connections $limit, expires (never|jamais)"
 		wait_for 'work_mem = 8MB'
 		wait_for 'lock_timeout = 3s \(all databases\)'
-	else   # a short pane has room for the first
-		wait_for 'Settings +search_path = tenant_lk'
+	else   # a short pane: one line, and room for who can reach the schema
+		wait_for "Login +can log in; connections $limit, "
+		wait_for 'Who can reach it'
 	fi
 	# without t, an open session goes on
 	start_sleeper
