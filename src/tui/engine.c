@@ -549,8 +549,8 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 
 	if (!pt_ui_need_write(ui))
 		return;
-	/* drop and rotate refuse a schema that is no tenant's at once, with
-	 * the reason, before any preview */
+	/* drop, rotate, lock, unlock and edit refuse a schema that is no
+	 * tenant's at once, with the reason, before any preview */
 	if (pt_tenant_find(ui->db, ui->target_schema, &ref, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
 		return;
@@ -565,6 +565,17 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 		                     "password\n-- (sent as a SCRAM verifier; the old one stops "
 		                     "working at once)"), ui->target_schema);
 		break;
+	case PEND_LOCK:
+		/* ending sessions cannot be undone: only when asked for (t) */
+		ui->lock_terminate = false;
+		sql = pt_tenant_lock_preview(ui->db, ui->target_schema, false, &err);
+		break;
+	case PEND_UNLOCK:
+		sql = pt_tenant_unlock_preview(ui->db, ui->target_schema, &err);
+		break;
+	case PEND_ALTER:
+		pt_ui_push(ui, &pt_scr_alter);  /* its preview comes from the form */
+		return;
 	default:
 		return;
 	}

@@ -51,6 +51,10 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'w',           false, ACT_WRITE,       SC_RESULT, "w" },
 	{ 't',           false, ACT_TEST,        SC_RESULT, "t" },
 	{ 'f',           false, ACT_FORMAT,      SC_RESULT, "f" },
+	{ 'l',           false, ACT_LOCK,        SC_TENANTS | SC_DETAIL, "l" },
+	{ 'u',           false, ACT_UNLOCK,      SC_TENANTS | SC_DETAIL, "u" },
+	{ 'e',           false, ACT_ALTER,       SC_TENANTS | SC_DETAIL, "e" },
+	{ 't',           false, ACT_LOCK_TERMINATE, SC_CONFIRM, "t" },
 };
 const size_t pt_keymap_len = sizeof pt_keymap / sizeof *pt_keymap;
 

@@ -216,13 +216,9 @@ go_on(struct pt_ui *ui)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	if (pt_ui_form_move(a, &ui->field, F_COUNT))
+		return true;
 	switch (a) {
-	case ACT_NEXT_FIELD:
-		ui->field = (ui->field + 1) % F_COUNT;
-		return true;
-	case ACT_PREV_FIELD:
-		ui->field = (ui->field + F_COUNT - 1) % F_COUNT;
-		return true;
 	case ACT_ENTER:
 		go_on(ui);
 		return true;

@@ -3,10 +3,101 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "secret.h"
 #include "tui/ui.h"
+
+/* ---- the tenant's role: locked, limits, settings ------------------------ */
+
+static void
+load_settings(struct pt_ui *ui)
+{
+	pt_error err;
+
+	if (pt_tenant_settings_load(ui->db, ui->target_schema, &ui->dsettings, &err) != PT_OK)
+		pt_ui_fail(ui, &err);
+	else
+		ui->have_dsettings = true;
+}
+
+static void
+free_settings(struct pt_ui *ui)
+{
+	if (ui->have_dsettings)
+		pt_tenant_settings_free(&ui->dsettings);
+	ui->have_dsettings = false;
+}
+
+static void kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v);
+
+/* Rows draw_settings takes in full, and took when last drawn. */
+static int
+settings_rows(const struct pt_ui *ui)
+{
+	return ui->have_dsettings ? 3 + (ui->dsettings.n > 1 ? (int)ui->dsettings.n - 1 : 0) : 0;
+}
+static int settings_drawn;
+
+/* The values are the tenant's own text (it may ALTER ROLE itself): drawn
+ * through the widgets only. */
+static void
+draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
+{
+	const struct pt_tenant_settings *s = &ui->dsettings;
+	const char *login;
+	char limits[256], limit[32];
+	attr_t la;
+
+	settings_drawn = 0;
+	if (!ui->have_dsettings || *y >= h)
+		return;
+	login = s->locked ? _("LOCKED: cannot log in (u unlocks)") : _("can log in");
+	la = s->locked ? ui->attr[COL_WARN] : A_NORMAL;
+	if (s->connection_limit >= 0)
+		snprintf(limit, sizeof limit, "%d", s->connection_limit);
+	snprintf(limits, sizeof limits, _("connections %s, expires %s"),
+	         s->connection_limit >= 0 ? limit : _("unlimited"),
+	         s->valid_until && strcmp(s->valid_until, "infinity") ? s->valid_until : _("never"));
+	/* a short pane keeps its room for who can reach the schema (a blank
+	 * line, the title, the column names): all on one line */
+	if (h - *y < settings_rows(ui) + 3) {
+		char *line = pt_xasprintf("%s; %s", login, limits);
+
+		for (size_t i = 0; i < s->n; i++) {
+			char *more = pt_xasprintf("%s%s%s=%s%s%s", line, i ? ", " : "; ", s->rows[i].name,
+			                          s->rows[i].value, s->rows[i].all_databases ? " " : "",
+			                          s->rows[i].all_databases ? _("(all databases)") : "");
+			free(line);
+			line = more;
+		}
+		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+		pt_ui_put(win, (*y)++, 21, line, w - 23, la);
+		free(line);
+		settings_drawn = 1;
+		return;
+	}
+	pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+	pt_ui_put(win, (*y)++, 21, login, w - 23, la);
+	kv(win, y, h, w, _("Limits"), limits);
+	settings_drawn = 2;
+	if (!s->n) {
+		kv(win, y, h, w, _("Settings"), _("(server defaults)"));
+		settings_drawn++;
+	}
+	for (size_t i = 0; i < s->n && *y < h; i++, settings_drawn++) {
+		int x;
+
+		pt_ui_put(win, *y, 2, i ? "" : _("Settings"), 18, A_BOLD);
+		x = 21 + pt_ui_put(win, *y, 21, s->rows[i].name, w - 23, A_NORMAL);
+		x += pt_ui_put(win, *y, x, " = ", w - 2 - x, A_NORMAL);
+		x += pt_ui_put(win, *y, x, s->rows[i].value, w - 2 - x, A_NORMAL);
+		if (s->rows[i].all_databases)
+			pt_ui_put(win, *y, x + 1, _("(all databases)"), w - 3 - x, ui->attr[COL_DIM]);
+		(*y)++;
+	}
+}
 
 static void
 enter(struct pt_ui *ui)
@@ -27,6 +118,7 @@ enter(struct pt_ui *ui)
 	if (pt_tenant_find(ui->db, ui->target_schema, &ref, NULL) == PT_OK) {
 		snprintf(ui->detail_role, sizeof ui->detail_role, "%s", ref.role);
 		pt_tenant_ref_free(&ref);
+		load_settings(ui);
 	}
 }
 
@@ -36,6 +128,7 @@ leave(struct pt_ui *ui)
 	if (ui->have_detail)
 		pt_schema_detail_free(&ui->detail);
 	ui->have_detail = false;
+	free_settings(ui);
 }
 
 static void
@@ -78,6 +171,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	} else if (y < h) {
 		kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
+	draw_settings(ui, win, &y, h, w);
 	y++;
 	if (y < h)
 		pt_ui_put(win, y++, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
@@ -99,17 +193,31 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	switch (a) {
+	case ACT_LOCK:
+		pt_ui_start(ui, PEND_LOCK);
+		return true;
+	case ACT_UNLOCK:
+		pt_ui_start(ui, PEND_UNLOCK);
+		return true;
+	case ACT_ALTER:
+		pt_ui_start(ui, PEND_ALTER);
+		return true;
+	default:
+		break;
+	}
 	/* the access list starts about 12 rows into the 4-row-shorter body */
 	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
-	                         LINES - 16);
+	                         LINES - 16 - settings_drawn);
 }
 
 const struct pt_screen_ops pt_scr_detail = {
 	.title = N_("Schema detail"),
-	.scopes = SC_CONFIRM,
+	.scopes = SC_CONFIRM | SC_DETAIL,
 	.enter = enter,
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint = N_("Up/Down scroll  l lock  u unlock  e edit  Esc back  ? help  q quit"),
+	.hint_ro = N_("Up/Down scroll  Esc back  ? help  q quit"),
 };

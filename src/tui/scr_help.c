@@ -12,6 +12,7 @@ static const struct { unsigned scope; const char *title; } groups[] = {
 	{ SC_TENANTS, N_("Tenants") },
 	{ SC_FORM, N_("Create form") },
 	{ SC_CONFIRM, N_("SQL preview, detail") },
+	{ SC_DETAIL, N_("Tenant detail") },
 	{ SC_RESULT, N_("Credentials") },
 };
 

@@ -51,6 +51,9 @@ what(const struct pt_ui *ui)
 	case PEND_ROTATE: return _("Rotate the password:");
 	case PEND_HARDEN: return _("This SQL will harden the database:");
 	case PEND_FIX: return _("This SQL will fix the findings, in one transaction:");
+	case PEND_LOCK: return _("This SQL will lock the tenant out (no new logins):");
+	case PEND_UNLOCK: return _("This SQL will let the tenant log in again:");
+	case PEND_ALTER: return _("This SQL will change the tenant, in one transaction:");
 	default: return "";
 	}
 }
@@ -62,6 +65,12 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 
 	pt_ui_put(win, 0, 2, what(ui), w - 4, ui->pending == PEND_DROP
 	          ? ui->attr[COL_ERROR] : ui->attr[COL_TITLE]);
+	if (ui->pending == PEND_LOCK)
+		/* the choice in words, not only in the SQL */
+		pt_ui_put(win, 1, 2, ui->lock_terminate
+		          ? _("Its open sessions: TERMINATED too (t: leave them open)")
+		          : _("Its open sessions: left open (t: terminate them too)"),
+		          w - 4, ui->lock_terminate ? ui->attr[COL_WARN] : ui->attr[COL_DIM]);
 	y = sql_lines(win, 2, h - 2, w, ui->preview_sql ? ui->preview_sql : "", ui->scroll);
 	pt_ui_put(win, y + 1 < h ? y + 1 : h - 1, 2,
 	          ui->pending == PEND_DROP ? _("Enter, then type the schema name to confirm; Esc goes back.")
@@ -74,6 +83,55 @@ leave(struct pt_ui *ui)
 {
 	free(ui->preview_sql);
 	ui->preview_sql = NULL;
+	ui->scroll = 0;
+}
+
+/* Lock (with the sessions if t chose so) or unlock; back where the
+ * preview was opened from, the list and a detail showing the new state. */
+static void
+run_lock(struct pt_ui *ui, bool lock)
+{
+	pt_error err;
+	int ended = 0;
+	enum pt_status st = lock
+		? pt_tenant_lock(ui->db, ui->target_schema, ui->lock_terminate, &ended, &err)
+		: pt_tenant_unlock(ui->db, ui->target_schema, &err);
+
+	if (st != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_ui_pop(ui);
+	pt_ui_load_tenants(ui);
+	if (pt_ui_top(ui) == &pt_scr_detail)
+		pt_ui_replace(ui, &pt_scr_detail);   /* reloads what it shows */
+	if (!lock)
+		pt_ui_msg(ui, _("Unlocked %s: it can log in again."), ui->target_schema);
+	else if (ui->lock_terminate)
+		pt_ui_msg(ui, _("Locked %s: no new logins; sessions terminated: %d."),
+		          ui->target_schema, ended);
+	else
+		pt_ui_msg(ui, _("Locked %s: no new logins; its open sessions go on."),
+		          ui->target_schema);
+}
+
+/* t on a lock preview: the same lock, with or without ending sessions. */
+static void
+toggle_terminate(struct pt_ui *ui)
+{
+	pt_error err;
+	char *sql;
+
+	if (ui->pending != PEND_LOCK)
+		return;
+	sql = pt_tenant_lock_preview(ui->db, ui->target_schema, !ui->lock_terminate, &err);
+	if (!sql) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	ui->lock_terminate = !ui->lock_terminate;
+	free(ui->preview_sql);
+	ui->preview_sql = sql;
 	ui->scroll = 0;
 }
 
@@ -137,6 +195,13 @@ run(struct pt_ui *ui)
 	case PEND_FIX:
 		pt_ui_audit_apply(ui);
 		return;
+	case PEND_LOCK:
+	case PEND_UNLOCK:
+		run_lock(ui, p == PEND_LOCK);
+		return;
+	case PEND_ALTER:
+		pt_ui_alter_apply(ui);
+		return;
 	default:
 		return;
 	}
@@ -153,6 +218,9 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_ENTER:
 		run(ui);
 		return true;
+	case ACT_LOCK_TERMINATE:
+		toggle_terminate(ui);
+		return ui->pending == PEND_LOCK;
 	default:
 		return false;
 	}

@@ -150,6 +150,9 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_DETAIL:
 	case ACT_DROP:
 	case ACT_ROTATE:
+	case ACT_LOCK:
+	case ACT_UNLOCK:
+	case ACT_ALTER:
 		sel = pt_ui_selected_schema(ui);
 		if (!sel) {
 			pt_ui_err(ui, "%s", _("No schema selected."));
@@ -160,6 +163,9 @@ action(struct pt_ui *ui, enum pt_action a)
 			pt_ui_start(ui, PEND_DROP);
 		else if (a == ACT_ROTATE)
 			pt_ui_start(ui, PEND_ROTATE);
+		else if (a == ACT_LOCK || a == ACT_UNLOCK || a == ACT_ALTER)
+			pt_ui_start(ui, a == ACT_LOCK ? PEND_LOCK : a == ACT_UNLOCK ? PEND_UNLOCK
+			                : PEND_ALTER);
 		else if (pt_ui_need_server(ui))
 			pt_ui_push(ui, &pt_scr_detail);
 		return true;
@@ -182,6 +188,7 @@ const struct pt_screen_ops pt_scr_tenants = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  ? help  q quit"),
+	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  l lock  u unlock  "
+	           "e edit  ? help  q quit"),
 	.hint_ro = N_("/ filter  s sort  Enter detail  Tab roles  a audit  ? help  q quit"),
 };

@@ -59,7 +59,7 @@ pt_ui_need_write(struct pt_ui *ui)
 	if (!pt_ui_need_server(ui))
 		return false;
 	if (pt_ui_read_only(ui)) {
-		pt_ui_err(ui, "%s", _("Read-only session: create, drop, rotate and harden are refused."));
+		pt_ui_err(ui, "%s", _("Read-only session: changes (create, drop, rotate, lock, edit, harden) are refused."));
 		return false;
 	}
 	return true;

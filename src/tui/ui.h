@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "conn.h"
 #include "connstr.h"
+#include "ops.h"
 #include "roleinfo.h"
 #include "tenant.h"
 #include "tui/model.h"
@@ -65,7 +66,11 @@
 	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
 	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
 	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
-	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule"))
+	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule")) \
+	X(ACT_LOCK,        "lock",        N_("lock the selected tenant out (NOLOGIN), SQL shown first")) \
+	X(ACT_UNLOCK,      "unlock",      N_("let the selected tenant log in again")) \
+	X(ACT_ALTER,       "alter",       N_("edit the selected tenant: connection limit, expiry, settings")) \
+	X(ACT_LOCK_TERMINATE, NULL,       N_("lock preview: also terminate the tenant's sessions, or not"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -83,6 +88,7 @@ enum {
 	SC_RESULT = 1 << 4,
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
 	SC_AUDIT = 1 << 6,
+	SC_DETAIL = 1 << 7,    /* a tenant's detail (lock, unlock, edit) */
 };
 
 struct pt_keybind {
@@ -151,7 +157,8 @@ extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
 #define PT_UI_STACK 8
 
 /* What the preview screen is about to run. */
-enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, PEND_FIX };
+enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, PEND_FIX,
+	PEND_LOCK, PEND_UNLOCK, PEND_ALTER };
 
 struct pt_ui {
 	const struct pt_tui_opts *opt;
@@ -248,6 +255,12 @@ struct pt_ui {
 	bool afiltering;
 	char afilter[PT_MODEL_FILTER_MAX];
 	bool audit_open;                    /* Enter: the selected finding in full */
+
+	/* lock, unlock and the edit form (scr_alter.c); the detail's settings */
+	bool lock_terminate;                /* the lock preview's t: end sessions too */
+	void *alter;                        /* the edit form's state */
+	struct pt_tenant_settings dsettings;
+	bool have_dsettings;
 };
 
 #define PT_UI_PW_MAX 256
@@ -390,6 +403,15 @@ bool pt_ui_page_action(struct pt_ui *ui, enum pt_action a, int total, int visibl
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);
+
+/* Lock, unlock and edit (scr_alter.c): the edit form, and running the
+ * change its preview showed (back to the form with the server's reason
+ * when it fails). */
+extern const struct pt_screen_ops pt_scr_alter;
+void pt_ui_alter_apply(struct pt_ui *ui);
+/* Tab/Shift-Tab (Down/Up) on a form of n fields, wrapping around; false
+ * for any other action. */
+bool pt_ui_form_move(enum pt_action a, int *field, int n);
 
 /* The ':' command line (readline inside ncurses). */
 void pt_cmdline_init(struct pt_ui *ui);

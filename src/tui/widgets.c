@@ -314,6 +314,15 @@ pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code)
 }
 
 bool
+pt_ui_form_move(enum pt_action a, int *field, int n)
+{
+	if (a != ACT_NEXT_FIELD && a != ACT_PREV_FIELD)
+		return false;
+	*field = (*field + (a == ACT_NEXT_FIELD ? 1 : n - 1)) % n;
+	return true;
+}
+
+bool
 pt_ui_list_nav(struct pt_ui *ui, struct pt_model *m, enum pt_action a,
                const char *const *titles)
 {
