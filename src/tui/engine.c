@@ -828,6 +828,7 @@ pt_tui_run(const struct pt_tui_opts *opt)
 	pt_ui_harden_forget(&ui);
 	pt_model_free(&ui.tmodel);
 	pt_ui_free_roles(&ui);
+	pt_ui_free_session_counts(&ui);
 	if (ui.have_schemas)
 		pt_schema_list_free(&ui.schemas);
 	if (ui.have_ep)

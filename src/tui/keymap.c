@@ -51,6 +51,9 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'w',           false, ACT_WRITE,       SC_RESULT, "w" },
 	{ 't',           false, ACT_TEST,        SC_RESULT, "t" },
 	{ 'f',           false, ACT_FORMAT,      SC_RESULT, "f" },
+	{ 'x',           false, ACT_CANCEL_SESSION, SC_SESSIONS, "x" },
+	{ 'X',           false, ACT_TERMINATE_SESSION, SC_SESSIONS, "X" },
+	{ 'r',           false, ACT_REFRESH,     SC_SESSIONS, "r" },
 };
 const size_t pt_keymap_len = sizeof pt_keymap / sizeof *pt_keymap;
 

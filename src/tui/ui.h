@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "conn.h"
 #include "connstr.h"
+#include "ops.h"
 #include "roleinfo.h"
 #include "tenant.h"
 #include "tui/model.h"
@@ -65,7 +66,9 @@
 	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
 	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
 	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
-	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule"))
+	X(ACT_APPLY_RULE,  "apply-rule",  N_("audit: apply the fixes of every finding shown of its rule")) \
+	X(ACT_CANCEL_SESSION, "cancel-session", N_("detail: cancel the selected session's running query")) \
+	X(ACT_TERMINATE_SESSION, "terminate-session", N_("detail: end the selected session (type its pid to confirm)"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -83,6 +86,7 @@ enum {
 	SC_RESULT = 1 << 4,
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
 	SC_AUDIT = 1 << 6,
+	SC_SESSIONS = 1 << 7,  /* the detail screen's sessions */
 };
 
 struct pt_keybind {
@@ -142,6 +146,9 @@ struct pt_screen_ops {
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
 	const char *hint_ro;               /* N_(); in a read-only session */
+	/* The automatic refresh, for a screen other than the tenants list
+	 * (which the session reloads itself); runs in the background. */
+	void (*reload)(struct pt_ui *ui);
 };
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
@@ -248,6 +255,15 @@ struct pt_ui {
 	bool afiltering;
 	char afilter[PT_MODEL_FILTER_MAX];
 	bool audit_open;                    /* Enter: the selected finding in full */
+
+	/* sessions: the tenants list's column and the detail's list */
+	struct pt_session_counts scounts;   /* loaded with the tenants list */
+	bool have_scounts;                  /* false: not read (failed or canceled) */
+	struct pt_session_list sessions;    /* the detail's tenant's sessions */
+	bool have_sessions;                 /* false: not read */
+	size_t ssel;                        /* the selected one */
+	int sessions_line;                  /* page line of the first session row */
+	int page_lines;                     /* the detail page's length */
 };
 
 #define PT_UI_PW_MAX 256
@@ -279,6 +295,10 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
                   char *buf, size_t bufsz);
 /* Reload the tenants list (keeps filter, sort, selection). */
 void pt_ui_load_tenants(struct pt_ui *ui);
+/* Release the tenants list's session counts (at exit). */
+void pt_ui_free_session_counts(struct pt_ui *ui);
+/* The tenants list's model columns (sort cycle order). */
+enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_SESSIONS, TC_COUNT };
 /* The roles list's model columns. */
 enum { RC_NAME, RC_ATTRS, RC_LIMIT, RC_VALID, RC_MEMBER, RC_COUNT };
 void pt_ui_load_roles(struct pt_ui *ui);
