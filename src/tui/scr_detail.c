@@ -357,8 +357,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		page_kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
 	y++;
+	/* none to list: one line, so that at 60x15 who can reach it still
+	 * starts in the pane */
 	draw_sessions(ui, win, &y, h, w);
-	if (ui->detail_role[0])
+	if (ui->have_sessions && ui->sessions.n)
 		y++;
 	if (page_row(y, h))
 		pt_ui_put(win, y, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
