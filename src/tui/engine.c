@@ -807,7 +807,7 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			ui.dropped_keys = 0;
 		}
 		pt_ui_draw(&ui);
-		if (get_key(&ui, ui.sizes_pending || ui.lost ? 50 : 1000, &ch, &code) == ERR) {
+		if (get_key(&ui, pt_ui_idle_timeout(&ui), &ch, &code) == ERR) {
 			pt_ui_session_idle(&ui);
 			continue;
 		}

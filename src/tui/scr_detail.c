@@ -25,29 +25,36 @@ sessions_free(struct pt_ui *ui)
 }
 
 /* (Re)read the sessions of the tenant shown, keeping the selected one by
- * pid. A failure (or a key canceling a background read) leaves "not
- * read", never a stale list that x or X could act on. */
+ * pid. A key canceling a background read keeps the list shown (x and X
+ * stay safe on it: the signal checks the session's start too); any other
+ * failure leaves "not read". */
 static void
 sessions_load(struct pt_ui *ui)
 {
 	int keep = ui->have_sessions && ui->ssel < ui->sessions.n
 		? ui->sessions.rows[ui->ssel].pid : 0;
+	struct pt_session_list l;
 	pt_error err;
 
-	sessions_free(ui);
-	if (!ui->detail_role[0] || !ui->db || ui->lost)
+	if (!ui->detail_role[0] || !ui->db || ui->lost) {
+		sessions_free(ui);
 		return;
-	if (pt_sessions_load(ui->db, ui->target_schema, &ui->sessions, &err) != PT_OK) {
-		pt_session_list_free(&ui->sessions);
+	}
+	if (pt_sessions_load(ui->db, ui->target_schema, &l, &err) != PT_OK) {
+		pt_session_list_free(&l);
+		if (!(ui->background && err.status == PT_ERR_CANCELED))
+			sessions_free(ui);
 		pt_ui_fail(ui, &err);
 		return;
 	}
+	sessions_free(ui);
+	ui->sessions = l;
 	ui->have_sessions = true;
-	for (size_t i = 0; i < ui->sessions.n; i++)
-		if (ui->sessions.rows[i].pid == keep)
+	for (size_t i = 0; i < l.n; i++)
+		if (l.rows[i].pid == keep)
 			ui->ssel = i;
-	if (ui->ssel >= ui->sessions.n)
-		ui->ssel = ui->sessions.n ? ui->sessions.n - 1 : 0;
+	if (ui->ssel >= l.n)
+		ui->ssel = l.n ? l.n - 1 : 0;
 }
 
 static void

@@ -144,20 +144,22 @@ build_tenant_model(struct pt_ui *ui)
 
 /* The tenants list's sessions column: one query for all tenants. A
  * failure leaves the column unknown ("?") and the list as it is; a key
- * canceling it in the background is no failure to report. */
+ * canceling it in the background keeps the last counts. */
 static void
 load_session_counts(struct pt_ui *ui)
 {
+	struct pt_session_counts c;
 	pt_error err;
 
-	if (ui->have_scounts)
-		pt_session_counts_free(&ui->scounts);
-	ui->have_scounts = false;
-	if (pt_session_counts_load(ui->db, &ui->scounts, &err) != PT_OK) {
-		pt_session_counts_free(&ui->scounts);
+	if (pt_session_counts_load(ui->db, &c, &err) != PT_OK) {
+		pt_session_counts_free(&c);
+		if (!(ui->background && err.status == PT_ERR_CANCELED))
+			pt_ui_free_session_counts(ui);
 		pt_ui_fail(ui, &err);
 		return;
 	}
+	pt_ui_free_session_counts(ui);
+	ui->scounts = c;
 	ui->have_scounts = true;
 }
 
@@ -422,6 +424,23 @@ pt_ui_set_refresh(struct pt_ui *ui, int seconds)
 {
 	ui->refresh_s = seconds > 0 ? seconds : 0;
 	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+}
+
+int
+pt_ui_idle_timeout(const struct pt_ui *ui)
+{
+	double left;
+
+	if (ui->sizes_pending || ui->lost)
+		return 50;
+	/* a refresh runs when it is due, not up to a second later (with
+	 * -r 1 that made it every two seconds) */
+	if (ui->refresh_s && ui->db) {
+		left = ui->next_refresh - pt_ui_now();
+		if (left < 1.0)
+			return left > 0 ? (int)(left * 1000) + 1 : 0;
+	}
+	return 1000;
 }
 
 void

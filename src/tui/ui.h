@@ -327,6 +327,9 @@ void pt_ui_set_refresh(struct pt_ui *ui, int seconds);
  * backoff, load the sizes, the automatic refresh (server state, banner,
  * list), which also notices a server that went away. */
 void pt_ui_session_idle(struct pt_ui *ui);
+/* How long (ms) the engine may wait for a key before the session has
+ * work to do (pt_ui_session_idle). */
+int pt_ui_idle_timeout(const struct pt_ui *ui);
 /* The engine pumps keys while the core waits for the server: true means
  * cancel the query (Ctrl-C). */
 bool pt_ui_wait_hook(void *ud);

@@ -107,6 +107,21 @@ run() {   # run W H TAG
 	wait_count tenant_acme 15 1; ok
 	echo "$tag: the tenant's session counted $took s after its login (-r 1)"
 	fits "$w" "$h" "tenants"; ok
+	# a column like the others: sorted by, most sessions first
+	keys :; type_text 'sort sessions'; keys Enter
+	wait_for 'Sessions▼'
+	screen | grep -A1 'Sessions▼' | tail -1 | grep -q '^ tenant_acme ' ||
+		fail "$tag: :sort sessions does not put acme first"; ok
+	keys :; type_text 'sort schema'; keys Enter
+	wait_for 'Sch.ma▲'
+	if [ "$tag" != fr ]; then
+		# the mark is found by the filter too
+		keys /; type_text locked; keys Enter
+		wait_for '^ 1/'
+		screen | grep -q '^ tenant_zed ' || fail "$tag: /locked does not find zed"; ok
+		keys Escape
+		wait_for ' tenant_acme '
+	fi
 	[ "$(count_of tenant_evil)" = 0 ] || fail "$tag: evil counts acme's session"; ok
 
 	# the detail lists it with its query
