@@ -165,6 +165,7 @@ session_full(WINDOW *win, int *y, int h, int w, const struct pt_session *s)
 	                      _("application:"),
 	                      s->application_name && *s->application_name
 	                      ? s->application_name : "-");
+	page_kv(win, y, h, w, _("State"), s->state ? s->state : "-");
 	page_kv(win, y, h, w, _("Client"), client);
 	page_kv(win, y, h, w, _("Started (UTC)"), s->backend_start ? s->backend_start : "-");
 	page_kv(win, y, h, w, _("Waiting on"), wait);
