@@ -200,6 +200,27 @@ keys q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
+# ---- counts that cannot be read: "?", and the list still works ----------
+# A role that may not read pg_stat_activity: the list (catalogs only)
+# loads, the count and the detail's sessions say they are unknown.
+adm -c "CREATE ROLE watcher LOGIN PASSWORD 'Watcher-pw-1';
+        REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC" || fail "setup: watcher"
+(umask 077; printf '*:*:*:watcher:Watcher-pw-1\n' > "$PT_WORK/pgpass")
+tui_server watch
+PGUSER=watcher PT_TUI_ENV="PGPASSFILE=$PT_WORK/pgpass" PT_TUI_ARGS='-r 1 --read-only' \
+	tui_start 80 24
+wait_for ' tenant_acme '
+wait_for 'pg_stat_activity'; ok
+[ "$(count_of tenant_acme)" = '?' ] || fail "unread count shows as '$(count_of tenant_acme)'"; ok
+screen | grep -Eq '^ tenant_zed .*locked' || fail "no list without the counts"; ok
+open_detail tenant_acme
+wait_for 'Open sessions: \? \(not read'; ok
+keys q
+wait_for 'CONSOLE-EXITED rc=0'
+$PT_TMUX kill-server
+adm -c "GRANT SELECT ON pg_catalog.pg_stat_activity TO PUBLIC; DROP ROLE watcher" ||
+	fail "cleanup: watcher"
+
 # ---- a hostile tenant's text: shown escaped, never raw --------------------
 tui_server evil
 PGAPPNAME=$'evil\e]0;owned\a' psql -X -q "$evil" \
