@@ -226,6 +226,10 @@ signal_selected(struct pt_ui *ui, enum pt_signal sig)
 	pt_error err;
 	int pid;
 
+	if (pt_ui_read_only(ui)) {
+		pt_ui_err(ui, "%s", _("Read-only session: sessions are neither canceled nor terminated."));
+		return;
+	}
 	if (!pt_ui_need_write(ui))
 		return;
 	if (!ui->have_sessions || ui->ssel >= ui->sessions.n) {

@@ -72,8 +72,11 @@ sessions_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
 {
 	char buf[32];
 
-	/* not read (failed, or a key canceled it): unknown, not zero */
-	if (ui->have_scounts)
+	/* only tenants' sessions are counted: an admin's schema has none to
+	 * show; not read (failed): unknown, not zero */
+	if (!r->is_tenant)
+		snprintf(buf, sizeof buf, "-");
+	else if (ui->have_scounts)
 		snprintf(buf, sizeof buf, "%ld", pt_session_count_of(&ui->scounts, r->name));
 	else
 		snprintf(buf, sizeof buf, "?");

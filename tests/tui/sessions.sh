@@ -98,6 +98,7 @@ run() {   # run W H TAG
 	wait_for ' tenant_acme '
 	wait_for 'Sessions'; ok
 	[ "$(count_of tenant_acme)" = 0 ] || fail "$tag: acme has sessions before any login"; ok
+	[ "$(count_of public)" = - ] || fail "$tag: public (no tenant's) shows a count"; ok
 	# the locked tenant: marked in words, still listed as a tenant
 	screen | grep -Eq '^ tenant_zed .*locked' || fail "$tag: no locked mark on tenant_zed"; ok
 	screen | grep -Eq '^ tenant_acme .*locked' && fail "$tag: acme marked locked"; ok
@@ -190,7 +191,7 @@ sleeper "$acme" ro
 open_detail tenant_acme
 wait_for 'Open sessions: 1' 10
 keys x
-wait_for 'Read-only'
+wait_for 'Read-only session: sessions are neither'
 keys X
 sleep 0.5
 screen | grep -q 'Type its pid' && fail "read-only: X asked to confirm"
