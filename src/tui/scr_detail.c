@@ -122,19 +122,20 @@ page_kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v)
 }
 
 static void
-session_row(struct pt_ui *ui, WINDOW *win, int y, int w, const int *width,
-            const struct pt_session *s, bool sel)
+session_row(WINDOW *win, int y, int w, const int *width, const struct pt_session *s,
+            bool sel)
 {
 	attr_t a = sel ? A_REVERSE : A_NORMAL;
-	char pid[16], start[16], age[24], *wait = waiting_on(s);
+	char pid[16], start[16] = "-", age[24], *wait = waiting_on(s);
 	int x = 1;
 
 	snprintf(pid, sizeof pid, "%d", s->pid);
 	/* "2026-11-27T20:44:49.123456Z" -> "11-27 20:44:49" (UTC) */
-	snprintf(start, sizeof start, "%.14s", s->backend_start && strlen(s->backend_start) >= 19
-	         ? s->backend_start + 5 : "-");
-	if (start[5] == 'T')
-		start[5] = ' ';
+	if (s->backend_start && strlen(s->backend_start) >= 19) {
+		snprintf(start, sizeof start, "%.14s", s->backend_start + 5);
+		if (start[5] == 'T')
+			start[5] = ' ';
+	}
 	format_age(s->xact_age, age, sizeof age);
 	if (sel)
 		pt_ui_select_bar(win, y, w);
@@ -146,7 +147,6 @@ session_row(struct pt_ui *ui, WINDOW *win, int y, int w, const int *width,
 	x = pt_ui_cell(win, y, x, &scol[SC_WAIT], width[SC_WAIT], wait, a);
 	pt_ui_cell(win, y, x, &scol[SC_QUERY], width[SC_QUERY], s->query ? s->query : "", a);
 	free(wait);
-	(void)ui;
 }
 
 /* The selected session in full: what the row had to cut (tenant text all
@@ -212,7 +212,7 @@ draw_sessions(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 	(*y)++;
 	for (size_t i = 0; i < l->n; i++, (*y)++)
 		if (page_row(*y, h))
-			session_row(ui, win, *y, w, width, &l->rows[i], i == ui->ssel);
+			session_row(win, *y, w, width, &l->rows[i], i == ui->ssel);
 	if (ui->ssel < l->n)
 		session_full(win, y, h, w, &l->rows[ui->ssel]);
 }

@@ -123,8 +123,8 @@ build_tenant_model(struct pt_ui *ui)
 		pt_model_set_num(m, i, TC_SIZE, r->size_bytes);
 		pt_model_set_num(m, i, TC_LIMIT, r->connection_limit);
 		pt_model_set_str(m, i, TC_VALID, r->valid_until);
-		/* sessions not read sort below none */
-		pt_model_set_num(m, i, TC_SESSIONS, ui->have_scounts
+		/* no tenant's, or not read: below none, as "-" and "?" show */
+		pt_model_set_num(m, i, TC_SESSIONS, ui->have_scounts && r->is_tenant
 		                 ? pt_session_count_of(&ui->scounts, r->name) : -1);
 		pt_model_set_search(m, i, s);
 		free(s);

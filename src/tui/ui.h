@@ -295,7 +295,7 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
                   char *buf, size_t bufsz);
 /* Reload the tenants list (keeps filter, sort, selection). */
 void pt_ui_load_tenants(struct pt_ui *ui);
-/* Release the tenants list's session counts (at exit). */
+/* Release the tenants list's session counts. */
 void pt_ui_free_session_counts(struct pt_ui *ui);
 /* The tenants list's model columns (sort cycle order). */
 enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_SESSIONS, TC_COUNT };
