@@ -81,7 +81,10 @@
 	" coalesce(t.tables, 0), " SIZE_COL "," \
 	" o.rolcanlogin, o.rolsuper, o.rolconnlimit," \
 	" coalesce(o.rolvaliduntil::text, '')," \
-	" s.oid IN (SELECT t.nsp FROM tenancy t)" \
+	" s.oid IN (SELECT t.nsp FROM tenancy t)," \
+	" s.oid IN (SELECT t.nsp FROM tenancy t" \
+	"           JOIN pg_catalog.pg_roles r ON r.oid = t.tenant" \
+	"          WHERE NOT r.rolcanlogin)" \
 	" FROM s" \
 	" JOIN pg_catalog.pg_roles o ON o.oid = s.nspowner" \
 	" LEFT JOIN l ON l.ns = s.oid" \
@@ -151,6 +154,7 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 		r->size_bytes = strtoll(PQgetvalue(res, i, 4), NULL, 10);
 		r->owner_can_login = *PQgetvalue(res, i, 5) == 't';
 		r->is_tenant = *PQgetvalue(res, i, 9) == 't';
+		r->locked = *PQgetvalue(res, i, 10) == 't';
 		r->connection_limit = atoi(PQgetvalue(res, i, 7));
 		r->valid_until = PQgetvalue(res, i, 8);
 	}

@@ -28,6 +28,8 @@ struct pt_schema_row {
 	int connection_limit;      /* of the owner; -1 = none */
 	bool owner_can_login;
 	bool is_tenant;            /* a tenant schema (audit_sql.h says what that is) */
+	bool locked;               /* a tenant schema whose tenant role is NOLOGIN
+	                              (pgtenant lock): still a tenant */
 };
 
 struct pt_schema_list {

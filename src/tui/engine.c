@@ -818,7 +818,7 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			ui.dropped_keys = 0;
 		}
 		pt_ui_draw(&ui);
-		if (get_key(&ui, ui.sizes_pending || ui.lost ? 50 : 1000, &ch, &code) == ERR) {
+		if (get_key(&ui, pt_ui_idle_timeout(&ui), &ch, &code) == ERR) {
 			pt_ui_session_idle(&ui);
 			continue;
 		}
@@ -839,6 +839,7 @@ pt_tui_run(const struct pt_tui_opts *opt)
 	pt_ui_harden_forget(&ui);
 	pt_model_free(&ui.tmodel);
 	pt_ui_free_roles(&ui);
+	pt_ui_free_session_counts(&ui);
 	if (ui.have_schemas)
 		pt_schema_list_free(&ui.schemas);
 	if (ui.have_ep)

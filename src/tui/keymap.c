@@ -55,6 +55,9 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'u',           false, ACT_UNLOCK,      SC_TENANTS | SC_DETAIL, "u" },
 	{ 'e',           false, ACT_ALTER,       SC_TENANTS | SC_DETAIL, "e" },
 	{ 't',           false, ACT_LOCK_TERMINATE, SC_CONFIRM, "t" },
+	{ 'x',           false, ACT_CANCEL_SESSION, SC_SESSIONS, "x" },
+	{ 'X',           false, ACT_TERMINATE_SESSION, SC_SESSIONS, "X" },
+	{ 'r',           false, ACT_REFRESH,     SC_SESSIONS, "r" },
 };
 const size_t pt_keymap_len = sizeof pt_keymap / sizeof *pt_keymap;
 

@@ -1,5 +1,10 @@
 /* One schema: owner, every role that can reach it and how, search_path,
- * grants, size, and the connection string without the password. */
+ * grants, size, the connection string without the password, and a
+ * tenant's open sessions, which x cancels and X terminates.
+ *
+ * The screen is one page taller than the pane: ui->scroll is the page
+ * line shown on the body's first row, and every block draws at page lines
+ * (y) that may fall outside the pane. */
 #include "config.h"
 
 #include <stdio.h>
@@ -30,15 +35,8 @@ free_settings(struct pt_ui *ui)
 	ui->have_dsettings = false;
 }
 
-static void kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v);
-
-/* Rows draw_settings takes in full, and took when last drawn. */
-static int
-settings_rows(const struct pt_ui *ui)
-{
-	return ui->have_dsettings ? 3 + (ui->dsettings.n > 1 ? (int)ui->dsettings.n - 1 : 0) : 0;
-}
-static int settings_drawn;
+static bool page_row(int y, int h);
+static void page_kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v);
 
 /* The values are the tenant's own text (it may ALTER ROLE itself): drawn
  * through the widgets only. */
@@ -50,8 +48,7 @@ draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 	char limits[256], limit[32];
 	attr_t la;
 
-	settings_drawn = 0;
-	if (!ui->have_dsettings || *y >= h)
+	if (!ui->have_dsettings)
 		return;
 	login = s->locked ? _("LOCKED: cannot log in (u unlocks)") : _("can log in");
 	la = s->locked ? ui->attr[COL_WARN] : A_NORMAL;
@@ -60,9 +57,9 @@ draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 	snprintf(limits, sizeof limits, _("connections %s, expires %s"),
 	         s->connection_limit >= 0 ? limit : _("unlimited"),
 	         s->valid_until && strcmp(s->valid_until, "infinity") ? s->valid_until : _("never"));
-	/* a short pane keeps its room for who can reach the schema (a blank
-	 * line, the title, the column names): all on one line */
-	if (h - *y < settings_rows(ui) + 3) {
+	/* a short pane keeps its first page for who can reach the schema:
+	 * all on one line */
+	if (h < 20) {
 		char *line = pt_xasprintf("%s; %s", login, limits);
 
 		for (size_t i = 0; i < s->n; i++) {
@@ -72,32 +69,323 @@ draw_settings(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 			free(line);
 			line = more;
 		}
-		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
-		pt_ui_put(win, (*y)++, 21, line, w - 23, la);
+		if (page_row(*y, h)) {
+			pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+			pt_ui_put(win, *y, 21, line, w - 23, la);
+		}
+		(*y)++;
 		free(line);
-		settings_drawn = 1;
 		return;
 	}
-	pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
-	pt_ui_put(win, (*y)++, 21, login, w - 23, la);
-	kv(win, y, h, w, _("Limits"), limits);
-	settings_drawn = 2;
-	if (!s->n) {
-		kv(win, y, h, w, _("Settings"), _("(server defaults)"));
-		settings_drawn++;
+	if (page_row(*y, h)) {
+		pt_ui_put(win, *y, 2, _("Login"), 18, A_BOLD);
+		pt_ui_put(win, *y, 21, login, w - 23, la);
 	}
-	for (size_t i = 0; i < s->n && *y < h; i++, settings_drawn++) {
+	(*y)++;
+	page_kv(win, y, h, w, _("Limits"), limits);
+	if (!s->n)
+		page_kv(win, y, h, w, _("Settings"), _("(server defaults)"));
+	for (size_t i = 0; i < s->n; i++, (*y)++) {
 		int x;
 
+		if (!page_row(*y, h))
+			continue;
 		pt_ui_put(win, *y, 2, i ? "" : _("Settings"), 18, A_BOLD);
 		x = 21 + pt_ui_put(win, *y, 21, s->rows[i].name, w - 23, A_NORMAL);
 		x += pt_ui_put(win, *y, x, " = ", w - 2 - x, A_NORMAL);
 		x += pt_ui_put(win, *y, x, s->rows[i].value, w - 2 - x, A_NORMAL);
 		if (s->rows[i].all_databases)
 			pt_ui_put(win, *y, x + 1, _("(all databases)"), w - 3 - x, ui->attr[COL_DIM]);
-		(*y)++;
 	}
 }
+
+/* ---- the tenant's sessions -------------------------------------------- */
+
+static void
+sessions_free(struct pt_ui *ui)
+{
+	if (ui->have_sessions)
+		pt_session_list_free(&ui->sessions);
+	ui->have_sessions = false;
+}
+
+/* (Re)read the sessions of the tenant shown, keeping the selected one by
+ * pid. A key canceling a background read keeps the list shown (x and X
+ * stay safe on it: the signal checks the session's start too); any other
+ * failure leaves "not read". */
+static void
+sessions_load(struct pt_ui *ui)
+{
+	int keep = ui->have_sessions && ui->ssel < ui->sessions.n
+		? ui->sessions.rows[ui->ssel].pid : 0;
+	struct pt_session_list l;
+	pt_error err;
+
+	if (!ui->detail_role[0] || !ui->db || ui->lost) {
+		sessions_free(ui);
+		return;
+	}
+	if (pt_sessions_load(ui->db, ui->target_schema, &l, &err) != PT_OK) {
+		pt_session_list_free(&l);
+		if (!(ui->background && err.status == PT_ERR_CANCELED))
+			sessions_free(ui);
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	sessions_free(ui);
+	ui->sessions = l;
+	ui->have_sessions = true;
+	for (size_t i = 0; i < l.n; i++)
+		if (l.rows[i].pid == keep)
+			ui->ssel = i;
+	if (ui->ssel >= l.n)
+		ui->ssel = l.n ? l.n - 1 : 0;
+}
+
+static void
+reload(struct pt_ui *ui)
+{
+	if (ui->have_detail)
+		sessions_load(ui);
+}
+
+/* "45s", "12m03s", "5h07m", "3d04h"; "-" outside a transaction. */
+static void
+format_age(long long s, char *buf, size_t bufsz)
+{
+	if (s < 0)
+		snprintf(buf, bufsz, "-");
+	else if (s < 60)
+		snprintf(buf, bufsz, "%llds", s);
+	else if (s < 3600)
+		snprintf(buf, bufsz, "%lldm%02llds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, bufsz, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, bufsz, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+}
+
+/* What a session waits for: the pids holding its lock, else the wait
+ * event ("Timeout:PgSleep"), else "-". malloc'd. */
+static char *
+waiting_on(const struct pt_session *s)
+{
+	if (s->blocked_by && *s->blocked_by)
+		return pt_xasprintf(_("lock held by %s"), s->blocked_by);
+	if (s->wait_event_type)
+		return pt_xasprintf("%s:%s", s->wait_event_type, s->wait_event ? s->wait_event : "");
+	return pt_xstrdup("-");
+}
+
+enum { SC_PID, SC_STATE, SC_CLIENT, SC_START, SC_XACT, SC_WAIT, SC_QUERY, SC_NCOLS };
+/* The pid (what X asks for) and the query always stay. */
+static const struct pt_ui_col scol[SC_NCOLS] = {
+	[SC_PID] =    { N_("PID"),        7,  8, 0, true },
+	[SC_STATE] =  { N_("State"),      6, 19, 4, false },
+	[SC_CLIENT] = { N_("Client"),     6, 15, 5, false },
+	[SC_START] =  { N_("Started"),   14, 14, 6, false },
+	[SC_XACT] =   { N_("Xact"),       5,  7, 2, true },
+	[SC_WAIT] =   { N_("Waiting on"), 8, 22, 3, false },
+	[SC_QUERY] =  { N_("Query"),     12,  0, 0, false },
+};
+
+static bool
+page_row(int y, int h)
+{
+	return y >= 0 && y < h;
+}
+
+/* A label and its (server) value on page line *y, then the next line. */
+static void
+page_kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v)
+{
+	if (page_row(*y, h)) {
+		pt_ui_put(win, *y, 2, k, 18, A_BOLD);
+		pt_ui_put(win, *y, 21, v, w - 23, A_NORMAL);
+	}
+	(*y)++;
+}
+
+static void
+session_row(WINDOW *win, int y, int w, const int *width, const struct pt_session *s,
+            bool sel)
+{
+	attr_t a = sel ? A_REVERSE : A_NORMAL;
+	char pid[16], start[16] = "-", age[24], *wait = waiting_on(s);
+	int x = 1;
+
+	snprintf(pid, sizeof pid, "%d", s->pid);
+	/* "2026-11-27T20:44:49.123456Z" -> "11-27 20:44:49" (UTC) */
+	if (s->backend_start && strlen(s->backend_start) >= 19) {
+		snprintf(start, sizeof start, "%.14s", s->backend_start + 5);
+		if (start[5] == 'T')
+			start[5] = ' ';
+	}
+	format_age(s->xact_age, age, sizeof age);
+	if (sel)
+		pt_ui_select_bar(win, y, w);
+	x = pt_ui_cell(win, y, x, &scol[SC_PID], width[SC_PID], pid, a);
+	x = pt_ui_cell(win, y, x, &scol[SC_STATE], width[SC_STATE], s->state ? s->state : "-", a);
+	x = pt_ui_cell(win, y, x, &scol[SC_CLIENT], width[SC_CLIENT], s->client ? s->client : "-", a);
+	x = pt_ui_cell(win, y, x, &scol[SC_START], width[SC_START], start, a);
+	x = pt_ui_cell(win, y, x, &scol[SC_XACT], width[SC_XACT], age, a);
+	x = pt_ui_cell(win, y, x, &scol[SC_WAIT], width[SC_WAIT], wait, a);
+	pt_ui_cell(win, y, x, &scol[SC_QUERY], width[SC_QUERY], s->query ? s->query : "", a);
+	free(wait);
+}
+
+/* The selected session in full: what the row had to cut (tenant text all
+ * of it, drawn by the widgets, which sanitise). */
+static void
+session_full(WINDOW *win, int *y, int h, int w, const struct pt_session *s)
+{
+	const char *query = s->query ? s->query : "";
+	char *client, *wait = waiting_on(s);
+	int lines, skip, shown;
+
+	client = pt_xasprintf("%s%s%s%s  %s %s", s->client ? s->client : "-",
+	                      s->client_hostname ? " (" : "",
+	                      s->client_hostname ? s->client_hostname : "",
+	                      s->client_hostname ? ")" : "",
+	                      _("application:"),
+	                      s->application_name && *s->application_name
+	                      ? s->application_name : "-");
+	page_kv(win, y, h, w, _("State"), s->state ? s->state : "-");
+	page_kv(win, y, h, w, _("Client"), client);
+	page_kv(win, y, h, w, _("Started (UTC)"), s->backend_start ? s->backend_start : "-");
+	page_kv(win, y, h, w, _("Waiting on"), wait);
+	if (page_row(*y, h))
+		pt_ui_put(win, *y, 2, _("Query"), 18, A_BOLD);
+	/* at most four lines of it, the rest cut with an ellipsis; only the
+	 * lines inside the pane are drawn */
+	lines = pt_ui_wrap_lines(query, w - 23);
+	lines = lines < 1 ? 1 : lines > 4 ? 4 : lines;
+	skip = *y < 0 ? -*y : 0;
+	shown = (lines < h - *y ? lines : h - *y) - skip;
+	if (shown > 0)
+		pt_ui_wrap(win, *y + skip, 21, query, w - 23, skip, shown, A_NORMAL);
+	*y += lines;
+	free(client);
+	free(wait);
+}
+
+/* The sessions block from page line *y: a title, the list, the selected
+ * one in full. Records where the rows start for the selection's scroll. */
+static void
+draw_sessions(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
+{
+	const struct pt_session_list *l = &ui->sessions;
+	int width[SC_NCOLS], x = 1;
+	char title[128];
+
+	if (!ui->detail_role[0])
+		return;
+	if (ui->have_sessions)
+		snprintf(title, sizeof title, _("Open sessions: %zu"), l->n);
+	else
+		snprintf(title, sizeof title, "%s", _("Open sessions: ? (not read; r retries)"));
+	if (page_row(*y, h))
+		pt_ui_put(win, *y, 2, title, w - 4, ui->attr[COL_TITLE]);
+	(*y)++;
+	ui->sessions_line = *y + ui->scroll + 1;
+	if (!ui->have_sessions || l->n == 0)
+		return;
+	pt_ui_layout(scol, SC_NCOLS, w, width);
+	if (page_row(*y, h))
+		for (int c = 0; c < SC_NCOLS; c++)
+			x = pt_ui_col_title(win, *y, x, &scol[c], width[c], "");
+	(*y)++;
+	for (size_t i = 0; i < l->n; i++, (*y)++)
+		if (page_row(*y, h))
+			session_row(win, *y, w, width, &l->rows[i], i == ui->ssel);
+	if (ui->ssel < l->n)
+		session_full(win, y, h, w, &l->rows[ui->ssel]);
+}
+
+/* x and X: the selected session, checked again by the server in the same
+ * statement that signals it (a pid reused since is not touched). */
+static void
+signal_selected(struct pt_ui *ui, enum pt_signal sig)
+{
+	char typed[32], want[16], prompt[160], *started;
+	pt_error err;
+	int pid;
+
+	if (pt_ui_read_only(ui)) {
+		pt_ui_err(ui, "%s", _("Read-only session: sessions are neither canceled nor terminated."));
+		return;
+	}
+	if (!pt_ui_need_write(ui))
+		return;
+	if (!ui->have_sessions || ui->ssel >= ui->sessions.n) {
+		pt_ui_err(ui, "%s", _("No session selected."));
+		return;
+	}
+	pid = ui->sessions.rows[ui->ssel].pid;
+	started = ui->sessions.rows[ui->ssel].backend_start
+		? pt_xstrdup(ui->sessions.rows[ui->ssel].backend_start) : NULL;
+	if (sig == PT_SIGNAL_TERMINATE) {
+		snprintf(want, sizeof want, "%d", pid);
+		snprintf(prompt, sizeof prompt,
+		         _("Terminate session %d? Type its pid to confirm:"), pid);
+		if (!pt_ui_prompt(ui, prompt, false, typed, sizeof typed) || strcmp(typed, want)) {
+			pt_ui_msg(ui, "%s", _("Not confirmed: nothing was terminated."));
+			free(started);
+			return;
+		}
+	}
+	if (pt_session_signal(ui->db, pid, started, sig, &err) != PT_OK)
+		pt_ui_fail(ui, &err);
+	else if (sig == PT_SIGNAL_TERMINATE)
+		pt_ui_msg(ui, _("Session %d terminated."), pid);
+	else
+		pt_ui_msg(ui, _("Canceled the running query of session %d."), pid);
+	free(started);
+	sessions_load(ui);
+}
+
+/* Up/Down move the selection among the sessions and scroll the page to
+ * keep it shown; past either end (or without sessions) they scroll. */
+static bool
+sessions_action(struct pt_ui *ui, enum pt_action a, int visible)
+{
+	size_t n = ui->have_sessions ? ui->sessions.n : 0;
+	int line;
+
+	switch (a) {
+	case ACT_CANCEL_SESSION:
+		signal_selected(ui, PT_SIGNAL_CANCEL);
+		return true;
+	case ACT_TERMINATE_SESSION:
+		signal_selected(ui, PT_SIGNAL_TERMINATE);
+		return true;
+	case ACT_UP:
+		if (n == 0 || ui->ssel == 0)
+			return false;
+		ui->ssel--;
+		break;
+	case ACT_DOWN:
+		if (n == 0 || ui->ssel + 1 >= n)
+			return false;
+		ui->ssel++;
+		break;
+	case ACT_REFRESH:
+		sessions_load(ui);
+		return true;
+	default:
+		return false;
+	}
+	line = ui->sessions_line + (int)ui->ssel;
+	if (line - (ui->ssel ? 0 : 2) < ui->scroll)
+		ui->scroll = line - (ui->ssel ? 0 : 2);
+	else if (line >= ui->scroll + visible)
+		ui->scroll = line - visible + 1;
+	if (ui->scroll < 0)
+		ui->scroll = 0;
+	return true;
+}
+
+/* ---- the screen ------------------------------------------------------- */
 
 static void
 enter(struct pt_ui *ui)
@@ -107,6 +395,7 @@ enter(struct pt_ui *ui)
 	struct pt_tenant_ref ref;
 
 	ui->scroll = 0;
+	ui->ssel = 0;
 	ui->detail_role[0] = '\0';
 	if (pt_schema_detail_load(ui->db, ui->target_schema, &ui->detail, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
@@ -120,6 +409,7 @@ enter(struct pt_ui *ui)
 		pt_tenant_ref_free(&ref);
 		load_settings(ui);
 	}
+	sessions_load(ui);
 }
 
 static void
@@ -129,15 +419,7 @@ leave(struct pt_ui *ui)
 		pt_schema_detail_free(&ui->detail);
 	ui->have_detail = false;
 	free_settings(ui);
-}
-
-static void
-kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v)
-{
-	if (*y >= h)
-		return;
-	pt_ui_put(win, *y, 2, k, 18, A_BOLD);
-	pt_ui_put(win, (*y)++, 21, v, w - 23, A_NORMAL);
+	sessions_free(ui);
 }
 
 static void
@@ -147,52 +429,66 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	char buf[128];
 	char *cs;
 	pt_error err;
-	int y = 0;
+	int y = -ui->scroll, first;
 
 	if (!ui->have_detail) {
 		pt_ui_put(win, 1, 2, _("No detail to show."), w - 4, A_NORMAL);
 		return;
 	}
-	kv(win, &y, h, w, _("Schema"), d->name);
-	kv(win, &y, h, w, _("Owner"), d->owner);
+	page_kv(win, &y, h, w, _("Schema"), d->name);
+	page_kv(win, &y, h, w, _("Owner"), d->owner);
 	snprintf(buf, sizeof buf, "%ld", d->tables);
-	kv(win, &y, h, w, _("Tables"), buf);
+	page_kv(win, &y, h, w, _("Tables"), buf);
 	pt_format_size(d->size_bytes, buf, sizeof buf);
-	kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
-	kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
-	kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
+	page_kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
+	page_kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
+	page_kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
 	cs = ui->have_ep && ui->detail_role[0]
 		? pt_connstr_build(PT_CONNSTR_URI, &ui->ep, ui->detail_role, NULL, &err) : NULL;
 	if (cs) {
-		pt_ui_put(win, y++, 2, _("Connection string (no password):"), w - 4, A_BOLD);
-		if (y < h)
-			pt_ui_put(win, y++, 0, cs, w, A_NORMAL);
+		if (page_row(y, h))
+			pt_ui_put(win, y, 2, _("Connection string (no password):"), w - 4, A_BOLD);
+		if (page_row(++y, h))
+			pt_ui_put(win, y, 0, cs, w, A_NORMAL);
+		y++;
 		pt_secret_free(cs);
-	} else if (y < h) {
-		kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
+	} else {
+		page_kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
 	draw_settings(ui, win, &y, h, w);
 	y++;
-	if (y < h)
-		pt_ui_put(win, y++, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
-	if (y < h) {
+	/* none to list: one line, so that at 60x15 who can reach it still
+	 * starts in the pane */
+	draw_sessions(ui, win, &y, h, w);
+	if (ui->have_sessions && ui->sessions.n)
+		y++;
+	if (page_row(y, h))
+		pt_ui_put(win, y, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
+	if (page_row(++y, h)) {
 		pt_ui_put(win, y, 2, _("Role"), 24, A_BOLD | A_UNDERLINE);
 		pt_ui_put(win, y, 27, _("Via"), 20, A_BOLD | A_UNDERLINE);
-		pt_ui_put(win, y++, 48, _("Privileges"), w - 50, A_BOLD | A_UNDERLINE);
+		pt_ui_put(win, y, 48, _("Privileges"), w - 50, A_BOLD | A_UNDERLINE);
 	}
-	for (size_t i = (size_t)ui->scroll; i < d->n_access && y < h; i++, y++) {
+	y++;
+	/* only the rows in the pane are visited, however many roles */
+	first = y < 0 ? -y : 0;
+	for (size_t i = (size_t)first; i < d->n_access && y + (int)i < h; i++) {
 		const struct pt_access_row *a = &d->access[i];
 		attr_t at = strcmp(a->via, "PUBLIC") == 0 ? ui->attr[COL_WARN] : A_NORMAL;
 
-		pt_ui_put(win, y, 2, a->role, 24, at);
-		pt_ui_put(win, y, 27, a->via, 20, at);
-		pt_ui_put(win, y, 48, a->privileges, w - 50, at);
+		pt_ui_put(win, y + (int)i, 2, a->role, 24, at);
+		pt_ui_put(win, y + (int)i, 27, a->via, 20, at);
+		pt_ui_put(win, y + (int)i, 48, a->privileges, w - 50, at);
 	}
+	ui->page_lines = y + ui->scroll + (int)d->n_access;
 }
 
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
+	/* the body is the terminal less header, tabs, status and message */
+	int visible = LINES - 4;
+
 	switch (a) {
 	case ACT_LOCK:
 		pt_ui_start(ui, PEND_LOCK);
@@ -206,18 +502,19 @@ action(struct pt_ui *ui, enum pt_action a)
 	default:
 		break;
 	}
-	/* the access list starts about 12 rows into the 4-row-shorter body */
-	return pt_ui_page_action(ui, a, ui->have_detail ? (int)ui->detail.n_access : 0,
-	                         LINES - 16 - settings_drawn);
+	if (sessions_action(ui, a, visible))
+		return true;
+	return pt_ui_page_action(ui, a, ui->have_detail ? ui->page_lines : 0, visible);
 }
 
 const struct pt_screen_ops pt_scr_detail = {
 	.title = N_("Schema detail"),
-	.scopes = SC_CONFIRM | SC_DETAIL,
+	.scopes = SC_CONFIRM | SC_DETAIL | SC_SESSIONS,
 	.enter = enter,
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  l lock  u unlock  e edit  Esc back  ? help  q quit"),
+	.reload = reload,
+	.hint = N_("Up/Down select  x cancel  X terminate  l lock  u unlock  e edit  Esc back"),
 	.hint_ro = N_("Up/Down scroll  Esc back  ? help  q quit"),
 };

@@ -14,6 +14,7 @@ static const struct { unsigned scope; const char *title; } groups[] = {
 	{ SC_CONFIRM, N_("SQL preview, detail") },
 	{ SC_DETAIL, N_("Tenant detail") },
 	{ SC_RESULT, N_("Credentials") },
+	{ SC_SESSIONS, N_("Schema detail: sessions") },
 };
 
 /* One help line per (group, action): the keys joined, then the text. */

@@ -2,32 +2,86 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/ui.h"
 
-enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
-
 static const char *const col_title[TC_COUNT + 1] = {
 	N_("Schema"), N_("Login roles"), N_("Tables"), N_("Size"), N_("Limit"),
-	N_("Expires"), NULL
+	N_("Expires"), N_("Sessions"), NULL
 };
 
 /* What is shown, in order; the schema name always stays, the rest go
  * when the pane is narrow, least useful first. */
-enum { DC_NAME, DC_ROLES, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_VALID, DC_COUNT };
+enum { DC_NAME, DC_ROLES, DC_SESSIONS, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_VALID,
+       DC_COUNT };
+/* The open sessions are what a DBA watches live: the last column to go.
+ * The schema's minimum leaves room for them and the limit at 80 columns. */
 static const struct pt_ui_col dcol[DC_COUNT] = {
-	[DC_NAME] =   { N_("Schema"),      20,  0, 0, false },
-	[DC_ROLES] =  { N_("Login roles"), 10, 24, 3, false },
-	[DC_TABLES] = { N_("Tables"),       6,  6, 4, true },
-	[DC_SIZE] =   { N_("Size"),         9,  9, 2, true },
-	[DC_BAR] =    { "",                 6,  8, 6, false },
-	[DC_LIMIT] =  { N_("Limit"),        5,  5, 5, true },
-	[DC_VALID] =  { N_("Expires"),     10, 11, 1, false },
+	[DC_NAME] =     { N_("Schema"),      16,  0,  0, false },
+	[DC_ROLES] =    { N_("Login roles"), 10, 24,  6, false },
+	[DC_SESSIONS] = { N_("Sessions"),     5,  8,  1, true },
+	[DC_TABLES] =   { N_("Tables"),       6,  6,  8, true },
+	[DC_SIZE] =     { N_("Size"),         9,  9,  4, true },
+	[DC_BAR] =      { "",                 6,  8, 12, false },
+	[DC_LIMIT] =    { N_("Limit"),        5,  5, 10, true },
+	[DC_VALID] =    { N_("Expires"),     10, 11,  2, false },
 };
 static const int dcol_model[DC_COUNT] = {
-	TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, -1, TC_LIMIT, TC_VALID
+	TC_NAME, TC_ROLES, TC_SESSIONS, TC_TABLES, TC_SIZE, -1, TC_LIMIT, TC_VALID
 };
+
+/* The schema's cell; a locked tenant is marked in words (never by colour
+ * alone) in the login roles' cell, or here when that column is gone. */
+static int
+name_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
+          const struct pt_schema_row *r, attr_t a)
+{
+	const char *mark = _("locked");
+	int mw = pt_ui_width(mark), w = width[DC_NAME];
+
+	if (!r->locked || width[DC_ROLES] || w < mw + 6)
+		return pt_ui_cell(win, y, x, &dcol[DC_NAME], w, r->name, a);
+	pt_ui_put(win, y, x, r->name, w - mw - 1, a);
+	pt_ui_put(win, y, x + w - mw, mark, mw, a == A_REVERSE ? a : ui->attr[COL_WARN]);
+	return x + w + 1;
+}
+
+static int
+roles_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
+           const struct pt_schema_row *r, attr_t a)
+{
+	char *text;
+
+	if (!r->locked)
+		return pt_ui_cell(win, y, x, &dcol[DC_ROLES], width[DC_ROLES],
+		                  *r->login_roles ? r->login_roles : "-", a);
+	/* its own role cannot log in; others that reach it still can */
+	text = *r->login_roles ? pt_xasprintf("%s %s", _("locked"), r->login_roles)
+	                       : pt_xstrdup(_("locked"));
+	x = pt_ui_cell(win, y, x, &dcol[DC_ROLES], width[DC_ROLES], text,
+	               a == A_REVERSE ? a : ui->attr[COL_WARN]);
+	free(text);
+	return x;
+}
+
+static int
+sessions_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
+              const struct pt_schema_row *r, attr_t a)
+{
+	char buf[32];
+
+	/* only tenants' sessions are counted: an admin's schema has none to
+	 * show; not read (failed): unknown, not zero */
+	if (!r->is_tenant)
+		snprintf(buf, sizeof buf, "-");
+	else if (ui->have_scounts)
+		snprintf(buf, sizeof buf, "%ld", pt_session_count_of(&ui->scounts, r->name));
+	else
+		snprintf(buf, sizeof buf, "?");
+	return pt_ui_cell(win, y, x, &dcol[DC_SESSIONS], width[DC_SESSIONS], buf, a);
+}
 
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
@@ -64,9 +118,9 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		if (sel)
 			pt_ui_select_bar(win, y, w);
 		x = 1;
-		x = pt_ui_cell(win, y, x, &dcol[DC_NAME], width[DC_NAME], r->name, a);
-		x = pt_ui_cell(win, y, x, &dcol[DC_ROLES], width[DC_ROLES],
-		               *r->login_roles ? r->login_roles : "-", a);
+		x = name_cell(ui, win, y, x, width, r, a);
+		x = roles_cell(ui, win, y, x, width, r, a);
+		x = sessions_cell(ui, win, y, x, width, r, a);
 		snprintf(buf, sizeof buf, "%ld", r->tables);
 		x = pt_ui_cell(win, y, x, &dcol[DC_TABLES], width[DC_TABLES], buf, a);
 		/* PT_SIZE_UNKNOWN (a relation is locked) shows as "?" */

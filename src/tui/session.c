@@ -92,13 +92,12 @@ pt_ui_endpoint(struct pt_ui *ui)
 	ui->have_ep = true;
 }
 
-enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_COUNT };
-
 static void
 build_tenant_model(struct pt_ui *ui)
 {
 	static const enum pt_model_kind kinds[TC_COUNT] = {
-		PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_STR
+		PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_STR,
+		PT_MODEL_NUM
 	};
 	const struct pt_schema_list *l = &ui->schemas;
 	struct pt_model *m = &ui->tmodel;
@@ -114,7 +113,9 @@ build_tenant_model(struct pt_ui *ui)
 	ui->max_size = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pt_schema_row *r = &l->rows[i];
-		char *s = pt_xasprintf("%s %s %s", r->name, r->owner, r->login_roles);
+		/* "locked" is found by the filter too */
+		char *s = pt_xasprintf("%s %s %s%s%s", r->name, r->owner, r->login_roles,
+		                       r->locked ? " " : "", r->locked ? _("locked") : "");
 
 		pt_model_set_str(m, i, TC_NAME, r->name);
 		pt_model_set_str(m, i, TC_ROLES, r->login_roles);
@@ -122,6 +123,9 @@ build_tenant_model(struct pt_ui *ui)
 		pt_model_set_num(m, i, TC_SIZE, r->size_bytes);
 		pt_model_set_num(m, i, TC_LIMIT, r->connection_limit);
 		pt_model_set_str(m, i, TC_VALID, r->valid_until);
+		/* no tenant's, or not read: below none, as "-" and "?" show */
+		pt_model_set_num(m, i, TC_SESSIONS, ui->have_scounts && r->is_tenant
+		                 ? pt_session_count_of(&ui->scounts, r->name) : -1);
 		pt_model_set_search(m, i, s);
 		free(s);
 		if (r->size_bytes > ui->max_size)
@@ -138,6 +142,35 @@ build_tenant_model(struct pt_ui *ui)
 		}
 }
 
+/* The tenants list's sessions column: one query for all tenants. A
+ * failure leaves the column unknown ("?") and the list as it is; a key
+ * canceling it in the background keeps the last counts. */
+static void
+load_session_counts(struct pt_ui *ui)
+{
+	struct pt_session_counts c;
+	pt_error err;
+
+	if (pt_session_counts_load(ui->db, &c, &err) != PT_OK) {
+		pt_session_counts_free(&c);
+		if (!(ui->background && err.status == PT_ERR_CANCELED))
+			pt_ui_free_session_counts(ui);
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_ui_free_session_counts(ui);
+	ui->scounts = c;
+	ui->have_scounts = true;
+}
+
+void
+pt_ui_free_session_counts(struct pt_ui *ui)
+{
+	if (ui->have_scounts)
+		pt_session_counts_free(&ui->scounts);
+	ui->have_scounts = false;
+}
+
 void
 pt_ui_load_tenants(struct pt_ui *ui)
 {
@@ -151,6 +184,7 @@ pt_ui_load_tenants(struct pt_ui *ui)
 		pt_ui_fail(ui, &err);
 		return;
 	}
+	load_session_counts(ui);
 	/* the model points into the old list: rebuild it before freeing that */
 	{
 		struct pt_schema_list old = ui->schemas;
@@ -380,7 +414,8 @@ auto_refresh(struct pt_ui *ui)
 		/* sizes cost more: not every time, unless some are missing */
 		if (++ui->refreshes % PT_UI_SIZES_EVERY && ui->sizes_complete)
 			ui->sizes_pending = false;
-	}
+	} else if (ui->stack[ui->depth - 1]->reload)
+		ui->stack[ui->depth - 1]->reload(ui);
 	ui->background = false;
 }
 
@@ -389,6 +424,23 @@ pt_ui_set_refresh(struct pt_ui *ui, int seconds)
 {
 	ui->refresh_s = seconds > 0 ? seconds : 0;
 	ui->next_refresh = pt_ui_now() + ui->refresh_s;
+}
+
+int
+pt_ui_idle_timeout(const struct pt_ui *ui)
+{
+	double left;
+
+	if (ui->sizes_pending || ui->lost)
+		return 50;
+	/* a refresh runs when it is due, not up to a second later (with
+	 * -r 1 that made it every two seconds) */
+	if (ui->refresh_s && ui->db) {
+		left = ui->next_refresh - pt_ui_now();
+		if (left < 1.0)
+			return left > 0 ? (int)(left * 1000) + 1 : 0;
+	}
+	return 1000;
 }
 
 void

@@ -70,7 +70,9 @@
 	X(ACT_LOCK,        "lock",        N_("lock the selected tenant out (NOLOGIN), SQL shown first")) \
 	X(ACT_UNLOCK,      "unlock",      N_("let the selected tenant log in again")) \
 	X(ACT_ALTER,       "alter",       N_("edit the selected tenant: connection limit, expiry, settings")) \
-	X(ACT_LOCK_TERMINATE, NULL,       N_("lock preview: also terminate the tenant's sessions, or not"))
+	X(ACT_LOCK_TERMINATE, NULL,       N_("lock preview: also terminate the tenant's sessions, or not")) \
+	X(ACT_CANCEL_SESSION, "cancel-session", N_("detail: cancel the selected session's running query")) \
+	X(ACT_TERMINATE_SESSION, "terminate-session", N_("detail: end the selected session (type its pid to confirm)"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -89,6 +91,7 @@ enum {
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
 	SC_AUDIT = 1 << 6,
 	SC_DETAIL = 1 << 7,    /* a tenant's detail (lock, unlock, edit) */
+	SC_SESSIONS = 1 << 8,  /* the detail screen's sessions */
 };
 
 struct pt_keybind {
@@ -148,6 +151,9 @@ struct pt_screen_ops {
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
 	const char *hint_ro;               /* N_(); in a read-only session */
+	/* The automatic refresh, for a screen other than the tenants list
+	 * (which the session reloads itself); runs in the background. */
+	void (*reload)(struct pt_ui *ui);
 };
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
@@ -261,6 +267,14 @@ struct pt_ui {
 	void *alter;                        /* the edit form's state */
 	struct pt_tenant_settings dsettings;
 	bool have_dsettings;
+	/* sessions: the tenants list's column and the detail's list */
+	struct pt_session_counts scounts;   /* loaded with the tenants list */
+	bool have_scounts;                  /* false: not read (failed or canceled) */
+	struct pt_session_list sessions;    /* the detail's tenant's sessions */
+	bool have_sessions;                 /* false: not read */
+	size_t ssel;                        /* the selected one */
+	int sessions_line;                  /* page line of the first session row */
+	int page_lines;                     /* the detail page's length */
 };
 
 #define PT_UI_PW_MAX 256
@@ -292,6 +306,10 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
                   char *buf, size_t bufsz);
 /* Reload the tenants list (keeps filter, sort, selection). */
 void pt_ui_load_tenants(struct pt_ui *ui);
+/* Release the tenants list's session counts. */
+void pt_ui_free_session_counts(struct pt_ui *ui);
+/* The tenants list's model columns (sort cycle order). */
+enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_SESSIONS, TC_COUNT };
 /* The roles list's model columns. */
 enum { RC_NAME, RC_ATTRS, RC_LIMIT, RC_VALID, RC_MEMBER, RC_COUNT };
 void pt_ui_load_roles(struct pt_ui *ui);
@@ -320,6 +338,9 @@ void pt_ui_set_refresh(struct pt_ui *ui, int seconds);
  * backoff, load the sizes, the automatic refresh (server state, banner,
  * list), which also notices a server that went away. */
 void pt_ui_session_idle(struct pt_ui *ui);
+/* How long (ms) the engine may wait for a key before the session has
+ * work to do (pt_ui_session_idle). */
+int pt_ui_idle_timeout(const struct pt_ui *ui);
 /* The engine pumps keys while the core waits for the server: true means
  * cancel the query (Ctrl-C). */
 bool pt_ui_wait_hook(void *ud);

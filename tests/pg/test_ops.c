@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "catalog.h"
 #include "conn.h"
 #include "ops.h"
 #include "secret.h"
@@ -268,6 +269,23 @@ test_admin_like_sessions_refused(void **state)
 	}
 }
 
+/* What the tenants list says of schema: -1 not listed, else bit 1 a
+ * tenant, bit 2 locked. */
+static int
+list_flags(const char *schema)
+{
+	struct pt_schema_list l;
+	pt_error e;
+	int flags = -1;
+
+	assert_int_equal(pt_schema_list_load(db, false, &l, &e), PT_OK);
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.rows[i].name, schema))
+			flags = (l.rows[i].is_tenant ? 1 : 0) | (l.rows[i].locked ? 2 : 0);
+	pt_schema_list_free(&l);
+	return flags;
+}
+
 static void
 test_lock_unlock(void **state)
 {
@@ -290,6 +308,10 @@ test_lock_unlock(void **state)
 	assert_int_equal(pt_tenant_lock(db, "tenant_globex", false, &ended, &e), PT_OK);
 	assert_int_equal(ended, 0);
 	assert_null(pgt_login(globex.connection_string, why, sizeof why));
+	/* the tenants list marks it and still counts it as a tenant */
+	assert_int_equal(list_flags("tenant_globex"), 1 | 2);
+	assert_int_equal(list_flags("tenant_acme"), 1);
+	assert_int_equal(list_flags("public"), 0);
 	assert_non_null(strstr(why, "not permitted to log in"));
 	assert_int_equal(pgt_count(t, "SELECT 1"), 1);
 	assert_int_equal(pt_sessions_load(db, "tenant_globex", &l, &e), PT_OK);
@@ -304,6 +326,7 @@ test_lock_unlock(void **state)
 	assert_null(pgt_login(globex.connection_string, why, sizeof why));
 
 	assert_int_equal(pt_tenant_unlock(db, "tenant_globex", &e), PT_OK);
+	assert_int_equal(list_flags("tenant_globex"), 1);
 	t2 = pgt_login(globex.connection_string, why, sizeof why);
 	assert_non_null(t2);
 	PQfinish(t2);

@@ -15,7 +15,7 @@ tui_start 80 24
 wait_for 'tenant_zeta'
 
 # 3: every column shows its arrow when sorted by it
-for col in 'Login roles' Tables Size Limit Expires Schema; do
+for col in 'Login roles' Tables Size Limit Expires Sessions Schema; do
 	keys s
 	wait_for "Sorted by $col"
 done
@@ -27,7 +27,7 @@ screen | grep -A1 'Limit▼' | tail -1 | grep -q tenant_zeta || fail ":sort limi
 keys S
 wait_for 'Limit▲'
 keys : ; type_text 'sort ' ; keys Tab Tab
-wait_for 'Schema +Login roles +Tables'
+wait_for 'Login roles +Schema +Sessions +Size'
 screen | grep -q 'tenant_acme  *tenant_zeta' && fail ":sort <Tab> offered schema names"
 keys Escape
 keys : ; type_text 'sort nosuch' ; keys Enter
