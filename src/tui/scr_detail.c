@@ -456,7 +456,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		page_kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
 	draw_settings(ui, win, &y, h, w);
-	y++;
+	/* a short pane gives the blank line to the role's state, so that who
+	 * can reach the schema still starts on the first page */
+	if (!(ui->have_dsettings && h < 20))
+		y++;
 	/* none to list: one line, so that at 60x15 who can reach it still
 	 * starts in the pane */
 	draw_sessions(ui, win, &y, h, w);
