@@ -493,6 +493,12 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 {
 	bool ok = false;
 
+	/* a question too long for one line with room for the answer (a
+	 * default path) is shown whole, wrapped over the lines above it */
+	int above = pt_ui_width(label) > COLS - 20 ? pt_ui_wrap_lines(label, COLS - 1) : 0;
+
+	if (above > 3)
+		above = 3;
 	memset(buf, 0, bufsz);
 	curs_set(1);
 	for (;;) {
@@ -501,10 +507,17 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 		int x;
 
 		pt_ui_draw(ui);
-		move(LINES - 1, 0);
-		clrtoeol();
-		/* the question whole; the answer gets what is left (at least 8) */
-		x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS - 10, A_BOLD);
+		for (int i = 0; i <= above; i++) {
+			move(LINES - 1 - i, 0);
+			clrtoeol();
+		}
+		if (above) {
+			pt_ui_put_wrapped(stdscr, LINES - 1 - above, 0, label, COLS - 1, above, A_BOLD);
+			x = pt_ui_put(stdscr, LINES - 1, 0, ">", 1, A_BOLD);
+		} else {
+			/* the question whole; the answer gets what is left */
+			x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS - 10, A_BOLD);
+		}
 		if (masked) {
 			int n = pt_ui_width(buf);
 
