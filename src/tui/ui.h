@@ -58,7 +58,7 @@
 	X(ACT_NEXT_FIELD,  NULL,          N_("next field")) \
 	X(ACT_PREV_FIELD,  NULL,          N_("previous field")) \
 	X(ACT_COPY,        "copy",        N_("copy the connection string (audit: the fix) to your clipboard")) \
-	X(ACT_WRITE,       "write",       N_("write the credentials (audit: the findings shown, as JSON) to a new 0600 file")) \
+	X(ACT_WRITE,       "write",       N_("write a new 0600 file: the credentials, or the audit findings shown (JSON)")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
 	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
