@@ -53,20 +53,19 @@ hint_of() {
 	sed -n 's/^	\.hint = N_("\(.*\)"),$/\1/p' "$PT_TOP_SRCDIR/src/tui/scr_$1.c"
 }
 
-# look NAME TITLE SCREEN-FILE LABEL...: the screen now shown is checked.
-look() {
-	local name=$1 title hint
-	title=$(T "$2")
-	hint=$(T "$(hint_of "$3")")
+# check NAME TITLE HINT LABEL...: what is wrong with the screen now shown
+# (nothing printed: all is well)
+check() {
+	local name=$1 title=$2 hint=$3 s l
 	shift 3
-	local s
 	s=$(screen)
-	echo "$s" | grep -q 'too small' && fail "$name at $size ($lang): too small"
+	echo "$s" | grep -q 'too small' && { echo "$name at $size ($lang): too small"; return; }
 	echo "$s" | sed -n 2p | grep -Fq -- "$title" ||
-		fail "$name at $size ($lang): no title \"$title\" on line 2"
+		{ echo "$name at $size ($lang): no title \"$title\" on line 2"; return; }
 	for l in "$@"; do
 		l=$(T "$l")
-		echo "$s" | grep -Fq -- "$l" || fail "$name at $size ($lang): label \"$l\" not whole"
+		echo "$s" | grep -Fq -- "$l" ||
+			{ echo "$name at $size ($lang): label \"$l\" not whole"; return; }
 	done
 	# the footer: a line of the bottom four made only of whole items of the
 	# hint, the first one and "? help" among them
@@ -79,10 +78,25 @@ for line in sys.stdin:
     if got and got[0] == items[0] and all(p in items for p in got) and \
        all(h in got for h in help):
         sys.exit(0)
-sys.exit(1)' "$hint" || fail "$name at $size ($lang): the footer is not whole items of \"$hint\""
+sys.exit(1)' "$hint" ||
+		{ echo "$name at $size ($lang): the footer is not whole items of \"$hint\""; return; }
 	# (not joined: the connection string is wrapped by the terminal)
 	[ "$($PT_TMUX capture-pane -p | LC_ALL=C.UTF-8 wc -L)" -le "${size%x*}" ] ||
-		fail "$name at $size: too wide"
+		echo "$name at $size: too wide"
+}
+
+# look NAME TITLE SCREEN-FILE LABEL...: the screen now shown passes check,
+# once what it loads has arrived (up to 10 s)
+look() {
+	local name=$1 title hint why i=0
+	title=$(T "$2")
+	hint=$(T "$(hint_of "$3")")
+	shift 3
+	while why=$(check "$name" "$title" "$hint" "$@") && [ -n "$why" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -z "$why" ] || fail "$why"
 	checks=$((checks + 1))
 }
 
@@ -97,7 +111,7 @@ visit() {
 	look tenants Tenants tenants Schema
 
 	keys Tab
-	wait_for 'b_user'
+	wait_for '^ +a_user '              # a row of the roles list, loaded
 	look roles Roles roles Role
 	keys / ; type_text a_user ; keys Enter
 	wait_for '1/'
@@ -126,10 +140,10 @@ visit() {
 	wait_text "$(T 'Credentials')"
 	look result Credentials result 'Schema:' 'User:' 'Password:'
 	keys Escape
-	wait_for ' tenant_b '
+	wait_for " tenant_s$n "             # the list, reloaded after create
 
 	keys a
-	wait_for 'b_user'
+	wait_for '^ [0-9]+ (high|medium|low|info) '   # the audit's summary
 	keys Enter
 	wait_text "$(T 'Fix (y copies it):')"
 	look 'audit finding' Audit audit 'Severity:' 'Rule:' 'Fix (y copies it):'
