@@ -254,14 +254,14 @@ draw_header(struct pt_ui *ui)
 /* Line 2: the breadcrumb of screens, the top one always (every screen
  * says what it is), and the "not hardened" banner on the right in the
  * longest form that fits beside it; when even the shortest does not, the
- * screens under the top one go first. */
+ * screens under the top one go first, then the banner is cut. */
 static void
 draw_tabs(struct pt_ui *ui)
 {
 	static const char *const banners[] = {
 		N_(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix"),
 		N_(" ! Not hardened (PUBLIC has access). H: fix"),
-		N_(" ! Not hardened: H"),
+		N_(" ! Not hardened. H: fix"),
 	};
 	const struct pt_session_info *si = ui->db ? pt_db_info(ui->db) : NULL;
 	const struct pt_screen_ops *top = pt_ui_top(ui);
@@ -279,14 +279,12 @@ draw_tabs(struct pt_ui *ui)
 			if (trail + 1 + pt_ui_width(_(banners[b])) <= COLS)
 				banner = _(banners[b]);
 		for (size_t b = 0; b < sizeof banners / sizeof *banners && !banner; b++)
-			if (top_only + 1 + pt_ui_width(_(banners[b])) <= COLS) {
+			if (top_only + 1 + pt_ui_width(_(banners[b])) <= COLS)
 				banner = _(banners[b]);
-				from = ui->depth - 1;
-			}
-		if (!banner) {
+		if (!banner)    /* the shortest, cut with an ellipsis */
 			banner = _(banners[sizeof banners / sizeof *banners - 1]);
-			from = ui->depth;
-		}
+		if (trail + 1 + pt_ui_width(banner) > COLS && ui->depth > 0)
+			from = ui->depth - 1;
 	}
 	for (int i = from; i < ui->depth; i++) {
 		const char *t = _(ui->stack[i]->title);
