@@ -127,5 +127,24 @@ checks=$((checks + 3))
 screen | grep -q 'too small' && fail "60x15 is too small"
 keys q
 wait_for 'CONSOLE-EXITED rc=0'
+$PT_TMUX kill-server
+
+# a database whose name is a path: the default file stays in the state
+# directory, its name made safe (each '/' replaced)
+adm -c 'CREATE DATABASE "../../x/.."' || fail "setup database"
+tui_server db
+PT_TUI_ENV="PGDATABASE=../../x/.." tui_start 100 30
+wait_for 'Tenants'
+keys a
+wait_for '[0-9]+ (high|medium|low|info)'
+keys w ; wait_for 'Enter:' ; keys Enter
+wait_for 'Wrote '
+f=$(ls "$state"/pgtenant-audit-.._.._x_..-*.json 2>/dev/null)
+[ -n "$f" ] || fail "the database's name was not made safe: $(ls -R "$XDG_STATE_HOME" "$PT_WORK")"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["database"] == "../../x/.."' "$f" ||
+	fail "the document does not name the database as it is"
+checks=$((checks + 1))
+keys q
+wait_for 'CONSOLE-EXITED rc=0'
 echo "audit_write: $checks checks passed"
 exit 0
