@@ -93,44 +93,6 @@ finding_cell(void *ud, size_t row, size_t col)
 	return NULL;
 }
 
-static void
-json_field(FILE *out, const char *key, const char *value, bool last)
-{
-	fprintf(out, "\"%s\": ", key);
-	if (value)
-		pt_json_string(out, value);
-	else
-		fputs("null", out);
-	fputs(last ? "" : ", ", out);
-}
-
-static void
-print_json(FILE *out, const struct pt_audit *a, const char *dbname)
-{
-	fputs("{\"database\": ", out);
-	pt_json_string(out, dbname);
-	fprintf(out, ", \"tenant_schemas\": %zu, \"tenant_roles\": %zu, "
-	        "\"passwords_checked\": %s, \"summary\": {",
-	        a->tenant_schemas, a->tenant_roles, a->passwords_checked ? "true" : "false");
-	for (int s = PT_SEVERITY_COUNT - 1; s >= 0; s--)
-		fprintf(out, "\"%s\": %zu%s", pt_severity_name(s), a->count[s], s ? ", " : "");
-	fprintf(out, "}, \"failed\": %s, \"findings\": [", pt_audit_failed(a) ? "true" : "false");
-	for (size_t i = 0; i < a->n; i++) {
-		const struct pt_finding *f = &a->findings[i];
-		fputs(i ? ",\n  {" : "\n  {", out);
-		json_field(out, "severity", pt_severity_name(f->severity), false);
-		json_field(out, "rule", f->rule, false);
-		json_field(out, "role", f->role, false);
-		json_field(out, "schema", f->schema, false);
-		json_field(out, "object", f->object, false);
-		json_field(out, "via", f->via, false);
-		json_field(out, "detail", f->detail, false);
-		json_field(out, "fix_sql", f->fix_sql, true);
-		fputc('}', out);
-	}
-	fputs(a->n ? "\n]}\n" : "]}\n", out);
-}
-
 static const char *
 rule_cell(void *ud, size_t row, size_t col)
 {
@@ -244,7 +206,7 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 	pt_audit_filter(&a, min, some_rules ? rules : NULL);
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
-		print_json(stdout, &a, pt_db_info(db)->dbname);
+		pt_audit_write_json(stdout, &a, pt_db_info(db)->dbname);
 		break;
 	case PT_FORMAT_CSV:
 		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, a.n,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "json.h"        /* pt_json_string */
 #include "sanitize.h"
 
 #define PT_FORMAT_LIST(X) \
@@ -48,8 +49,6 @@ void pt_print_rows(FILE *out, enum pt_format fmt, const struct pt_column *cols,
  * and is made visible when out is a terminal; JSON keeps the exact text
  * and escapes every control, C1 and bidi override as \uXXXX. */
 
-/* JSON string with escapes, quotes included. */
-void pt_json_string(FILE *out, const char *s);
 /* One CSV field, quoted when it must be. */
 void pt_csv_field(FILE *out, const char *s);
 

@@ -376,3 +376,18 @@ pt_audit_filter(struct pt_audit *a, enum pt_severity min, const bool *rules)
 	if (a->priv_)
 		((struct pt_audit_store *)a->priv_)->nf = k;
 }
+
+void
+pt_audit_subset(const struct pt_audit *a, const size_t *which, size_t n,
+                struct pt_audit *out)
+{
+	*out = *a;
+	out->priv_ = NULL;
+	out->findings = pt_xcalloc(n + 1, sizeof *out->findings);
+	out->n = n;
+	memset(out->count, 0, sizeof out->count);
+	for (size_t i = 0; i < n; i++) {
+		out->findings[i] = a->findings[which[i]];
+		out->count[out->findings[i].severity]++;
+	}
+}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conn.h"
 #include "error.h"
@@ -195,6 +196,16 @@ bool pt_audit_failed(const struct pt_audit *a);
 /* Keep only the findings of severity min and above and, when rules is not
  * NULL (PT_RULE_COUNT flags), of the rules flagged; the counts follow. */
 void pt_audit_filter(struct pt_audit *a, enum pt_severity min, const bool *rules);
+
+/* The findings a->findings[which[0..n-1]], in that order, as an audit of
+ * their own in *out (the counts follow, the totals are a's): out->findings
+ * is malloc'd, its strings are a's. Free only out->findings, before a. */
+void pt_audit_subset(const struct pt_audit *a, const size_t *which, size_t n,
+                     struct pt_audit *out);
+
+/* The audit as one JSON document (audit_json.c), as `audit --format=json`
+ * prints it; the text is exact, controls escaped. Writes only to out. */
+void pt_audit_write_json(FILE *out, const struct pt_audit *a, const char *dbname);
 
 /* The NOLOGIN group through which non-tenant login roles keep USAGE on
  * schema public and CONNECT/TEMP on the database once PUBLIC lost them:

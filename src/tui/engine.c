@@ -251,31 +251,53 @@ draw_header(struct pt_ui *ui)
 		mvaddch(0, COLS - 2, (chtype)spin[ui->spinner % 4] | ui->attr[COL_HEADER]);
 }
 
+/* Line 2: the breadcrumb of screens, the top one always (every screen
+ * says what it is), and the "not hardened" banner on the right in the
+ * longest form that fits beside it; when even the shortest does not, the
+ * screens under the top one go first, then the banner is cut. */
 static void
 draw_tabs(struct pt_ui *ui)
 {
+	static const char *const banners[] = {
+		N_(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix"),
+		N_(" ! Not hardened (PUBLIC has access). H: fix"),
+		N_(" ! Not hardened. H: fix"),
+	};
 	const struct pt_session_info *si = ui->db ? pt_db_info(ui->db) : NULL;
 	const struct pt_screen_ops *top = pt_ui_top(ui);
-	int x = 0;
+	const char *banner = NULL;
+	int x = 0, from = 0, trail = 0;
 
 	move(1, 0);
 	clrtoeol();
+	for (int i = 0; i < ui->depth; i++)
+		trail += pt_ui_width(i ? " > " : " ") + pt_ui_width(_(ui->stack[i]->title));
 	if (si && !si->hardened && !ui->lost) {
-		const char *banner =
-			_(" ! Not hardened: PUBLIC reaches schema public or this database. H: fix");
+		int top_only = 1 + (top ? pt_ui_width(_(top->title)) : 0);
 
-		/* narrow: the short form, the key to fix it kept */
-		if (pt_ui_width(banner) > COLS)
-			banner = _(" ! Not hardened (PUBLIC has access). H: fix");
-		pt_ui_put(stdscr, 1, 0, banner, COLS, ui->attr[COL_WARN]);
-		return;
+		for (size_t b = 0; b < sizeof banners / sizeof *banners && !banner; b++)
+			if (trail + 1 + pt_ui_width(_(banners[b])) <= COLS)
+				banner = _(banners[b]);
+		for (size_t b = 0; b < sizeof banners / sizeof *banners && !banner; b++)
+			if (top_only + 1 + pt_ui_width(_(banners[b])) <= COLS)
+				banner = _(banners[b]);
+		if (!banner)    /* the shortest, cut with an ellipsis */
+			banner = _(banners[sizeof banners / sizeof *banners - 1]);
+		if (trail + 1 + pt_ui_width(banner) > COLS && ui->depth > 0)
+			from = ui->depth - 1;
 	}
-	for (int i = 0; i < ui->depth; i++) {
+	for (int i = from; i < ui->depth; i++) {
 		const char *t = _(ui->stack[i]->title);
 
-		x += pt_ui_put(stdscr, 1, x, i ? " > " : " ", COLS - x, A_NORMAL);
+		x += pt_ui_put(stdscr, 1, x, i > from ? " > " : " ", COLS - x, A_NORMAL);
 		x += pt_ui_put(stdscr, 1, x, t, COLS - x,
 		               ui->stack[i] == top ? ui->attr[COL_TITLE] : A_NORMAL);
+	}
+	if (banner) {
+		int bw = pt_ui_width(banner);
+
+		pt_ui_put(stdscr, 1, COLS - bw > x ? COLS - bw : x, banner, COLS - x,
+		          ui->attr[COL_WARN]);
 	}
 }
 
@@ -493,6 +515,12 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 {
 	bool ok = false;
 
+	/* a question too long for one line with room for the answer (a
+	 * default path) is shown whole, wrapped over the lines above it */
+	int above = pt_ui_width(label) > COLS - 20 ? pt_ui_wrap_lines(label, COLS - 1) : 0;
+
+	if (above > 3)
+		above = 3;
 	memset(buf, 0, bufsz);
 	curs_set(1);
 	for (;;) {
@@ -501,10 +529,17 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 		int x;
 
 		pt_ui_draw(ui);
-		move(LINES - 1, 0);
-		clrtoeol();
-		/* the question whole; the answer gets what is left (at least 8) */
-		x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS - 10, A_BOLD);
+		for (int i = 0; i <= above; i++) {
+			move(LINES - 1 - i, 0);
+			clrtoeol();
+		}
+		if (above) {
+			pt_ui_put_wrapped(stdscr, LINES - 1 - above, 0, label, COLS - 1, above, A_BOLD);
+			x = pt_ui_put(stdscr, LINES - 1, 0, ">", 1, A_BOLD);
+		} else {
+			/* the question whole; the answer gets what is left */
+			x = pt_ui_put(stdscr, LINES - 1, 0, label, COLS - 10, A_BOLD);
+		}
 		if (masked) {
 			int n = pt_ui_width(buf);
 

@@ -48,7 +48,7 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'v',           false, ACT_SEVERITY,    SC_AUDIT, "v" },
 	{ 'F',           false, ACT_APPLY,       SC_AUDIT, "F" },
 	{ 'A',           false, ACT_APPLY_RULE,  SC_AUDIT, "A" },
-	{ 'w',           false, ACT_WRITE,       SC_RESULT, "w" },
+	{ 'w',           false, ACT_WRITE,       SC_RESULT | SC_AUDIT, "w" },
 	{ 't',           false, ACT_TEST,        SC_RESULT, "t" },
 	{ 'f',           false, ACT_FORMAT,      SC_RESULT, "f" },
 	{ 'l',           false, ACT_LOCK,        SC_TENANTS | SC_DETAIL, "l" },

@@ -1,9 +1,11 @@
 /* The isolation audit and the harden preview. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -296,6 +298,61 @@ copy_fix(struct pt_ui *ui)
 	clearok(curscr, TRUE);
 }
 
+/* w: the findings shown (after the filter and the severity filter, in
+ * the order shown) to a new 0600 file, as the document `pgtenant audit
+ * --format=json` prints, so one script reads both. */
+static void
+write_findings(struct pt_ui *ui)
+{
+	const struct pt_audit *a = ui->audit;
+	const struct pt_model *m = &ui->amodel;
+	const char *db = ui->db ? pt_db_info(ui->db)->dbname : "";
+	struct pt_audit shown;
+	size_t *which;
+	char name[160], question[160], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	char *path;
+	FILE *f;
+	int fd, e = 0;
+	bool ok;
+
+	if (!a)
+		return;
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+	snprintf(name, sizeof name, "pgtenant-audit-%s-%s.json", db, stamp);
+	snprintf(question, sizeof question, _("Write the findings shown (%zu) to"), m->nvis);
+	if ((fd = pt_ui_create_file(ui, question, name, &path)) < 0)
+		return;
+	which = pt_xcalloc(m->nvis + 1, sizeof *which);
+	for (size_t i = 0; i < m->nvis; i++)
+		which[i] = ui->amap[m->vis[i]];
+	pt_audit_subset(a, which, m->nvis, &shown);
+	if (!(f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		ok = false;
+	} else {
+		pt_audit_write_json(f, &shown, db);
+		ok = fflush(f) == 0 && !ferror(f);
+		e = ok ? 0 : errno ? errno : EIO;
+		if (fclose(f) != 0 && ok) {
+			ok = false;
+			e = errno;
+		}
+	}
+	free(shown.findings);
+	free(which);
+	if (!(path = pt_ui_file_done(ui, path, ok, e)))
+		return;
+	if (m->nvis < a->n)
+		pt_ui_msg(ui, _("Wrote %zu of %zu findings (those shown: filter or v) to %s (mode 0600)."),
+		          m->nvis, a->n, path);
+	else
+		pt_ui_msg(ui, _("Wrote all %zu findings to %s (mode 0600)."), a->n, path);
+	free(path);
+}
+
 /* Preview the fixes of the selected finding, or of every finding of its
  * rule that the filter shows; Enter applies them (pt_ui_audit_apply). */
 static void
@@ -373,6 +430,9 @@ action(struct pt_ui *ui, enum pt_action act)
 		return true;
 	case ACT_COPY:
 		copy_fix(ui);
+		return true;
+	case ACT_WRITE:
+		write_findings(ui);
 		return true;
 	case ACT_APPLY:
 	case ACT_APPLY_RULE:
@@ -487,5 +547,5 @@ const struct pt_screen_ops pt_scr_audit = {
 	.action = action,
 	.col_titles = col_title,
 	.model = model,
-	.hint = N_("Enter finding  / filter  s sort  v severity  y copy fix  F apply fix  A apply rule  r rerun  Esc back  ? help"),
+	.hint = N_("Enter finding  / filter  s sort  v severity  y copy fix  F apply fix  A apply rule  w write  r rerun  Esc back  ? help"),
 };

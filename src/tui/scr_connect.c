@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tui/ui.h"
@@ -17,34 +16,6 @@
 static char url[512];
 static char *items[MAX_ITEMS];
 static int nitems, sel = -1;
-
-char *
-pt_ui_state_path(const char *name)
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *dir;
-
-	if (xdg && *xdg == '/')
-		dir = pt_xasprintf("%s/pgtenant", xdg);
-	else if (home && *home)
-		dir = pt_xasprintf("%s/.local/state/pgtenant", home);
-	else
-		return NULL;
-	/* mkdir -p, private */
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
-	{
-		char *path = pt_xasprintf("%s/%s", dir, name);
-
-		free(dir);
-		return path;
-	}
-}
 
 static void
 add_item(char *s)

@@ -10,6 +10,7 @@ static const struct { unsigned scope; const char *title; } groups[] = {
 	{ SC_GLOBAL, N_("Everywhere") },
 	{ SC_LIST, N_("Lists (tenants, roles, audit)") },
 	{ SC_TENANTS, N_("Tenants") },
+	{ SC_AUDIT, N_("Audit") },
 	{ SC_FORM, N_("Create form") },
 	{ SC_CONFIRM, N_("SQL preview, detail") },
 	{ SC_DETAIL, N_("Tenant detail") },

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,52 +112,37 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	          w - 4, ui->attr[COL_DIM]);
 }
 
-/* Write the credentials to a new 0600 file: by default in the private
- * state directory ($XDG_STATE_HOME/pgtenant/, never the current directory,
- * which may be a checkout), or where the user types; the message says
- * the full path. */
+/* Write the credentials to a new 0600 file (pt_ui_create_file: the
+ * private state directory by default, or where the user types). */
 static void
 write_file(struct pt_ui *ui)
 {
-	char name[128], typed[512], label[600];
+	char name[128];
 	char *path, *body;
-	int fd;
+	int fd, e;
+	bool ok;
 	ssize_t k;
 
 	snprintf(name, sizeof name, "pgtenant-%s.credentials", ui->creds.schema_name);
-	path = pt_ui_state_path(name);
-	snprintf(label, sizeof label, _("Write to (Enter: %s):"), path ? path : name);
-	if (!pt_ui_prompt(ui, label, false, typed, sizeof typed)) {
-		free(path);
-		pt_ui_msg(ui, "%s", _("Nothing written."));
+	if ((fd = pt_ui_create_file(ui, _("Write to"), name, &path)) < 0)
 		return;
-	}
-	if (*typed || !path) {
-		free(path);
-		path = pt_xstrdup(*typed ? typed : name);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		pt_ui_err(ui, _("Cannot create %s: %s"), path, strerror(errno));
-		free(path);
-		return;
-	}
 	body = pt_xasprintf("schema=%s\nusername=%s\npassword=%s\nconnection_string=%s\n",
 	                    ui->creds.schema_name, ui->creds.username, ui->creds.password,
 	                    ui->creds.connection_string);
 	k = write(fd, body, strlen(body));
-	if (k < 0 || (size_t)k != strlen(body) || close(fd) != 0) {
-		pt_ui_err(ui, _("Cannot write %s: %s"), path, strerror(errno));
-	} else {
-		char *full = realpath(path, NULL);
-
-		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), full ? full : path);
-		free(full);
-		ui->creds_kept = true;
+	ok = k >= 0 && (size_t)k == strlen(body);
+	e = ok ? 0 : k < 0 ? errno : ENOSPC;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
 	}
 	sodium_memzero(body, strlen(body));
 	free(body);
-	free(path);
+	if ((path = pt_ui_file_done(ui, path, ok, e))) {
+		pt_ui_msg(ui, _("Wrote %s (mode 0600)."), path);
+		ui->creds_kept = true;
+		free(path);
+	}
 }
 
 /* q on the credentials: the password is shown once; ask before it goes

@@ -59,7 +59,7 @@
 	X(ACT_NEXT_FIELD,  NULL,          N_("next field")) \
 	X(ACT_PREV_FIELD,  NULL,          N_("previous field")) \
 	X(ACT_COPY,        "copy",        N_("copy the connection string (audit: the fix) to your clipboard")) \
-	X(ACT_WRITE,       "write",       N_("write the credentials to a new 0600 file")) \
+	X(ACT_WRITE,       "write",       N_("write a new 0600 file: the credentials, or the audit findings shown (JSON)")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
 	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
@@ -390,9 +390,21 @@ int pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
                const char *text, attr_t a);
 /* The selection bar: the whole row in reverse video, never colour alone. */
 void pt_ui_select_bar(WINDOW *win, int y, int w);
-/* $XDG_STATE_HOME/pgtenant/<name> (default ~/.local/state/...), creating
- * the directory with mode 0700; malloc'd, NULL without a home. */
+/* Files the console writes (savefile.c). $XDG_STATE_HOME/pgtenant/<name>
+ * (default ~/.local/state/...), creating the directory with mode 0700;
+ * malloc'd, NULL without a home. */
 char *pt_ui_state_path(const char *name);
+/* Ask "<question> (Enter: <default>):" on the message line, the default
+ * being name (made safe as a file name) in the state directory, and
+ * create the typed or default path new with mode 0600 (O_EXCL: never
+ * over anything; no symlink followed). Returns the descriptor
+ * and the path in *path (malloc'd), or -1 with the reason shown. */
+int pt_ui_create_file(struct pt_ui *ui, const char *question, const char *name,
+                      char **path);
+/* After writing and closing it: ok false says why (strerror(err)),
+ * removes the half-written file and returns NULL; true returns the full
+ * path (malloc'd) for the caller's message. Takes path. */
+char *pt_ui_file_done(struct pt_ui *ui, char *path, bool ok, int err);
 
 /* The widgets: every string drawn goes through pt_sanitize here (server
  * text is tenant-controlled), widths are display columns (wcwidth), and

@@ -63,7 +63,9 @@ wait_for 'URI;'
 # w offers the private state directory, not the current one, and says
 # the full path
 keys w
-wait_for 'Write to \(Enter: .*/state/pgtenant/'
+wait_for 'Write to \(Enter:'
+screen | tail -4 | tr -d '\n ' | grep -q '(Enter:.*/state/pgtenant/' ||
+	fail "the state directory is not offered"
 keys Enter
 f="$XDG_STATE_HOME/pgtenant/pgtenant-tenant_acme.credentials"
 wait_for "Wrote $f"
