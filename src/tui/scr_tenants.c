@@ -242,7 +242,6 @@ const struct pt_screen_ops pt_scr_tenants = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  l lock  u unlock  "
-	           "e edit  ? help  q quit"),
+	.hint = N_("c create  / filter  s sort  d drop  p rotate  Tab roles  l lock  u unlock  e edit  ? help  q quit"),
 	.hint_ro = N_("/ filter  s sort  Enter detail  Tab roles  a audit  ? help  q quit"),
 };

@@ -126,6 +126,16 @@ visit() {
 	keys Enter
 	wait_text "$(T 'Schema detail')"
 	look 'schema detail' 'Schema detail' detail Owner
+	keys e
+	wait_text "$(T 'Only changes are sent; blank = no limit/never/default.')"
+	look 'edit form' 'Edit tenant' alter 'Connection limit' 'Valid until'
+	keys Escape
+	wait_text "$(T 'Schema detail')"
+	keys l
+	wait_text "$(T 'This SQL will lock the tenant out (no new logins):')"
+	look 'lock preview' 'SQL preview' preview 'This SQL will lock the tenant out (no new logins):'
+	keys Escape
+	wait_text "$(T 'Schema detail')"
 	keys Escape Escape
 	wait_for ' tenant_b '
 
