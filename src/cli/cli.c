@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +28,8 @@ static const struct {
 #undef PT_COMMAND_ENTRY
 };
 
-/* The signal that asked the command to stop; see catch_signals. Atomic,
- * not just sig_atomic_t: create --from's session threads read it too. */
-static atomic_int interrupted;
+/* The signal that asked the command to stop; see catch_signals. */
+static volatile sig_atomic_t interrupted;
 
 static void
 on_signal(int sig)

@@ -1,12 +1,17 @@
 #include "config.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "bulk.h"
 #include "csv.h"
@@ -93,43 +98,12 @@ field_or_null(const pt_csv_reader *r, const struct layout *lay, enum column c)
 	return lay->at[c] < 0 ? NULL : pt_csv_reader_field(r, (size_t)lay->at[c]);
 }
 
-/* What the workers share. The reader, the counts and the front end's
- * callbacks are used under the lock only, so a front end never sees two
- * calls at once; the hashing and the waiting for the server happen
- * outside it, and that is what runs in parallel. */
-struct shared {
-	pthread_mutex_t lock;
-	pt_csv_reader *r;
-	struct layout lay;
-	const struct pt_tenant_config *defaults;
-	const struct pt_bulk_ops *ops;
-	void *ud;
-	struct pt_bulk_result *res;
-	size_t done, total;
-	bool stop;                 /* read no further: the end, or a fatal error */
-	enum pt_status st;         /* the first fatal error, and why */
-	pt_error fatal;
-};
-
-/* One session, the thread working it, and the tenant whose transaction
- * the session is running. */
-struct slot {
-	struct shared *sh;
-	pt_db *db;
-	pthread_t thread;
-	bool started;
-	bool busy;
-	unsigned long line;
-	struct pt_tenant_job job;
-};
-
-/* One record, copied out of the reader (whose fields the next read
- * overwrites) so that it can be worked on outside the lock. */
+/* One record to create, copied out of the reader (whose fields the next
+ * read overwrites). */
 struct record {
 	unsigned long line;
 	char *schema, *user;
 	char *password;            /* secret memory */
-	pt_error bad;              /* PT_OK, or why the record is refused */
 };
 
 static void
@@ -141,218 +115,642 @@ record_free(struct record *rec)
 	memset(rec, 0, sizeof *rec);
 }
 
+/* Where a session's records come from and where its results go: the
+ * reader and the front end's callbacks when the session is this process's
+ * own, the parent over a socket when it is a worker process's. */
+struct feed {
+	/* The next record, false when there is none to work on. */
+	bool (*next)(void *fd, struct record *rec);
+	/* A tenant committed; c's secrets are wiped by the caller. */
+	void (*created)(void *fd, unsigned long line, const struct pt_credentials *c);
+	void (*failed)(void *fd, unsigned long line, const pt_error *err);
+	/* The run must stop: why. */
+	void (*stop)(void *fd, const pt_error *why);
+	void *ud;
+};
+
+/* Report a failed record; false when the run must stop (the user canceled
+ * it, or the session is gone and cannot be re-established). */
+static bool
+record_failed(pt_db *db, const struct feed *f, unsigned long line, const pt_error *err)
+{
+	pt_error again, why;
+
+	f->failed(f->ud, line, err);
+	if (err->status == PT_ERR_CANCELED) {
+		/* The front end asked to stop (Ctrl-C): that tenant was rolled
+		 * back, and the rest must not be attempted. */
+		pt_error_set(&why, PT_ERR_CANCELED,
+		             _("stopped at line %lu: canceled; later lines were not attempted"),
+		             line);
+		f->stop(f->ud, &why);
+		return false;
+	}
+	/* Whether that tenant was committed is unknown (its line says the
+	 * connection was lost); the rest can go in over a new connection. */
+	if (err->status != PT_ERR_CONNECTION_LOST || pt_db_alive(db) ||
+	    pt_db_reconnect(db, &again) == PT_OK)
+		return true;
+	pt_error_set(&why, PT_ERR_CONNECTION_LOST,
+	             _("stopped after line %lu: the connection is lost and cannot be "
+	               "re-established (%s); later lines were not attempted"),
+	             line, again.message);
+	f->stop(f->ud, &why);
+	return false;
+}
+
+/* The tenant a session is running, if any. */
+struct inflight {
+	bool busy;
+	unsigned long line;
+	struct pt_tenant_job job;
+};
+
+/* Wait for the session's tenant, if any, and report it. */
+static bool
+finish(pt_db *db, const struct feed *f, struct inflight *fl)
+{
+	struct pt_credentials creds;
+	pt_error err;
+
+	if (!fl->busy)
+		return true;
+	fl->busy = false;
+	if (pt_tenant_job_finish(db, &fl->job, &creds, &err) != PT_OK)
+		return record_failed(db, f, fl->line, &err);
+	f->created(f->ud, fl->line, &creds);
+	pt_credentials_free(&creds);
+	return true;
+}
+
+/* One session's records until the feed has no more or the run stops. The
+ * password of each is hashed while the server still runs the one before;
+ * the last is reported whatever happens. */
+static void
+run_session(pt_db *db, const struct pt_tenant_config *defaults, const struct feed *f)
+{
+	struct inflight fl = { .busy = false };
+	struct record rec;
+
+	while (f->next(f->ud, &rec)) {
+		struct pt_tenant_config cfg = *defaults;
+		struct pt_tenant_job job;
+		pt_error err;
+		bool ok;
+
+		cfg.schema_name = rec.schema;
+		cfg.username = rec.user;
+		cfg.password = rec.password;
+		ok = pt_tenant_job_prepare(db, &cfg, &job, &err) == PT_OK;
+		if (!finish(db, f, &fl)) {
+			if (ok)
+				pt_tenant_job_free(&job);
+			record_free(&rec);
+			return;
+		}
+		if (ok && pt_tenant_job_send(db, &job, &err) == PT_OK) {
+			fl.busy = true;
+			fl.line = rec.line;
+			fl.job = job;
+		} else {
+			if (ok)
+				pt_tenant_job_free(&job);
+			if (!record_failed(db, f, rec.line, &err)) {
+				record_free(&rec);
+				return;
+			}
+		}
+		record_free(&rec);
+	}
+	(void)finish(db, f, &fl);
+}
+
+/* ---- the reader and the front end: this process ------------------------ */
+
+struct source {
+	pt_db *db;                 /* for the wait hook: Ctrl-C */
+	pt_csv_reader *r;
+	struct layout lay;
+	const struct pt_bulk_ops *ops;
+	void *ud;
+	struct pt_bulk_result *res;
+	size_t done, total;
+	bool stop;                 /* read no further: the end, or a fatal error */
+	enum pt_status st;         /* the first fatal error, and why */
+	pt_error fatal;
+};
+
+static void
+source_stop(void *ud, const pt_error *why)
+{
+	struct source *src = ud;
+
+	if (src->st == PT_OK) {
+		src->st = why->status;
+		src->fatal = *why;
+	}
+	src->stop = true;
+}
+
+static void
+source_failed(void *ud, unsigned long line, const pt_error *err)
+{
+	struct source *src = ud;
+
+	src->res->failed++;
+	src->ops->failed(src->ud, line, err);
+}
+
+static void
+source_created(void *ud, unsigned long line, const struct pt_credentials *c)
+{
+	struct source *src = ud;
+
+	src->res->created++;
+	src->ops->created(src->ud, line, c);
+}
+
 static char *
 dup_or_null(const char *s, bool secret)
 {
 	return !s ? NULL : secret ? pt_secret_strdup(s) : pt_xstrdup(s);
 }
 
-/* The first fatal error stops every worker; later ones are only reported
- * by the records they hit. Under the lock. */
-static void
-stop_with(struct shared *sh, const pt_error *why)
-{
-	if (sh->st == PT_OK) {
-		sh->st = why->status;
-		sh->fatal = *why;
-	}
-	sh->stop = true;
-}
-
-/* Report a failed record; false when the run must stop (the user canceled
- * it, or the session is gone and cannot be re-established). */
+/* The next record to create; the ones that cannot be are reported here. */
 static bool
-record_failed(struct slot *sl, unsigned long line, const pt_error *err)
+source_next(void *ud, struct record *rec)
 {
-	struct shared *sh = sl->sh;
-	pt_error again, why;
-	bool go_on = true;
-
-	/* Whether that tenant was committed is unknown (its line says the
-	 * connection was lost); the rest can go in over a new connection. */
-	if (err->status == PT_ERR_CONNECTION_LOST && !pt_db_alive(sl->db) &&
-	    pt_db_reconnect(sl->db, &again) != PT_OK) {
-		pt_error_set(&why, PT_ERR_CONNECTION_LOST,
-		             _("stopped after line %lu: the connection is lost and cannot be "
-		               "re-established (%s); later lines were not attempted"),
-		             line, again.message);
-		go_on = false;
-	} else if (err->status == PT_ERR_CANCELED) {
-		/* The front end asked to stop (Ctrl-C): that tenant was rolled
-		 * back, and the rest must not be attempted. */
-		pt_error_set(&why, PT_ERR_CANCELED,
-		             _("stopped at line %lu: canceled; later lines were not attempted"),
-		             line);
-		go_on = false;
-	}
-	pthread_mutex_lock(&sh->lock);
-	sh->res->failed++;
-	sh->ops->failed(sh->ud, line, err);
-	if (!go_on)
-		stop_with(sh, &why);
-	pthread_mutex_unlock(&sh->lock);
-	return go_on;
-}
-
-/* Wait for the slot's tenant, if any, and report it. */
-static bool
-finish(struct slot *sl)
-{
-	struct shared *sh = sl->sh;
-	struct pt_credentials creds;
-	pt_error err;
-
-	if (!sl->busy)
-		return true;
-	sl->busy = false;
-	if (pt_tenant_job_finish(sl->db, &sl->job, &creds, &err) != PT_OK)
-		return record_failed(sl, sl->line, &err);
-	pthread_mutex_lock(&sh->lock);
-	sh->res->created++;
-	sh->ops->created(sh->ud, sl->line, &creds);
-	pthread_mutex_unlock(&sh->lock);
-	pt_credentials_free(&creds);
-	return true;
-}
-
-/* The next record for a worker, or false when there is none to work on.
- * Records the reader refuses are reported here. Under the lock. */
-static bool
-next_record(struct slot *sl, struct record *rec)
-{
-	struct shared *sh = sl->sh;
-	const pt_csv_reader *r = sh->r;
+	struct source *src = ud;
+	const pt_csv_reader *r = src->r;
 	enum pt_csv_result got;
 	pt_error e;
 
 	memset(rec, 0, sizeof *rec);
-	while (!sh->stop) {
-		if (pt_db_cancel_requested(sl->db)) {
+	while (!src->stop) {
+		if (pt_db_cancel_requested(src->db)) {
 			pt_error_set(&e, PT_ERR_CANCELED,
 			             _("stopped at line %lu: canceled; later lines were not "
 			               "attempted"), pt_csv_reader_line(r));
-			stop_with(sh, &e);
+			source_stop(src, &e);
 			break;
 		}
-		got = pt_csv_reader_next(sh->r, &e);
+		got = pt_csv_reader_next(src->r, &e);
 		if (got == PT_CSV_END) {
-			sh->stop = true;
+			src->stop = true;
+			break;
+		}
+		if (got == PT_CSV_ERROR && e.status == PT_ERR_IO) {
+			source_stop(src, &e);
 			break;
 		}
 		/* Counted when read: the bar runs ahead of the server. */
-		sh->done++;
+		src->done++;
 		/* A file that grew since it was counted: the total follows. */
-		if (sh->total && sh->done > sh->total)
-			sh->total = sh->done;
-		if (got == PT_CSV_ERROR && e.status == PT_ERR_IO) {
-			stop_with(sh, &e);
-			break;
-		}
-		if (sh->ops->progress)
-			sh->ops->progress(sh->ud, sh->done, sh->total);
+		if (src->total && src->done > src->total)
+			src->total = src->done;
+		if (src->ops->progress)
+			src->ops->progress(src->ud, src->done, src->total);
 		if (got == PT_CSV_ERROR) {
-			sh->res->failed++;
-			sh->ops->failed(sh->ud, pt_csv_reader_line(r), &e);
+			source_failed(src, pt_csv_reader_line(r), &e);
 			continue;
 		}
 		rec->line = pt_csv_reader_line(r);
-		if (pt_csv_reader_nfields(r) != sh->lay.nfields) {
-			pt_error_set(&rec->bad, PT_ERR_INVALID,
+		if (pt_csv_reader_nfields(r) != src->lay.nfields) {
+			pt_error_set(&e, PT_ERR_INVALID,
 			             _("expected %zu fields as in the header, found %zu"),
-			             sh->lay.nfields, pt_csv_reader_nfields(r));
-			return true;
+			             src->lay.nfields, pt_csv_reader_nfields(r));
+			source_failed(src, rec->line, &e);
+			continue;
 		}
-		rec->schema = dup_or_null(field_or_null(r, &sh->lay, COL_SCHEMA), false);
-		rec->user = dup_or_null(field_or_null(r, &sh->lay, COL_USER), false);
-		rec->password = dup_or_null(field_or_null(r, &sh->lay, COL_PASSWORD), true);
+		if (src->ops->utf8_passwords &&
+		    !pt_utf8_valid(field_or_null(r, &src->lay, COL_PASSWORD))) {
+			pt_error_set(&e, PT_ERR_INVALID, "%s", _(PT_BULK_NOT_UTF8));
+			source_failed(src, rec->line, &e);
+			continue;
+		}
+		rec->schema = dup_or_null(field_or_null(r, &src->lay, COL_SCHEMA), false);
+		rec->user = dup_or_null(field_or_null(r, &src->lay, COL_USER), false);
+		rec->password = dup_or_null(field_or_null(r, &src->lay, COL_PASSWORD), true);
 		return true;
 	}
 	return false;
 }
 
-/* One record into the slot: hash its password while the server still runs
- * the slot's previous tenant, then report that one and send this one. */
-static bool
-create_one(struct slot *sl, struct record *rec)
-{
-	struct shared *sh = sl->sh;
-	struct pt_tenant_config cfg = *sh->defaults;
-	struct pt_tenant_job job;
-	pt_error err = rec->bad;
-	bool ok = err.status == PT_OK;
+/* ---- worker processes ----------------------------------------------------
+ *
+ * More sessions run in worker processes, not threads: the SCRAM hash of
+ * each password (PQencryptPasswordConn) is most of a tenant's cost, and in
+ * one process OpenSSL 3's locks serialise it: two threads hashed 600
+ * passwords in 3.1 s where one took 1.8 s and two processes 0.93 s. This
+ * process keeps the reader and the front end; each worker has a session of
+ * its own and asks for one record at a time over a socket pair (kernel
+ * memory only: a record holds a password), so that a stop reaches every
+ * worker after its tenant in flight. */
 
-	if (ok) {
-		cfg.schema_name = rec->schema;
-		cfg.username = rec->user;
-		cfg.password = rec->password;
-		if (sh->ops->utf8_passwords && !pt_utf8_valid(cfg.password)) {
-			pt_error_set(&err, PT_ERR_INVALID, "%s", _(PT_BULK_NOT_UTF8));
-			ok = false;
-		} else
-			ok = pt_tenant_job_prepare(sl->db, &cfg, &job, &err) == PT_OK;
+enum msg_type {
+	MSG_READY = 'R',           /* worker: send me a record */
+	MSG_RECORD = 'r',          /* parent: line, schema, user, password */
+	MSG_END = 'e',             /* parent: no more */
+	MSG_CREATED = 'c',         /* worker: line, schema, user, password, generated */
+	MSG_FAILED = 'f',          /* worker: line, pt_error */
+	MSG_STOP = 'x',            /* worker: pt_error; it is finishing */
+};
+
+/* A record is at most PT_CSV_DEFAULT_MAX_RECORD bytes of fields. */
+#define MSG_MAX (PT_CSV_DEFAULT_MAX_RECORD + 3 * sizeof(pt_error))
+
+/* A message being built or read, in secret memory. */
+struct msg {
+	char *buf;
+	size_t len, pos;
+	bool bad;
+};
+
+static void
+msg_init(struct msg *m)
+{
+	m->buf = pt_secret_alloc(MSG_MAX);
+	m->len = m->pos = 0;
+	m->bad = false;
+}
+
+static void
+msg_free(struct msg *m)
+{
+	pt_secret_free(m->buf);
+	m->buf = NULL;
+}
+
+static void
+put_bytes(struct msg *m, const void *p, size_t n)
+{
+	if (m->len + n > MSG_MAX) {
+		m->bad = true;
+		return;
 	}
-	if (!finish(sl)) {
-		if (ok)
-			pt_tenant_job_free(&job);
+	memcpy(m->buf + m->len, p, n);
+	m->len += n;
+}
+
+static void
+put_u64(struct msg *m, uint64_t v)
+{
+	put_bytes(m, &v, sizeof v);
+}
+
+/* A string, or NULL. */
+static void
+put_str(struct msg *m, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+
+	put_bytes(m, &n, sizeof n);
+	if (s)
+		put_bytes(m, s, n);
+}
+
+static void
+get_bytes(struct msg *m, void *p, size_t n)
+{
+	if (m->pos + n > m->len) {
+		m->bad = true;
+		memset(p, 0, n);
+		return;
+	}
+	memcpy(p, m->buf + m->pos, n);
+	m->pos += n;
+}
+
+static uint64_t
+get_u64(struct msg *m)
+{
+	uint64_t v;
+
+	get_bytes(m, &v, sizeof v);
+	return v;
+}
+
+/* malloc'd (secret memory with secret), or NULL. */
+static char *
+get_str(struct msg *m, bool secret)
+{
+	uint32_t n;
+	char *s;
+
+	get_bytes(m, &n, sizeof n);
+	if (m->bad || n == UINT32_MAX)
+		return NULL;
+	if (m->pos + n > m->len) {
+		m->bad = true;
+		return NULL;
+	}
+	s = secret ? pt_secret_alloc((size_t)n + 1) : pt_xmalloc((size_t)n + 1);
+	memcpy(s, m->buf + m->pos, n);
+	s[n] = '\0';
+	m->pos += n;
+	return s;
+}
+
+/* Send the message built (then wiped) or just its type; false when the
+ * other side is gone. */
+static bool
+msg_send(int fd, struct msg *m, char type)
+{
+	ssize_t n;
+	size_t len;
+
+	m->buf[0] = type;
+	if (m->len == 0 || m->bad)
+		m->len = 1;
+	len = m->len;
+	do
+		n = send(fd, m->buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	sodium_memzero(m->buf, len);
+	m->len = 1;
+	return n == (ssize_t)len;
+}
+
+/* Start a message of type (the first byte is the type). */
+static void
+msg_start(struct msg *m)
+{
+	m->len = 1;
+	m->pos = 1;
+	m->bad = false;
+}
+
+/* Read one message; its type, or 0 when the other side is gone. */
+static char
+msg_recv(int fd, struct msg *m)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m->buf, MSG_MAX, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 0;
+	m->len = (size_t)n;
+	m->pos = 1;
+	m->bad = false;
+	return m->buf[0];
+}
+
+/* The worker's end: records from the parent, results to it. */
+struct pipe_feed {
+	int fd;
+	struct msg m;
+	bool gone;                 /* the parent is: stop */
+};
+
+static bool
+pipe_next(void *ud, struct record *rec)
+{
+	struct pipe_feed *p = ud;
+	char type;
+
+	memset(rec, 0, sizeof *rec);
+	if (p->gone)
+		return false;
+	msg_start(&p->m);
+	if (!msg_send(p->fd, &p->m, MSG_READY) || (type = msg_recv(p->fd, &p->m)) != MSG_RECORD) {
+		p->gone = true;
 		return false;
 	}
-	if (ok && pt_tenant_job_send(sl->db, &job, &err) == PT_OK) {
-		sl->busy = true;
-		sl->line = rec->line;
-		sl->job = job;
-		return true;
+	rec->line = (unsigned long)get_u64(&p->m);
+	rec->schema = get_str(&p->m, false);
+	rec->user = get_str(&p->m, false);
+	rec->password = get_str(&p->m, true);
+	sodium_memzero(p->m.buf, p->m.len);
+	if (p->m.bad) {
+		record_free(rec);
+		p->gone = true;
+		return false;
 	}
-	if (ok)
-		pt_tenant_job_free(&job);
-	return record_failed(sl, rec->line, &err);
+	return true;
 }
 
-/* A worker: records from the shared reader into its own session until the
- * input ends or the run stops; then its last tenant is reported, committed
- * or not. Every worker hashes on its own CPU: with one session the client's
- * SCRAM hash of each password, not the server, sets the pace. */
-static void *
-work(void *arg)
+static void
+pipe_created(void *ud, unsigned long line, const struct pt_credentials *c)
 {
-	struct slot *sl = arg;
-	struct shared *sh = sl->sh;
-	struct record rec;
-	bool more;
+	struct pipe_feed *p = ud;
+	uint64_t generated = c->password_generated;
 
-	for (;;) {
-		pthread_mutex_lock(&sh->lock);
-		more = next_record(sl, &rec);
-		pthread_mutex_unlock(&sh->lock);
-		if (!more)
-			break;
-		more = create_one(sl, &rec);
-		record_free(&rec);
-		if (!more)
-			break;
-	}
-	(void)finish(sl);
-	return NULL;
+	msg_start(&p->m);
+	put_u64(&p->m, line);
+	put_str(&p->m, c->schema_name);
+	put_str(&p->m, c->username);
+	put_str(&p->m, c->password);
+	put_u64(&p->m, generated);
+	p->gone |= !msg_send(p->fd, &p->m, MSG_CREATED);
 }
 
-/* The sessions to run: db itself and up to jobs - 1 more. A session that
- * cannot be opened (connection slots, CONNECTION LIMIT) only means fewer. */
-static size_t
-open_slots(pt_db *db, unsigned jobs, struct slot *slots)
+static void
+pipe_failed(void *ud, unsigned long line, const pt_error *err)
 {
-	size_t n = 1;
+	struct pipe_feed *p = ud;
+
+	msg_start(&p->m);
+	put_u64(&p->m, line);
+	put_bytes(&p->m, err, sizeof *err);
+	p->gone |= !msg_send(p->fd, &p->m, MSG_FAILED);
+}
+
+static void
+pipe_stop(void *ud, const pt_error *why)
+{
+	struct pipe_feed *p = ud;
+
+	msg_start(&p->m);
+	put_bytes(&p->m, why, sizeof *why);
+	p->gone |= !msg_send(p->fd, &p->m, MSG_STOP);
+}
+
+/* A worker process: a session of its own, then records until the end.
+ * Never returns. It leaves through _exit: the parent's stdio buffers and
+ * exit handlers are the parent's. */
+static void
+worker_main(pt_db *parent, int fd, const struct pt_tenant_config *defaults)
+{
+	struct pipe_feed p = { .fd = fd };
+	const struct feed f = {
+		.next = pipe_next, .created = pipe_created, .failed = pipe_failed,
+		.stop = pipe_stop, .ud = &p,
+	};
 	pt_error e;
+	pt_db *db;
 
-	slots[0].db = db;
-	while (n < jobs && (slots[n].db = pt_db_clone(db, &e)) != NULL)
-		n++;
-	return n;
+	msg_init(&p.m);
+	/* The parent's session is the parent's: never touched here. */
+	db = pt_db_clone(parent, &e);
+	if (!db) {
+		/* no session: the others carry on without this one */
+		msg_free(&p.m);
+		_exit(3);
+	}
+	run_session(db, defaults, &f);
+	pt_db_close(db);
+	msg_free(&p.m);
+	_exit(0);
 }
 
-/* The connections the server has left for this role: the smaller of the
- * server's free slots (those kept for superusers aside) and the role's own
- * CONNECTION LIMIT less its open sessions. */
-static const char headroom_sql[] =
-	"SELECT least("
+struct worker {
+	pid_t pid;
+	int fd;                    /* -1: gone */
+	bool ready;                /* it said READY at least once: a session */
+};
+
+/* Start n workers; returns how many started. */
+static size_t
+start_workers(pt_db *db, const struct pt_tenant_config *defaults, struct worker *w,
+              size_t n)
+{
+	size_t k = 0;
+
+	/* what is buffered is the parent's to write, once */
+	fflush(stdout);
+	fflush(stderr);
+	for (size_t i = 0; i < n; i++) {
+		int sv[2], size = 2 * (int)MSG_MAX;
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+			break;
+		(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+		(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+		w[k].pid = fork();
+		if (w[k].pid == 0) {
+			close(sv[0]);
+			for (size_t j = 0; j < k; j++)
+				close(w[j].fd);
+			worker_main(db, sv[1], defaults);
+		}
+		close(sv[1]);
+		if (w[k].pid < 0) {
+			close(sv[0]);
+			break;
+		}
+		w[k].fd = sv[0];
+		w[k].ready = false;
+		k++;
+	}
+	return k;
+}
+
+/* A worker's message, acted on; false when the worker is gone. */
+static bool
+serve(struct source *src, struct worker *w, struct msg *m)
+{
+	struct pt_credentials creds;
+	struct record rec;
+	pt_error err;
+	unsigned long line;
+	char *schema, *user, *pw;
+	bool generated;
+
+	switch (msg_recv(w->fd, m)) {
+	case MSG_READY:
+		w->ready = true;
+		msg_start(m);
+		if (!source_next(src, &rec))
+			return msg_send(w->fd, m, MSG_END);
+		put_u64(m, rec.line);
+		put_str(m, rec.schema);
+		put_str(m, rec.user);
+		put_str(m, rec.password);
+		record_free(&rec);
+		return msg_send(w->fd, m, MSG_RECORD);
+	case MSG_CREATED:
+		line = (unsigned long)get_u64(m);
+		schema = get_str(m, false);
+		user = get_str(m, false);
+		pw = get_str(m, true);
+		generated = get_u64(m) != 0;
+		sodium_memzero(m->buf, m->len);
+		if (!m->bad && schema && user && pw &&
+		    pt_credentials_for(src->db, schema, user, pw, generated, &creds, &err) == PT_OK) {
+			source_created(src, line, &creds);
+			pt_credentials_free(&creds);
+		} else if (!m->bad && schema && user && pw) {
+			/* committed, but its connection string cannot be told */
+			source_failed(src, line, &err);
+		} else
+			pt_secret_free(pw);
+		free(schema);
+		free(user);
+		return true;
+	case MSG_FAILED:
+		line = (unsigned long)get_u64(m);
+		get_bytes(m, &err, sizeof err);
+		if (!m->bad)
+			source_failed(src, line, &err);
+		return true;
+	case MSG_STOP:
+		get_bytes(m, &err, sizeof err);
+		if (!m->bad)
+			source_stop(src, &err);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Hand out records until every worker has finished; the reports come in
+ * as each tenant commits. */
+static void
+run_workers(struct source *src, struct worker *w, size_t n)
+{
+	struct pollfd pfd[PT_BULK_MAX_JOBS];
+	size_t alive = n;
+	struct msg m;
+
+	msg_init(&m);
+	while (alive) {
+		for (size_t i = 0; i < n; i++) {
+			pfd[i].fd = w[i].fd;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		/* a Ctrl-C is noticed within 50 ms even while nobody writes */
+		if (poll(pfd, n, 50) < 0 && errno != EINTR)
+			break;
+		if (!src->stop && pt_db_cancel_requested(src->db)) {
+			pt_error e;
+			pt_error_set(&e, PT_ERR_CANCELED,
+			             _("stopped at line %lu: canceled; later lines were not "
+			               "attempted"), pt_csv_reader_line(src->r));
+			source_stop(src, &e);
+		}
+		for (size_t i = 0; i < n; i++)
+			if (w[i].fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    !serve(src, &w[i], &m)) {
+				close(w[i].fd);
+				w[i].fd = -1;
+				alive--;
+			}
+	}
+	msg_free(&m);
+	for (size_t i = 0; i < n; i++) {
+		int status;
+
+		if (w[i].fd >= 0)
+			close(w[i].fd);
+		while (waitpid(w[i].pid, &status, 0) < 0 && errno == EINTR)
+			;
+		src->res->sessions += w[i].ready;
+	}
+}
+
+/* Whether the server runs on this machine (a Unix socket, loopback, or
+ * the same address at both ends), and the connections it has left for
+ * this role: the smaller of its free slots (those kept for superusers
+ * aside) and the role's own CONNECTION LIMIT less its open sessions. */
+static const char server_sql[] =
+	"SELECT pg_catalog.inet_server_addr() IS NULL"
+	"    OR pg_catalog.inet_server_addr() = pg_catalog.inet_client_addr()"
+	"    OR pg_catalog.inet_server_addr() <<= '127.0.0.0/8'"
+	"    OR pg_catalog.inet_server_addr() = '::1',"
+	" least("
 	" pg_catalog.current_setting('max_connections')::int"
 	"  - pg_catalog.current_setting('superuser_reserved_connections')::int"
 	"  - (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity"
@@ -367,23 +765,32 @@ unsigned
 pt_bulk_default_jobs(pt_db *db)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = cpus < 2 ? 2 : cpus > 4 ? 4 : (unsigned)cpus;
+	unsigned jobs = 1;
 	PGresult *res;
 	pt_error e;
 
-	/* A session per processor here, each hashing in its own thread: the
-	 * client's SCRAM hash (PQencryptPasswordConn, milliseconds a password)
-	 * is most of a tenant's cost, and the server's DDL overlaps with it.
-	 * bench/run --scale measured 1,000 tenants into 50,000 on 2 cores.
-	 * But never more than half the connections the server has left, so
-	 * that onboarding does not take the slots the applications need. */
-	res = pt_db_query(db, headroom_sql, 0, NULL, _("counting free connections"), &e);
-	if (res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
-		long left = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;
+	/* Most of a tenant's cost is two SCRAM hashes of its password: this
+	 * process's (PQencryptPasswordConn) and the server's, which hashes
+	 * the empty password with the verifier's salt to refuse an empty one
+	 * (3.5 ms a CREATE ROLE with a verifier against 0.5 ms without, on
+	 * PostgreSQL 15 here). On a server that shares this machine's
+	 * processors, more sessions only take them from each other: one
+	 * (bench/run --scale, 2 cores: 1,000 tenants into 50,000 at 1.0x psql's
+	 * time with one, slower with two). A server elsewhere hashes on its
+	 * own processors: a worker per processor here, at most 4, and never
+	 * more than half the connections the server has left, so that
+	 * onboarding leaves the applications their slots. */
+	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
+	                  &e);
+	if (res && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		jobs = cpus < 2 ? 2 : cpus > 4 ? 4 : (unsigned)cpus;
+		if (!PQgetisnull(res, 0, 1)) {
+			long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+			unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;
 
-		if (half < jobs)
-			jobs = half;
+			if (half < jobs)
+				jobs = half;
+		}
 	}
 	PQclear(res);
 	return jobs;
@@ -402,57 +809,44 @@ pt_bulk_create(pt_db *db, FILE *in, const struct pt_tenant_config *defaults,
                unsigned jobs, bool count_first, const struct pt_bulk_ops *ops,
                void *ud, struct pt_bulk_result *res, pt_error *err)
 {
-	struct shared sh = {
-		.r = pt_csv_reader_open(in, 0), .defaults = defaults, .ops = ops, .ud = ud,
-		.res = res, .st = PT_OK,
+	struct source src = {
+		.db = db, .r = pt_csv_reader_open(in, 0), .ops = ops, .ud = ud, .res = res,
+		.st = PT_OK,
 	};
-	struct slot slots[PT_BULK_MAX_JOBS];
-	size_t nslots = 1;
+	const struct feed f = {
+		.next = source_next, .created = source_created, .failed = source_failed,
+		.stop = source_stop, .ud = &src,
+	};
+	struct worker w[PT_BULK_MAX_JOBS];
+	size_t nw = 0;
 	pt_error e;
 
 	memset(res, 0, sizeof *res);
-	memset(slots, 0, sizeof slots);
-	pthread_mutex_init(&sh.lock, NULL);
 	if (jobs == 0)
 		jobs = pt_bulk_default_jobs(db);
 	if (jobs > PT_BULK_MAX_JOBS)
 		jobs = PT_BULK_MAX_JOBS;
-	/* A libpq built without thread safety: one session, no threads. */
-	if (!PQisthreadsafe())
-		jobs = 1;
-	pt_csv_reader_set_time_limit(sh.r, ops->input_timeout);
+	pt_csv_reader_set_time_limit(src.r, ops->input_timeout);
 	if (count_first && regular_file(in))
-		sh.total = count_records(sh.r);
-	sh.st = read_header(sh.r, &sh.lay, &e);
+		src.total = count_records(src.r);
+	src.st = read_header(src.r, &src.lay, &e);
 	/* Every session's tenants join the group: make it once, first. */
-	if (sh.st == PT_OK)
-		sh.st = pt_tenant_ensure_group(db, &e);
-	if (sh.st != PT_OK)
-		sh.fatal = e;
-	else
-		nslots = open_slots(db, jobs, slots);
-	for (size_t i = 0; sh.st == PT_OK && i < nslots; i++) {
-		slots[i].sh = &sh;
-		/* db's own slot runs on this thread, the others on their own; a
-		 * thread that cannot start leaves its session unused. */
-		slots[i].started = i == 0 ||
-			pthread_create(&slots[i].thread, NULL, work, &slots[i]) == 0;
-		res->sessions += slots[i].started;
+	if (src.st == PT_OK)
+		src.st = pt_tenant_ensure_group(db, &e);
+	if (src.st != PT_OK)
+		src.fatal = e;
+	else if (jobs > 1 && (nw = start_workers(db, defaults, w, jobs)) > 0)
+		run_workers(&src, w, nw);
+	/* One session, or no worker could start (or connect: then this one
+	 * finishes what they left, if the run did not stop). */
+	if (src.st == PT_OK && !src.stop) {
+		res->sessions++;
+		run_session(db, defaults, &f);
 	}
-	if (sh.st == PT_OK)
-		work(&slots[0]);
-	/* Stopped or not, every worker reports its tenant in flight:
-	 * committed ones with their credentials. */
-	for (size_t i = 1; i < nslots; i++) {
-		if (slots[i].started)
-			pthread_join(slots[i].thread, NULL);
-		pt_db_close(slots[i].db);
-	}
-	pthread_mutex_destroy(&sh.lock);
-	pt_csv_reader_close(sh.r);
-	if (sh.st == PT_OK)
-		pt_error_clear(&sh.fatal);
+	pt_csv_reader_close(src.r);
+	if (src.st == PT_OK)
+		pt_error_clear(&src.fatal);
 	if (err)
-		*err = sh.fatal;
-	return sh.st;
+		*err = src.fatal;
+	return src.st;
 }

@@ -53,8 +53,9 @@ struct pt_bulk_result {
  * tell a total (never a pipe or a device: counting would consume it, or
  * never end).
  *
- * The callbacks are called one at a time, from the session's threads: a
- * front end needs no locking of its own.
+ * More than one session runs in worker processes (see bulk.c for why), which
+ * hand their results back to this one: the callbacks are always called
+ * here, one at a time.
  *
  * Returns PT_OK when the whole input was worked through, even if some
  * records failed (res says how many). A missing or bad header, a read error,

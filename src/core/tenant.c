@@ -342,6 +342,13 @@ fill_credentials(pt_db *db, const char *schema, const char *user,
 	return PT_OK;
 }
 
+enum pt_status
+pt_credentials_for(pt_db *db, const char *schema, const char *user, char *password,
+                   bool generated, struct pt_credentials *out, pt_error *err)
+{
+	return fill_credentials(db, schema, user, password, generated, out, err);
+}
+
 /* The password to use: a copy of the given one, or a generated one. */
 static char *
 take_password(const char *given, bool *generated)

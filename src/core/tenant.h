@@ -97,6 +97,13 @@ enum pt_status pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
 /* Release a prepared job that will not be sent; safe on a zeroed struct. */
 void pt_tenant_job_free(struct pt_tenant_job *job);
 
+/* The credentials of a tenant another session created (create --from's
+ * worker processes), with db's endpoint: password (secret) moves into out,
+ * even on failure. */
+enum pt_status pt_credentials_for(pt_db *db, const char *schema, const char *user,
+                                  char *password, bool generated,
+                                  struct pt_credentials *out, pt_error *err);
+
 /* The tenant that owns a schema, as drop, rotate, lock and alter see it. */
 struct pt_tenant_ref {
 	char role[PT_NAME_MAX + 1];  /* the tenant's role */
