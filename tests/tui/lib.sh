@@ -120,3 +120,24 @@ SQL
 	done
 	[ -e "$mark" ] || fail "could not lock $1"
 }
+
+# T MSGID: the console's text for MSGID in the language of the compiled
+# catalogue $PT_MO, or MSGID itself when none is set (English).
+T() {
+	if [ -z "${PT_MO:-}" ]; then
+		printf '%s' "$1"
+	else
+		python3 -c 'import gettext, sys
+t = gettext.GNUTranslations(open(sys.argv[1], "rb"))
+print(t.gettext(sys.argv[2]), end="")' "$PT_MO" "$1"
+	fi
+}
+# Tre MSGID [ARG...]: T with its printf directives filled in by the ARGs,
+# as a regular expression that matches that text literally.
+Tre() {
+	local f
+	f=$(T "$1" | sed 's/%[lz]*[dsu]/%s/g')
+	shift
+	# shellcheck disable=SC2059
+	printf "$f" "$@" | sed 's/[][\.*^$(){}?+|]/\\&/g'
+}

@@ -51,14 +51,14 @@ scenario() {
 	keys l
 	wait_for 'ALTER ROLE "lk_user" NOLOGIN'
 	screen | grep -q 'pg_terminate_backend' && fail "$w: terminate without t"
-	wait_for 'left open \(t: terminate'
+	wait_for "$(Tre 'Its open sessions: left open (t: terminate them too)')"
 	keys t
 	wait_for 'pg_terminate_backend'
-	wait_for 'TERMINATED too'
+	wait_for "$(Tre 'Its open sessions: TERMINATED too (t: leave them open)')"
 	keys t
 	wait_gone 'pg_terminate_backend'
 	keys t
-	wait_for 'TERMINATED too'
+	wait_for "$(Tre 'Its open sessions: TERMINATED too (t: leave them open)')"
 	can_login || fail "$w: locked before Enter"
 	ok
 	t0=$(now_ms)
@@ -66,7 +66,8 @@ scenario() {
 	poll "the lock" '! can_login'
 	ms=$(( $(now_ms) - t0 ))
 	echo "$w x $h: Enter to NOLOGIN committed: $ms ms"
-	wait_for 'sessions terminated: 1'
+	# (a French message wraps on the message line: its start then)
+	wait_for "$(Tre 'Locked %s: no new logins; sessions terminated: %d.' tenant_lk 1 | cut -c1-${PT_MO:+24})"
 	login | grep -q 'not permitted to log in' || fail "$w: locked tenant logs in: $(login)"
 	poll "the tenant's session ends" '! kill -0 $sleeper 2>/dev/null'
 	ok
@@ -75,13 +76,13 @@ scenario() {
 	keys u
 	wait_for 'ALTER ROLE "lk_user" LOGIN;'
 	keys Enter
-	wait_for 'Unlocked tenant_lk'
+	wait_for "$(Tre 'Unlocked %s: it can log in again.' tenant_lk | cut -c1-${PT_MO:+24})"
 	[ "$(login)" = 1 ] || fail "$w: unlocked tenant cannot log in: $(login)"
 	ok
 
 	# ---- edit: limit and statement_timeout -----------------------------
 	keys e
-	wait_for 'Edit tenant tenant_lk'
+	wait_for "$(Tre 'Edit tenant %s (role %s%s)' tenant_lk lk_user '')"
 	screen | grep -Eq '(Connection limit|Connexions max\.) +20[_ ]' || fail "$w: limit not prefilled"
 	keys C-u ; type_text "$limit"
 	keys Tab Tab ; type_text 1s
@@ -90,7 +91,7 @@ scenario() {
 	wait_for '"statement_timeout" = '\''1s'\'''
 	screen | grep -q 'VALID UNTIL\|work_mem' && fail "$w: unchanged fields are sent"
 	keys Enter
-	wait_for 'Changed tenant_lk'
+	wait_for "$(Tre 'Changed %s.' tenant_lk)"
 	out=$(psql -X -At "$conn" -c "SELECT pg_sleep(2)" 2>&1) &&
 		fail "$w: pg_sleep(2) ran under statement_timeout=1s"
 	echo "$out" | grep -q 'statement timeout' || fail "$w: pg_sleep(2): $out"
@@ -103,7 +104,7 @@ scenario() {
 
 	# ---- edit: a bad value changes nothing -----------------------------
 	keys e
-	wait_for 'Edit tenant tenant_lk'
+	wait_for "$(Tre 'Edit tenant %s (role %s%s)' tenant_lk lk_user '')"
 	wait_for "statement_timeout +1s"
 	keys Tab Tab Tab ; keys C-u ; type_text 5s   # idle_in_transaction
 	keys Tab ; type_text banana
@@ -113,7 +114,7 @@ scenario() {
 	wait_for 'invalid value'
 	screen | tr '\n' ' ' | grep -Eq 'parameter +"work_mem": +"banana"' || fail "$w: the reason"
 
-	wait_for 'Edit tenant tenant_lk'
+	wait_for "$(Tre 'Edit tenant %s (role %s%s)' tenant_lk lk_user '')"
 	[ -z "$(role_setting work_mem)" ] || fail "$w: work_mem set"
 	[ -z "$(role_setting idle_in_transaction_session_timeout)" ] ||
 		fail "$w: half of a failed change stayed"
@@ -124,7 +125,7 @@ scenario() {
 	wait_for '"statement_timeout";'
 	screen | grep -q 'idle_in\|work_mem' && fail "$w: fields put back are sent"
 	keys Enter
-	wait_for 'Changed tenant_lk'
+	wait_for "$(Tre 'Changed %s.' tenant_lk)"
 	[ -z "$(role_setting statement_timeout)" ] || fail "$w: blank did not reset"
 	ok
 
@@ -133,10 +134,10 @@ scenario() {
 	psql -X -q -c "ALTER ROLE lk_user SET lock_timeout = '3s'" || fail "all-db setting"
 	keys Enter
 	if [ "$h" -ge 24 ]; then
-		wait_for 'Login +can log in'
-		wait_for "Limits +connections $limit, expires (never|jamais)"
+		wait_for "$(Tre Login) +$(Tre 'can log in')"
+		wait_for "$(Tre Limits) +$(Tre 'connections %s, expires %s' "$limit" "$(T never)")"
 		wait_for 'work_mem = 8MB'
-		wait_for 'lock_timeout = 3s \(all databases\)'
+		wait_for "lock_timeout = 3s $(Tre '(all databases)')"
 	else   # a short pane: one line, and room for who can reach the schema
 		wait_for "Login +can log in; connections $limit, "
 		wait_for 'Who can reach it'
@@ -146,8 +147,8 @@ scenario() {
 	keys l
 	wait_for 'NOLOGIN'
 	keys Enter
-	wait_for 'LOCKED: cannot log in'
-	wait_for 'its open sessions go on'
+	wait_for "$(Tre 'LOCKED: cannot log in (u unlocks)')"
+	wait_for "$(Tre 'Locked %s: no new logins; its open sessions go on.' tenant_lk | cut -c1-${PT_MO:+24})"
 	can_login && fail "$w: detail lock"
 	sleep 1
 	kill -0 $sleeper 2>/dev/null || fail "$w: lock without t ended a session"
@@ -158,7 +159,7 @@ scenario() {
 	keys u
 	wait_for 'LOGIN;'
 	keys Enter
-	wait_for 'can log in'
+	wait_for "$(Tre 'can log in')"
 	can_login || fail "$w: detail unlock"
 	psql -X -q -c "ALTER ROLE lk_user RESET lock_timeout"
 	ok
@@ -182,12 +183,13 @@ scenario 60 15 6
 scenario 80 24 8
 scenario 200 50 12
 
-# French at 80x24: the same, still in English where untranslated; it fits
+# French at 80x24: the same, the console's texts looked up in the catalogue
 if command -v msgfmt >/dev/null; then
 	mkdir -p "$PT_WORK/locale/fr/LC_MESSAGES"
 	msgfmt -o "$PT_WORK/locale/fr/LC_MESSAGES/pgtenant.mo" "$PT_TOP_SRCDIR/po/fr.po" ||
 		fail "msgfmt"
-	PT_TUI_UNSET="LC_ALL" PT_TUI_ENV="LANG=fr_FR.UTF-8 LANGUAGE=fr PGTENANT_LOCALEDIR=$PT_WORK/locale" \
+	PT_MO=$PT_WORK/locale/fr/LC_MESSAGES/pgtenant.mo PT_TUI_UNSET="LC_ALL" \
+		PT_TUI_ENV="LANG=fr_FR.UTF-8 LANGUAGE=fr PGTENANT_LOCALEDIR=$PT_WORK/locale" \
 		PT_TAG=fr scenario 80 24 9
 fi
 

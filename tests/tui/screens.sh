@@ -30,18 +30,6 @@ adm -c "CREATE TABLE tenant_a.t (i int);
         GRANT SELECT ON tenant_a.t TO b_user;" || fail "setup grant"
 "$PGTENANT" harden --yes >/dev/null 2>&1 || fail "harden"
 checks=0
-lang=en
-
-# T MSGID: the text the console shows for MSGID in the current language
-T() {
-	if [ "$lang" = en ]; then
-		printf '%s' "$1"
-	else
-		python3 -c 'import gettext, sys
-t = gettext.GNUTranslations(open(sys.argv[1], "rb"))
-print(t.gettext(sys.argv[2]), end="")' "$mo" "$1"
-	fi
-}
 
 # wait_text TEXT: wait_for TEXT taken literally
 wait_text() {
@@ -186,8 +174,7 @@ visit() {
 visit 60 15
 visit 80 24
 visit 200 50
-lang=fr
-PT_TUI_UNSET=LC_ALL PT_TUI_ENV="LANG=fr_FR.UTF-8 LANGUAGE=fr PGTENANT_LOCALEDIR=$PT_WORK/locale" \
+PT_MO=$mo PT_TUI_UNSET=LC_ALL PT_TUI_ENV="LANG=fr_FR.UTF-8 LANGUAGE=fr PGTENANT_LOCALEDIR=$PT_WORK/locale" \
 	visit 80 24
 echo "screens: $checks checks passed"
 exit 0

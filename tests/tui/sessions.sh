@@ -88,7 +88,7 @@ open_detail() {
 	keys Enter
 	wait_for "^ $1 "
 	keys Enter
-	wait_for 'Open sessions: '
+	wait_for "$(Tre 'Open sessions: %zu' '')"
 }
 
 run() {   # run W H TAG
@@ -96,12 +96,12 @@ run() {   # run W H TAG
 	tui_server "$tag"
 	PT_TUI_ARGS='-r 1' tui_start "$w" "$h"
 	wait_for ' tenant_acme '
-	wait_for 'Sessions'; ok
+	wait_for "$(Tre Sessions)"; ok
 	[ "$(count_of tenant_acme)" = 0 ] || fail "$tag: acme has sessions before any login"; ok
 	[ "$(count_of public)" = - ] || fail "$tag: public (no tenant's) shows a count"; ok
 	# the locked tenant: marked in words, still listed as a tenant
-	screen | grep -Eq '^ tenant_zed .*locked' || fail "$tag: no locked mark on tenant_zed"; ok
-	screen | grep -Eq '^ tenant_acme .*locked' && fail "$tag: acme marked locked"; ok
+	screen | grep -Eq "^ tenant_zed .*$(Tre locked)" || fail "$tag: no locked mark on tenant_zed"; ok
+	screen | grep -Eq "^ tenant_acme .*$(Tre locked)" && fail "$tag: acme marked locked"; ok
 
 	sleeper "$acme" "sleep-$tag"
 	t0=$(date +%s.%N)   # the login is done: the session is in pg_stat_activity
@@ -110,8 +110,8 @@ run() {   # run W H TAG
 	fits "$w" "$h" "tenants"; ok
 	# a column like the others: sorted by, most sessions first
 	keys :; type_text 'sort sessions'; keys Enter
-	wait_for 'Sessions▼'
-	screen | grep -A1 'Sessions▼' | tail -1 | grep -q '^ tenant_acme ' ||
+	wait_for "$(Tre Sessions)▼"
+	screen | grep -A1 "$(T Sessions)▼" | tail -1 | grep -q '^ tenant_acme ' ||
 		fail "$tag: :sort sessions does not put acme first"; ok
 	keys :; type_text 'sort schema'; keys Enter
 	wait_for 'Sch.ma▲'
@@ -127,7 +127,7 @@ run() {   # run W H TAG
 
 	# the detail lists it with its query
 	open_detail tenant_acme
-	wait_for 'Open sessions: 1'
+	wait_for "$(Tre 'Open sessions: %zu' 1)"
 	keys Down   # in a short pane, brings the selected session into view
 	wait_for "^ +$spid +active"; ok
 	wait_for 'SELECT pg_catal'; ok
@@ -142,26 +142,26 @@ run() {   # run W H TAG
 	wait_dead "$psql" "$tag: x did not cancel the query"
 	grep -q 'canceling statement due to user request' "$PT_WORK/sleep-$tag.out" ||
 		fail "$tag: psql: $(cat "$PT_WORK/sleep-$tag.out")"; ok
-	wait_for 'Open sessions: 0'; ok
+	wait_for "$(Tre 'Open sessions: %zu' 0)"; ok
 
 	# X: a wrong pid typed does nothing, the right one terminates
 	sleeper "$acme" "term-$tag"
-	wait_for 'Open sessions: 1' 10
+	wait_for "$(Tre 'Open sessions: %zu' 1)" 10
 	keys Down
 	wait_for "$spid"
 	keys X
-	wait_for 'Type its pid'
+	wait_for "$(Tre 'Terminate session %d? Type its pid to confirm:' "$spid" | cut -c1-16)"
 	type_text 1; keys Enter
-	wait_for 'Not confirmed'
+	wait_for "$(Tre 'Not confirmed: nothing was terminated.')"
 	sleep 0.5
 	alive "$psql" || fail "$tag: a wrong confirmation terminated the session"; ok
 	keys X
-	wait_for 'Type its pid'
+	wait_for "$(Tre 'Terminate session %d? Type its pid to confirm:' "$spid" | cut -c1-16)"
 	type_text "$spid"; keys Enter
 	wait_dead "$psql" "$tag: X did not terminate the session"
 	grep -Eq 'terminating connection|server closed the connection' "$PT_WORK/term-$tag.out" ||
 		fail "$tag: psql: $(cat "$PT_WORK/term-$tag.out")"; ok
-	wait_for 'Open sessions: 0'; ok
+	wait_for "$(Tre 'Open sessions: %zu' 0)"; ok
 	keys Escape
 	wait_for ' tenant_acme '
 	keys q
@@ -172,13 +172,12 @@ run() {   # run W H TAG
 run 60 15 s60
 run 80 24 s80
 run 200 50 s200
-# French (the strings stay English until the translation pass): it works
-# and fits
+# French: the same, the console's texts looked up in the catalogue
 if command -v msgfmt >/dev/null; then
 	mkdir -p "$PT_WORK/locale/fr/LC_MESSAGES"
 	msgfmt -o "$PT_WORK/locale/fr/LC_MESSAGES/pgtenant.mo" "$PT_TOP_SRCDIR/po/fr.po" ||
 		fail "msgfmt"
-	PT_TUI_UNSET="LC_ALL" \
+	PT_MO=$PT_WORK/locale/fr/LC_MESSAGES/pgtenant.mo PT_TUI_UNSET="LC_ALL" \
 	PT_TUI_ENV="LANG=fr_FR.UTF-8 LANGUAGE=fr PGTENANT_LOCALEDIR=$PT_WORK/locale" run 80 24 fr
 	ok
 fi
@@ -189,7 +188,7 @@ PT_TUI_ARGS='-r 1 --read-only' tui_start 80 24
 wait_for ' tenant_acme '
 sleeper "$acme" ro
 open_detail tenant_acme
-wait_for 'Open sessions: 1' 10
+wait_for "$(Tre 'Open sessions: %zu' 1)" 10
 keys x
 wait_for 'Read-only session: sessions are neither'
 keys X
@@ -230,7 +229,7 @@ bg_pids+=($!)
 PT_TUI_ARGS='-r 1' tui_start 120 30
 wait_for ' tenant_evil '
 open_detail tenant_evil
-wait_for 'Open sessions: 1' 10
+wait_for "$(Tre 'Open sessions: %zu' 1)" 10
 # the server itself turns the control characters of an application_name
 # into "?"; the query's come through and are shown escaped
 wait_for 'application: evil.\]0;owned'; ok
