@@ -134,7 +134,8 @@ $PT_TMUX kill-server
 adm -c 'CREATE DATABASE "../../x/.."' || fail "setup database"
 tui_server db
 PT_TUI_ENV="PGDATABASE=../../x/.." tui_start 100 30
-wait_for 'Tenants'
+# the list itself, not the title: a key typed while it loads is dropped
+wait_for ' public '
 keys a
 wait_for '[0-9]+ (high|medium|low|info)'
 keys w ; wait_for 'Enter:' ; keys Enter
