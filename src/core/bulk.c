@@ -276,6 +276,21 @@ dup_or_null(const char *s, bool secret)
 	return !s ? NULL : secret ? pt_secret_strdup(s) : pt_xstrdup(s);
 }
 
+/* Did the front end ask to stop (Ctrl-C)? Then the run stops here. */
+static bool
+source_canceled(struct source *src)
+{
+	pt_error e;
+
+	if (!pt_db_cancel_requested(src->db))
+		return false;
+	pt_error_set(&e, PT_ERR_CANCELED,
+	             _("stopped at line %lu: canceled; later lines were not attempted"),
+	             pt_csv_reader_line(src->r));
+	source_stop(src, &e);
+	return true;
+}
+
 /* The next record to create; the ones that cannot be are reported here. */
 static bool
 source_next(void *ud, struct record *rec)
@@ -287,13 +302,8 @@ source_next(void *ud, struct record *rec)
 
 	memset(rec, 0, sizeof *rec);
 	while (!src->stop) {
-		if (pt_db_cancel_requested(src->db)) {
-			pt_error_set(&e, PT_ERR_CANCELED,
-			             _("stopped at line %lu: canceled; later lines were not "
-			               "attempted"), pt_csv_reader_line(r));
-			source_stop(src, &e);
+		if (source_canceled(src))
 			break;
-		}
 		got = pt_csv_reader_next(src->r, &e);
 		if (got == PT_CSV_END) {
 			src->stop = true;
@@ -667,15 +677,16 @@ serve(struct source *src, struct worker *w, struct msg *m)
 		pw = get_str(m, true);
 		generated = get_u64(m) != 0;
 		sodium_memzero(m->buf, m->len);
-		if (!m->bad && schema && user && pw &&
-		    pt_credentials_for(src->db, schema, user, pw, generated, &creds, &err) == PT_OK) {
+		if (m->bad || !schema || !user || !pw) {
+			pt_secret_free(pw);
+		} else if (pt_credentials_for(src->db, schema, user, pw, generated, &creds,
+		                              &err) == PT_OK) {
 			source_created(src, line, &creds);
 			pt_credentials_free(&creds);
-		} else if (!m->bad && schema && user && pw) {
+		} else {
 			/* committed, but its connection string cannot be told */
 			source_failed(src, line, &err);
-		} else
-			pt_secret_free(pw);
+		}
 		free(schema);
 		free(user);
 		return true;
@@ -714,13 +725,8 @@ run_workers(struct source *src, struct worker *w, size_t n)
 		/* a Ctrl-C is noticed within 50 ms even while nobody writes */
 		if (poll(pfd, n, 50) < 0 && errno != EINTR)
 			break;
-		if (!src->stop && pt_db_cancel_requested(src->db)) {
-			pt_error e;
-			pt_error_set(&e, PT_ERR_CANCELED,
-			             _("stopped at line %lu: canceled; later lines were not "
-			               "attempted"), pt_csv_reader_line(src->r));
-			source_stop(src, &e);
-		}
+		if (!src->stop)
+			(void)source_canceled(src);
 		for (size_t i = 0; i < n; i++)
 			if (w[i].fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
 			    !serve(src, &w[i], &m)) {
