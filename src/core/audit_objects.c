@@ -135,19 +135,19 @@ static const char owners_sql[] =
 	"      OR g.rolbypassrls OR g.rolname = ANY ($2::text[]))," 
 	" obj AS ("
 	"  SELECT c.relnamespace AS nsp, c.relkind::text AS kind, c.relname::text AS name,"
-	"         ''::text AS args, c.relowner AS owner, false AS secdef"
+	"         ''::text AS args, c.relowner AS owner, false AS secdef, c.relacl AS acl"
 	"    FROM pg_catalog.pg_class c"
 	"   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
 	"     AND c.relnamespace IN (SELECT t.nsp FROM tenancy t)"
 	"  UNION ALL"
 	"  SELECT p.pronamespace, 'routine', p.proname,"
 	"         pg_catalog.pg_get_function_identity_arguments(p.oid), p.proowner,"
-	"         p.prosecdef"
+	"         p.prosecdef, p.proacl"
 	"    FROM pg_catalog.pg_proc p"
 	"   WHERE p.pronamespace IN (SELECT t.nsp FROM tenancy t)"
 	"  UNION ALL"
 	"  SELECT t.typnamespace, CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END,"
-	"         t.typname, '', t.typowner, false"
+	"         t.typname, '', t.typowner, false, t.typacl"
 	"    FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid"
 	"   WHERE t.typtype IN ('e', 'd', 'r', 'c') AND (t.typrelid = 0 OR c.relkind = 'c')"
 	"     AND t.typnamespace IN (SELECT t2.nsp FROM tenancy t2)),"
@@ -168,7 +168,13 @@ static const char owners_sql[] =
 	" SELECT n.nspname, o.kind, o.name, o.args, w.rolname,"
 	"        o.owner IN (SELECT oid FROM troles), o.owner IN (SELECT oid FROM privrole),"
 	"        o.secdef,"
-	"        ft.name, v.names, v.n"
+	"        ft.name, v.names, v.n,"
+	/* Who holds grants on it: ALTER ... OWNER keeps them, made in the
+	 * new owner's name (PUBLIC as a flag: a role may be called so). */
+	"        (SELECT pg_catalog.bool_or(a.grantee = 0) FROM " PT_ACL("o.acl", "a") "),"
+	"        (SELECT pg_catalog.array_agg(DISTINCT g.rolname) FROM " PT_ACL("o.acl", "a")
+	"           JOIN pg_catalog.pg_roles g ON g.oid = a.grantee"
+	"          WHERE a.grantee <> o.owner)::text"
 	"   FROM fo o JOIN pg_catalog.pg_namespace n ON n.oid = o.nsp"
 	"   JOIN pg_catalog.pg_roles w ON w.oid = o.owner"
 	"   LEFT JOIN first_tenant ft ON ft.nsp = o.nsp"
@@ -176,7 +182,7 @@ static const char owners_sql[] =
 	"    AND v.args = o.args";
 
 enum { O_SCHEMA, O_KIND, O_NAME, O_ARGS, O_OWNER, O_OWNER_TENANT, O_OWNER_PRIV,
-       O_SECDEF, O_TENANT, O_REACHERS, O_NREACH };
+       O_SECDEF, O_TENANT, O_REACHERS, O_NREACH, O_GRANT_PUBLIC, O_GRANTEES };
 
 /* How an object kind reads in a sentence, and how SQL names it. */
 struct relkind {
@@ -343,6 +349,49 @@ grant_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	free(reachers);
 }
 
+/* Giving an object to its schema's tenant must not widen what anyone can
+ * do (issue 18): a view or SECURITY DEFINER function written by another
+ * role would run with the tenant's rights, for every role its old owner
+ * let use it (ALTER ... OWNER keeps the grants). So the fix makes the
+ * function SECURITY INVOKER and revokes every grant but the new owner's.
+ * malloc'd. */
+static char *
+owner_fix(pt_db *db, const PGresult *res, int i, const char *sql, const char *grant_sql,
+          const char *object, const char *to, bool secdef)
+{
+	size_t n;
+	char **grantees = pt_audit_text_array(pt_audit_val(res, i, O_GRANTEES), &n);
+	char *t = pt_quote_ident(db, to);
+	char *fix = pt_xasprintf("ALTER %s %s OWNER TO %s;", sql, object, t);
+	char *from = pt_xstrdup(pt_audit_tval(res, i, O_GRANT_PUBLIC) ? "PUBLIC" : "");
+	char *o;
+
+	if (secdef) {
+		o = pt_xasprintf("ALTER ROUTINE %s SECURITY INVOKER; %s", object, fix);
+		free(fix);
+		fix = o;
+	}
+	for (size_t k = 0; k < n; k++) {
+		char *g;
+		if (!strcmp(grantees[k], to))
+			continue;
+		g = pt_quote_ident(db, grantees[k]);
+		o = pt_xasprintf("%s%s%s", from, *from ? ", " : "", g);
+		free(g);
+		free(from);
+		from = o;
+	}
+	if (*from) {
+		o = pt_xasprintf("%s REVOKE ALL ON %s %s FROM %s;", fix, grant_sql, object, from);
+		free(fix);
+		fix = o;
+	}
+	pt_audit_strv_free(grantees);
+	free(from);
+	free(t);
+	return fix;
+}
+
 /* The same sentence for the attribute findings. */
 static void
 owner_finding(struct pt_audit_run *run, const PGresult *res, int i)
@@ -356,25 +405,26 @@ owner_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	bool owner_tenant = pt_audit_tval(res, i, O_OWNER_TENANT);
 	bool owner_priv = pt_audit_tval(res, i, O_OWNER_PRIV), secdef = pt_audit_tval(res, i, O_SECDEF);
 	char *q = pt_audit_qualified(db, schema, name), *object, *what, *fix, *t;
-	const char *sql;
+	const char *sql, *grant_sql;
 
 	if (!strcmp(kind, "routine")) {
 		object = pt_xasprintf("%s(%s)", q, args ? args : "");
 		what = pt_xasprintf(_("function %s"), object);
-		sql = "ROUTINE";
+		sql = grant_sql = "ROUTINE";
 	} else if (!strcmp(kind, "type") || !strcmp(kind, "domain")) {
 		object = pt_xstrdup(q);
 		what = pt_xasprintf("%s %s", !strcmp(kind, "type") ? _("type") : _("domain"),
 		                    object);
-		sql = !strcmp(kind, "type") ? "TYPE" : "DOMAIN";
+		sql = grant_sql = !strcmp(kind, "type") ? "TYPE" : "DOMAIN";
 	} else {
 		const struct relkind *rk = relkind_find(kind);
 		object = pt_xstrdup(q);
 		what = pt_xasprintf("%s %s", _(rk->noun), object);
 		sql = rk->sql;
+		grant_sql = rk->grant_sql;
 	}
 	t = pt_quote_ident(db, tenant ? tenant : owner);
-	fix = pt_xasprintf("ALTER %s %s OWNER TO %s;", sql, object, t);
+	fix = owner_fix(db, res, i, sql, grant_sql, object, tenant ? tenant : owner, secdef);
 	if (owner_tenant)
 		pt_audit_add(run, PT_RULE_XT_OWNER, PT_SEV_HIGH, owner, schema, object, NULL,
 		    pt_xasprintf(_("Tenant role %s owns %s in the schema of tenant %s: it can "

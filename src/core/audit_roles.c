@@ -78,6 +78,29 @@ pt_audit_builtin_find(const char *name)
 	return NULL;
 }
 
+/* What an orphan role owns that runs code or shapes grants, one text a
+ * row, a letter for its kind first: SECURITY DEFINER functions, triggers
+ * on its tables or calling its functions, event triggers, default
+ * privileges. Used with r = the orphan role; the caller closes the
+ * subquery. */
+#define ORPHAN_RISKS \
+	"(SELECT 'f' || f.oid::pg_catalog.regprocedure::text AS x" \
+	"    FROM pg_catalog.pg_proc f WHERE f.proowner = r.oid AND f.prosecdef" \
+	"  UNION ALL" \
+	"  SELECT 't' || pg_catalog.quote_ident(t.tgname) || ' ON '" \
+	"         || t.tgrelid::pg_catalog.regclass::text" \
+	"    FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid" \
+	"    JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid" \
+	"   WHERE NOT t.tgisinternal AND (c.relowner = r.oid OR f.proowner = r.oid)" \
+	"  UNION ALL" \
+	"  SELECT 'e' || pg_catalog.quote_ident(e.evtname)" \
+	"    FROM pg_catalog.pg_event_trigger e WHERE e.evtowner = r.oid" \
+	"  UNION ALL" \
+	"  SELECT 'd' || a.defaclobjtype::text || coalesce(pg_catalog.quote_ident(n.nspname), '')" \
+	"    FROM pg_catalog.pg_default_acl a" \
+	"    LEFT JOIN pg_catalog.pg_namespace n ON n.oid = a.defaclnamespace" \
+	"   WHERE a.defaclrole = r.oid"
+
 /* The role-level checks: attributes and memberships of tenant roles, the
  * database's owner, passwords and expiry of login roles, orphan roles.
  * $2 = the powerful built-in roles, $3 = the user-name pattern as LIKE. */
@@ -96,7 +119,7 @@ pt_audit_builtin_find(const char *name)
 	"     CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END," \
 	"     CASE WHEN r.rolreplication THEN 'REPLICATION' END," \
 	"     CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' END," \
-	"     CASE WHEN r.rolcreatedb THEN 'CREATEDB' END), '', '', ts.schema" \
+	"     CASE WHEN r.rolcreatedb THEN 'CREATEDB' END), '', '', ts.schema, NULL" \
 	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
 	"  WHERE r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls" \
 	"     OR r.rolcreatedb" \
@@ -107,7 +130,7 @@ pt_audit_builtin_find(const char *name)
 	"       CASE WHEN (SELECT pg_catalog.bool_or(x.admin_option)" \
 	"                    FROM pg_catalog.pg_auth_members x" \
 	"                   WHERE x.member = m.member AND x.roleid = m.grp)" \
-	"         THEN 'admin' END), ts.schema" \
+	"         THEN 'admin' END), ts.schema, NULL" \
 	"   FROM memball m JOIN tschema ts ON ts.tenant = m.member" \
 	"   JOIN gkind k ON k.oid = m.grp" \
 	"   JOIN pg_catalog.pg_roles r ON r.oid = m.member" \
@@ -115,22 +138,30 @@ pt_audit_builtin_find(const char *name)
 	"   JOIN pg_catalog.pg_roles h ON h.oid = m.hop" \
 	"  WHERE k.k IS NOT NULL AND m.grp <> m.member" \
 	" UNION ALL" \
-	" SELECT 'dbowner', r.rolname, d.datname, '', '', ts.schema" \
+	" SELECT 'dbowner', r.rolname, d.datname, '', '', ts.schema, NULL" \
 	"   FROM pg_catalog.pg_database d JOIN tschema ts ON ts.tenant = d.datdba" \
 	"   JOIN pg_catalog.pg_roles r ON r.oid = d.datdba" \
 	"  WHERE d.datname = pg_catalog.current_database()" \
 	" UNION ALL" \
-	" SELECT 'connlimit', r.rolname, '', '', '', ts.schema" \
+	" SELECT 'connlimit', r.rolname, '', '', '', ts.schema, NULL" \
 	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
 	"  WHERE r.rolconnlimit < 0" \
 	" UNION ALL" \
 	" SELECT 'login', r.rolname, " PW "," \
 	"     (r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity')::text," \
-	"     '', ts.schema" \
+	"     '', ts.schema, NULL" \
 	"   FROM pg_catalog.pg_roles r LEFT JOIN tschema ts ON ts.tenant = r.oid" \
 	"  WHERE r.rolcanlogin" \
 	" UNION ALL" \
-	" SELECT 'orphan', r.rolname, coalesce(p.path, ''), '', '', NULL" \
+	" SELECT 'orphan', r.rolname, coalesce(p.path, '')," \
+	"     (SELECT pg_catalog.count(*) FROM pg_catalog.pg_shdepend s" \
+	"       WHERE s.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass" \
+	"         AND s.refobjid = r.oid AND s.deptype = 'o' AND s.dbid =" \
+	"             (SELECT d.oid FROM pg_catalog.pg_database d" \
+	"               WHERE d.datname = pg_catalog.current_database()))::text," \
+	"     (SELECT (pg_catalog.array_agg(x ORDER BY x))[1:" PT_AUDIT_STR(PT_AUDIT_MAX_NAMES) "]::text" \
+	"        FROM " ORPHAN_RISKS ") z), NULL," \
+	"     (SELECT pg_catalog.count(*) FROM " ORPHAN_RISKS ") z)::text" \
 	"   FROM pg_catalog.pg_roles r LEFT JOIN dbpath p ON p.setrole = r.oid" \
 	"  WHERE r.rolcanlogin AND NOT r.rolsuper" \
 	"    AND r.oid NOT IN (SELECT oid FROM troles)" \
@@ -148,7 +179,7 @@ static const char roles_pw_sql[] = ROLES_SQL(
 	"   FROM pg_catalog.pg_authid a WHERE a.oid = r.oid)");
 static const char roles_sql[] = ROLES_SQL("'unknown'");
 
-enum { R_WHAT, R_ROLE, R_A, R_B, R_C, R_SCHEMA };
+enum { R_WHAT, R_ROLE, R_A, R_B, R_C, R_SCHEMA, R_D };
 static const struct attr {
 	const char *name, *neg;
 	enum pt_severity severity;
@@ -176,6 +207,46 @@ a_year_from_now(void)
 
 	strftime(buf, sizeof buf, "%Y-%m-%d", gmtime_r(&t, &tm));
 	return buf;
+}
+
+/* The orphan row's risky objects (ORPHAN_RISKS) in words: "SECURITY
+ * DEFINER function public.f(), trigger t ON public.x and 3 more". */
+static char *
+orphan_risks(const PGresult *res, int i)
+{
+	size_t n;
+	char **v = pt_audit_text_array(pt_audit_val(res, i, R_C), &n);
+	long total = strtol(pt_audit_val(res, i, R_D) ? pt_audit_val(res, i, R_D) : "0", NULL, 10);
+	char *out = pt_xstrdup("");
+
+	for (size_t k = 0; k < n; k++) {
+		const char *name = v[k] + 1;
+		char *item, *o;
+
+		switch (v[k][0]) {
+		case 'f': item = pt_xasprintf(_("SECURITY DEFINER function %s"), name); break;
+		case 't': item = pt_xasprintf(_("trigger %s"), name); break;
+		case 'e': item = pt_xasprintf(_("event trigger %s"), name); break;
+		default:
+			/* 'd', the object type letter, then the schema (or none) */
+			item = name[0] && name[1]
+				? pt_xasprintf(_("default privileges on new objects (%c) in schema %s"),
+				               name[0], name + 1)
+				: pt_xasprintf(_("default privileges on new objects (%c)"), name[0]);
+			break;
+		}
+		o = pt_xasprintf("%s%s%s", out, k ? ", " : "", item);
+		free(item);
+		free(out);
+		out = o;
+	}
+	if (total > (long)n) {
+		char *o = pt_xasprintf(_("%s and %ld more"), out, total - (long)n);
+		free(out);
+		out = o;
+	}
+	pt_audit_strv_free(v);
+	return out;
 }
 
 static void
@@ -292,16 +363,33 @@ role_finding(struct pt_audit_run *run, const PGresult *res, int i)
 			    pt_xasprintf(_("Login role %s's password never expires."), role),
 			    pt_xasprintf("ALTER ROLE %s VALID UNTIL '%s';", r, a_year_from_now()));
 	} else if (!strcmp(what, "orphan")) {
-		char *me = pt_quote_ident(db, pt_db_info(db)->user);
+		/* Never REASSIGN OWNED to the admin: a SECURITY DEFINER function
+		 * the orphan wrote would then run with the admin's rights, for
+		 * anyone PUBLIC lets call it (issue 18). What it owns is dropped
+		 * with it, and the finding names what of that runs code. */
+		char *risks = orphan_risks(res, i);
+		char *why = *a ? pt_xasprintf(_("Login role %s looks like a tenant (its search_path is "
+		                                "%s) but has no schema: it can still log in."), role, a)
+		               : pt_xasprintf(_("Login role %s looks like a tenant (NOINHERIT, named "
+		                                "like one, CONNECT granted on this database) but has no "
+		                                "schema: it can still log in."), role);
+		long owned = strtol(b, NULL, 10);
+		char *owns = owned == 0
+			? pt_xstrdup(_("It owns nothing in this database."))
+			: pt_xasprintf(P_("The fix drops the %ld object it owns in this database%s%s "
+			                        "(review it first; nothing is handed to another role, "
+			                        "which would run its code with that role's rights).",
+			                        "The fix drops the %ld objects it owns in this database%s%s "
+			                        "(review them first; nothing is handed to another role, "
+			                        "which would run their code with that role's rights).",
+			                        owned),
+			               owned, *risks ? _(", among them ") : "", risks);
 		pt_audit_add(run, PT_RULE_ORPHAN_ROLE, PT_SEV_LOW, role, NULL, NULL, NULL,
-		    *a ? pt_xasprintf(_("Login role %s looks like a tenant (its search_path is "
-		                        "%s) but has no schema: it can still log in."), role, a)
-		       : pt_xasprintf(_("Login role %s looks like a tenant (NOINHERIT, named "
-		                        "like one, CONNECT granted on this database) but has no "
-		                        "schema: it can still log in."), role),
-		    pt_xasprintf("REASSIGN OWNED BY %s TO %s; DROP OWNED BY %s; DROP ROLE %s;",
-		                 r, me, r, r));
-		free(me);
+		    pt_xasprintf("%s %s", why, owns),
+		    pt_xasprintf("DROP OWNED BY %s; DROP ROLE %s;", r, r));
+		free(why);
+		free(owns);
+		free(risks);
 	}
 	free(r);
 }
