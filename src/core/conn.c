@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "citus.h"
 #include "conn.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -26,6 +27,7 @@ struct pt_db {
 	PGconn *watch;                /* names blockers during a long wait */
 	bool watch_failed;            /* ... or could not: not again this wait */
 	char blockers[768];           /* what the last look-up found, or "" */
+	struct pt_citus citus;        /* the cluster, when this is a Citus coordinator */
 };
 
 static void
@@ -178,7 +180,8 @@ open_conn(pt_db *db, bool watch)
 	" r.rolsuper OR (current_setting('server_version_num')::int < 160000" \
 	"   AND r.rolcreaterole) OR coalesce(pg_has_role(g.oid, 'MEMBER WITH ADMIN OPTION'), false)," \
 	" coalesce(current_setting('createrole_self_grant', true), '') ~ 'set'" \
-	"   AND coalesce(current_setting('createrole_self_grant', true), '') ~ 'inherit'" \
+	"   AND coalesce(current_setting('createrole_self_grant', true), '') ~ 'inherit'," \
+	" EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')" \
 	" FROM pg_roles r LEFT JOIN pg_roles g" \
 	"   ON g.rolname = ('" PT_TENANT_GROUP_PREFIX "' || current_database())::name" \
 	" WHERE r.rolname = current_user"
@@ -228,8 +231,18 @@ read_info(pt_db *db, const char *sql, pt_error *err)
 	in->may_grant_group = *PQgetvalue(res, 0, 9) == 't';
 	in->self_grant_set = *PQgetvalue(res, 0, 10) == 't';
 	in->ssl = PQsslInUse(db->conn) != 0;
+	bool citus = *PQgetvalue(res, 0, 11) == 't';
 	PQclear(res);
+	if (citus)
+		return pt_citus_detect(db, &db->citus, err);
+	pt_citus_clear(&db->citus);
 	return PT_OK;
+}
+
+const struct pt_citus *
+pt_db_citus(const pt_db *db)
+{
+	return &db->citus;
 }
 
 enum pt_status
@@ -417,6 +430,7 @@ pt_db_close(pt_db *db)
 	pt_secret_free(db->target);
 	pt_secret_free(db->password);
 	free(db->info_strings);
+	pt_citus_clear(&db->citus);
 	free(db);
 }
 

@@ -1,0 +1,79 @@
+/* Citus: a coordinator as a first-class target.
+ *
+ * "Run this on every node" goes through the coordinator, never through
+ * connections of our own to the workers. The node design (shared/citus:
+ * workers accept only connections that present the node certificate)
+ * refuses every client but the nodes themselves, so a DBA's console could
+ * not reach a worker even if it tried; Citus can, as the current user,
+ * with run_command_on_workers. Each worker answers with one text, so a
+ * query meant for every worker is wrapped to return its rows as JSON, and
+ * the coordinator turns that back into rows in the same statement: the
+ * front ends get one ordinary result whose first columns name the node.
+ * A node that does not answer is a row too (success false, its error),
+ * never silence.
+ */
+#ifndef PT_CITUS_H
+#define PT_CITUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "conn.h"
+#include "error.h"
+
+/* One primary node of the cluster, as the coordinator lists it. */
+struct pt_citus_node {
+	char *name;         /* "host:port", as Citus names it in its errors */
+	bool coordinator;   /* group 0: the node we are connected to */
+	bool active;        /* pg_dist_node.isactive */
+	bool up;            /* answered SELECT 1 at detection (the coordinator: always) */
+	char *error;        /* why it did not answer, or NULL */
+};
+
+/* What the session knows of the cluster, read once at connect (and on
+ * pt_db_refresh_info). present is false on plain PostgreSQL and on a
+ * Citus node that is not the coordinator (we manage tenants only through
+ * the coordinator). Owned by the pt_db. */
+struct pt_citus {
+	bool present;
+	size_t nnodes;
+	struct pt_citus_node *nodes;   /* the coordinator first */
+	int workers;                   /* primary workers, active or not */
+	int down;                      /* workers that did not answer or are inactive */
+	char *down_names;              /* "h:p, h:p" of those, or NULL */
+};
+
+const struct pt_citus *pt_db_citus(const pt_db *db);
+
+/* Read the cluster's nodes and ask each worker whether it answers, with
+ * a bounded connection timeout (a worker that does not answer costs at
+ * most PT_CITUS_NODE_TIMEOUT_MS). Called by the connection code. */
+#define PT_CITUS_NODE_TIMEOUT_MS 5000
+enum pt_status pt_citus_detect(pt_db *db, struct pt_citus *out, pt_error *err);
+void pt_citus_clear(struct pt_citus *c);
+
+/* The columns every on-workers result starts with. */
+enum { PT_CW_NODE, PT_CW_OK, PT_CW_ERROR, PT_CW_FIRST };
+
+/* Run select (one SELECT statement of ours) on every active worker,
+ * through the coordinator. $1..$nparams in select are replaced by the
+ * quoted literals of params (run_command_on_workers takes no parameters);
+ * columns is the column definition list of select's result ("a text,
+ * b bigint"), in order. Returns one result: node ("host:port"), ok, error
+ * (the node's error when not ok), then select's columns: one row per row
+ * a worker returned, and one row with ok false and the rest NULL for a
+ * worker that failed. NULL with err on a failure of the coordinator's own
+ * statement. The caller PQclear()s it. */
+PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
+                              int nparams, const char *const *params,
+                              const char *what, pt_error *err);
+
+/* Run a command (DDL, no result wanted) on every active worker, in the
+ * workers' own transactions: for what Citus does not propagate itself
+ * (GRANT and REVOKE on schema public). Fails, naming each node and its
+ * error, when any worker did not run it. */
+enum pt_status pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what,
+                                        pt_error *err);
+
+#endif
