@@ -11,6 +11,7 @@
 
 #include "bulk.h"
 #include "catalog.h"
+#include "citus.h"
 #include "cli.h"
 #include "cmd_bulk.h"
 #include "names.h"
@@ -262,23 +263,37 @@ pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
 	return parse_simple(cli, argc, argv, max_args);
 }
 
+/* A size in bytes; unknown (a relation is locked, a worker is down):
+ * null, not a number. */
+static const char *
+bytes_cell(int64_t bytes, char *buf, size_t bufsz)
+{
+	if (bytes < 0)
+		return NULL;
+	snprintf(buf, bufsz, "%lld", (long long)bytes);
+	return buf;
+}
+
+/* The list and which of schema_cell's columns each printed column is
+ * (Citus adds the node). */
+struct schema_cells {
+	const struct pt_schema_list *list;
+	const size_t *map;
+};
+
 static const char *
 schema_cell(void *ud, size_t row, size_t col)
 {
 	static char buf[32];
-	const struct pt_schema_row *r = &((struct pt_schema_list *)ud)->rows[row];
+	const struct schema_cells *sc = ud;
+	const struct pt_schema_row *r = &sc->list->rows[row];
 
-	switch (col) {
+	switch (sc->map[col]) {
 	case 0: return r->name;
 	case 1: return r->owner;
 	case 2: return r->login_roles;
 	case 3: snprintf(buf, sizeof buf, "%ld", r->tables); return buf;
-	case 4:
-		/* unknown (a relation is locked): null, not a number */
-		if (r->size_bytes < 0)
-			return NULL;
-		snprintf(buf, sizeof buf, "%lld", (long long)r->size_bytes);
-		return buf;
+	case 4: return bytes_cell(r->size_bytes, buf, sizeof buf);
 	case 5: pt_format_size(r->size_bytes, buf, sizeof buf); return buf;
 	case 6:
 		if (r->connection_limit < 0)
@@ -287,8 +302,89 @@ schema_cell(void *ud, size_t row, size_t col)
 		return buf;
 	case 7: return r->valid_until;
 	case 8: return r->is_tenant ? "t" : "f";
+	/* "-": a distributed schema without a table is on no node yet */
+	case 9: return r->node && !*r->node ? "-" : r->node;
 	}
 	return NULL;
+}
+
+/* Per worker: its tenants and their total size, every worker listed
+ * (the empty one is where a tenant could go). */
+struct node_total {
+	const char *node;
+	long tenants;
+	int64_t size;            /* PT_SIZE_UNKNOWN when one of them is */
+};
+
+static struct node_total *
+node_totals(const struct pt_citus *c, const struct pt_schema_list *l, size_t *n)
+{
+	struct node_total *t = pt_xcalloc(c->nnodes ? c->nnodes : 1, sizeof *t);
+
+	*n = 0;
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (!c->nodes[i].coordinator)
+			t[(*n)++].node = c->nodes[i].name;
+	for (size_t r = 0; r < l->n; r++)
+		for (size_t i = 0; l->rows[r].is_tenant && l->rows[r].node && i < *n; i++) {
+			if (strcmp(t[i].node, l->rows[r].node))
+				continue;
+			t[i].tenants++;
+			if (l->rows[r].size_bytes < 0 || t[i].size == PT_SIZE_UNKNOWN)
+				t[i].size = PT_SIZE_UNKNOWN;
+			else
+				t[i].size += l->rows[r].size_bytes;
+		}
+	return t;
+}
+
+static const char *
+node_cell(void *ud, size_t row, size_t col)
+{
+	static char buf[32];
+	const struct node_total *t = &((const struct node_total *)ud)[row];
+
+	switch (col) {
+	case 0: return t->node;
+	case 1: snprintf(buf, sizeof buf, "%ld", t->tenants); return buf;
+	case 2: return bytes_cell(t->size, buf, sizeof buf);
+	case 3: pt_format_size(t->size, buf, sizeof buf); return buf;
+	}
+	return NULL;
+}
+
+static const struct pt_column node_cols[] = {
+	{ "node", N_("NODE"), PT_COL_TEXT, false },
+	{ "tenants", N_("TENANTS"), PT_COL_NUMBER, true },
+	{ "size_bytes", N_("BYTES"), PT_COL_NUMBER, true },
+	{ "size", N_("SIZE"), PT_COL_TEXT, true },
+};
+
+/* JSON on a Citus coordinator: an object, the cluster first, then the
+ * per-node totals and the schemas (plain PostgreSQL keeps the array). */
+static void
+citus_json_head(const struct pt_citus *c, const struct pt_schema_list *l,
+                const struct node_total *t, size_t nt)
+{
+	const char *down = l->failed_names ? l->failed_names : c->down_names;
+
+	fputs("{\"citus\": {\"coordinator\": ", stdout);
+	pt_json_string(stdout, c->nnodes ? c->nodes[0].name : "");
+	printf(", \"workers\": %d, \"down\": [", c->workers);
+	for (const char *p = down; p && *p;) {
+		size_t len = strcspn(p, ",");
+		char *one = pt_xasprintf("%.*s", (int)len, p);
+		pt_json_string(stdout, one);
+		free(one);
+		p += len;
+		p += strspn(p, ", ");
+		if (*p)
+			fputs(", ", stdout);
+	}
+	fputs("]},\n\"nodes\": ", stdout);
+	pt_print_rows(stdout, PT_FORMAT_JSON, node_cols, sizeof node_cols / sizeof *node_cols,
+	              nt, node_cell, (void *)t);
+	fputs(",\"schemas\": ", stdout);
 }
 
 int
@@ -304,8 +400,15 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		{ "connection_limit", N_("CONN LIMIT"), PT_COL_NUMBER, true },
 		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
 		{ "is_tenant", N_("TENANT"), PT_COL_BOOL, false },
+		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
+	static const size_t plain_map[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	/* the node beside the size: what to compare when deciding a move */
+	static const size_t citus_map[] = { 0, 1, 2, 3, 4, 5, 9, 6, 7, 8 };
+	struct pt_column citus_cols[sizeof citus_map / sizeof *citus_map];
+	const struct pt_citus *citus;
 	struct pt_schema_list list;
+	struct schema_cells sc;
 	pt_error err;
 	pt_db *db;
 	int rc = parse_simple(cli, argc, argv, 0);
@@ -319,11 +422,44 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		pt_db_close(db);
 		return rc;
 	}
-	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
-	              schema_cell, &list);
+	sc.list = &list;
+	citus = pt_db_citus(db);
+	if (!citus->present) {
+		sc.map = plain_map;
+		pt_print_rows(stdout, cli->format, cols, sizeof plain_map / sizeof *plain_map,
+		              list.n, schema_cell, &sc);
+	} else {
+		size_t nt;
+		struct node_total *t = node_totals(citus, &list, &nt);
+
+		for (size_t i = 0; i < sizeof citus_map / sizeof *citus_map; i++)
+			citus_cols[i] = cols[citus_map[i]];
+		sc.map = citus_map;
+		if (cli->format == PT_FORMAT_JSON)
+			citus_json_head(citus, &list, t, nt);
+		pt_print_rows(stdout, cli->format, citus_cols, sizeof citus_map / sizeof *citus_map,
+		              list.n, schema_cell, &sc);
+		if (cli->format == PT_FORMAT_JSON)
+			fputs("}\n", stdout);
+		else if (cli->format == PT_FORMAT_TABLE) {
+			fputc('\n', stdout);
+			pt_fprintf_safe(stdout, P_("Citus coordinator %s, %d worker:\n",
+			                           "Citus coordinator %s, %d workers:\n", citus->workers),
+			                citus->nnodes ? citus->nodes[0].name : "", citus->workers);
+			pt_print_rows(stdout, PT_FORMAT_TABLE, node_cols,
+			              sizeof node_cols / sizeof *node_cols, nt, node_cell, t);
+		}
+		free(t);
+		if (list.failed_nodes) {
+			pt_fprintf_safe(stderr, _("%s: warning: Citus worker(s) did not answer; the "
+			                          "sizes of the schemas on them are unknown (?):\n%s\n"),
+			                cli->progname, list.failed_nodes);
+			rc = PT_EXIT_NODE_DOWN;
+		}
+	}
 	pt_schema_list_free(&list);
 	pt_db_close(db);
-	return 0;
+	return rc < 0 ? 0 : rc;
 }
 
 static const char *

@@ -25,6 +25,10 @@ struct pt_cli {
 	const char *progname;
 };
 
+/* The exit status of list on a Citus coordinator when a worker did not
+ * answer: the list is printed, with the sizes on that worker unknown. */
+#define PT_EXIT_NODE_DOWN 3
+
 /* X(name, handler, summary) */
 #define PT_COMMAND_LIST(X) \
 	X("list",            pt_cmd_list,    N_("list tenant schemas with owner, login roles, tables and size")) \

@@ -7,6 +7,7 @@
 
 #include "audit_sql.h"
 #include "catalog.h"
+#include "citus.h"
 #include "names.h"
 
 /* Relations whose size cannot be read without waiting: every relation
@@ -33,10 +34,15 @@
 
 /* Over pg_class c grouped by schema: the total size of the tables and
  * materialized views that are not locked, and whether any one is. */
-#define SIZE_AGGREGATES \
+#define SIZE_AGGREGATES_BUT(SKIP) \
 	" sum(pg_catalog.pg_total_relation_size(c.oid))" \
-	"   FILTER (WHERE c.relkind IN ('r', 'm') AND c.oid NOT IN (SELECT lk.oid FROM lk)) AS size," \
+	"   FILTER (WHERE c.relkind IN ('r', 'm') AND c.oid NOT IN (SELECT lk.oid FROM lk)" SKIP ") AS size," \
 	" bool_or(c.oid IN (SELECT lk.oid FROM lk)) AS locked"
+#define SIZE_AGGREGATES SIZE_AGGREGATES_BUT("")
+/* On a Citus coordinator a distributed table is an empty shell whose few
+ * pages would make every small tenant look twice its size. */
+#define CITUS_SIZE_AGGREGATES SIZE_AGGREGATES_BUT( \
+	" AND c.oid NOT IN (SELECT dp.logicalrelid FROM pg_catalog.pg_dist_partition dp)")
 /* ... and what a row shows for them: PT_SIZE_UNKNOWN when locked. */
 #define SIZE_VALUE(T) \
 	"CASE WHEN " T ".locked THEN -2 ELSE coalesce(" T ".size, 0) END"
@@ -49,7 +55,7 @@
  * row. Only schemas with an ACL or a member role have any, so l aggregates
  * those few and every other schema simply shows its owner when it can log
  * in. */
-#define SCHEMA_LIST_SQL(SIZE_CTE, SIZE_COL, SIZE_FILTER) \
+#define SCHEMA_LIST_SQL(SIZE_CTE, SIZE_COL, SIZE_FILTER, NODE_COLS, NODE_JOIN) \
 	"WITH" PT_TENANT_CTES "," \
 	" s AS (SELECT n.oid, n.nspname, n.nspowner, n.nspacl" \
 	"             FROM pg_catalog.pg_namespace n" \
@@ -84,7 +90,7 @@
 	" s.oid IN (SELECT t.nsp FROM tenancy t)," \
 	" s.oid IN (SELECT t.nsp FROM tenancy t" \
 	"           JOIN pg_catalog.pg_roles r ON r.oid = t.tenant" \
-	"          WHERE NOT r.rolcanlogin)" \
+	"          WHERE NOT r.rolcanlogin)" NODE_COLS \
 	" FROM s" \
 	" JOIN pg_catalog.pg_roles o ON o.oid = s.nspowner" \
 	" LEFT JOIN l ON l.ns = s.oid" \
@@ -92,20 +98,97 @@
 	"     count(*) FILTER (WHERE c.relkind IN ('r', 'p')) AS tables" SIZE_FILTER \
 	"     FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'p', 'm')" \
 	"    GROUP BY c.relnamespace) t" \
-	"   ON t.relnamespace = s.oid" \
+	"   ON t.relnamespace = s.oid" NODE_JOIN \
 	" ORDER BY s.nspname"
 
-static const char schema_list_sql[] = SCHEMA_LIST_SQL("", "-1", "");
+/* Citus. The coordinator's tables are empty shells: the data is in the
+ * shards on the workers, so sizes are asked of every worker through the
+ * coordinator (never with connections of our own: see citus.h), in the
+ * same statement, and a worker that does not answer leaves its schemas'
+ * sizes unknown rather than wrong (citus_shard_sizes() skips it with a
+ * warning and sums the rest). Each worker reports the size of every
+ * shard placed on it, by shard id; a shard another session holds in
+ * ACCESS EXCLUSIVE mode is not measured (its size would wait on it). */
+#define CITUS_WORKER_SIZES_SQL \
+	"SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (" \
+	" SELECT s.shardid, CASE WHEN r.oid IS NULL OR lk.relation IS NOT NULL THEN NULL" \
+	"        ELSE pg_catalog.pg_total_relation_size(r.oid) END AS size" \
+	"   FROM pg_catalog.pg_dist_shard s" \
+	"   JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid" \
+	"    AND p.groupid = (SELECT g.groupid FROM pg_catalog.pg_dist_local_group g)" \
+	"  CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(" \
+	"        pg_catalog.shard_name(s.logicalrelid, s.shardid))::oid AS oid) r" \
+	"   LEFT JOIN (SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l" \
+	"               WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'" \
+	"                 AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()) lk" \
+	"     ON lk.relation = r.oid) q"
+
+/* cw: every worker's answer (a failed worker: one row, success false).
+ * cs: per schema, the sum of its shards on the workers, unknown when a
+ * shard's worker failed or did not measure it. cn: the node that holds a
+ * distributed schema (all its tables are colocated: one node), "" while
+ * it has no table. cf: the workers that failed, "node: error" lines.
+ * P is the parameter that carries CITUS_WORKER_SIZES_SQL. */
+#define CITUS_NODE_CTE \
+	" cn AS (SELECT ps.schemaid AS nsp, coalesce(min(dn.nodename || ':' || dn.nodeport), '') AS node" \
+	"   FROM pg_catalog.pg_dist_schema ps" \
+	"   LEFT JOIN (pg_catalog.pg_dist_partition dp" \
+	"        JOIN pg_catalog.pg_dist_shard ds ON ds.logicalrelid = dp.logicalrelid" \
+	"        JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = ds.shardid" \
+	"        JOIN pg_catalog.pg_dist_node dn ON dn.groupid = pl.groupid AND dn.noderole = 'primary')" \
+	"     ON dp.colocationid = ps.colocationid" \
+	"  GROUP BY ps.schemaid)"
+#define CITUS_SIZE_CTES(P) \
+	" cw AS (SELECT w.nodename || ':' || w.nodeport AS node, w.success, w.result AS error," \
+	"               r.shardid, r.size" \
+	"          FROM pg_catalog.run_command_on_workers(" P ") w" \
+	"          LEFT JOIN LATERAL pg_catalog.json_to_recordset(" \
+	"               CASE WHEN w.success THEN w.result::pg_catalog.json END)" \
+	"               AS r(shardid bigint, size bigint) ON true)," \
+	" cs AS (SELECT c.relnamespace AS nsp, sum(cw.size) AS size," \
+	"               bool_or(cw.size IS NULL) AS unknown" \
+	"          FROM pg_catalog.pg_dist_shard ds" \
+	"          JOIN pg_catalog.pg_class c ON c.oid = ds.logicalrelid" \
+	"          JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = ds.shardid AND pl.groupid <> 0" \
+	"          JOIN pg_catalog.pg_dist_node dn ON dn.groupid = pl.groupid AND dn.noderole = 'primary'" \
+	"          LEFT JOIN cw ON cw.node = dn.nodename || ':' || dn.nodeport AND cw.shardid = ds.shardid" \
+	"         GROUP BY c.relnamespace)," \
+	" cf AS (SELECT string_agg(cw.node || ': ' || coalesce(cw.error, ''), E'\\n' ORDER BY cw.node)" \
+	"               AS failed, string_agg(cw.node, ', ' ORDER BY cw.node) AS names" \
+	"          FROM cw WHERE NOT cw.success)"
+/* A schema's size on Citus: its coordinator relations (shells, or real
+ * tables of a schema that is not distributed) plus its shards. */
+#define CITUS_SIZE_VALUE(T) \
+	"CASE WHEN " T ".locked OR coalesce(cs.unknown, false) THEN -2" \
+	" ELSE coalesce(" T ".size, 0) + coalesce(cs.size, 0) END"
+
+static const char schema_list_sql[] = SCHEMA_LIST_SQL("", "-1", "", ", NULL, NULL, NULL", "");
 static const char schema_list_sizes_sql[] = SCHEMA_LIST_SQL(
-	LOCKED_CTE ",", SIZE_VALUE("t"), "," SIZE_AGGREGATES);
+	LOCKED_CTE ",", SIZE_VALUE("t"), "," SIZE_AGGREGATES, ", NULL, NULL, NULL", "");
+static const char citus_list_sql[] = SCHEMA_LIST_SQL(
+	CITUS_NODE_CTE ",", "-1", "", ", cn.node, NULL, NULL", " LEFT JOIN cn ON cn.nsp = s.oid");
+static const char citus_list_sizes_sql[] = SCHEMA_LIST_SQL(
+	LOCKED_CTE "," CITUS_NODE_CTE "," CITUS_SIZE_CTES("$2") ",",
+	CITUS_SIZE_VALUE("t"), "," CITUS_SIZE_AGGREGATES, ", cn.node, cf.failed, cf.names",
+	" CROSS JOIN cf LEFT JOIN cn ON cn.nsp = s.oid LEFT JOIN cs ON cs.nsp = s.oid");
 
 static const char schema_sizes_sql[] =
 	"WITH" LOCKED_CTE ","
 	" t AS (SELECT c.relnamespace," SIZE_AGGREGATES
 	"         FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'm')"
 	"        GROUP BY c.relnamespace)"
-	" SELECT n.nspname, " SIZE_VALUE("t")
+	" SELECT n.nspname, " SIZE_VALUE("t") ", NULL, NULL"
 	" FROM pg_catalog.pg_namespace n LEFT JOIN t ON t.relnamespace = n.oid"
+	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
+	" ORDER BY n.nspname";
+static const char citus_sizes_sql[] =
+	"WITH" LOCKED_CTE "," CITUS_SIZE_CTES("$1") ","
+	" t AS (SELECT c.relnamespace," CITUS_SIZE_AGGREGATES
+	"         FROM pg_catalog.pg_class c WHERE c.relkind IN ('r', 'm')"
+	"        GROUP BY c.relnamespace)"
+	" SELECT n.nspname, " CITUS_SIZE_VALUE("t") ", cf.failed, cf.names"
+	" FROM pg_catalog.pg_namespace n CROSS JOIN cf LEFT JOIN t ON t.relnamespace = n.oid"
+	" LEFT JOIN cs ON cs.nsp = n.oid"
 	" WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
 	" ORDER BY n.nspname";
 
@@ -123,13 +206,18 @@ enum pt_status
 pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
                     pt_error *err)
 {
-	const char *params[1] = { PT_DEFAULT_USER_PATTERN };
+	const char *params[2] = { PT_DEFAULT_USER_PATTERN, CITUS_WORKER_SIZES_SQL };
+	bool citus = pt_db_citus(db)->present;
 	PGresult *res;
 	int n;
 
 	memset(out, 0, sizeof *out);
-	res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
-	                  1, params, _("listing schemas"), err);
+	if (citus)
+		res = pt_db_query(db, with_sizes ? citus_list_sizes_sql : citus_list_sql,
+		                  with_sizes ? 2 : 1, params, _("listing schemas"), err);
+	else
+		res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
+		                  1, params, _("listing schemas"), err);
 	if (!res && with_sizes && err && err->status == PT_ERR_LOCKED) {
 		/* A relation locked after the look at pg_locks: the list without
 		 * sizes rather than no list. */
@@ -157,6 +245,11 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 		r->locked = *PQgetvalue(res, i, 10) == 't';
 		r->connection_limit = atoi(PQgetvalue(res, i, 7));
 		r->valid_until = PQgetvalue(res, i, 8);
+		r->node = PQgetisnull(res, i, 11) ? NULL : PQgetvalue(res, i, 11);
+	}
+	if (n > 0 && !PQgetisnull(res, 0, 12)) {
+		out->failed_nodes = PQgetvalue(res, 0, 12);
+		out->failed_names = PQgetvalue(res, 0, 13);
 	}
 	return PT_OK;
 }
@@ -164,8 +257,10 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 enum pt_status
 pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
 {
-	PGresult *res = pt_db_query(db, schema_sizes_sql, 0, NULL,
-	                            _("measuring schema sizes"), err);
+	const char *params[1] = { CITUS_WORKER_SIZES_SQL };
+	bool citus = pt_db_citus(db)->present;
+	PGresult *res = pt_db_query(db, citus ? citus_sizes_sql : schema_sizes_sql,
+	                            citus ? 1 : 0, params, _("measuring schema sizes"), err);
 	size_t i = 0;
 	int j = 0, n;
 
@@ -191,6 +286,8 @@ pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
 	PQclear(l->sizes_res_);
 	l->sizes_res_ = res;
 	l->sizes_loaded = true;
+	l->failed_nodes = n > 0 && !PQgetisnull(res, 0, 2) ? PQgetvalue(res, 0, 2) : NULL;
+	l->failed_names = l->failed_nodes ? PQgetvalue(res, 0, 3) : NULL;
 	return PT_OK;
 }
 
@@ -285,17 +382,23 @@ pt_role_list_free(struct pt_role_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-static const char detail_sql[] =
-	"WITH" LOCKED_CTE
-	" SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, ''),"
-	" " SEARCH_PATH_SQL("o.oid") ","
-	" (SELECT count(*) FROM pg_catalog.pg_class c"
-	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')),"
-	" (SELECT " SIZE_VALUE("t") " FROM (SELECT" SIZE_AGGREGATES
-	"    FROM pg_catalog.pg_class c"
-	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'm')) t)"
-	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner"
-	" WHERE n.nspname = $1";
+#define DETAIL_SQL(CTES, AGGREGATES, SIZE, MORE) \
+	"WITH" LOCKED_CTE CTES \
+	" SELECT n.nspname, o.rolname, coalesce(n.nspacl::text, '')," \
+	" " SEARCH_PATH_SQL("o.oid") "," \
+	" (SELECT count(*) FROM pg_catalog.pg_class c" \
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p'))," \
+	" (SELECT " SIZE " FROM (SELECT" AGGREGATES \
+	"    FROM pg_catalog.pg_class c" \
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'm')) t" MORE \
+	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner" \
+	" WHERE n.nspname = $1"
+
+static const char detail_sql[] = DETAIL_SQL("", SIZE_AGGREGATES, SIZE_VALUE("t"), "), NULL, NULL");
+static const char citus_detail_sql[] = DETAIL_SQL(
+	"," CITUS_NODE_CTE "," CITUS_SIZE_CTES("$2"), CITUS_SIZE_AGGREGATES, CITUS_SIZE_VALUE("t"),
+	" LEFT JOIN cs ON cs.nsp = n.oid),"
+	" (SELECT cn.node FROM cn WHERE cn.nsp = n.oid), (SELECT cf.failed FROM cf)");
 
 /* Every role that reaches the schema and how: as owner, by a direct
  * grant, through PUBLIC, through membership of a grantee (pg_has_role
@@ -329,14 +432,16 @@ enum pt_status
 pt_schema_detail_load(pt_db *db, const char *schema,
                       struct pt_schema_detail *out, pt_error *err)
 {
-	const char *params[1] = { schema };
+	const char *params[2] = { schema, CITUS_WORKER_SIZES_SQL };
+	bool citus = pt_db_citus(db)->present;
 	PGresult *res, *acc;
 	char what[160];
 	int n;
 
 	memset(out, 0, sizeof *out);
 	snprintf(what, sizeof what, _("reading schema \"%s\""), schema);
-	res = pt_db_query(db, detail_sql, 1, params, what, err);
+	res = pt_db_query(db, citus ? citus_detail_sql : detail_sql, citus ? 2 : 1, params,
+	                  what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) != 1) {
@@ -356,6 +461,8 @@ pt_schema_detail_load(pt_db *db, const char *schema,
 	out->search_path = PQgetvalue(res, 0, 3);
 	out->tables = strtol(PQgetvalue(res, 0, 4), NULL, 10);
 	out->size_bytes = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	out->node = PQgetisnull(res, 0, 6) ? NULL : PQgetvalue(res, 0, 6);
+	out->failed_nodes = PQgetisnull(res, 0, 7) ? NULL : PQgetvalue(res, 0, 7);
 	n = PQntuples(acc);
 	out->n_access = (size_t)n;
 	out->access = pt_xcalloc((size_t)n, sizeof *out->access);

@@ -30,12 +30,19 @@ struct pt_schema_row {
 	bool is_tenant;            /* a tenant schema (audit_sql.h says what that is) */
 	bool locked;               /* a tenant schema whose tenant role is NOLOGIN
 	                              (pgtenant lock): still a tenant */
+	const char *node;          /* Citus: the worker ("host:port") that holds a
+	                              distributed schema, "" while it has no table;
+	                              NULL when not distributed (or not Citus) */
 };
 
 struct pt_schema_list {
 	struct pt_schema_row *rows;
 	size_t n;
 	bool sizes_loaded;
+	const char *failed_nodes;  /* Citus: "host:port: error" lines of the
+	                              workers that did not report their sizes (the
+	                              sizes on them are PT_SIZE_UNKNOWN), or NULL */
+	const char *failed_names;  /* their "host:port, host:port", or NULL */
 	PGresult *res_;            /* private */
 	PGresult *sizes_res_;      /* private */
 };
@@ -85,7 +92,10 @@ struct pt_schema_detail {
 	const char *acl;           /* the schema's ACL as PostgreSQL prints it */
 	const char *search_path;   /* the owner's search_path in this database */
 	long tables;
-	int64_t size_bytes;        /* PT_SIZE_UNKNOWN: a relation is locked */
+	int64_t size_bytes;        /* PT_SIZE_UNKNOWN: a relation is locked, or
+	                              (Citus) its worker did not answer */
+	const char *node;          /* as in pt_schema_row */
+	const char *failed_nodes;  /* as in pt_schema_list */
 	struct pt_access_row *access;
 	size_t n_access;
 	PGresult *res_;

@@ -176,3 +176,58 @@ pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what, pt_error 
 	free(failed);
 	return PT_ERR_SERVER;
 }
+
+const char *
+pt_citus_create_prefix(const pt_db *db)
+{
+	return pt_db_citus(db)->present
+		? "SET LOCAL citus.enable_schema_based_sharding = on;\n" : "";
+}
+
+/* On a worker: what it lacks of the tenant, "" when nothing. */
+static const char check_tenant_sql[] =
+	"SELECT concat_ws(', ',"
+	" CASE WHEN r.oid IS NULL THEN 'role' WHEN NOT r.rolcanlogin THEN 'LOGIN' END,"
+	" CASE WHEN n.oid IS NULL THEN 'schema'"
+	"      WHEN r.oid IS NOT NULL AND n.nspowner <> r.oid THEN 'schema owner' END,"
+	" CASE WHEN r.oid IS NOT NULL AND NOT pg_catalog.has_database_privilege("
+	"      r.oid, pg_catalog.current_database(), 'CONNECT') THEN 'CONNECT' END,"
+	" CASE WHEN r.oid IS NOT NULL AND n.oid IS NOT NULL AND NOT pg_catalog.has_schema_privilege("
+	"      r.oid, n.oid, 'USAGE, CREATE') THEN 'USAGE, CREATE' END) AS missing"
+	" FROM (SELECT 1) one"
+	" LEFT JOIN pg_catalog.pg_roles r ON r.rolname = $2"
+	" LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1";
+
+enum pt_status
+pt_citus_check_tenant(pt_db *db, const char *schema, const char *user, pt_error *err)
+{
+	const char *params[2] = { schema, user };
+	char what[200];
+	char *bad = NULL;
+	PGresult *res;
+
+	if (!pt_db_citus(db)->present)
+		return PT_OK;
+	snprintf(what, sizeof what, _("checking tenant \"%s\" on the Citus workers"), schema);
+	res = pt_citus_on_workers(db, check_tenant_sql, "missing text", 2, params, what, err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	for (int i = 0; i < PQntuples(res); i++) {
+		bool ok = *PQgetvalue(res, i, PT_CW_OK) == 't';
+		const char *why = ok ? PQgetvalue(res, i, PT_CW_FIRST) : PQgetvalue(res, i, PT_CW_ERROR);
+		char *b;
+
+		if (ok && !*why)
+			continue;
+		b = pt_xasprintf("%s%s%s: %s%s", bad ? bad : "", bad ? "; " : "",
+		                 PQgetvalue(res, i, PT_CW_NODE), ok ? _("missing ") : "", why);
+		free(bad);
+		bad = b;
+	}
+	PQclear(res);
+	if (!bad)
+		return PT_OK;
+	pt_error_set(err, PT_ERR_NODE, "%s: %s: %s", what, pt_status_text(PT_ERR_NODE), bad);
+	free(bad);
+	return PT_ERR_NODE;
+}

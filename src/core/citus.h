@@ -59,13 +59,13 @@ enum { PT_CW_NODE, PT_CW_OK, PT_CW_ERROR, PT_CW_FIRST };
 /* Run select (one SELECT statement of ours) on every active worker,
  * through the coordinator. $1..$nparams in select are replaced by the
  * quoted literals of params (run_command_on_workers takes no parameters);
- * columns is the column definition list of select's result ("a text,
+ * coldefs is the column definition list of select's result ("a text,
  * b bigint"), in order. Returns one result: node ("host:port"), ok, error
  * (the node's error when not ok), then select's columns: one row per row
  * a worker returned, and one row with ok false and the rest NULL for a
  * worker that failed. NULL with err on a failure of the coordinator's own
  * statement. The caller PQclear()s it. */
-PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
+PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *coldefs,
                               int nparams, const char *const *params,
                               const char *what, pt_error *err);
 
@@ -75,5 +75,17 @@ PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *columns
  * error, when any worker did not run it. */
 enum pt_status pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what,
                                         pt_error *err);
+
+/* After a tenant is made: its role (able to log in), its schema (owned
+ * by it), CONNECT on this database and USAGE and CREATE on the schema,
+ * on every active worker. Citus propagates them in the creating
+ * transaction; this proves it before we report success. PT_ERR_NODE
+ * naming each worker and what it lacks, or what failed. */
+enum pt_status pt_citus_check_tenant(pt_db *db, const char *schema, const char *user,
+                                     pt_error *err);
+
+/* The SQL that makes the next CREATE SCHEMA of the transaction a
+ * distributed schema whatever the server's default ("" off Citus). */
+const char *pt_citus_create_prefix(const pt_db *db);
 
 #endif

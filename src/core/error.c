@@ -83,6 +83,7 @@ pt_error_from_result(pt_error *err, const PGresult *res, const PGconn *conn,
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+	const char *severity = res ? PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED) : NULL;
 	enum pt_status status = PT_ERR_SERVER;
 	char server[512];
 
@@ -101,7 +102,12 @@ pt_error_from_result(pt_error *err, const PGresult *res, const PGconn *conn,
 		status = PT_ERR_LOCKED;
 	else if (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
 	                   !strcmp(state, "57P02") || !strcmp(state, "57P03")))
-		status = PT_ERR_CONNECTION_LOST;
+		/* An ERROR (not FATAL) from a server that still answers us is
+		 * about another connection: a Citus coordinator's to a worker,
+		 * named in the message. Ours is fine; saying it was lost would
+		 * send the DBA after the wrong server. */
+		status = conn && PQstatus(conn) == CONNECTION_OK && severity &&
+		         !strcmp(severity, "ERROR") ? PT_ERR_NODE : PT_ERR_CONNECTION_LOST;
 
 	if (primary)
 		copy_one_line(server, sizeof server, primary);

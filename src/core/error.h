@@ -26,6 +26,7 @@
 	X(PT_ERR_SERVER,          1, N_("server error")) \
 	X(PT_ERR_IO,              1, N_("input/output error")) \
 	X(PT_ERR_CONNECTION_LOST, 1, N_("connection lost")) \
+	X(PT_ERR_NODE,            1, N_("a node of the cluster failed")) \
 	X(PT_ERR_CONNECT,         2, N_("could not connect")) \
 	X(PT_ERR_USAGE,           2, N_("usage error"))
 
@@ -58,7 +59,10 @@ enum pt_status pt_error_set(pt_error *err, enum pt_status status,
  * gone) into err: SQLSTATE 42710/42P06/23505 -> PT_ERR_EXISTS, 42501 ->
  * PT_ERR_PERMISSION, 25006 -> PT_ERR_READ_ONLY, 57014 -> PT_ERR_CANCELED,
  * 55P03 (lock_timeout expired, NOWAIT) -> PT_ERR_LOCKED,
- * a dead connection -> PT_ERR_CONNECTION_LOST. The message is
+ * a dead connection -> PT_ERR_CONNECTION_LOST, a connection failure
+ * (08xxx, 57P0x) while our own connection is fine -> PT_ERR_NODE (a Citus
+ * coordinator could not reach a worker: the server's message names it).
+ * The message is
  * "<what>: <status text>: <server message>". */
 enum pt_status pt_error_from_result(pt_error *err, const PGresult *res,
                                     const PGconn *conn, const char *what);

@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "audit_sql.h"
+#include "citus.h"
 #include "names.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -186,14 +187,14 @@ create_sql(pt_db *db, const struct pt_tenant_config *cfg, const char *user,
 	 * so that a failed create leaves nothing behind, not even the group. */
 	group = in->tenant_group == PT_GROUP_NONE ? group_create_sql(db) : pt_xstrdup("");
 	sql = pt_xasprintf(
-		"%s%s"
+		"%s%s%s"
 		"CREATE ROLE %s LOGIN PASSWORD %s NOSUPERUSER NOCREATEDB NOCREATEROLE "
 		"%s NOREPLICATION NOBYPASSRLS%s%s%s;\n"
 		"%s"
 		"CREATE SCHEMA %s AUTHORIZATION %s;\n"
 		"%s"
 		"ALTER ROLE %s IN DATABASE %s SET search_path = %s;",
-		group, *group ? "\n" : "",
+		pt_citus_create_prefix(db), group, *group ? "\n" : "",
 		u, verifier_sql, v16 ? "NOINHERIT" : "INHERIT", limit,
 		until ? " VALID UNTIL " : "", until ? until : "",
 		grant, s, u, member, u, d, s);
@@ -425,6 +426,11 @@ pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
 		return err ? err->status : PT_ERR_SERVER;
 	}
 	PQclear(res);
+	/* Committed: on Citus, proven on every worker before it is called made. */
+	if ((st = pt_citus_check_tenant(db, job->schema_name, job->username, err)) != PT_OK) {
+		pt_tenant_job_free(job);
+		return st;
+	}
 	/* The password moves into out. */
 	st = fill_credentials(db, job->schema_name, job->username, job->password,
 	                      job->generated, out, err);

@@ -23,6 +23,7 @@
 #include "sanitize.h"
 #include "secret.h"
 #include "tui/tui.h"
+#include "citus.h"
 #include "tui/ui.h"
 
 
@@ -230,14 +231,31 @@ draw_header(struct pt_ui *ui)
 		         si->ssl ? "TLS" : _("no TLS"));
 	else
 		snprintf(line, sizeof line, " pgtenant  %s", _("not connected"));
+	if (si && pt_db_citus(ui->db)->present) {
+		const struct pt_citus *c = pt_db_citus(ui->db);
+		size_t len = strlen(line);
+
+		snprintf(line + len, sizeof line - len, "  ");
+		len = strlen(line);
+		snprintf(line + len, sizeof line - len,
+		         P_("Citus coordinator, %d worker", "Citus coordinator, %d workers", c->workers),
+		         c->workers);
+	}
 	/* the badges matter more than a long socket path: they go right,
 	 * and the connection text is cut to make room */
 	{
-		const char *badge[2];
+		const char *badge[3];
+		char *down = NULL;
 		int nb = 0, bw = 0;
 
 		if (ui->lost)
 			badge[nb++] = _(" CONNECTION LOST (R reconnects) ");
+		else if (si && pt_db_citus(ui->db)->present && (ui->schemas.failed_names ||
+		                                               pt_db_citus(ui->db)->down_names))
+			/* the last list's failures are fresher than the connect's */
+			badge[nb++] = down = pt_xasprintf(_(" WORKER DOWN: %s "),
+				ui->schemas.failed_names ? ui->schemas.failed_names
+				                         : pt_db_citus(ui->db)->down_names);
 		if (pt_ui_read_only(ui))
 			badge[nb++] = _(" READ-ONLY ");
 		for (int i = 0; i < nb; i++)
@@ -246,6 +264,7 @@ draw_header(struct pt_ui *ui)
 		x = COLS - bw - 2;
 		for (int i = 0; i < nb; i++)
 			x += pt_ui_put(stdscr, 0, x, badge[i], COLS - x, ui->attr[COL_BADGE]) + 1;
+		free(down);
 	}
 	if (ui->busy)
 		mvaddch(0, COLS - 2, (chtype)spin[ui->spinner % 4] | ui->attr[COL_HEADER]);

@@ -441,6 +441,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	page_kv(win, &y, h, w, _("Tables"), buf);
 	pt_format_size(d->size_bytes, buf, sizeof buf);
 	page_kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
+	if (d->node)
+		page_kv(win, &y, h, w, _("Node"), *d->node ? d->node : _("- (no table yet)"));
+	if (d->failed_nodes)
+		page_kv(win, &y, h, w, _("Worker down"), d->failed_nodes);
 	page_kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
 	page_kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));
 	cs = ui->have_ep && ui->detail_role[0]

@@ -5,17 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citus.h"
 #include "tui/ui.h"
 
 static const char *const col_title[TC_COUNT + 1] = {
 	N_("Schema"), N_("Login roles"), N_("Tables"), N_("Size"), N_("Limit"),
-	N_("Expires"), N_("Sessions"), NULL
+	N_("Expires"), N_("Sessions"), N_("Node"), NULL
 };
 
 /* What is shown, in order; the schema name always stays, the rest go
  * when the pane is narrow, least useful first. */
 enum { DC_NAME, DC_ROLES, DC_SESSIONS, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_VALID,
-       DC_COUNT };
+       DC_NODE, DC_COUNT };
 /* The open sessions are what a DBA watches live: the last column to go.
  * The schema's minimum leaves room for them and the limit at 80 columns. */
 static const struct pt_ui_col dcol[DC_COUNT] = {
@@ -27,9 +28,11 @@ static const struct pt_ui_col dcol[DC_COUNT] = {
 	[DC_BAR] =      { "",                 6,  8, 12, false },
 	[DC_LIMIT] =    { N_("Limit"),        5,  5, 10, true },
 	[DC_VALID] =    { N_("Expires"),     10, 11,  2, false },
+	/* Citus: the worker that holds the tenant, "host:port" */
+	[DC_NODE] =     { N_("Node"),        15, 21,  7, false },
 };
 static const int dcol_model[DC_COUNT] = {
-	TC_NAME, TC_ROLES, TC_SESSIONS, TC_TABLES, TC_SIZE, -1, TC_LIMIT, TC_VALID
+	TC_NAME, TC_ROLES, TC_SESSIONS, TC_TABLES, TC_SIZE, -1, TC_LIMIT, TC_VALID, TC_NODE
 };
 
 /* The schema's cell; a locked tenant is marked in words (never by colour
@@ -88,13 +91,16 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	struct pt_model *m = &ui->tmodel;
 	int width[DC_COUNT], x, rows = h - 2;
+	/* the node column only on a Citus coordinator */
+	int ncols = ui->db && pt_db_citus(ui->db)->present ? DC_COUNT : DC_NODE;
 	size_t top;
 	char buf[64];
 
-	pt_ui_layout(dcol, DC_COUNT, w, width);
+	width[DC_NODE] = 0;
+	pt_ui_layout(dcol, ncols, w, width);
 	/* column titles; the sorted one is marked */
 	x = 1;
-	for (int c = 0; c < DC_COUNT; c++)
+	for (int c = 0; c < ncols; c++)
 		x = pt_ui_col_title(win, 0, x, &dcol[c], width[c],
 		                    dcol_model[c] < 0 ? "" : pt_ui_sort_mark(m, dcol_model[c]));
 	if (!ui->have_schemas) {
@@ -146,14 +152,26 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		else
 			snprintf(buf, sizeof buf, "-");
 		x = pt_ui_cell(win, y, x, &dcol[DC_LIMIT], width[DC_LIMIT], buf, a);
-		pt_ui_cell(win, y, x, &dcol[DC_VALID], width[DC_VALID],
-		           *r->valid_until ? r->valid_until : _("never"), a);
+		x = pt_ui_cell(win, y, x, &dcol[DC_VALID], width[DC_VALID],
+		               *r->valid_until ? r->valid_until : _("never"), a);
+		/* "-": distributed but still without a table, on no node yet */
+		pt_ui_cell(win, y, x, &dcol[DC_NODE], width[DC_NODE],
+		           r->node ? (*r->node ? r->node : "-") : "", a);
 	}
 	/* the footer: counts, filter, sort */
 	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
 	if (ui->sizes_pending && !ui->lost)
 		pt_ui_put(win, h - 1, w - 12, _("sizing..."), 11, ui->attr[COL_DIM]);
-	else if (ui->sizes_unknown)
+	else if (ui->schemas.failed_names) {
+		char *down = pt_xasprintf(_("sizes unknown (?): worker down: %s"),
+		                          ui->schemas.failed_names);
+		int dw = pt_ui_width(down) + 1;
+
+		if (dw > w / 2)
+			dw = w / 2;
+		pt_ui_put(win, h - 1, w - dw, down, dw - 1, ui->attr[COL_WARN]);
+		free(down);
+	} else if (ui->sizes_unknown)
 		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
 		          ui->attr[COL_DIM]);
 }

@@ -10,6 +10,7 @@
 #include <curses.h>
 
 #include "secret.h"
+#include "citus.h"
 #include "tui/ui.h"
 
 static void
@@ -97,8 +98,9 @@ build_tenant_model(struct pt_ui *ui)
 {
 	static const enum pt_model_kind kinds[TC_COUNT] = {
 		PT_MODEL_STR, PT_MODEL_STR, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_NUM, PT_MODEL_STR,
-		PT_MODEL_NUM
+		PT_MODEL_NUM, PT_MODEL_STR
 	};
+	bool citus = ui->db && pt_db_citus(ui->db)->present;
 	const struct pt_schema_list *l = &ui->schemas;
 	struct pt_model *m = &ui->tmodel;
 	size_t keep = pt_model_selected(m);
@@ -109,7 +111,7 @@ build_tenant_model(struct pt_ui *ui)
 	if (keep != PT_MODEL_NONE && m->str)
 		snprintf(keepname, sizeof keepname, "%s", m->str[keep]);
 	pt_model_free(m);
-	pt_model_init(m, l->n, TC_COUNT, kinds);
+	pt_model_init(m, l->n, citus ? TC_COUNT : TC_NODE, kinds);
 	ui->max_size = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pt_schema_row *r = &l->rows[i];
@@ -126,6 +128,8 @@ build_tenant_model(struct pt_ui *ui)
 		/* no tenant's, or not read: below none, as "-" and "?" show */
 		pt_model_set_num(m, i, TC_SESSIONS, ui->have_scounts && r->is_tenant
 		                 ? pt_session_count_of(&ui->scounts, r->name) : -1);
+		if (citus)
+			pt_model_set_str(m, i, TC_NODE, r->node ? r->node : "");
 		pt_model_set_search(m, i, s);
 		free(s);
 		if (r->size_bytes > ui->max_size)

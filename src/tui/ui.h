@@ -309,7 +309,10 @@ void pt_ui_load_tenants(struct pt_ui *ui);
 /* Release the tenants list's session counts. */
 void pt_ui_free_session_counts(struct pt_ui *ui);
 /* The tenants list's model columns (sort cycle order). */
-enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_SESSIONS, TC_COUNT };
+/* TC_NODE (Citus only) last: on plain PostgreSQL the model has one column
+ * less and sorting never stops at an empty one. */
+enum { TC_NAME, TC_ROLES, TC_TABLES, TC_SIZE, TC_LIMIT, TC_VALID, TC_SESSIONS, TC_NODE,
+       TC_COUNT };
 /* The roles list's model columns. */
 enum { RC_NAME, RC_ATTRS, RC_LIMIT, RC_VALID, RC_MEMBER, RC_COUNT };
 void pt_ui_load_roles(struct pt_ui *ui);

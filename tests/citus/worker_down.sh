@@ -1,0 +1,57 @@
+#!/bin/bash
+# A stopped worker: create, rotate-password, drop and lock fail as a
+# whole, naming the worker (host:port) and never saying that the admin's
+# own connection was lost; nothing is half-made or half-changed on the
+# coordinator or on the worker that is up.
+. "$PT_TOP_SRCDIR/tests/citus/lib.sh"
+
+run create tenant_keep --format=json
+check "create tenant_keep" '[ "$RC" = 0 ]'
+verifier() { coord "SELECT rolpassword FROM pg_authid WHERE rolname = '$1'"; }
+verifier_on() { worker "$1" "SELECT rolpassword FROM pg_authid WHERE rolname = '$2'"; }
+before=$(verifier keep_user)
+before_w1=$(verifier_on 1 keep_user)
+check "the verifier is the same on worker 1" '[ -n "$before" ] && [ "$before" = "$before_w1" ]'
+
+down="127.0.0.1:${worker_ports[1]}"
+stop_worker 2
+# names the node, says a node failed, never "connection lost"
+named() {
+	printf '%s' "$ERR" | grep -qF "$down" &&
+		printf '%s' "$ERR" | grep -q "a node of the cluster failed" &&
+		! printf '%s' "$ERR" | grep -qi "connection lost"
+}
+
+run create tenant_new
+check "create fails" '[ "$RC" = 1 ]'
+check "create names the worker, not a lost connection" named
+check "no schema on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_new'\''")" = 0 ]'
+check "no role on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_roles WHERE rolname = '\''new_user'\''")" = 0 ]'
+check "no schema on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_new'\''")" = 0 ]'
+check "no role on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_roles WHERE rolname = '\''new_user'\''")" = 0 ]'
+
+run rotate-password tenant_keep
+check "rotate-password fails" '[ "$RC" = 1 ]'
+check "rotate-password names the worker" named
+check "the verifier is unchanged on the coordinator" '[ "$(verifier keep_user)" = "$before" ]'
+check "the verifier is unchanged on worker 1" '[ "$(verifier_on 1 keep_user)" = "$before" ]'
+
+run lock tenant_keep
+check "lock fails" '[ "$RC" = 1 ]'
+check "lock names the worker" named
+check "still LOGIN on the coordinator" '[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''keep_user'\''")" = t ]'
+check "still LOGIN on worker 1" '[ "$(worker 1 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''keep_user'\''")" = t ]'
+
+run drop tenant_keep --yes
+check "drop fails" '[ "$RC" = 1 ]'
+check "drop names the worker" named
+check "the schema stays on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_keep'\''")" = 1 ]'
+check "the role stays on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_roles WHERE rolname = '\''keep_user'\''")" = 1 ]'
+check "the schema stays on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_keep'\''")" = 1 ]'
+check "the role stays on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_roles WHERE rolname = '\''keep_user'\''")" = 1 ]'
+
+start_worker 2
+check "worker 2 has the tenant as it was" '[ "$(verifier_on 2 keep_user)" = "$before" ]'
+run create tenant_new
+check "with the worker back, create works" '[ "$RC" = 0 ]'
+finish citus/worker_down
