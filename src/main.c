@@ -84,12 +84,16 @@ usage(FILE *out, const char *progname)
 	        "                without options, show the tenant's settings [--format=FORMAT]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
+	fputs(_("  move SCHEMA --to=HOST:PORT [-n|--dry-run]\n"
+	        "                Citus: move a tenant to another worker (a locked one too)\n"), out);
 	fputs("\n", out);
 	fputs(_("Other options:\n"
 	        "  -?, --help             show this help and exit\n"
 	        "  -V, --version          show version information and exit\n"), out);
 	fputs("\n", out);
 	fputs(_("Exit status: 0 success, 1 the operation failed, 2 usage or connection error.\n"), out);
+	fputs(_("On a Citus coordinator, list exits with 3 when a worker did not answer\n"
+	        "(the sizes of the tenants on it show as ?).\n"), out);
 	fputs(_("Defaults are read from $XDG_CONFIG_HOME/pgtenant/config (normally\n"
 	        "~/.config/pgtenant/config); options override them. See pgtenant(1).\n"), out);
 	fprintf(out, _("Report bugs to: %s\n"), PACKAGE_BUGREPORT);

@@ -41,7 +41,8 @@ struct pt_cli {
 	X("sessions",        pt_cmd_sessions, N_("list tenants' open sessions; cancel or terminate one")) \
 	X("lock",            pt_cmd_lock,    N_("lock a tenant out (NOLOGIN), optionally ending its sessions")) \
 	X("unlock",          pt_cmd_unlock,  N_("let a locked tenant log in again")) \
-	X("alter",           pt_cmd_alter,   N_("show or change a tenant's connection limit, expiry and settings"))
+	X("alter",           pt_cmd_alter,   N_("show or change a tenant's connection limit, expiry and settings")) \
+	X("move",            pt_cmd_move,    N_("move a tenant to another Citus worker"))
 
 #define PT_COMMAND_DECL(name, fn, summary) \
 	int fn(struct pt_cli *cli, int argc, char **argv);

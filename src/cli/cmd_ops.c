@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citus.h"
 #include "cli.h"
 #include "ops.h"
 #include "prompt.h"
 #include "sanitize.h"
 
 enum { OPT_FORMAT = 256, OPT_CANCEL, OPT_TERMINATE, OPT_YES, OPT_DRY_RUN,
-       OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET };
+       OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET, OPT_TO };
 
 /* The usage error for an option getopt_long did not take. */
 static int
@@ -467,5 +468,72 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 	pt_db_close(db);
 done:
 	free(changes);
+	return rc;
+}
+
+/* ---- move (Citus) ------------------------------------------------------- */
+
+int
+pt_cmd_move(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pt_citus_move m;
+	const char *to = NULL, *schema;
+	bool dry_run = false;
+	char *preview, *now_on;
+	double t0;
+	pt_error err;
+	pt_db *db;
+	int c, rc = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (c == OPT_TO)
+			to = optarg;
+		else if (c == OPT_DRY_RUN || c == 'n')
+			dry_run = true;
+		else
+			return bad_option(cli, argv);
+	}
+	if (argc - optind != 1)
+		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
+	if (!to)
+		return pt_cli_usage_error(cli, argv[0], _("say where to: --to=HOST:PORT"));
+	schema = argv[optind];
+	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	if (!(db = pt_cli_connect(cli)))
+		return 2;
+	if (pt_citus_move_plan(db, schema, to, &m, &err) != PT_OK) {
+		rc = pt_cli_fail(cli, &err);
+		pt_db_close(db);
+		return rc;
+	}
+	preview = pt_citus_move_preview(&m);
+	pt_fprintf_safe(stdout, _("-- Moving tenant \"%s\" from %s to %s (%s) runs:\n%s\n"),
+	                schema, m.from, m.to, m.mode, preview);
+	if (m.locked)
+		printf("%s\n", _("-- The tenant is locked: it is let in for the move (its password "
+		                 "expired, so it still cannot log in) and locked again after it, "
+		                 "whatever the outcome."));
+	fflush(stdout);
+	free(preview);
+	if (!dry_run) {
+		t0 = pt_now();
+		if (pt_citus_move_run(db, &m, &now_on, &err) != PT_OK)
+			rc = pt_cli_fail(cli, &err);
+		else {
+			pt_fprintf_safe(stderr, _("moved tenant \"%s\" in %.1f s: it is now on %s\n"),
+			                schema, pt_now() - t0, now_on ? now_on : "?");
+			free(now_on);
+		}
+	}
+	pt_citus_move_free(&m);
+	pt_db_close(db);
 	return rc;
 }

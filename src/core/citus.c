@@ -8,6 +8,7 @@
 
 #include "citus.h"
 #include "i18n.h"
+#include "tenant.h"
 
 /* The coordinator's nodes with, for each worker, whether it answers.
  * The timeout is the session's: a worker that hangs must not hang us for
@@ -230,4 +231,195 @@ pt_citus_check_tenant(pt_db *db, const char *schema, const char *user, pt_error 
 	pt_error_set(err, PT_ERR_NODE, "%s: %s: %s", what, pt_status_text(PT_ERR_NODE), bad);
 	free(bad);
 	return PT_ERR_NODE;
+}
+
+/* The node of a distributed schema ("" without a table), or no row when
+ * it is not distributed. */
+static const char node_of_sql[] =
+	"SELECT coalesce(min(dn.nodename || ':' || dn.nodeport), '')"
+	"  FROM pg_catalog.pg_dist_schema ps"
+	"  LEFT JOIN (pg_catalog.pg_dist_partition dp"
+	"       JOIN pg_catalog.pg_dist_shard ds ON ds.logicalrelid = dp.logicalrelid"
+	"       JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = ds.shardid"
+	"       JOIN pg_catalog.pg_dist_node dn ON dn.groupid = pl.groupid AND dn.noderole = 'primary')"
+	"    ON dp.colocationid = ps.colocationid"
+	" WHERE ps.schemaid = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = $1)"
+	" GROUP BY ps.schemaid";
+
+static enum pt_status
+node_of(pt_db *db, const char *schema, char **node, pt_error *err)
+{
+	const char *params[1] = { schema };
+	PGresult *res = pt_db_query(db, node_of_sql, 1, params, _("reading the Citus cluster"), err);
+
+	*node = NULL;
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	if (PQntuples(res) == 1)
+		*node = pt_xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return PT_OK;
+}
+
+void
+pt_citus_move_free(struct pt_citus_move *m)
+{
+	free(m->schema);
+	free(m->role);
+	free(m->from);
+	free(m->to);
+	for (int i = 0; i < 3; i++)
+		free(m->sql[i]);
+	memset(m, 0, sizeof *m);
+}
+
+enum pt_status
+pt_citus_move_plan(pt_db *db, const char *schema, const char *to, struct pt_citus_move *m,
+                   pt_error *err)
+{
+	const struct pt_citus *c = pt_db_citus(db);
+	const struct pt_citus_node *target = NULL;
+	struct pt_tenant_ref ref;
+	const char *params[1];
+	char *colon, *host, *lit, *role, *until;
+	PGresult *res;
+	enum pt_status st;
+
+	memset(m, 0, sizeof *m);
+	if (!c->present)
+		return pt_error_set(err, PT_ERR_INVALID,
+		                    _("not a Citus coordinator: there is no other node to move to"));
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (!c->nodes[i].coordinator && !strcmp(c->nodes[i].name, to))
+			target = &c->nodes[i];
+	if (!target) {
+		char *names = NULL;
+
+		for (size_t i = 0; i < c->nnodes; i++) {
+			char *n;
+
+			if (c->nodes[i].coordinator)
+				continue;
+			n = pt_xasprintf("%s%s%s", names ? names : "", names ? ", " : "", c->nodes[i].name);
+			free(names);
+			names = n;
+		}
+		pt_error_set(err, PT_ERR_INVALID, _("\"%s\" is not a worker of this cluster (workers: %s)"),
+		             to, names ? names : "-");
+		free(names);
+		return PT_ERR_INVALID;
+	}
+	if (!target->up)
+		return pt_error_set(err, PT_ERR_NODE, _("worker %s is down: %s"), target->name,
+		                    target->error ? target->error : "");
+	if ((st = pt_tenant_find(db, schema, &ref, err)) != PT_OK)
+		return st;
+	if ((st = pt_tenant_ref_check_alter(db, &ref, err)) != PT_OK) {
+		pt_tenant_ref_free(&ref);
+		return st;
+	}
+	m->schema = pt_xstrdup(schema);
+	m->role = pt_xstrdup(ref.role);
+	m->locked = ref.locked;
+	pt_tenant_ref_free(&ref);
+	m->to = pt_xstrdup(to);
+	if ((st = node_of(db, schema, &m->from, err)) != PT_OK)
+		goto fail;
+	if (!m->from) {
+		st = pt_error_set(err, PT_ERR_INVALID, _("schema \"%s\" is not a distributed schema: "
+		                                         "it lives on the coordinator"), schema);
+		goto fail;
+	}
+	if (!*m->from) {
+		st = pt_error_set(err, PT_ERR_INVALID, _("schema \"%s\" has no table yet: Citus "
+		                                         "places it on a worker at its first table"),
+		                  schema);
+		goto fail;
+	}
+	if (!strcmp(m->from, to)) {
+		st = pt_error_set(err, PT_ERR_INVALID, _("schema \"%s\" is already on %s"), schema, to);
+		goto fail;
+	}
+	params[0] = m->role;
+	res = pt_db_query(db, "SELECT pg_catalog.current_setting('wal_level'),"
+	                  " coalesce((SELECT r.rolvaliduntil::text FROM pg_catalog.pg_roles r"
+	                  "           WHERE r.rolname = $1), 'infinity')",
+	                  1, params, _("reading the Citus cluster"), err);
+	if (!res) {
+		st = err ? err->status : PT_ERR_SERVER;
+		goto fail;
+	}
+	m->mode = strcmp(PQgetvalue(res, 0, 0), "logical") ? "block_writes" : "force_logical";
+	until = pt_quote_literal(db, PQgetvalue(res, 0, 1));
+	PQclear(res);
+	role = pt_quote_ident(db, m->role);
+	/* regnamespace reads a name as SQL does: the quoted identifier */
+	{
+		char *ident = pt_quote_ident(db, schema);
+		lit = pt_quote_literal(db, ident);
+		free(ident);
+	}
+	colon = strrchr(to, ':');
+	{
+		char *h = pt_xasprintf("%.*s", (int)(colon - to), to);
+		host = pt_quote_literal(db, h);
+		free(h);
+	}
+	m->sql[1] = pt_xasprintf("SELECT pg_catalog.citus_schema_move(%s::pg_catalog.regnamespace, "
+	                         "%s, %d, '%s');", lit, host, atoi(colon + 1), m->mode);
+	if (m->locked) {
+		m->sql[0] = pt_xasprintf("ALTER ROLE %s LOGIN VALID UNTIL '-infinity';", role);
+		m->sql[2] = pt_xasprintf("ALTER ROLE %s NOLOGIN VALID UNTIL %s;", role, until);
+	}
+	free(role);
+	free(lit);
+	free(host);
+	free(until);
+	return PT_OK;
+fail:
+	pt_citus_move_free(m);
+	return st;
+}
+
+char *
+pt_citus_move_preview(const struct pt_citus_move *m)
+{
+	return pt_xasprintf("%s%s%s%s%s", m->sql[0] ? m->sql[0] : "", m->sql[0] ? "\n" : "",
+	                    m->sql[1], m->sql[2] ? "\n" : "", m->sql[2] ? m->sql[2] : "");
+}
+
+enum pt_status
+pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_error *err)
+{
+	char what[200];
+	enum pt_status st = PT_OK;
+	PGresult *res;
+	pt_error relock;
+
+	*now_on = NULL;
+	if (m->sql[0]) {
+		snprintf(what, sizeof what, _("letting locked tenant \"%s\" in for its move"), m->schema);
+		if ((st = pt_db_exec(db, m->sql[0], 0, NULL, what, err)) != PT_OK)
+			return st;
+	}
+	snprintf(what, sizeof what, _("moving tenant \"%s\" to %s"), m->schema, m->to);
+	res = pt_db_query(db, m->sql[1], 0, NULL, what, err);
+	if (!res)
+		st = err ? err->status : PT_ERR_SERVER;
+	PQclear(res);
+	if (m->sql[2]) {
+		snprintf(what, sizeof what, _("locking tenant \"%s\" again after its move"), m->schema);
+		if (pt_db_exec(db, m->sql[2], 0, NULL, what, &relock) != PT_OK) {
+			/* the worse news: the tenant's lock is off (its password expired) */
+			if (err)
+				*err = relock;
+			return relock.status;
+		}
+	}
+	if (st != PT_OK)
+		return st;
+	pt_error_clear(&relock);
+	if (node_of(db, m->schema, now_on, &relock) != PT_OK)
+		*now_on = NULL;
+	return PT_OK;
 }

@@ -88,4 +88,33 @@ enum pt_status pt_citus_check_tenant(pt_db *db, const char *schema, const char *
  * distributed schema whatever the server's default ("" off Citus). */
 const char *pt_citus_create_prefix(const pt_db *db);
 
+/* Moving a tenant to another worker (citus_schema_move). The transfer
+ * mode follows the server: logical replication when wal_level is logical
+ * (writes go on during the copy), else block_writes. Citus refuses to
+ * move a schema whose owner cannot log in (it connects to the workers as
+ * the owner), so a locked tenant is let in for the move and locked again
+ * after it, whatever the move's outcome; meanwhile its password is made
+ * expired so that it still cannot log in with it (the nodes connect by
+ * certificate, which VALID UNTIL does not stop). */
+struct pt_citus_move {
+	char *schema, *role;
+	char *from;                 /* "host:port" */
+	char *to;
+	const char *mode;           /* "force_logical" or "block_writes" */
+	bool locked;
+	char *sql[3];               /* [0] let in (locked only), [1] move, [2] lock again */
+};
+
+/* Check and plan: the schema is a distributed tenant schema with a table,
+ * to is another active worker that answers. */
+enum pt_status pt_citus_move_plan(pt_db *db, const char *schema, const char *to,
+                                  struct pt_citus_move *m, pt_error *err);
+/* The plan's statements, one per line (malloc'd). */
+char *pt_citus_move_preview(const struct pt_citus_move *m);
+/* Run the plan; *now_on gets the node the schema is on afterwards
+ * (malloc'd, or NULL when it could not be read). */
+enum pt_status pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on,
+                                 pt_error *err);
+void pt_citus_move_free(struct pt_citus_move *m);
+
 #endif

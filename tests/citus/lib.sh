@@ -20,3 +20,17 @@ start_worker() {
 	as_owner "$CITUS_BINDIR/pg_ctl" -D "$CITUS_DIR/worker$1/data" \
 		-l "$CITUS_DIR/worker$1/server.log" -w start >/dev/null
 }
+
+# node_of SCHEMA: the worker ("host:port") that holds a distributed
+# schema, by the catalog: pg_dist_schema -> pg_dist_partition ->
+# pg_dist_shard -> pg_dist_placement -> pg_dist_node.
+node_of() {
+	coord "SELECT DISTINCT n.nodename || ':' || n.nodeport FROM pg_dist_schema s
+	        JOIN pg_dist_partition p ON p.colocationid = s.colocationid
+	        JOIN pg_dist_shard d ON d.logicalrelid = p.logicalrelid
+	        JOIN pg_dist_placement pl ON pl.shardid = d.shardid
+	        JOIN pg_dist_node n ON n.groupid = pl.groupid
+	       WHERE s.schemaid = '$1'::regnamespace"
+}
+# json EXPR: EXPR evaluated in Python over the JSON on stdin (as d).
+json() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }

@@ -9,7 +9,6 @@
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
 trap 'tui_cleanup; rm -rf "$tmp"' EXIT
 
-json() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # The server's default is off: create must turn it on for its own schema.
 coord "ALTER SYSTEM SET citus.enable_schema_based_sharding = off" >/dev/null
@@ -41,14 +40,6 @@ run create tenant_empty
 check "create tenant_empty" '[ "$RC" = 0 ]'
 
 # Where each lives, by the catalog.
-node_of() {
-	coord "SELECT DISTINCT n.nodename || ':' || n.nodeport FROM pg_dist_schema s
-	        JOIN pg_dist_partition p ON p.colocationid = s.colocationid
-	        JOIN pg_dist_shard d ON d.logicalrelid = p.logicalrelid
-	        JOIN pg_dist_placement pl ON pl.shardid = d.shardid
-	        JOIN pg_dist_node n ON n.groupid = pl.groupid
-	       WHERE s.schemaid = '$1'::regnamespace"
-}
 big_node=$(node_of tenant_big)
 small_node=$(node_of tenant_small)
 truth() { coord "SELECT pg_size_bytes(schema_size) FROM citus_schemas WHERE schema_name = '$1'::regnamespace"; }

@@ -22,13 +22,20 @@ named() {
 		! printf '%s' "$ERR" | grep -qi "connection lost"
 }
 
+# on N SQL: on the coordinator (0) or worker N. made N SCHEMA ROLE: how
+# many of each there are there, "schemas/roles".
+on() { if [ "$1" = 0 ]; then coord "$2"; else worker "$1" "$2"; fi; }
+made() {
+	on "$1" "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = '$2') || '/' ||
+	                (SELECT count(*) FROM pg_roles WHERE rolname = '$3')"
+}
+login() { on "$1" "SELECT rolcanlogin FROM pg_roles WHERE rolname = '$2'"; }
+
 run create tenant_new
 check "create fails" '[ "$RC" = 1 ]'
 check "create names the worker, not a lost connection" named
-check "no schema on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_new'\''")" = 0 ]'
-check "no role on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_roles WHERE rolname = '\''new_user'\''")" = 0 ]'
-check "no schema on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_new'\''")" = 0 ]'
-check "no role on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_roles WHERE rolname = '\''new_user'\''")" = 0 ]'
+check "no schema, no role on the coordinator" '[ "$(made 0 tenant_new new_user)" = 0/0 ]'
+check "no schema, no role on worker 1" '[ "$(made 1 tenant_new new_user)" = 0/0 ]'
 
 run rotate-password tenant_keep
 check "rotate-password fails" '[ "$RC" = 1 ]'
@@ -39,16 +46,13 @@ check "the verifier is unchanged on worker 1" '[ "$(verifier_on 1 keep_user)" = 
 run lock tenant_keep
 check "lock fails" '[ "$RC" = 1 ]'
 check "lock names the worker" named
-check "still LOGIN on the coordinator" '[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''keep_user'\''")" = t ]'
-check "still LOGIN on worker 1" '[ "$(worker 1 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''keep_user'\''")" = t ]'
+check "still LOGIN on the coordinator and worker 1" '[ "$(login 0 keep_user)$(login 1 keep_user)" = tt ]'
 
 run drop tenant_keep --yes
 check "drop fails" '[ "$RC" = 1 ]'
 check "drop names the worker" named
-check "the schema stays on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_keep'\''")" = 1 ]'
-check "the role stays on the coordinator" '[ "$(coord "SELECT count(*) FROM pg_roles WHERE rolname = '\''keep_user'\''")" = 1 ]'
-check "the schema stays on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_keep'\''")" = 1 ]'
-check "the role stays on worker 1" '[ "$(worker 1 "SELECT count(*) FROM pg_roles WHERE rolname = '\''keep_user'\''")" = 1 ]'
+check "schema and role stay on the coordinator" '[ "$(made 0 tenant_keep keep_user)" = 1/1 ]'
+check "schema and role stay on worker 1" '[ "$(made 1 tenant_keep keep_user)" = 1/1 ]'
 
 start_worker 2
 check "worker 2 has the tenant as it was" '[ "$(verifier_on 2 keep_user)" = "$before" ]'

@@ -1,0 +1,72 @@
+#!/bin/bash
+# pgtenant move SCHEMA --to HOST:PORT: the preview (-n) with the transfer
+# mode the server's wal_level allows, the move, the new node shown after;
+# a locked tenant is let in for the move and locked again in the same
+# command; list's per-node totals follow the tenant. No tenant password
+# reaches any node's log.
+. "$PT_TOP_SRCDIR/tests/citus/lib.sh"
+
+w1="127.0.0.1:${worker_ports[0]}" w2="127.0.0.1:${worker_ports[1]}"
+
+run create tenant_mv --format=json
+check "create tenant_mv" '[ "$RC" = 0 ]'
+url=$(printf '%s' "$OUT" | json 'd["connection_string"]')
+pw1=$(printf '%s' "$OUT" | json 'd["password"]')
+psql -X -q "$url" -c "CREATE TABLE t (id int PRIMARY KEY, v text);
+                      INSERT INTO t SELECT g, repeat('y', 100) FROM generate_series(1, 5000) g" >/dev/null 2>&1
+from=$(node_of tenant_mv)
+to=$w1
+[ "$from" = "$w1" ] && to=$w2
+mode=block_writes
+[ "$(coord "SHOW wal_level")" = logical ] && mode=force_logical
+
+run move tenant_mv --to "$to" -n
+check "move -n exits 0" '[ "$RC" = 0 ]'
+check "the preview names both nodes" 'printf "%s" "$OUT" | grep -qF "from $from to $to"'
+check "the preview shows citus_schema_move in mode $mode" \
+	'printf "%s" "$OUT" | grep -q "citus_schema_move(.*'\''$mode'\'')"'
+check "the dry run moved nothing" '[ "$(node_of tenant_mv)" = "$from" ]'
+
+run move tenant_mv --to 127.0.0.1:1
+check "a node that is not a worker is refused" '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -qF "$w1"'
+
+run move tenant_mv --to "$to"
+check "move exits 0" '[ "$RC" = 0 ]'
+check "move says where the tenant is now" 'printf "%s" "$ERR" | grep -qF "now on $to"'
+echo "move 5000 rows: $ERR"
+check "the catalog agrees" '[ "$(node_of tenant_mv)" = "$to" ]'
+check "the tenant's data moved with it" \
+	'[ "$(psql -X -At "$url" -c "SELECT count(*) FROM t" 2>&1)" = 5000 ]'
+run list --format=json
+check "list shows the new node" \
+	'[ "$(printf "%s" "$OUT" | json "[r for r in d[\"schemas\"] if r[\"schema\"] == \"tenant_mv\"][0][\"node\"]")" = "$to" ]'
+check "the per-node totals count it on the new node" \
+	'[ "$(printf "%s" "$OUT" | json "[n for n in d[\"nodes\"] if n[\"node\"] == \"$to\"][0][\"tenants\"]")" = 1 ]'
+run move tenant_mv --to "$to"
+check "a move to where it already is is refused" '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -q "already on"'
+
+# A locked tenant: one command, locked again after.
+run lock tenant_mv
+check "lock" '[ "$RC" = 0 ]'
+run move tenant_mv --to "$from" -n
+check "the preview shows the unlock and the lock again" \
+	'printf "%s" "$OUT" | grep -q "LOGIN VALID UNTIL '\''-infinity'\''" && printf "%s" "$OUT" | grep -q "NOLOGIN"'
+run move tenant_mv --to "$from"
+check "the locked tenant moved" '[ "$RC" = 0 ] && [ "$(node_of tenant_mv)" = "$from" ]'
+check "it is locked again on the coordinator" \
+	'[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = f ]'
+check "it is locked again on both workers" \
+	'[ "$(worker 1 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")$(worker 2 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = ff ]'
+check "its password expiry is lifted again (infinity, as unlock leaves it)" \
+	'[ "$(coord "SELECT coalesce(rolvaliduntil::text, '\''none'\'') FROM pg_roles WHERE rolname = '\''mv_user'\''")" = infinity ]'
+run unlock tenant_mv
+run rotate-password tenant_mv --format=json
+check "rotate-password" '[ "$RC" = 0 ]'
+pw2=$(printf '%s' "$OUT" | json 'd["password"]')
+
+# log_statement=all on every node: no tenant password in any log.
+for f in "$CITUS_DIR"/*/server.log; do
+	check "no tenant password in $(basename "$(dirname "$f")")'s log" \
+		'! grep -qF -e "$pw1" -e "$pw2" "$f"'
+done
+finish citus/move
