@@ -349,9 +349,24 @@ pt_citus_move_plan(pt_db *db, const char *schema, const char *to, struct pt_citu
 		st = err ? err->status : PT_ERR_SERVER;
 		goto fail;
 	}
-	m->mode = strcmp(PQgetvalue(res, 0, 0), "logical") ? "block_writes" : "force_logical";
 	until = pt_quote_literal(db, PQgetvalue(res, 0, 1));
+	m->mode = strcmp(PQgetvalue(res, 0, 0), "logical") ? "block_writes" : "force_logical";
 	PQclear(res);
+	/* The copy is replicated from the worker that holds the schema: a
+	 * logical transfer needs wal_level = logical there, not only here. */
+	if (!strcmp(m->mode, "force_logical")) {
+		res = pt_citus_on_workers(db, "SELECT pg_catalog.current_setting('wal_level') AS w",
+		                          "w text", 0, NULL, _("reading the Citus cluster"), err);
+		if (!res) {
+			free(until);
+			st = err ? err->status : PT_ERR_SERVER;
+			goto fail;
+		}
+		for (int i = 0; i < PQntuples(res); i++)
+			if (strcmp(PQgetvalue(res, i, PT_CW_FIRST), "logical"))
+				m->mode = "block_writes";
+		PQclear(res);
+	}
 	role = pt_quote_ident(db, m->role);
 	/* regnamespace reads a name as SQL does: the quoted identifier */
 	{

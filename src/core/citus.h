@@ -89,8 +89,9 @@ enum pt_status pt_citus_check_tenant(pt_db *db, const char *schema, const char *
 const char *pt_citus_create_prefix(const pt_db *db);
 
 /* Moving a tenant to another worker (citus_schema_move). The transfer
- * mode follows the server: logical replication when wal_level is logical
- * (writes go on during the copy), else block_writes. Citus refuses to
+ * mode follows the servers: logical replication when wal_level is logical
+ * on the coordinator and every worker (writes go on during the copy),
+ * else block_writes. Citus refuses to
  * move a schema whose owner cannot log in (it connects to the workers as
  * the owner), so a locked tenant is let in for the move and locked again
  * after it, whatever the move's outcome; meanwhile its password is made

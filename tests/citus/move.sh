@@ -64,6 +64,16 @@ run rotate-password tenant_mv --format=json
 check "rotate-password" '[ "$RC" = 0 ]'
 pw2=$(printf '%s' "$OUT" | json 'd["password"]')
 
+# One worker without logical decoding: the copy cannot be logical.
+worker 1 "ALTER SYSTEM SET wal_level = replica" >/dev/null
+stop_worker 1
+start_worker 1
+other=$w1
+[ "$(node_of tenant_mv)" = "$w1" ] && other=$w2
+run move tenant_mv --to "$other" -n
+check "a worker with wal_level replica: block_writes" \
+	'printf "%s" "$OUT" | grep -q "citus_schema_move(.*'\''block_writes'\'')"'
+
 # log_statement=all on every node: no tenant password in any log.
 for f in "$CITUS_DIR"/*/server.log; do
 	check "no tenant password in $(basename "$(dirname "$f")")'s log" \
