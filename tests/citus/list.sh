@@ -88,6 +88,17 @@ tui_cleanup
 PT_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgtenant-tui.XXXXXX")
 tui_server 2
 
+# A tenant's lock on its own table: its size unknown, nothing waits.
+hold_lock tenant_big.t 20
+t0=$(date +%s)
+run list --format=json
+J=$OUT
+check "a locked table: list does not wait on it" '[ $(($(date +%s) - t0)) -lt 15 ] && [ "$RC" = 0 ]'
+check "a locked table: its tenant's size is unknown" '[ "$(row tenant_big size)" = "?" ]'
+check "a locked table: the others keep theirs" '[ "$(row tenant_small size_bytes)" = "$small_size" ]'
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
+
 # A worker down: the sizes on it unknown, the node named, exit status 3.
 big_w=1
 [ "$big_node" = "127.0.0.1:${worker_ports[1]}" ] && big_w=2
