@@ -594,6 +594,72 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 
 /* ---- actions ------------------------------------------------------------ */
 
+/* The worker with the fewest bytes of tenants, other than where schema
+ * is: the default target of a move. "" when there is none. */
+static const char *
+lightest_worker(const struct pt_ui *ui, const char *schema)
+{
+	const struct pt_citus *c = pt_db_citus(ui->db);
+	const char *here = NULL, *best = "";
+	int64_t best_size = -1;
+
+	for (size_t r = 0; r < ui->schemas.n; r++)
+		if (!strcmp(ui->schemas.rows[r].name, schema))
+			here = ui->schemas.rows[r].node;
+	for (size_t i = 0; i < c->nnodes; i++) {
+		int64_t size = 0;
+
+		if (c->nodes[i].coordinator || !c->nodes[i].up ||
+		    (here && !strcmp(here, c->nodes[i].name)))
+			continue;
+		for (size_t r = 0; r < ui->schemas.n; r++)
+			if (ui->schemas.rows[r].node && !strcmp(ui->schemas.rows[r].node, c->nodes[i].name) &&
+			    ui->schemas.rows[r].size_bytes > 0)
+				size += ui->schemas.rows[r].size_bytes;
+		if (best_size < 0 || size < best_size) {
+			best = c->nodes[i].name;
+			best_size = size;
+		}
+	}
+	return best;
+}
+
+/* Ask where to (the lightest other worker by default) and plan the move:
+ * its SQL, or NULL (the reason shown). */
+static char *
+move_preview(struct pt_ui *ui, pt_error *err)
+{
+	struct pt_citus_move m;
+	const char *dflt;
+	char label[200], typed[128], *sql;
+
+	if (!pt_db_citus(ui->db)->present) {
+		pt_ui_err(ui, "%s", _("Moving a tenant needs a Citus coordinator."));
+		return NULL;
+	}
+	dflt = lightest_worker(ui, ui->target_schema);
+	snprintf(label, sizeof label, _("Move %s to which worker (host:port; Enter: %s)?"),
+	         ui->target_schema, *dflt ? dflt : "-");
+	if (!pt_ui_prompt(ui, label, false, typed, sizeof typed))
+		return NULL;
+	snprintf(ui->move_to, sizeof ui->move_to, "%s", *typed ? typed : dflt);
+	if (pt_citus_move_plan(ui->db, ui->target_schema, ui->move_to, &m, err) != PT_OK) {
+		pt_ui_fail(ui, err);
+		return NULL;
+	}
+	{
+		char *plan = pt_citus_move_preview(&m);
+
+		sql = pt_xasprintf(_("-- from %s to %s, transfer mode %s%s\n%s"), m.from, m.to, m.mode,
+		                   m.locked ? _("; the tenant is locked: let in for the move with its "
+		                                "password expired, then locked again") : "",
+		                   plan);
+		free(plan);
+	}
+	pt_citus_move_free(&m);
+	return sql;
+}
+
 void
 pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 {
@@ -630,6 +696,10 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 	case PEND_ALTER:
 		pt_ui_push(ui, &pt_scr_alter);  /* its preview comes from the form */
 		return;
+	case PEND_MOVE:
+		if (!(sql = move_preview(ui, &err)))
+			return;
+		break;
 	default:
 		return;
 	}

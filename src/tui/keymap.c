@@ -54,6 +54,7 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'l',           false, ACT_LOCK,        SC_TENANTS | SC_DETAIL, "l" },
 	{ 'u',           false, ACT_UNLOCK,      SC_TENANTS | SC_DETAIL, "u" },
 	{ 'e',           false, ACT_ALTER,       SC_TENANTS | SC_DETAIL, "e" },
+	{ 'm',           false, ACT_MOVE,        SC_TENANTS | SC_DETAIL, "m" },
 	{ 't',           false, ACT_LOCK_TERMINATE, SC_CONFIRM, "t" },
 	{ 'x',           false, ACT_CANCEL_SESSION, SC_SESSIONS, "x" },
 	{ 'X',           false, ACT_TERMINATE_SESSION, SC_SESSIONS, "X" },

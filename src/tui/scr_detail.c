@@ -506,6 +506,9 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_ALTER:
 		pt_ui_start(ui, PEND_ALTER);
 		return true;
+	case ACT_MOVE:
+		pt_ui_start(ui, PEND_MOVE);
+		return true;
 	default:
 		break;
 	}

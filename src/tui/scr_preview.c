@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citus.h"
 #include "tui/ui.h"
 
 /* The SQL wrapped between tokens (never inside a word or a literal), so
@@ -54,6 +55,7 @@ what(const struct pt_ui *ui)
 	case PEND_LOCK: return _("This SQL will lock the tenant out (no new logins):");
 	case PEND_UNLOCK: return _("This SQL will let the tenant log in again:");
 	case PEND_ALTER: return _("This SQL will change the tenant, in one transaction:");
+	case PEND_MOVE: return _("This SQL will move the tenant to another worker:");
 	default: return "";
 	}
 }
@@ -113,6 +115,32 @@ run_lock(struct pt_ui *ui, bool lock)
 	else
 		pt_ui_msg(ui, _("Locked %s: no new logins; its open sessions go on."),
 		          ui->target_schema);
+}
+
+/* The move planned again (the cluster may have changed since the
+ * preview) and run; the tenants list then shows the new node. */
+static void
+run_move(struct pt_ui *ui)
+{
+	struct pt_citus_move m;
+	char *now_on = NULL;
+	double t0 = pt_now();
+	pt_error err;
+
+	if (pt_citus_move_plan(ui->db, ui->target_schema, ui->move_to, &m, &err) != PT_OK ||
+	    pt_citus_move_run(ui->db, &m, &now_on, &err) != PT_OK) {
+		pt_citus_move_free(&m);
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	pt_citus_move_free(&m);
+	pt_ui_pop(ui);
+	pt_ui_load_tenants(ui);
+	if (pt_ui_top(ui) == &pt_scr_detail)
+		pt_ui_replace(ui, &pt_scr_detail);
+	pt_ui_msg(ui, _("Moved %s in %.1f s: it is now on %s."), ui->target_schema, pt_now() - t0,
+	          now_on ? now_on : "?");
+	free(now_on);
 }
 
 /* t on a lock preview: the same lock, with or without ending sessions. */
@@ -201,6 +229,9 @@ run(struct pt_ui *ui)
 		return;
 	case PEND_ALTER:
 		pt_ui_alter_apply(ui);
+		return;
+	case PEND_MOVE:
+		run_move(ui);
 		return;
 	default:
 		return;

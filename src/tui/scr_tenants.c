@@ -225,6 +225,7 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_LOCK:
 	case ACT_UNLOCK:
 	case ACT_ALTER:
+	case ACT_MOVE:
 		sel = pt_ui_selected_schema(ui);
 		if (!sel) {
 			pt_ui_err(ui, "%s", _("No schema selected."));
@@ -235,9 +236,9 @@ action(struct pt_ui *ui, enum pt_action a)
 			pt_ui_start(ui, PEND_DROP);
 		else if (a == ACT_ROTATE)
 			pt_ui_start(ui, PEND_ROTATE);
-		else if (a == ACT_LOCK || a == ACT_UNLOCK || a == ACT_ALTER)
+		else if (a == ACT_LOCK || a == ACT_UNLOCK || a == ACT_ALTER || a == ACT_MOVE)
 			pt_ui_start(ui, a == ACT_LOCK ? PEND_LOCK : a == ACT_UNLOCK ? PEND_UNLOCK
-			                : PEND_ALTER);
+			                : a == ACT_MOVE ? PEND_MOVE : PEND_ALTER);
 		else if (pt_ui_need_server(ui))
 			pt_ui_push(ui, &pt_scr_detail);
 		return true;

@@ -70,6 +70,7 @@
 	X(ACT_LOCK,        "lock",        N_("lock the selected tenant out (NOLOGIN), SQL shown first")) \
 	X(ACT_UNLOCK,      "unlock",      N_("let the selected tenant log in again")) \
 	X(ACT_ALTER,       "alter",       N_("edit the selected tenant: connection limit, expiry, settings")) \
+	X(ACT_MOVE,        "move",        N_("Citus: move the selected tenant to another worker, SQL shown first")) \
 	X(ACT_LOCK_TERMINATE, NULL,       N_("lock preview: also terminate the tenant's sessions, or not")) \
 	X(ACT_CANCEL_SESSION, "cancel-session", N_("detail: cancel the selected session's running query")) \
 	X(ACT_TERMINATE_SESSION, "terminate-session", N_("detail: end the selected session (type its pid to confirm)"))
@@ -164,7 +165,7 @@ extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
 
 /* What the preview screen is about to run. */
 enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, PEND_FIX,
-	PEND_LOCK, PEND_UNLOCK, PEND_ALTER };
+	PEND_LOCK, PEND_UNLOCK, PEND_ALTER, PEND_MOVE };
 
 struct pt_ui {
 	const struct pt_tui_opts *opt;
@@ -217,6 +218,7 @@ struct pt_ui {
 
 	/* the schema the detail/drop/rotate concern */
 	char target_schema[64];
+	char move_to[128];                  /* Citus: the worker a PEND_MOVE goes to */
 
 	/* create form (the password field is secret memory) */
 	struct pt_tenant_config cfg;

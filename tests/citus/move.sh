@@ -64,6 +64,31 @@ run rotate-password tenant_mv --format=json
 check "rotate-password" '[ "$RC" = 0 ]'
 pw2=$(printf '%s' "$OUT" | json 'd["password"]')
 
+# The console: m, the lightest other worker offered, the SQL, Enter.
+. "$PT_TOP_SRCDIR/tests/tui/lib.sh"
+trap 'tui_cleanup; rm -rf "$tmp"' EXIT
+here=$(node_of tenant_mv)
+run lock tenant_mv
+tui_start 150 24
+wait_for "Citus coordinator"
+keys /
+type_text tenant_mv
+keys Enter
+wait_for "1/[0-9]+ +filter"
+keys m
+wait_for "Move tenant_mv to which worker"
+keys Enter
+wait_for "This SQL will move the tenant"
+screen | grep -q "NOLOGIN" || fail "the console's preview of a locked tenant's move shows no lock again"
+keys Enter
+wait_for "Moved tenant_mv in [0-9.]+ s: it is now on" 30
+check "the console moved the tenant" '[ "$(node_of tenant_mv)" != "$here" ]'
+check "the console's list shows the new node" 'screen | grep "tenant_mv" | grep -qF "$(node_of tenant_mv)"'
+check "locked again after the console's move" \
+	'[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = f ]'
+tui_cleanup
+run unlock tenant_mv
+
 # One worker without logical decoding: the copy cannot be logical.
 worker 1 "ALTER SYSTEM SET wal_level = replica" >/dev/null
 stop_worker 1
