@@ -185,9 +185,10 @@ pt_citus_create_prefix(const pt_db *db)
 		? "SET LOCAL citus.enable_schema_based_sharding = on;\n" : "";
 }
 
-/* On a worker: what it lacks of the tenant, "" when nothing. */
-static const char check_tenant_sql[] =
-	"SELECT concat_ws(', ',"
+/* On a worker: what it lacks of each tenant ($1 schemas, $2 their roles,
+ * as arrays), only those that lack something. */
+static const char check_tenants_sql[] =
+	"SELECT t.s AS schema, concat_ws(', ',"
 	" CASE WHEN r.oid IS NULL THEN 'role' WHEN NOT r.rolcanlogin THEN 'LOGIN' END,"
 	" CASE WHEN n.oid IS NULL THEN 'schema'"
 	"      WHEN r.oid IS NOT NULL AND n.nspowner <> r.oid THEN 'schema owner' END,"
@@ -195,33 +196,77 @@ static const char check_tenant_sql[] =
 	"      r.oid, pg_catalog.current_database(), 'CONNECT') THEN 'CONNECT' END,"
 	" CASE WHEN r.oid IS NOT NULL AND n.oid IS NOT NULL AND NOT pg_catalog.has_schema_privilege("
 	"      r.oid, n.oid, 'USAGE, CREATE') THEN 'USAGE, CREATE' END) AS missing"
-	" FROM (SELECT 1) one"
-	" LEFT JOIN pg_catalog.pg_roles r ON r.rolname = $2"
-	" LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = $1";
+	" FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS t(s, u)"
+	" LEFT JOIN pg_catalog.pg_roles r ON r.rolname = t.u"
+	" LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = t.s"
+	" WHERE r.oid IS NULL OR n.oid IS NULL OR NOT r.rolcanlogin OR n.nspowner <> r.oid"
+	"    OR NOT pg_catalog.has_database_privilege(r.oid, pg_catalog.current_database(), 'CONNECT')"
+	"    OR NOT pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE, CREATE')";
+
+/* names as a text[] literal: every element double-quoted, " and \ escaped */
+static char *
+array_literal(size_t n, const char *const *names)
+{
+	size_t cap = 3;
+	char *out, *o;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(names[i]) + 3;
+	o = out = pt_xmalloc(cap);
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		for (const char *p = names[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				*o++ = '\\';
+			*o++ = *p;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
 
 enum pt_status
-pt_citus_check_tenant(pt_db *db, const char *schema, const char *user, pt_error *err)
+pt_citus_check_tenants(pt_db *db, size_t n, const char *const *schemas,
+                       const char *const *users, pt_error *err)
 {
-	const char *params[2] = { schema, user };
-	char what[200];
+	char *arrays[2], what[200];
+	const char *params[2];
 	char *bad = NULL;
 	PGresult *res;
 
-	if (!pt_db_citus(db)->present)
+	if (!pt_db_citus(db)->present || n == 0)
 		return PT_OK;
-	snprintf(what, sizeof what, _("checking tenant \"%s\" on the Citus workers"), schema);
-	res = pt_citus_on_workers(db, check_tenant_sql, "missing text", 2, params, what, err);
+	if (n == 1)
+		snprintf(what, sizeof what, _("checking tenant \"%s\" on the Citus workers"), schemas[0]);
+	else
+		snprintf(what, sizeof what, _("checking %zu tenants on the Citus workers"), n);
+	params[0] = arrays[0] = array_literal(n, schemas);
+	params[1] = arrays[1] = array_literal(n, users);
+	res = pt_citus_on_workers(db, check_tenants_sql, "schema text, missing text", 2, params,
+	                          what, err);
+	free(arrays[0]);
+	free(arrays[1]);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool ok = *PQgetvalue(res, i, PT_CW_OK) == 't';
-		const char *why = ok ? PQgetvalue(res, i, PT_CW_FIRST) : PQgetvalue(res, i, PT_CW_ERROR);
 		char *b;
 
-		if (ok && !*why)
+		/* a worker that answered with nothing missing: no row at all */
+		if (ok && PQgetisnull(res, i, PT_CW_FIRST))
 			continue;
-		b = pt_xasprintf("%s%s%s: %s%s", bad ? bad : "", bad ? "; " : "",
-		                 PQgetvalue(res, i, PT_CW_NODE), ok ? _("missing ") : "", why);
+		if (ok)
+			b = pt_xasprintf(_("%s%s%s: \"%s\" lacks %s"), bad ? bad : "", bad ? "; " : "",
+			                 PQgetvalue(res, i, PT_CW_NODE), PQgetvalue(res, i, PT_CW_FIRST),
+			                 PQgetvalue(res, i, PT_CW_FIRST + 1));
+		else
+			b = pt_xasprintf("%s%s%s: %s", bad ? bad : "", bad ? "; " : "",
+			                 PQgetvalue(res, i, PT_CW_NODE), PQgetvalue(res, i, PT_CW_ERROR));
 		free(bad);
 		bad = b;
 	}

@@ -76,13 +76,14 @@ PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *coldefs
 enum pt_status pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what,
                                         pt_error *err);
 
-/* After a tenant is made: its role (able to log in), its schema (owned
- * by it), CONNECT on this database and USAGE and CREATE on the schema,
- * on every active worker. Citus propagates them in the creating
- * transaction; this proves it before we report success. PT_ERR_NODE
- * naming each worker and what it lacks, or what failed. */
-enum pt_status pt_citus_check_tenant(pt_db *db, const char *schema, const char *user,
-                                     pt_error *err);
+/* After tenants are made: for each (schemas[i], users[i]) its role (able
+ * to log in), its schema (owned by it), CONNECT on this database and
+ * USAGE and CREATE on the schema, on every active worker, in one round
+ * trip. Citus propagates them in the creating transaction; this proves
+ * it before success is reported. PT_ERR_NODE naming each worker and what
+ * it lacks, or what failed. PT_OK at once off Citus. */
+enum pt_status pt_citus_check_tenants(pt_db *db, size_t n, const char *const *schemas,
+                                      const char *const *users, pt_error *err);
 
 /* The SQL that makes the next CREATE SCHEMA of the transaction a
  * distributed schema whatever the server's default ("" off Citus). */

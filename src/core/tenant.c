@@ -426,11 +426,6 @@ pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
 		return err ? err->status : PT_ERR_SERVER;
 	}
 	PQclear(res);
-	/* Committed: on Citus, proven on every worker before it is called made. */
-	if ((st = pt_citus_check_tenant(db, job->schema_name, job->username, err)) != PT_OK) {
-		pt_tenant_job_free(job);
-		return st;
-	}
 	/* The password moves into out. */
 	st = fill_credentials(db, job->schema_name, job->username, job->password,
 	                      job->generated, out, err);
@@ -458,7 +453,16 @@ pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
 			return st;
 		}
 		st = pt_tenant_job_finish(db, &job, out, err);
-		if (st == PT_OK || !made_group || attempt > 0)
+		if (st == PT_OK) {
+			/* Committed: on Citus, proven on every worker before it is
+			 * called made (bulk checks all its tenants at its end). */
+			const char *s = out->schema_name, *u = out->username;
+
+			if ((st = pt_citus_check_tenants(db, 1, &s, &u, err)) != PT_OK)
+				pt_credentials_free(out);
+			return st;
+		}
+		if (!made_group || attempt > 0)
 			return st;
 		/* This transaction was to make the group too. If the group exists
 		 * now, another admin made it meanwhile and that is why this one

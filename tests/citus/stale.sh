@@ -3,7 +3,8 @@
 # and drop, every worker holds exactly what the coordinator holds of the
 # tenant (verifier, LOGIN, connection limit, expiry, settings, group
 # membership), and after drop nothing of it is left anywhere; no node
-# stores a password for a role (pg_dist_authinfo).
+# stores a password for a role (pg_dist_authinfo). create (and bulk
+# create) check every worker before they report success.
 . "$PT_TOP_SRCDIR/tests/citus/lib.sh"
 
 on() { if [ "$1" = 0 ]; then coord "$2"; else worker "$1" "$2"; fi; }
@@ -56,4 +57,18 @@ for n in 0 1 2; do
 	check "no password stored on node $n (pg_dist_authinfo)" \
 		'[ "$(on $n "SELECT count(*) FROM pg_dist_authinfo WHERE authinfo ~ '\''password'\''")" = 0 ]'
 done
+# What a worker lacks after the commit is found before success is said:
+# worker 1 (directly, not propagated) takes CONNECT from the tenants.
+w1="127.0.0.1:${worker_ports[0]}"
+worker 1 "SET citus.enable_ddl_propagation = off;
+          REVOKE CONNECT ON DATABASE postgres FROM PUBLIC, pgtenant_tenants_postgres" >/dev/null
+run create tenant_nc
+check "create reports the worker that lacks CONNECT" \
+	'[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -qF "$w1: \"tenant_nc\" lacks CONNECT"'
+check "create printed no credentials" '[ -z "$OUT" ]'
+printf 'schema_name,username,password\ntenant_nc1,,\ntenant_nc2,,\n' >"$tmp/b.csv"
+run create --from="$tmp/b.csv" --format=csv
+check "bulk create reports both tenants on that worker, exit 1" \
+	'[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -qF "\"tenant_nc1\" lacks CONNECT" &&
+	 printf "%s" "$ERR" | grep -qF "\"tenant_nc2\" lacks CONNECT"'
 finish citus/stale
