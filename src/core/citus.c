@@ -468,8 +468,17 @@ pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_er
 		st = err ? err->status : PT_ERR_SERVER;
 	PQclear(res);
 	if (m->sql[2]) {
+		void *hook_ud;
+		pt_wait_hook hook = pt_db_wait_hook(db, &hook_ud);
+		enum pt_status rst;
+
+		/* A Ctrl-C that stopped the move must not stop the lock too:
+		 * the wait stays bounded by lock_timeout. */
+		pt_db_set_wait_hook(db, NULL, NULL);
 		snprintf(what, sizeof what, _("locking tenant \"%s\" again after its move"), m->schema);
-		if (pt_db_exec(db, m->sql[2], 0, NULL, what, &relock) != PT_OK) {
+		rst = pt_db_exec(db, m->sql[2], 0, NULL, what, &relock);
+		pt_db_set_wait_hook(db, hook, hook_ud);
+		if (rst != PT_OK) {
 			/* the worse news: the tenant's lock is off (its password expired) */
 			if (err)
 				*err = relock;

@@ -465,6 +465,13 @@ pt_db_set_wait_hook(pt_db *db, pt_wait_hook hook, void *ud)
 	db->wait_ud = ud;
 }
 
+pt_wait_hook
+pt_db_wait_hook(const pt_db *db, void **ud)
+{
+	*ud = db->wait_ud;
+	return db->wait_hook;
+}
+
 const char *
 pt_db_last_notices(const pt_db *db)
 {

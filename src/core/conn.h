@@ -103,6 +103,9 @@ const struct pt_connect_opts *pt_db_opts(const pt_db *db);
 enum pt_status pt_db_refresh_info(pt_db *db, pt_error *err);
 
 void pt_db_set_wait_hook(pt_db *db, pt_wait_hook hook, void *ud);
+/* The hook in force (and its ud), to put back after a statement that must
+ * not be canceled. */
+pt_wait_hook pt_db_wait_hook(const pt_db *db, void **ud);
 
 /* Run sql with optional text parameters and wait (pumping the wait hook).
  * Returns the last result on success (PGRES_COMMAND_OK or TUPLES_OK; the

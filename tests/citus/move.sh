@@ -59,6 +59,26 @@ check "it is locked again on both workers" \
 	'[ "$(worker 1 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")$(worker 2 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = ff ]'
 check "its password expiry is lifted again (infinity, as unlock leaves it)" \
 	'[ "$(coord "SELECT coalesce(rolvaliduntil::text, '\''none'\'') FROM pg_roles WHERE rolname = '\''mv_user'\''")" = infinity ]'
+# Ctrl-C during a locked tenant's move: locked again all the same.
+at=$(node_of tenant_mv)
+dest=$w1
+[ "$at" = "$w1" ] && dest=$w2
+"$bin" move tenant_mv --to "$dest" >"$tmp/int.out" 2>"$tmp/int.err" &
+mover=$!
+# once the move itself runs on the coordinator
+for _ in $(seq 1 200); do
+	[ "$(coord "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%citus_schema_move(%' AND pid <> pg_backend_pid()")" != 0 ] && break
+	sleep 0.05
+done
+sleep 0.3
+kill -INT "$mover"
+wait "$mover"
+RC=$? ERR=$(cat "$tmp/int.err")
+echo "interrupted move: rc $RC: $ERR"
+check "interrupted: locked again on the coordinator" \
+	'[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = f ]'
+check "interrupted: locked again on both workers" \
+	'[ "$(worker 1 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")$(worker 2 "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = ff ]'
 run unlock tenant_mv
 run rotate-password tenant_mv --format=json
 check "rotate-password" '[ "$RC" = 0 ]'
@@ -71,6 +91,7 @@ here=$(node_of tenant_mv)
 run lock tenant_mv
 tui_start 150 24
 wait_for "Citus coordinator"
+wait_for "tenant_mv .*127\.0\.0\.1:"
 keys /
 type_text tenant_mv
 keys Enter
