@@ -279,7 +279,10 @@ pt_cmd_harden(struct pt_cli *cli, int argc, char **argv)
 		printf(_("Database \"%s\" is already hardened: nothing to do.\n"), dbname);
 		goto out;
 	}
-	printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
+	if (plan.nlocal < plan.n)
+		printf(_("-- Hardening database \"%s\" runs, node by node:\n"), dbname);
+	else
+		printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
 	for (size_t i = 0; i < plan.n; i++)
 		pt_fprintf_safe(stdout, "%s\n", plan.statements[i]);
 	fflush(stdout);

@@ -251,6 +251,10 @@ struct pt_harden_plan {
 	                        the plan is still there to be shown (--dry-run) */
 	bool partial;        /* some statements need a superuser first (commented
 	                        out, saying which): the database stays open */
+	size_t nlocal;       /* statements[0..nlocal) run on the server we are
+	                        connected to; on a Citus coordinator the rest
+	                        (what Citus does not propagate) then run on every
+	                        worker, each worker in one transaction */
 };
 
 /* The statements that close the database-wide gaps; none when the

@@ -14,19 +14,6 @@
 
 #include "audit_int.h"
 
-/* The Citus functions that move, copy or redistribute a table's or a
- * schema's data (checked against `\df` of Citus 13.2). $2 */
-#define CITUS_MOVE_FUNCTIONS \
-	"{citus_schema_distribute,citus_schema_undistribute,citus_schema_move," \
-	"citus_move_shard_placement,citus_copy_shard_placement," \
-	"master_move_shard_placement,master_copy_shard_placement,undistribute_table," \
-	"alter_distributed_table,create_distributed_table," \
-	"create_distributed_table_concurrently,create_reference_table," \
-	"citus_add_local_table_to_metadata,citus_split_shard_by_split_points," \
-	"isolate_tenant_to_new_shard,rebalance_table_shards,citus_rebalance_start," \
-	"replicate_table_shards,update_distributed_table_colocation," \
-	"worker_copy_table_to_node}"
-
 /* One row per (function name, grantee): the grantee, whether PUBLIC,
  * the tenants it reaches (capped) and how many, every overload's
  * signature for the fix. Only functions of the citus extension. */
@@ -39,8 +26,8 @@ static const char functions_sql[] =
 	"          WHERE r.oid IN (SELECT oid FROM troles) AND (r.oid = a.grantee"
 	"            OR EXISTS (SELECT 1 FROM memb m WHERE m.grp = a.grantee"
 	"                        AND m.member = r.oid))),"
-	"        pg_catalog.string_agg('pg_catalog.' || pg_catalog.quote_ident(p.proname)"
-	"          || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
+	"        pg_catalog.string_agg('pg_catalog.'"
+	"          || p.oid::pg_catalog.regprocedure::text,"
 	"          ', ' ORDER BY p.oid)"
 	"   FROM pg_catalog.pg_proc p,"
 	"        " PT_ACL("coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))", "a")
@@ -180,7 +167,7 @@ static const char may_sql[] =
 enum pt_status
 pt_audit_family_citus(struct pt_audit_run *r, pt_error *err)
 {
-	const char *params[2] = { r->pattern, CITUS_MOVE_FUNCTIONS };
+	const char *params[2] = { r->pattern, PT_CITUS_MOVE_FUNCTIONS };
 	bool authinfo, hba;
 	PGresult *res;
 
