@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "citus.h"
 #include "cli.h"
 #include "ops.h"
 #include "prompt.h"
@@ -51,6 +52,7 @@ session_cell(void *ud, size_t row, size_t col)
 	case 11: return s->wait_event;
 	case 12: return s->blocked_by;
 	case 13: return s->query;
+	case 14: return s->node;
 	}
 	return NULL;
 }
@@ -139,6 +141,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		{ "wait_event", N_("WAITING ON"), PT_COL_NULLABLE, false },
 		{ "blocked_by", N_("BLOCKED BY"), PT_COL_NULLABLE, false },
 		{ "query", N_("QUERY"), PT_COL_TEXT, false },
+		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
 	struct pt_session_list list;
 	const char *schema = NULL;
@@ -187,7 +190,9 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		rc = pt_cli_fail(cli, &err);
 	else {
-		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
+		/* The node column only where there are nodes. */
+		bool citus = pt_db_citus(db) && pt_db_citus(db)->present;
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - !citus, list.n,
 		              session_cell, &list);
 		pt_session_list_free(&list);
 		rc = 0;
