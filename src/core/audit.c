@@ -152,12 +152,23 @@ struct keyset {
 	size_t cap, n;
 };
 
+/* A query kept for the workers' pass (citus_workers_pass). */
+struct worker_query {
+	char *sql;                     /* parameters inlined */
+	int ncols;
+	char **names;
+	void (*row)(struct pt_audit_run *, const PGresult *, int);
+};
+
 struct pt_audit_citus {
 	struct keyset seen;
 	long long *shards;             /* every shard id, sorted */
 	size_t nshards;
 	char **reported;               /* nodes already found unreachable */
 	size_t nreported;
+	struct worker_query *queries;  /* for the workers' pass */
+	size_t nqueries;
+	int maxcols;
 };
 
 static size_t
@@ -363,86 +374,159 @@ citus_end(struct pt_audit_run *r)
 	for (size_t i = 0; i < cx->nreported; i++)
 		free(cx->reported[i]);
 	free(cx->reported);
+	for (size_t i = 0; i < cx->nqueries; i++) {
+		free(cx->queries[i].sql);
+		for (int c = 0; c < cx->queries[i].ncols; c++)
+			free(cx->queries[i].names[c]);
+		free(cx->queries[i].names);
+	}
+	free(cx->queries);
 	free(cx->shards);
 	free(cx);
 	r->cx = NULL;
 }
 
-/* sql on every worker, each column as text (its text form is what the
- * coordinator's result has, but for booleans: "true", which
- * pt_audit_tval reads the same), then each worker's rows handed to row as
- * a result of their own with the coordinator's column names. */
-static enum pt_status
-rows_on_workers(struct pt_audit_run *r, const char *sql, int ncols, const char *const *names,
-                int nparams, const char *const *params,
-                void (*row)(struct pt_audit_run *, const PGresult *, int), pt_error *err)
+/* The workers' pass is one statement for the whole audit: each
+ * run_command_on_workers call opens a connection to every worker (150 to
+ * 400 ms each on the test machine), and the audit has eight queries. So
+ * each query is kept (its parameters inlined) while the coordinator's
+ * rows are read, and at the end they run together: a UNION ALL whose rows
+ * say which query they belong to (k) and carry every column as text (a
+ * boolean as "true", which pt_audit_tval reads the same). Each worker's
+ * rows of query k are then handed to its row function as a result of
+ * their own, with the coordinator's column names. */
+
+static void
+queue_worker_query(struct pt_audit_run *r, const char *sql, int nparams,
+                   const char *const *params, const PGresult *shape,
+                   void (*row)(struct pt_audit_run *, const PGresult *, int))
 {
-	char *sel = pt_xstrdup("SELECT"), *alias = pt_xstrdup(""), *defs = pt_xstrdup("");
-	char *wsql;
+	struct pt_audit_citus *cx = r->cx;
+	struct worker_query *q;
+
+	cx->queries = pt_xrealloc(cx->queries, (cx->nqueries + 1) * sizeof *cx->queries);
+	q = &cx->queries[cx->nqueries++];
+	q->sql = pt_citus_inline_params(r->db, sql, nparams, params);
+	q->ncols = PQnfields(shape);
+	q->names = pt_xcalloc((size_t)q->ncols + 1, sizeof *q->names);
+	for (int c = 0; c < q->ncols; c++)
+		q->names[c] = pt_xstrdup(PQfname(shape, c));
+	q->row = row;
+	if (q->ncols > cx->maxcols)
+		cx->maxcols = q->ncols;
+}
+
+/* "SELECT k, x.c0::text, ..., NULL, ... FROM (sql) x(c0, ...)" for each
+ * query, joined by UNION ALL; *defs gets the column definitions. */
+static char *
+combined_sql(const struct pt_audit_citus *cx, char **defs)
+{
+	char *all = pt_xstrdup(""), *d = pt_xstrdup("k int");
+
+	for (int c = 0; c < cx->maxcols; c++) {
+		char *t = pt_xasprintf("%s, c%d text", d, c);
+		free(d);
+		d = t;
+	}
+	for (size_t k = 0; k < cx->nqueries; k++) {
+		const struct worker_query *q = &cx->queries[k];
+		/* Named: json_to_recordset finds the columns by name. */
+		char *sel = pt_xasprintf("SELECT %zu AS k", k), *alias = pt_xstrdup(""), *t;
+
+		for (int c = 0; c < cx->maxcols; c++) {
+			t = c < q->ncols ? pt_xasprintf("%s, x.c%d::text AS c%d", sel, c, c)
+			                 : pt_xasprintf("%s, NULL::text AS c%d", sel, c);
+			free(sel);
+			sel = t;
+		}
+		for (int c = 0; c < q->ncols; c++) {
+			t = pt_xasprintf("%s%sc%d", alias, c ? ", " : "", c);
+			free(alias);
+			alias = t;
+		}
+		t = pt_xasprintf("%s%s%s FROM (%s) x(%s)", all, k ? " UNION ALL " : "", sel, q->sql,
+		                 alias);
+		free(all);
+		all = t;
+		free(sel);
+		free(alias);
+	}
+	*defs = d;
+	return all;
+}
+
+/* Rows [from, to) of wres (one node's) that belong to query k, as a
+ * result of their own. */
+static PGresult *
+query_rows(const PGresult *wres, int from, int to, size_t k, const struct worker_query *q)
+{
+	PGresult *sub = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	PGresAttDesc *attrs = pt_xcalloc((size_t)q->ncols + 1, sizeof *attrs);
+	int n = 0;
+
+	for (int c = 0; c < q->ncols; c++)
+		attrs[c] = (PGresAttDesc){ .name = q->names[c], .typid = 25, .typlen = -1,
+		                           .atttypmod = -1 };
+	if (!sub || !PQsetResultAttrs(sub, q->ncols, attrs))
+		abort();
+	free(attrs);
+	for (int j = from; j < to; j++) {
+		if (PQgetisnull(wres, j, PT_CW_FIRST) ||
+		    strtoul(PQgetvalue(wres, j, PT_CW_FIRST), NULL, 10) != k)
+			continue;
+		for (int c = 0; c < q->ncols; c++) {
+			int col = PT_CW_FIRST + 1 + c;
+			bool null = PQgetisnull(wres, j, col);
+			if (!PQsetvalue(sub, n, c, null ? NULL : PQgetvalue(wres, j, col),
+			                null ? -1 : PQgetlength(wres, j, col)))
+				abort();
+		}
+		n++;
+	}
+	return sub;
+}
+
+/* Run the queued queries on every worker, in one statement, and hand
+ * each worker's rows to the queries' row functions, node by node. */
+static enum pt_status
+citus_workers_pass(struct pt_audit_run *r, pt_error *err)
+{
+	struct pt_audit_citus *cx = r->cx;
+	char *defs, *sql;
 	PGresult *wres;
-	PGresAttDesc *attrs = pt_xcalloc((size_t)ncols, sizeof *attrs);
 	int n, i = 0;
 
-	for (int c = 0; c < ncols; c++) {
-		char *t;
-		t = pt_xasprintf("%s%s x.c%d::text AS c%d", sel, c ? "," : "", c, c);
-		free(sel);
-		sel = t;
-		t = pt_xasprintf("%s%sc%d", alias, c ? ", " : "", c);
-		free(alias);
-		alias = t;
-		t = pt_xasprintf("%s%sc%d text", defs, c ? ", " : "", c);
-		free(defs);
-		defs = t;
-		attrs[c] = (PGresAttDesc){ .name = (char *)names[c], .typid = 25, .typlen = -1,
-		                           .atttypmod = -1 };
-	}
-	wsql = pt_xasprintf("%s FROM (%s) x(%s)", sel, sql, alias);
-	wres = pt_citus_on_workers(r->db, wsql, defs, nparams, params,
+	if (!cx || !cx->nqueries)
+		return PT_OK;
+	sql = combined_sql(cx, &defs);
+	wres = pt_citus_on_workers(r->db, sql, defs, 0, NULL,
 	                           _("auditing tenant isolation on the workers"), err);
-	free(wsql);
-	free(sel);
-	free(alias);
+	free(sql);
 	free(defs);
-	if (!wres) {
-		free(attrs);
+	if (!wres)
 		return err->status;
-	}
 	n = PQntuples(wres);
 	while (i < n) {
 		const char *node = PQgetvalue(wres, i, PT_CW_NODE);
-		PGresult *sub = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
-		int k = 0, j;
+		int j = i;
 
-		if (!sub || !PQsetResultAttrs(sub, ncols, attrs))
-			abort();
-		for (j = i; j < n && !strcmp(PQgetvalue(wres, j, PT_CW_NODE), node); j++) {
-			bool any = false;
-			if (*PQgetvalue(wres, j, PT_CW_OK) != 't') {
-				node_unreachable(r, node, PQgetvalue(wres, j, PT_CW_ERROR));
-				continue;
+		while (j < n && !strcmp(PQgetvalue(wres, j, PT_CW_NODE), node))
+			j++;
+		if (*PQgetvalue(wres, i, PT_CW_OK) != 't') {
+			node_unreachable(r, node, PQgetvalue(wres, i, PT_CW_ERROR));
+		} else {
+			r->node = node;
+			for (size_t k = 0; k < cx->nqueries; k++) {
+				PGresult *sub = query_rows(wres, i, j, k, &cx->queries[k]);
+				for (int x = 0; x < PQntuples(sub); x++)
+					cx->queries[k].row(r, sub, x);
+				PQclear(sub);
 			}
-			for (int c = 0; c < ncols; c++)
-				any |= !PQgetisnull(wres, j, PT_CW_FIRST + c);
-			if (!any)       /* a worker with no rows */
-				continue;
-			for (int c = 0; c < ncols; c++) {
-				bool null = PQgetisnull(wres, j, PT_CW_FIRST + c);
-				if (!PQsetvalue(sub, k, c, null ? NULL : PQgetvalue(wres, j, PT_CW_FIRST + c),
-				                null ? -1 : PQgetlength(wres, j, PT_CW_FIRST + c)))
-					abort();
-			}
-			k++;
+			r->node = NULL;
 		}
-		r->node = node;
-		for (int x = 0; x < k; x++)
-			row(r, sub, x);
-		r->node = NULL;
-		PQclear(sub);
 		i = j;
 	}
 	PQclear(wres);
-	free(attrs);
 	return PT_OK;
 }
 
@@ -452,7 +536,6 @@ pt_audit_rows_on(struct pt_audit_run *r, enum pt_audit_where where, const char *
                  void (*row)(struct pt_audit_run *, const PGresult *, int), pt_error *err)
 {
 	PGresult *res;
-	enum pt_status st = PT_OK;
 
 	if (where == PT_AUDIT_WORKERS_ONLY && !r->citus)
 		return PT_OK;
@@ -470,16 +553,10 @@ pt_audit_rows_on(struct pt_audit_run *r, enum pt_audit_where where, const char *
 		return err->status;
 	for (int i = 0; i < PQntuples(res); i++)
 		row(r, res, i);
-	if (r->citus) {
-		int ncols = PQnfields(res);
-		const char **names = pt_xcalloc((size_t)ncols + 1, sizeof *names);
-		for (int c = 0; c < ncols; c++)
-			names[c] = PQfname(res, c);
-		st = rows_on_workers(r, sql, ncols, names, nparams, params, row, err);
-		free(names);
-	}
+	if (r->citus)
+		queue_worker_query(r, sql, nparams, params, res, row);
 	PQclear(res);
-	return st;
+	return PT_OK;
 }
 
 /* ---- helpers for the families ------------------------------------------- */
@@ -663,6 +740,8 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 	if (status == PT_OK)
 		for (size_t i = 0; i < sizeof families / sizeof *families && status == PT_OK; i++)
 			status = families[i](&r, err);
+	if (status == PT_OK)
+		status = citus_workers_pass(&r, err);
 	pt_audit_txn_end(db);
 	citus_end(&r);
 	free(r.like);
