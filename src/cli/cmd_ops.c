@@ -191,9 +191,14 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		rc = pt_cli_fail(cli, &err);
 	else {
 		/* The node column only where there are nodes. */
-		bool citus = pt_db_citus(db) && pt_db_citus(db)->present;
+		const struct pt_citus *ci = pt_db_citus(db);
+		bool citus = ci && ci->present;
 		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - !citus, list.n,
 		              session_cell, &list);
+		/* citus_stat_activity leaves out a node that does not answer. */
+		if (citus && ci->down)
+			fprintf(stderr, _("%s: warning: worker node(s) %s did not answer: their "
+			                  "backends are not listed\n"), cli->progname, ci->down_names);
 		pt_session_list_free(&list);
 		rc = 0;
 	}

@@ -251,8 +251,10 @@ static char *
 finding_key(const struct pt_audit_citus *cx, const struct pt_finding *f)
 {
 	char *o = f->object ? unshard(cx, f->object) : pt_xstrdup("");
-	char *k = pt_xasprintf("%s\x1f%s\x1f%s\x1f%s", f->rule, f->role ? f->role : "",
-	                       f->schema ? f->schema : "", o);
+	/* With the severity: a grant latent on the coordinator can be in
+	 * force on a worker that gave the USAGE it lacked. */
+	char *k = pt_xasprintf("%s\x1f%d\x1f%s\x1f%s\x1f%s", f->rule, (int)f->severity,
+	                       f->role ? f->role : "", f->schema ? f->schema : "", o);
 
 	free(o);
 	return k;
@@ -268,17 +270,15 @@ static char *
 fix_on_node(pt_db *db, const char *node, const char *fix)
 {
 	const char *colon = strrchr(node, ':');
-	char *host, *lhost, *lfix, *out;
+	char *host, *local, *lhost, *lfix, *out;
 
 	if (!fix || !colon || !strncmp(fix, "--", 2))
 		return fix ? pt_xstrdup(fix) : NULL;
 	host = pt_xasprintf("%.*s", (int)(colon - node), node);
 	lhost = pt_quote_literal(db, host);
-	{
-		char *local = pt_xasprintf("SET LOCAL citus.enable_ddl_propagation = off; %s", fix);
-		lfix = pt_quote_literal(db, local);
-		free(local);
-	}
+	local = pt_xasprintf("SET LOCAL citus.enable_ddl_propagation = off; %s", fix);
+	lfix = pt_quote_literal(db, local);
+	free(local);
 	out = pt_xasprintf("SELECT * FROM pg_catalog.master_run_on_worker(ARRAY[%s],"
 	                   " ARRAY[%d], ARRAY[%s], false);", lhost, atoi(colon + 1), lfix);
 	free(host);
@@ -742,6 +742,8 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 			status = families[i](&r, err);
 	if (status == PT_OK)
 		status = citus_workers_pass(&r, err);
+	if (r.cx)       /* the nodes audited: not those that did not answer */
+		out->nodes -= r.cx->nreported;
 	pt_audit_txn_end(db);
 	citus_end(&r);
 	free(r.like);

@@ -194,7 +194,8 @@ struct pt_audit {
 	bool passwords_checked;       /* pg_authid was readable */
 	bool citus;                   /* a Citus coordinator: every node audited,
 	                                 findings name their node */
-	size_t nodes;                 /* nodes audited (1 without Citus) */
+	size_t nodes;                 /* nodes audited, those that did not answer
+	                                 left out (1 without Citus) */
 };
 
 /* Run every check. On success fill out (free with pt_audit_free). */

@@ -114,6 +114,7 @@ run --format=json audit
 check "a stopped worker: rc 1" '[ "$RC" = 1 ]'
 check "a stopped worker is a high finding naming $down" \
 	'[ "$(jq -r "[.findings[] | select(.rule == \"citus-node-unreachable\") | .severity + \" \" + .node] | join(\",\")" <<<"$OUT")" = "high $down" ]'
+check "... and counts the nodes it audited: 2" '[ "$(jq .nodes <<<"$OUT")" = 2 ]'
 run audit
 check "... in the text report too" 'grep -q "citus-node-unreachable.*node $down" <<<"$OUT"'
 start_worker $other

@@ -45,4 +45,12 @@ wait "$client" 2>/dev/null
 run --format=csv sessions tenant_a
 check "sessions lists none" '[ "$RC" = 0 ] && [ "$(wc -l <<<"$OUT")" = 1 ]'
 
+# A worker that does not answer: its backends cannot be listed, and the
+# listing says so.
+stop_worker 2
+run sessions
+check "a stopped worker: sessions warns, naming it" \
+	'[ "$RC" = 0 ] && grep -q "worker node(s) 127.0.0.1:${worker_ports[1]} did not answer" <<<"$ERR"'
+start_worker 2
+
 finish citus/sessions
