@@ -140,7 +140,6 @@ store_free(struct pt_audit_store *st)
 	free(st);
 }
 
-
 /* ---- every node of a Citus cluster --------------------------------------- */
 
 /* A set of strings (open addressing): the keys of the coordinator's

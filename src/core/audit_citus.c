@@ -60,8 +60,10 @@ enum { CA_ROLE, CA_NODEID, CA_NODE };
 
 /* A worker's pg_hba.conf lines that ask for a password and match this
  * database and tenant roles (all, one by name, or +group of one). The
- * first matching line wins, and an earlier reject line for the same
- * addresses would shadow it: the finding names the line to check. */
+ * first matching line wins: a line after one that rejects every role and
+ * database from every address of its kind (local, or 0.0.0.0/0 or ::/0
+ * for its family) is never used and not reported. A narrower reject
+ * before it is not weighed: the finding names the line to check. */
 static const char hba_sql[] =
 	PT_AUDIT_BASE_CTE
 	" SELECT h.line_number::text, h.type, h.auth_method,"
@@ -75,6 +77,15 @@ static const char hba_sql[] =
 	"        ('all' = ANY (h.user_name))::text"
 	"   FROM pg_catalog.pg_hba_file_rules h"
 	"  WHERE h.error IS NULL AND h.auth_method IN ('password', 'md5', 'scram-sha-256')"
+	"    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_hba_file_rules e"
+	"          WHERE e.line_number < h.line_number AND e.error IS NULL"
+	"            AND e.auth_method = 'reject' AND 'all' = ANY (e.database)"
+	"            AND 'all' = ANY (e.user_name)"
+	"            AND ((h.type = 'local' AND e.type = 'local')"
+	"              OR (h.type <> 'local' AND e.type IN ('host', h.type)"
+	"                  AND (e.address = 'all'"
+	"                    OR (e.netmask = '0.0.0.0' AND h.address !~ ':')"
+	"                    OR (e.netmask = '::' AND h.address ~ ':')))))"
 	"    AND (h.database && ARRAY['all', 'sameuser', 'samerole',"
 	"                             pg_catalog.current_database()::text])"
 	"    AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"

@@ -103,6 +103,14 @@ run --format=json audit
 check "a worker's password line for every role is found, naming the worker" \
 	'[ "$(findings citus-worker-password-login "$node")" = 1 ] && [ "$(findings citus-worker-password-login)" = 1 ]'
 check "... and its line" '[ "$(jq -r ".findings[] | select(.rule == \"citus-worker-password-login\") | .object" <<<"$OUT")" = "pg_hba.conf:1" ]'
+# The same line after the worker's "reject every other address" is never
+# used: not reported.
+as_owner sh -c 'printf "%s\n%s\n" "$1" "$2" > "$3"' sh \
+	"$orig" "host all all 10.99.0.0/16 scram-sha-256" "$hba"
+worker $w "SELECT pg_reload_conf()" >/dev/null
+run --format=json audit
+check "a password line after a reject-all line is not reported" \
+	'[ "$(findings citus-worker-password-login)" = 0 ]'
 as_owner sh -c 'printf "%s\n" "$1" > "$2"' sh "$orig" "$hba"
 worker $w "SELECT pg_reload_conf()" >/dev/null
 
