@@ -93,26 +93,27 @@ coord "$(jq -r '.findings[] | select(.rule == "citus-authinfo-password") | .fix_
 run --format=json audit
 check "its fix removes it on every node" '[ "$(findings citus-authinfo-password)" = 0 ]'
 
-# A worker that accepts password logins for tenants.
+# A worker that accepts password logins for tenants. set_hba LINE...:
+# the worker's pg_hba.conf becomes those lines, reloaded.
 hba=$CITUS_DIR/worker$w/data/pg_hba.conf
 orig=$(cat "$hba")
-as_owner sh -c 'printf "%s\n%s\n" "$1" "$2" > "$3"' sh \
-	"host all all 10.99.0.0/16 scram-sha-256" "$orig" "$hba"
-worker $w "SELECT pg_reload_conf()" >/dev/null
+password_line="host all all 10.99.0.0/16 scram-sha-256"
+set_hba() {
+	as_owner sh -c 'f=$1; shift; printf "%s\n" "$@" > "$f"' sh "$hba" "$@"
+	worker $w "SELECT pg_reload_conf()" >/dev/null
+}
+set_hba "$password_line" "$orig"
 run --format=json audit
 check "a worker's password line for every role is found, naming the worker" \
 	'[ "$(findings citus-worker-password-login "$node")" = 1 ] && [ "$(findings citus-worker-password-login)" = 1 ]'
 check "... and its line" '[ "$(jq -r ".findings[] | select(.rule == \"citus-worker-password-login\") | .object" <<<"$OUT")" = "pg_hba.conf:1" ]'
 # The same line after the worker's "reject every other address" is never
 # used: not reported.
-as_owner sh -c 'printf "%s\n%s\n" "$1" "$2" > "$3"' sh \
-	"$orig" "host all all 10.99.0.0/16 scram-sha-256" "$hba"
-worker $w "SELECT pg_reload_conf()" >/dev/null
+set_hba "$orig" "$password_line"
 run --format=json audit
 check "a password line after a reject-all line is not reported" \
 	'[ "$(findings citus-worker-password-login)" = 0 ]'
-as_owner sh -c 'printf "%s\n" "$1" > "$2"' sh "$orig" "$hba"
-worker $w "SELECT pg_reload_conf()" >/dev/null
+set_hba "$orig"
 
 # A stopped worker is a finding that names it.
 other=$(( 3 - w ))
