@@ -91,7 +91,9 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
 		for (size_t i = 0; i < list.n; i++)
-			if (list.rows[i].pid == pid && !started) {
+			/* A pid here is a coordinator session's (on Citus a
+			 * worker's backend may have the same number). */
+			if (list.rows[i].pid == pid && !list.rows[i].node && !started) {
 				describe_session(stderr, &list.rows[i]);
 				started = pt_xstrdup(list.rows[i].backend_start);
 			}
