@@ -89,6 +89,7 @@ finding_cell(void *ud, size_t row, size_t col)
 	case 5: return f->via;
 	case 6: return f->detail;
 	case 7: return f->fix_sql;
+	case 8: return f->node;
 	}
 	return NULL;
 }
@@ -158,6 +159,8 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname, bool filte
 		                pt_visible(f->role));
 		if (f->schema)
 			pt_fprintf_safe(out, "  %s %s", _("schema"), pt_visible(f->schema));
+		if (f->node)
+			pt_fprintf_safe(out, "  %s %s", _("node"), pt_visible(f->node));
 		pt_fprintf_safe(out, "\n        %s\n        %s %s\n\n", pt_visible(f->detail),
 		                _("fix:"), pt_visible(f->fix_sql));
 	}
@@ -165,6 +168,11 @@ print_blocks(FILE *out, const struct pt_audit *a, const char *dbname, bool filte
 	               "%zu high, %zu medium, %zu low, %zu info.\n"),
 	        dbname, a->tenant_schemas, a->tenant_roles, a->count[PT_SEV_HIGH],
 	        a->count[PT_SEV_MEDIUM], a->count[PT_SEV_LOW], a->count[PT_SEV_INFO]);
+	if (a->citus)
+		pt_fprintf_safe(out, P_("Citus: %zu node audited; a finding names its node when "
+		                        "only a worker has it.\n",
+		                        "Citus: %zu nodes audited; a finding names its node when "
+		                        "only a worker has it.\n", a->nodes), a->nodes);
 	/* Filtered, silence says nothing about the rules left out. */
 	if (!pt_audit_failed(a))
 		fputs(filtered ? _("No finding of low severity or above among the rules and "
@@ -184,6 +192,7 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		{ "via", N_("VIA"), PT_COL_NULLABLE, false },
 		{ "detail", N_("DETAIL"), PT_COL_TEXT, false },
 		{ "fix_sql", N_("FIX"), PT_COL_TEXT, false },
+		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
 	struct pt_audit a;
 	enum pt_severity min = PT_SEV_INFO;
@@ -209,7 +218,8 @@ pt_cmd_audit(struct pt_cli *cli, int argc, char **argv)
 		pt_audit_write_json(stdout, &a, pt_db_info(db)->dbname);
 		break;
 	case PT_FORMAT_CSV:
-		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, a.n,
+		/* The node column only where there are nodes. */
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - !a.citus, a.n,
 		              finding_cell, &a);
 		break;
 	default:
@@ -269,7 +279,10 @@ pt_cmd_harden(struct pt_cli *cli, int argc, char **argv)
 		printf(_("Database \"%s\" is already hardened: nothing to do.\n"), dbname);
 		goto out;
 	}
-	printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
+	if (plan.nlocal < plan.n)
+		printf(_("-- Hardening database \"%s\" runs, node by node:\n"), dbname);
+	else
+		printf(_("-- Hardening database \"%s\" runs, in one transaction:\n"), dbname);
 	for (size_t i = 0; i < plan.n; i++)
 		pt_fprintf_safe(stdout, "%s\n", plan.statements[i]);
 	fflush(stdout);

@@ -52,6 +52,7 @@ session_cell(void *ud, size_t row, size_t col)
 	case 11: return s->wait_event;
 	case 12: return s->blocked_by;
 	case 13: return s->query;
+	case 14: return s->node;
 	}
 	return NULL;
 }
@@ -90,7 +91,9 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
 			return pt_cli_fail(cli, &err);
 		for (size_t i = 0; i < list.n; i++)
-			if (list.rows[i].pid == pid && !started) {
+			/* A pid here is a coordinator session's (on Citus a
+			 * worker's backend may have the same number). */
+			if (list.rows[i].pid == pid && !list.rows[i].node && !started) {
 				describe_session(stderr, &list.rows[i]);
 				started = pt_xstrdup(list.rows[i].backend_start);
 			}
@@ -140,6 +143,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		{ "wait_event", N_("WAITING ON"), PT_COL_NULLABLE, false },
 		{ "blocked_by", N_("BLOCKED BY"), PT_COL_NULLABLE, false },
 		{ "query", N_("QUERY"), PT_COL_TEXT, false },
+		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
 	struct pt_session_list list;
 	const char *schema = NULL;
@@ -188,8 +192,15 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		rc = pt_cli_fail(cli, &err);
 	else {
-		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
+		/* The node column only where there are nodes. */
+		const struct pt_citus *ci = pt_db_citus(db);
+		bool citus = ci && ci->present;
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - !citus, list.n,
 		              session_cell, &list);
+		/* citus_stat_activity leaves out a node that does not answer. */
+		if (citus && ci->down)
+			fprintf(stderr, _("%s: warning: worker node(s) %s did not answer: their "
+			                  "backends are not listed\n"), cli->progname, ci->down_names);
 		pt_session_list_free(&list);
 		rc = 0;
 	}

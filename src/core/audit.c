@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "audit_int.h"
+#include "citus.h"
 
 const char *
 pt_severity_name(enum pt_severity s)
@@ -100,6 +101,8 @@ keep_dup(struct pt_audit_store *st, const char *s)
 	return s ? keep(st, pt_xstrdup(s)) : NULL;
 }
 
+static void citus_seen(struct pt_audit_run *r, struct pt_finding *f);
+
 void
 pt_audit_add(struct pt_audit_run *r, enum pt_rule rule, enum pt_severity sev,
              const char *role, const char *schema, const char *object,
@@ -122,6 +125,9 @@ pt_audit_add(struct pt_audit_run *r, enum pt_rule rule, enum pt_severity sev,
 	f->via = via && *via ? keep_dup(st, via) : NULL;
 	f->detail = keep(st, detail);
 	f->fix_sql = keep(st, fix);
+	f->node = NULL;
+	if (r->citus)
+		citus_seen(r, f);
 }
 
 static void
@@ -132,6 +138,424 @@ store_free(struct pt_audit_store *st)
 	free(st->strs);
 	free(st->f);
 	free(st);
+}
+
+/* ---- every node of a Citus cluster --------------------------------------- */
+
+/* A set of strings (open addressing): the keys of the coordinator's
+ * findings, which the workers' findings are checked against. A worker
+ * repeats most of them (roles, grants and the shards' grants all
+ * propagate), so this is one probe per worker finding, never a scan. */
+struct keyset {
+	char **slot;
+	size_t cap, n;
+};
+
+/* A query kept for the workers' pass (citus_workers_pass). */
+struct worker_query {
+	char *sql;                     /* parameters inlined */
+	int ncols;
+	char **names;
+	void (*row)(struct pt_audit_run *, const PGresult *, int);
+};
+
+struct pt_audit_citus {
+	struct keyset seen;
+	long long *shards;             /* every shard id, sorted */
+	size_t nshards;
+	char **reported;               /* nodes already found unreachable */
+	size_t nreported;
+	struct worker_query *queries;  /* for the workers' pass */
+	size_t nqueries;
+	int maxcols;
+};
+
+static size_t
+key_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* True when key was there already; otherwise keeps it (taken over). */
+static bool
+keyset_add(struct keyset *k, char *key)
+{
+	size_t i;
+
+	if ((k->n + 1) * 2 > k->cap) {
+		struct keyset big = { pt_xcalloc(k->cap ? k->cap * 2 : 256, sizeof *big.slot),
+		                      k->cap ? k->cap * 2 : 256, 0 };
+		for (i = 0; i < k->cap; i++)
+			if (k->slot[i])
+				(void)keyset_add(&big, k->slot[i]);
+		free(k->slot);
+		*k = big;
+	}
+	for (i = key_hash(key) & (k->cap - 1); k->slot[i]; i = (i + 1) & (k->cap - 1))
+		if (!strcmp(k->slot[i], key)) {
+			free(key);
+			return true;
+		}
+	k->slot[i] = key;
+	k->n++;
+	return false;
+}
+
+static bool
+keyset_has(const struct keyset *k, const char *key)
+{
+	if (!k->cap)
+		return false;
+	for (size_t i = key_hash(key) & (k->cap - 1); k->slot[i]; i = (i + 1) & (k->cap - 1))
+		if (!strcmp(k->slot[i], key))
+			return true;
+	return false;
+}
+
+static int
+shard_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The object's name with a shard's suffix taken off ("s.t_102008" and
+ * "s.\"T_102008\"" become "s.t" and "s.\"T\""): Citus names a shard after
+ * its table and the shard id, so a grant Citus copied from the table to
+ * its shards reads as the table's. malloc'd. */
+static char *
+unshard(const struct pt_audit_citus *cx, const char *object)
+{
+	size_t len = strlen(object), end = len, i;
+	long long id;
+
+	if (end && object[end - 1] == '"')
+		end--;
+	for (i = end; i > 0 && object[i - 1] >= '0' && object[i - 1] <= '9'; i--)
+		;
+	if (i == end || i < 2 || object[i - 1] != '_' || end - i > 18)
+		return pt_xstrdup(object);
+	id = strtoll(object + i, NULL, 10);
+	if (!bsearch(&id, cx->shards, cx->nshards, sizeof *cx->shards, shard_cmp))
+		return pt_xstrdup(object);
+	return pt_xasprintf("%.*s%s", (int)(i - 1), object, object + end);
+}
+
+static char *
+finding_key(const struct pt_audit_citus *cx, const struct pt_finding *f)
+{
+	char *o = f->object ? unshard(cx, f->object) : pt_xstrdup("");
+	/* With the severity: a grant latent on the coordinator can be in
+	 * force on a worker that gave the USAGE it lacked. */
+	char *k = pt_xasprintf("%s\x1f%d\x1f%s\x1f%s\x1f%s", f->rule, (int)f->severity,
+	                       f->role ? f->role : "", f->schema ? f->schema : "", o);
+
+	free(o);
+	return k;
+}
+
+/* The fix of a worker's own finding, run there from the coordinator
+ * (run_command_on_workers' cousin that names the node). A worker refuses
+ * DDL on a distributed object unless propagation is off ("operation is
+ * not allowed on this node"): SET LOCAL, the command being one implicit
+ * transaction, so Citus' cached connection keeps its settings. A fix
+ * that is only advice (a comment) stays as it is. */
+static char *
+fix_on_node(pt_db *db, const char *node, const char *fix)
+{
+	const char *colon = strrchr(node, ':');
+	char *host, *local, *lhost, *lfix, *out;
+
+	if (!fix || !colon || !strncmp(fix, "--", 2))
+		return fix ? pt_xstrdup(fix) : NULL;
+	host = pt_xasprintf("%.*s", (int)(colon - node), node);
+	lhost = pt_quote_literal(db, host);
+	local = pt_xasprintf("SET LOCAL citus.enable_ddl_propagation = off; %s", fix);
+	lfix = pt_quote_literal(db, local);
+	free(local);
+	out = pt_xasprintf("SELECT * FROM pg_catalog.master_run_on_worker(ARRAY[%s],"
+	                   " ARRAY[%d], ARRAY[%s], false);", lhost, atoi(colon + 1), lfix);
+	free(host);
+	free(lhost);
+	free(lfix);
+	return out;
+}
+
+/* The coordinator's findings are remembered; a worker's is dropped when
+ * the coordinator has it, else it names its node. */
+static void
+citus_seen(struct pt_audit_run *r, struct pt_finding *f)
+{
+	struct pt_audit_store *st = r->st;
+	char *key = finding_key(r->cx, f);
+
+	if (!r->node) {
+		(void)keyset_add(&r->cx->seen, key);
+		return;
+	}
+	if (keyset_has(&r->cx->seen, key)) {
+		st->nf--;
+		free(key);
+		return;
+	}
+	free(key);
+	f->node = keep_dup(st, r->node);
+	f->fix_sql = keep(st, fix_on_node(r->db, r->node, f->fix_sql));
+}
+
+/* A worker that did not answer: one finding per node and audit. */
+static void
+node_unreachable(struct pt_audit_run *r, const char *node, const char *error)
+{
+	struct pt_audit_citus *cx = r->cx;
+	const char *saved = r->node;
+
+	for (size_t i = 0; i < cx->nreported; i++)
+		if (!strcmp(cx->reported[i], node))
+			return;
+	cx->reported = pt_xrealloc(cx->reported, (cx->nreported + 1) * sizeof *cx->reported);
+	cx->reported[cx->nreported++] = pt_xstrdup(node);
+	r->node = NULL;
+	pt_audit_add(r, PT_RULE_CITUS_NODE_UNREACHABLE, PT_SEV_HIGH, pt_db_info(r->db)->user,
+	             NULL, node, NULL,
+	             pt_xasprintf(_("Worker node %s could not be audited (%s): whatever grants, "
+	                            "roles or functions it holds were not checked, and a path "
+	                            "between tenants there would go unseen."), node,
+	                          error && *error ? error : _("no answer")),
+	             pt_xasprintf(_("-- bring node %s back (or remove it with "
+	                            "citus_remove_node), then audit again"), node));
+	r->node = saved;
+	r->st->f[r->st->nf - 1].node = keep_dup(r->st, node);
+}
+
+static enum pt_status
+citus_begin(struct pt_audit_run *r, pt_error *err)
+{
+	const struct pt_citus *c = pt_db_citus(r->db);
+	PGresult *res;
+
+	r->citus = c && c->present;
+	if (!r->citus)
+		return PT_OK;
+	r->cx = pt_xcalloc(1, sizeof *r->cx);
+	r->out->citus = true;
+	r->out->nodes = c->nnodes;
+	res = pt_db_query(r->db, "SELECT s.shardid FROM pg_catalog.pg_dist_shard s ORDER BY 1",
+	                  0, NULL, _("auditing tenant isolation"), err);
+	if (!res)
+		return err->status;
+	r->cx->nshards = (size_t)PQntuples(res);
+	r->cx->shards = pt_xcalloc(r->cx->nshards + 1, sizeof *r->cx->shards);
+	for (size_t i = 0; i < r->cx->nshards; i++)
+		r->cx->shards[i] = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+	PQclear(res);
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (!c->nodes[i].coordinator && !c->nodes[i].up)
+			node_unreachable(r, c->nodes[i].name, c->nodes[i].error);
+	return PT_OK;
+}
+
+static void
+citus_end(struct pt_audit_run *r)
+{
+	struct pt_audit_citus *cx = r->cx;
+
+	if (!cx)
+		return;
+	for (size_t i = 0; i < cx->seen.cap; i++)
+		free(cx->seen.slot[i]);
+	free(cx->seen.slot);
+	for (size_t i = 0; i < cx->nreported; i++)
+		free(cx->reported[i]);
+	free(cx->reported);
+	for (size_t i = 0; i < cx->nqueries; i++) {
+		free(cx->queries[i].sql);
+		for (int c = 0; c < cx->queries[i].ncols; c++)
+			free(cx->queries[i].names[c]);
+		free(cx->queries[i].names);
+	}
+	free(cx->queries);
+	free(cx->shards);
+	free(cx);
+	r->cx = NULL;
+}
+
+/* The workers' pass is one statement for the whole audit: each
+ * run_command_on_workers call opens a connection to every worker (150 to
+ * 400 ms each on the test machine), and the audit has eight queries. So
+ * each query is kept (its parameters inlined) while the coordinator's
+ * rows are read, and at the end they run together: a UNION ALL whose rows
+ * say which query they belong to (k) and carry every column as text (a
+ * boolean as "true", which pt_audit_tval reads the same). Each worker's
+ * rows of query k are then handed to its row function as a result of
+ * their own, with the coordinator's column names. */
+
+static void
+queue_worker_query(struct pt_audit_run *r, const char *sql, int nparams,
+                   const char *const *params, const PGresult *shape,
+                   void (*row)(struct pt_audit_run *, const PGresult *, int))
+{
+	struct pt_audit_citus *cx = r->cx;
+	struct worker_query *q;
+
+	cx->queries = pt_xrealloc(cx->queries, (cx->nqueries + 1) * sizeof *cx->queries);
+	q = &cx->queries[cx->nqueries++];
+	q->sql = pt_citus_inline_params(r->db, sql, nparams, params);
+	q->ncols = PQnfields(shape);
+	q->names = pt_xcalloc((size_t)q->ncols + 1, sizeof *q->names);
+	for (int c = 0; c < q->ncols; c++)
+		q->names[c] = pt_xstrdup(PQfname(shape, c));
+	q->row = row;
+	if (q->ncols > cx->maxcols)
+		cx->maxcols = q->ncols;
+}
+
+/* "SELECT k, x.c0::text, ..., NULL, ... FROM (sql) x(c0, ...)" for each
+ * query, joined by UNION ALL; *defs gets the column definitions. */
+static char *
+combined_sql(const struct pt_audit_citus *cx, char **defs)
+{
+	char *all = pt_xstrdup(""), *d = pt_xstrdup("k int");
+
+	for (int c = 0; c < cx->maxcols; c++) {
+		char *t = pt_xasprintf("%s, c%d text", d, c);
+		free(d);
+		d = t;
+	}
+	for (size_t k = 0; k < cx->nqueries; k++) {
+		const struct worker_query *q = &cx->queries[k];
+		/* Named: json_to_recordset finds the columns by name. */
+		char *sel = pt_xasprintf("SELECT %zu AS k", k), *alias = pt_xstrdup(""), *t;
+
+		for (int c = 0; c < cx->maxcols; c++) {
+			t = c < q->ncols ? pt_xasprintf("%s, x.c%d::text AS c%d", sel, c, c)
+			                 : pt_xasprintf("%s, NULL::text AS c%d", sel, c);
+			free(sel);
+			sel = t;
+		}
+		for (int c = 0; c < q->ncols; c++) {
+			t = pt_xasprintf("%s%sc%d", alias, c ? ", " : "", c);
+			free(alias);
+			alias = t;
+		}
+		t = pt_xasprintf("%s%s%s FROM (%s) x(%s)", all, k ? " UNION ALL " : "", sel, q->sql,
+		                 alias);
+		free(all);
+		all = t;
+		free(sel);
+		free(alias);
+	}
+	*defs = d;
+	return all;
+}
+
+/* Rows [from, to) of wres (one node's) that belong to query k, as a
+ * result of their own. */
+static PGresult *
+query_rows(const PGresult *wres, int from, int to, size_t k, const struct worker_query *q)
+{
+	PGresult *sub = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	PGresAttDesc *attrs = pt_xcalloc((size_t)q->ncols + 1, sizeof *attrs);
+	int n = 0;
+
+	for (int c = 0; c < q->ncols; c++)
+		attrs[c] = (PGresAttDesc){ .name = q->names[c], .typid = 25, .typlen = -1,
+		                           .atttypmod = -1 };
+	if (!sub || !PQsetResultAttrs(sub, q->ncols, attrs))
+		abort();
+	free(attrs);
+	for (int j = from; j < to; j++) {
+		if (PQgetisnull(wres, j, PT_CW_FIRST) ||
+		    strtoul(PQgetvalue(wres, j, PT_CW_FIRST), NULL, 10) != k)
+			continue;
+		for (int c = 0; c < q->ncols; c++) {
+			int col = PT_CW_FIRST + 1 + c;
+			bool null = PQgetisnull(wres, j, col);
+			if (!PQsetvalue(sub, n, c, null ? NULL : PQgetvalue(wres, j, col),
+			                null ? -1 : PQgetlength(wres, j, col)))
+				abort();
+		}
+		n++;
+	}
+	return sub;
+}
+
+/* Run the queued queries on every worker, in one statement, and hand
+ * each worker's rows to the queries' row functions, node by node. */
+static enum pt_status
+citus_workers_pass(struct pt_audit_run *r, pt_error *err)
+{
+	struct pt_audit_citus *cx = r->cx;
+	char *defs, *sql;
+	PGresult *wres;
+	int n, i = 0;
+
+	if (!cx || !cx->nqueries)
+		return PT_OK;
+	sql = combined_sql(cx, &defs);
+	wres = pt_citus_on_workers(r->db, sql, defs, 0, NULL,
+	                           _("auditing tenant isolation on the workers"), err);
+	free(sql);
+	free(defs);
+	if (!wres)
+		return err->status;
+	n = PQntuples(wres);
+	while (i < n) {
+		const char *node = PQgetvalue(wres, i, PT_CW_NODE);
+		int j = i;
+
+		while (j < n && !strcmp(PQgetvalue(wres, j, PT_CW_NODE), node))
+			j++;
+		if (*PQgetvalue(wres, i, PT_CW_OK) != 't') {
+			node_unreachable(r, node, PQgetvalue(wres, i, PT_CW_ERROR));
+		} else {
+			r->node = node;
+			for (size_t k = 0; k < cx->nqueries; k++) {
+				PGresult *sub = query_rows(wres, i, j, k, &cx->queries[k]);
+				for (int x = 0; x < PQntuples(sub); x++)
+					cx->queries[k].row(r, sub, x);
+				PQclear(sub);
+			}
+			r->node = NULL;
+		}
+		i = j;
+	}
+	PQclear(wres);
+	return PT_OK;
+}
+
+enum pt_status
+pt_audit_rows_on(struct pt_audit_run *r, enum pt_audit_where where, const char *sql,
+                 int nparams, const char *const *params,
+                 void (*row)(struct pt_audit_run *, const PGresult *, int), pt_error *err)
+{
+	PGresult *res;
+
+	if (where == PT_AUDIT_WORKERS_ONLY && !r->citus)
+		return PT_OK;
+	/* The coordinator's rows first: the workers' are checked against them.
+	 * For the workers alone the coordinator still says what the columns
+	 * are called (LIMIT 0 costs a plan). */
+	if (where == PT_AUDIT_WORKERS_ONLY) {
+		char *probe = pt_xasprintf("SELECT * FROM (%s) q LIMIT 0", sql);
+		res = pt_db_query(r->db, probe, nparams, params, _("auditing tenant isolation"), err);
+		free(probe);
+	} else {
+		res = pt_db_query(r->db, sql, nparams, params, _("auditing tenant isolation"), err);
+	}
+	if (!res)
+		return err->status;
+	for (int i = 0; i < PQntuples(res); i++)
+		row(r, res, i);
+	if (r->citus)
+		queue_worker_query(r, sql, nparams, params, res, row);
+	PQclear(res);
+	return PT_OK;
 }
 
 /* ---- helpers for the families ------------------------------------------- */
@@ -238,15 +662,7 @@ pt_audit_rows(struct pt_audit_run *r, const char *sql, int nparams,
               const char *const *params,
               void (*row)(struct pt_audit_run *, const PGresult *, int), pt_error *err)
 {
-	PGresult *res = pt_db_query(r->db, sql, nparams, params,
-	                            _("auditing tenant isolation"), err);
-
-	if (!res)
-		return err->status;
-	for (int i = 0; i < PQntuples(res); i++)
-		row(r, res, i);
-	PQclear(res);
-	return PT_OK;
+	return pt_audit_rows_on(r, PT_AUDIT_EVERY_NODE, sql, nparams, params, row, err);
 }
 
 /* "{tenant}_user" as a LIKE pattern: "%\_user". */
@@ -285,7 +701,9 @@ finding_cmp(const void *pa, const void *pb)
 		return c;
 	if ((c = strcmp(a->role ? a->role : "", b->role ? b->role : "")))
 		return c;
-	return strcmp(a->object ? a->object : "", b->object ? b->object : "");
+	if ((c = strcmp(a->object ? a->object : "", b->object ? b->object : "")))
+		return c;
+	return strcmp(a->node ? a->node : "", b->node ? b->node : "");
 }
 
 /* The database family first: it says whether pg_authid is readable. */
@@ -294,6 +712,7 @@ static enum pt_status (*const families[])(struct pt_audit_run *, pt_error *) = {
 	pt_audit_family_roles,
 	pt_audit_family_objects,
 	pt_audit_family_foreign,
+	pt_audit_family_citus,
 };
 
 enum pt_status
@@ -314,10 +733,18 @@ pt_audit_run_ex(pt_db *db, const char *user_pattern, struct pt_audit *out,
 	pt_tenant_group_name(pt_db_info(db)->dbname, r.tenant_group, sizeof r.tenant_group);
 	pt_public_group_name(pt_db_info(db)->dbname, r.public_group, sizeof r.public_group);
 
+	out->nodes = 1;
 	if ((status = pt_audit_txn_begin(db, err)) == PT_OK)
+		status = citus_begin(&r, err);
+	if (status == PT_OK)
 		for (size_t i = 0; i < sizeof families / sizeof *families && status == PT_OK; i++)
 			status = families[i](&r, err);
+	if (status == PT_OK)
+		status = citus_workers_pass(&r, err);
+	if (r.cx)       /* the nodes audited: not those that did not answer */
+		out->nodes -= r.cx->nreported;
 	pt_audit_txn_end(db);
+	citus_end(&r);
 	free(r.like);
 	free(r.builtins);
 	if (status != PT_OK) {

@@ -36,6 +36,7 @@ enum pt_rule_family {
 	PT_FAM_ROLES,     /* attributes, memberships, passwords */
 	PT_FAM_DATABASE,  /* schema public, the databases, shared schemas */
 	PT_FAM_FOREIGN,   /* large objects and foreign data */
+	PT_FAM_CITUS,     /* the nodes of a Citus cluster (only there) */
 };
 
 /* Every rule the audit has: X(code, stable name, the highest severity it
@@ -138,7 +139,15 @@ enum pt_rule_family {
 	X(PT_RULE_FDW_USAGE, "foreign-data-wrapper-usage", PT_SEV_MEDIUM, PT_FAM_FOREIGN, \
 	  N_("USAGE on a foreign-data wrapper (new servers) held by a tenant role or PUBLIC")) \
 	X(PT_RULE_DBLINK_UNCHECKED, "dblink-connect-unchecked", PT_SEV_HIGH, PT_FAM_FOREIGN, \
-	  N_("dblink's unchecked connect functions executable by a tenant role"))
+	  N_("dblink's unchecked connect functions executable by a tenant role")) \
+	X(PT_RULE_CITUS_NODE_UNREACHABLE, "citus-node-unreachable", PT_SEV_HIGH, PT_FAM_CITUS, \
+	  N_("a Citus worker node the audit could not check (down, inactive or refusing)")) \
+	X(PT_RULE_CITUS_MOVE_FUNCTION, "citus-data-move-function", PT_SEV_HIGH, PT_FAM_CITUS, \
+	  N_("a Citus function that moves, copies or redistributes tenant data, executable by PUBLIC or a tenant role")) \
+	X(PT_RULE_CITUS_AUTHINFO_PASSWORD, "citus-authinfo-password", PT_SEV_HIGH, PT_FAM_CITUS, \
+	  N_("a pg_dist_authinfo row that stores a plaintext password for the nodes' connections")) \
+	X(PT_RULE_CITUS_WORKER_PASSWORD, "citus-worker-password-login", PT_SEV_MEDIUM, PT_FAM_CITUS, \
+	  N_("a Citus worker whose pg_hba.conf accepts password logins for tenant roles"))
 
 enum pt_rule {
 #define PT_RULE_ENUM(code, name, sev, fam, desc) code,
@@ -170,6 +179,9 @@ struct pt_finding {
 	const char *object;   /* the object concerned ("tenant_a.t1"), or NULL */
 	const char *via;      /* the group role or "PUBLIC" it is reached through,
 	                         or NULL when direct */
+	const char *node;     /* the Citus worker ("host:port") it exists on
+	                         alone; NULL on the coordinator (or plain
+	                         PostgreSQL), and for what every node has */
 };
 
 struct pt_audit {
@@ -180,6 +192,10 @@ struct pt_audit {
 	size_t tenant_schemas;        /* how many schemas count as tenants' */
 	size_t tenant_roles;
 	bool passwords_checked;       /* pg_authid was readable */
+	bool citus;                   /* a Citus coordinator: every node audited,
+	                                 findings name their node */
+	size_t nodes;                 /* nodes audited, those that did not answer
+	                                 left out (1 without Citus) */
 };
 
 /* Run every check. On success fill out (free with pt_audit_free). */
@@ -236,6 +252,10 @@ struct pt_harden_plan {
 	                        the plan is still there to be shown (--dry-run) */
 	bool partial;        /* some statements need a superuser first (commented
 	                        out, saying which): the database stays open */
+	size_t nlocal;       /* statements[0..nlocal) run on the server we are
+	                        connected to; on a Citus coordinator the rest
+	                        (what Citus does not propagate) then run on every
+	                        worker, each worker in one transaction */
 };
 
 /* The statements that close the database-wide gaps; none when the

@@ -67,6 +67,12 @@ struct pt_audit_run {
 	char *like;                 /* the pattern as LIKE */
 	char tenant_group[PT_NAME_MAX + 1];
 	char public_group[PT_NAME_MAX + 1];
+	/* On a Citus coordinator every query also runs on each worker (through
+	 * the coordinator, see citus.h); node is the worker whose rows are
+	 * being read, NULL for the coordinator's. */
+	bool citus;
+	const char *node;
+	struct pt_audit_citus *cx;  /* what the worker pass needs (audit.c) */
 };
 
 /* Record a finding; detail and fix are malloc'd and taken over, the other
@@ -98,6 +104,18 @@ enum pt_status pt_audit_rows(struct pt_audit_run *r, const char *sql, int nparam
                              void (*row)(struct pt_audit_run *, const PGresult *, int),
                              pt_error *err);
 
+/* The same, choosing where: on the coordinator (or the one server) and,
+ * on Citus, on every worker too, or on the workers alone. A worker's
+ * finding that the coordinator has too (same rule, role, schema and
+ * object, a shard named as its table) is dropped; the others carry their
+ * node, and a fix that runs there. A worker that does not answer is one
+ * citus-node-unreachable finding. */
+enum pt_audit_where { PT_AUDIT_EVERY_NODE, PT_AUDIT_WORKERS_ONLY };
+enum pt_status pt_audit_rows_on(struct pt_audit_run *r, enum pt_audit_where where,
+                                const char *sql, int nparams, const char *const *params,
+                                void (*row)(struct pt_audit_run *, const PGresult *, int),
+                                pt_error *err);
+
 /* The built-in role's severity and power for the roles family; NULL when
  * it is not one worth a finding. */
 struct pt_audit_builtin {
@@ -118,5 +136,8 @@ enum pt_status pt_audit_family_database(struct pt_audit_run *r, pt_error *err);
 enum pt_status pt_audit_family_roles(struct pt_audit_run *r, pt_error *err);
 enum pt_status pt_audit_family_objects(struct pt_audit_run *r, pt_error *err);
 enum pt_status pt_audit_family_foreign(struct pt_audit_run *r, pt_error *err);
+/* Citus only (audit_citus.c): the data-moving functions, passwords kept
+ * for the nodes, password logins on workers. */
+enum pt_status pt_audit_family_citus(struct pt_audit_run *r, pt_error *err);
 
 #endif

@@ -25,6 +25,9 @@ pt_audit_write_json(FILE *out, const struct pt_audit *a, const char *dbname)
 {
 	fputs("{\"database\": ", out);
 	pt_json_string(out, dbname);
+	/* Only on Citus: plain PostgreSQL's document stays as it was. */
+	if (a->citus)
+		fprintf(out, ", \"citus\": true, \"nodes\": %zu", a->nodes);
 	fprintf(out, ", \"tenant_schemas\": %zu, \"tenant_roles\": %zu, "
 	        "\"passwords_checked\": %s, \"summary\": {",
 	        a->tenant_schemas, a->tenant_roles, a->passwords_checked ? "true" : "false");
@@ -40,6 +43,8 @@ pt_audit_write_json(FILE *out, const struct pt_audit *a, const char *dbname)
 		field(out, "schema", f->schema, false);
 		field(out, "object", f->object, false);
 		field(out, "via", f->via, false);
+		if (a->citus)
+			field(out, "node", f->node, false);
 		field(out, "detail", f->detail, false);
 		field(out, "fix_sql", f->fix_sql, true);
 		fputc('}', out);

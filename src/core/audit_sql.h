@@ -93,6 +93,21 @@
 	"            pg_catalog.regexp_replace(n.nspname, '^tenant_', ''))))," \
 	" troles AS (SELECT DISTINCT t.tenant AS oid FROM tenancy t)"
 
+/* The Citus functions that move, copy or redistribute a table's or a
+ * schema's data (checked against \df of Citus 13.2), as a text[]
+ * literal: the audit's citus-data-move-function finds who may run them,
+ * harden revokes them from PUBLIC on every node. */
+#define PT_CITUS_MOVE_FUNCTIONS \
+	"{citus_schema_distribute,citus_schema_undistribute,citus_schema_move," \
+	"citus_move_shard_placement,citus_copy_shard_placement," \
+	"master_move_shard_placement,master_copy_shard_placement,undistribute_table," \
+	"alter_distributed_table,create_distributed_table," \
+	"create_distributed_table_concurrently,create_reference_table," \
+	"citus_add_local_table_to_metadata,citus_split_shard_by_split_points," \
+	"isolate_tenant_to_new_shard,rebalance_table_shards,citus_rebalance_start," \
+	"replicate_table_shards,update_distributed_table_colocation," \
+	"worker_copy_table_to_node}"
+
 /* Every schema. */
 #define PT_TENANT_CTES PT_TENANT_CTES_FOR("", "")
 

@@ -88,8 +88,8 @@ pt_citus_detect(pt_db *db, struct pt_citus *out, pt_error *err)
 
 /* select with each $N replaced by the Nth parameter as a quoted literal.
  * Our SQL uses $N only for parameters: never inside a string or a name. */
-static char *
-inline_params(pt_db *db, const char *select, int nparams, const char *const *params)
+char *
+pt_citus_inline_params(pt_db *db, const char *select, int nparams, const char *const *params)
 {
 	size_t cap = strlen(select) + 1, len = 0;
 	char *out = pt_xmalloc(cap);
@@ -131,7 +131,7 @@ pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
                     int nparams, const char *const *params,
                     const char *what, pt_error *err)
 {
-	char *inner = inline_params(db, select, nparams, params);
+	char *inner = pt_citus_inline_params(db, select, nparams, params);
 	/* JSON carries every byte a name may hold (control characters
 	 * escaped), and json_to_recordset gives them back as they were. */
 	char *command = pt_xasprintf("SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json)"

@@ -69,6 +69,12 @@ PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *coldefs
                               int nparams, const char *const *params,
                               const char *what, pt_error *err);
 
+/* select with $1..$nparams replaced by the quoted literals of params, as
+ * pt_citus_on_workers does: for callers that put several queries into
+ * one (each call costs a connection to every worker). malloc'd. */
+char *pt_citus_inline_params(pt_db *db, const char *select, int nparams,
+                             const char *const *params);
+
 /* Run a command (DDL, no result wanted) on every active worker, in the
  * workers' own transactions: for what Citus does not propagate itself
  * (GRANT and REVOKE on schema public). Fails, naming each node and its

@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "audit_sql.h"
+#include "citus.h"
 #include "names.h"
 
 /* A group's state: 'none', 'ok' (pgtenant's mark, no powers, owns no
@@ -83,7 +84,8 @@ static const char plan_sql[] =
 	"  (SELECT pg_catalog.quote_ident(o.rolname) FROM pub"
 	"     JOIN pg_catalog.pg_roles o ON o.oid = pub.nspowner),"
 	"  " MAY_GRANT("grp") "::text, " MAY_GRANT("tg") "::text,"
-	"  (SELECT me.rolsuper OR me.rolcreaterole FROM me)::text, '', ''"
+	"  (SELECT me.rolsuper OR me.rolcreaterole FROM me)::text,"
+	"  (SELECT me.rolsuper FROM me)::text, ''"
 	" UNION ALL"
 	" SELECT 'member', r.rolname, r.rolinherit::text,"
 	/* IN, not EXISTS: hashed once rather than probed per role. */
@@ -235,6 +237,123 @@ plan_group(pt_db *db, struct plan_builder *b, const char *state, const char *nam
 	return true;
 }
 
+/* What a node grants PUBLIC that Citus does not propagate: anything on
+ * schema public, and EXECUTE on the functions that move tenant data
+ * (their signatures, ready for a REVOKE, or NULL). $1 = the functions. */
+static const char node_public_sql[] =
+	"SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n,"
+	"        " PT_ACL("coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))", "a")
+	"        WHERE n.nspname = 'public' AND a.grantee = 0) AS pub,"
+	"       (SELECT pg_catalog.string_agg('pg_catalog.'"
+	"          || p.oid::pg_catalog.regprocedure::text,"
+	"          E',\\n  ' ORDER BY p.proname, p.oid)"
+	"          FROM pg_catalog.pg_proc p,"
+	"          " PT_ACL("coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))", "a")
+	"         WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
+	"           AND p.proname = ANY ($1::text[]) AND a.grantee = 0"
+	"           AND a.privilege_type = 'EXECUTE') AS funcs";
+
+/* A statement only a superuser may run: commented out, saying so. */
+static char *
+superuser_only(char *stmt, bool super, bool *partial)
+{
+	char *t;
+
+	if (super)
+		return stmt;
+	t = pt_xasprintf(_("-- needs a superuser (the functions belong to Citus' owner): %s"), stmt);
+	free(stmt);
+	*partial = true;
+	return t;
+}
+
+/* On a Citus coordinator: the functions' REVOKE for the coordinator, then
+ * what every worker needs (schema public as the coordinator's plan leaves
+ * it, the functions), after a comment that names the nodes. A worker
+ * that does not answer refuses the plan: harden would leave it open. */
+static enum pt_status
+plan_workers(pt_db *db, struct plan_builder *b, const char *g, bool super,
+             size_t *nlocal, char **refusal, bool *partial, pt_error *err)
+{
+	const char *params[1] = { PT_CITUS_MOVE_FUNCTIONS };
+	struct plan_builder w = { 0 };
+	char *workers = NULL, *down = NULL;
+	bool worker_pub = false, revokes_pub = false;
+	PGresult *res;
+
+	res = pt_db_query(db, node_public_sql, 1, params, _("planning the hardening"), err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	if (!PQgetisnull(res, 0, 1))
+		push(b, superuser_only(pt_xasprintf("REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC;",
+		                                    PQgetvalue(res, 0, 1)), super, partial));
+	PQclear(res);
+	*nlocal = b->n;
+
+	res = pt_citus_on_workers(db, node_public_sql, "pub boolean, funcs text", 1, params,
+	                          _("planning the hardening on the workers"), err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *node = PQgetvalue(res, i, PT_CW_NODE);
+		char **list = *PQgetvalue(res, i, PT_CW_OK) == 't' ? &workers : &down;
+		char *t = pt_xasprintf("%s%s%s", *list ? *list : "", *list ? ", " : "", node);
+		free(*list);
+		*list = t;
+		if (list == &down)
+			continue;
+		worker_pub |= *PQgetvalue(res, i, PT_CW_FIRST) == 't';
+	}
+	if (down) {
+		/* Never "already hardened" while a node is unknown. */
+		push(&w, pt_xasprintf(_("-- not planned: worker node(s) %s did not answer"), down));
+		if (!*refusal)
+			*refusal = pt_xasprintf(_("worker node(s) %s did not answer: harden would "
+			                          "leave them open; bring them back (or remove them "
+			                          "from the cluster) first"), down);
+	}
+	/* Schema public: the coordinator's own statements on it, when it has
+	 * them; else (the coordinator hardened before) the same end state. */
+	for (size_t i = 0; i < *nlocal; i++)
+		if (b->s[i][0] != '-' && strstr(b->s[i], "ON SCHEMA public FROM PUBLIC"))
+			revokes_pub = true;
+	if (worker_pub && revokes_pub) {
+		for (size_t i = 0; i < *nlocal; i++)
+			if (b->s[i][0] != '-' && strstr(b->s[i], "ON SCHEMA public"))
+				push(&w, pt_xstrdup(b->s[i]));
+	} else if (worker_pub) {
+		push(&w, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", g));
+		push(&w, pt_xstrdup("REVOKE ALL ON SCHEMA public FROM PUBLIC;"));
+	}
+	/* The functions: one REVOKE per distinct list (the same Citus on
+	 * every node makes one). */
+	for (int i = 0; i < PQntuples(res); i++) {
+		bool seen = false;
+		char *stmt;
+		if (*PQgetvalue(res, i, PT_CW_OK) != 't' || PQgetisnull(res, i, PT_CW_FIRST + 1))
+			continue;
+		stmt = pt_xasprintf("REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC;",
+		                    PQgetvalue(res, i, PT_CW_FIRST + 1));
+		for (size_t k = 0; k < w.n && !seen; k++)
+			seen = strstr(w.s[k], stmt) != NULL;
+		if (seen)
+			free(stmt);
+		else
+			push(&w, superuser_only(stmt, super, partial));
+	}
+	PQclear(res);
+	if (w.n > 0) {
+		push(b, pt_xasprintf(_("-- then on every worker (%s), each in one transaction: "
+		                       "Citus does not propagate these"), workers ? workers : "-"));
+		for (size_t i = 0; i < w.n; i++)
+			push(b, w.s[i]);
+	}
+	free(w.s);
+	free(workers);
+	free(down);
+	return PT_OK;
+}
+
 enum pt_status
 pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 {
@@ -246,8 +365,9 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 	char *g, *tg, *d, *refusal = NULL, *join_head, *revoke_head;
 	struct batch join, revoke;
 	char *others = NULL;
-	size_t ntenants = 0, nmoved = 0, njoined = 0;
+	size_t ntenants = 0, nmoved = 0, njoined = 0, nlocal;
 	bool pub_exists, may_db, may_pub, may_roles;
+	bool citus = pt_db_citus(db) && pt_db_citus(db)->present;
 	PGresult *res;
 	int n, srow = -1, mrow = -1;
 
@@ -377,6 +497,21 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 				out->partial = true;
 			}
 
+	nlocal = b.n;
+	if (citus && plan_workers(db, &b, g, is_true(res, mrow, C_F), &nlocal, &refusal,
+	                          &out->partial, err) != PT_OK) {
+		PQclear(res);
+		free(others);
+		free(g);
+		free(tg);
+		free(d);
+		for (size_t i = 0; i < b.n; i++)
+			free(b.s[i]);
+		free(b.s);
+		free(refusal);
+		return err ? err->status : PT_ERR_SERVER;
+	}
+
 	if (b.n > 0) {
 		/* Who goes where, first: a plan names every role it moves. */
 		struct plan_builder head = { 0 };
@@ -384,6 +519,10 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 		                         ntenants, nmoved, tg));
 		push(&head, pt_xasprintf(_("-- other login roles keep schema public and CONNECT "
 		                           "through %s: %s"), g, others ? others : _("none")));
+		if (citus)
+			push(&head, pt_xasprintf(_("-- on the coordinator (%s), in one transaction:"),
+			                         pt_db_citus(db)->nodes[0].name));
+		nlocal += head.n;
 		for (size_t i = 0; i < b.n; i++)
 			push(&head, b.s[i]);
 		free(b.s);
@@ -406,49 +545,75 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 	free(d);
 	out->statements = b.s;
 	out->n = b.n;
+	out->nlocal = nlocal;
 	out->refusal = refusal;
 	return PT_OK;
+}
+
+/* statements[from..to) without the comments, one a line; NULL when
+ * that leaves nothing to run. */
+static char *
+plan_sql_of(const struct pt_harden_plan *plan, size_t from, size_t to)
+{
+	size_t len = 1;
+	char *sql, *p;
+
+	for (size_t i = from; i < to; i++)
+		len += strlen(plan->statements[i]) + 1;
+	p = sql = pt_xmalloc(len);
+	*p = '\0';
+	for (size_t i = from; i < to; i++)
+		if (plan->statements[i][0] != '-') {
+			p = stpcpy(p, plan->statements[i]);
+			*p++ = '\n';
+			*p = '\0';
+		}
+	if (!*sql) {
+		free(sql);
+		return NULL;
+	}
+	return sql;
 }
 
 enum pt_status
 pt_harden_apply(pt_db *db, const struct pt_harden_plan *plan, pt_error *err)
 {
 	const char *what = _("hardening the database");
-	size_t len = 1;
-	char *sql, *p;
+	char *sql;
 	enum pt_status st;
 
 	if (plan->refusal)
 		return pt_error_set(err, PT_ERR_PERMISSION, "%s", plan->refusal);
-	if (plan->n == 0)
-		return PT_OK;
-	for (size_t i = 0; i < plan->n; i++)
-		len += strlen(plan->statements[i]) + 1;
-	p = sql = pt_xmalloc(len);
-	for (size_t i = 0; i < plan->n; i++) {
-		p = stpcpy(p, plan->statements[i]);
-		*p++ = '\n';
-	}
-	*p = '\0';
-	if ((st = pt_db_exec(db, "BEGIN", 0, NULL, what, err)) != PT_OK) {
+	if ((sql = plan_sql_of(plan, 0, plan->nlocal))) {
+		if ((st = pt_db_exec(db, "BEGIN", 0, NULL, what, err)) != PT_OK) {
+			free(sql);
+			return st;
+		}
+		st = pt_db_exec(db, sql, 0, NULL, what, err);
 		free(sql);
-		return st;
+		/* A GRANT or REVOKE the session is not entitled to is only a
+		 * WARNING and changes nothing: that is a failure here. */
+		if (st == PT_OK && *pt_db_last_notices(db))
+			st = pt_error_set(err, PT_ERR_PERMISSION, _("%s: %s"), what,
+			                  pt_db_last_notices(db));
+		if (st != PT_OK) {
+			pt_error err2;
+			(void)pt_db_exec(db, "ROLLBACK", 0, NULL, what, &err2);
+			return st;
+		}
+		if ((st = pt_db_exec(db, "COMMIT", 0, NULL, what, err)) != PT_OK)
+			return st;
 	}
-	st = pt_db_exec(db, sql, 0, NULL, what, err);
-	free(sql);
-	/* A GRANT or REVOKE the session is not entitled to is only a WARNING
-	 * and changes nothing: that is a failure here. */
-	if (st == PT_OK && *pt_db_last_notices(db))
-		st = pt_error_set(err, PT_ERR_PERMISSION, _("%s: %s"), what,
-		                  pt_db_last_notices(db));
-	if (st != PT_OK) {
-		pt_error err2;
-		(void)pt_db_exec(db, "ROLLBACK", 0, NULL, what, &err2);
-		return st;
+	/* Then the workers, once the coordinator's roles and grants are
+	 * there (committed, so propagated): one command, so that each worker
+	 * runs it in one transaction. */
+	if ((sql = plan_sql_of(plan, plan->nlocal, plan->n))) {
+		st = pt_citus_exec_on_workers(db, sql, _("hardening the workers"), err);
+		free(sql);
+		if (st != PT_OK)
+			return st;
 	}
-	if ((st = pt_db_exec(db, "COMMIT", 0, NULL, what, err)) != PT_OK)
-		return st;
-	return pt_db_refresh_info(db, err);
+	return plan->n ? pt_db_refresh_info(db, err) : PT_OK;
 }
 
 void

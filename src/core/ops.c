@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "citus.h"
 #include "ops.h"
 #include "tenant.h"
 
@@ -41,9 +42,9 @@
  * database's owner, the session's own role) is never a tenant here:
  * another admin who owns a schema must not have its sessions listed or
  * ended. */
-#define OPS_TENANTS_SQL \
-	"WITH sr AS (SELECT DISTINCT a.usesysid AS oid FROM pg_catalog.pg_stat_activity a" \
-	"  WHERE " OPS_CLIENT_SESSION("a") ")," \
+#define OPS_TENANTS_SQL_ON(ACT, CLIENT) \
+	"WITH sr AS (SELECT DISTINCT a.usesysid AS oid FROM " ACT " a" \
+	"  WHERE " CLIENT("a") ")," \
 	" cand AS (SELECT r.oid, r.rolname, r.rolcanlogin" \
 	"   FROM sr JOIN pg_catalog.pg_roles r ON r.oid = sr.oid" \
 	"  WHERE NOT r.rolsuper AND NOT r.rolcreaterole AND r.rolname <> current_user" \
@@ -68,24 +69,57 @@
 	" tr AS (SELECT t.tenant AS oid, r.rolname," \
 	"   pg_catalog.string_agg(t.nspname, ',' ORDER BY t.nspname) AS schemas" \
 	"   FROM ten t JOIN cand r ON r.oid = t.tenant GROUP BY t.tenant, r.rolname)"
+#define OPS_TENANTS_SQL \
+	OPS_TENANTS_SQL_ON("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION)
+
+/* On a Citus coordinator: the backends of every node (citus_stat_activity
+ * asks each one), with the node's name (NULL for the coordinator's own)
+ * and here (it is the coordinator's). A distributed session has a backend
+ * on each worker it touched, of the same role: listed, and ended, with
+ * it. This session is left out by its global pid, which its own worker
+ * backends share; a worker's pid may equal ours, so the pid is no test
+ * there. */
+#define OPS_CITUS_ACTIVITY \
+	"(SELECT c.*, CASE WHEN n.groupid <> 0 THEN n.nodename || ':' || n.nodeport END" \
+	"        AS node, n.groupid = 0 AS here" \
+	"   FROM pg_catalog.citus_stat_activity c" \
+	"   JOIN pg_catalog.pg_dist_node n ON n.nodeid = c.nodeid" \
+	"  WHERE c.global_pid IS DISTINCT FROM pg_catalog.citus_backend_gpid())"
+#define OPS_CITUS_CLIENT(A) A ".backend_type = 'client backend'"
+
+/* ACT: where the sessions come from; NODE and HERE: as above. */
+#define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
+	OPS_TENANTS_SQL_ON(ACT, CLIENT) \
+	" SELECT tr.schemas, tr.rolname, a.pid, a.datname, a.state," \
+	"  coalesce(pg_catalog.host(a.client_addr)," \
+	"           CASE WHEN a.client_port = -1 THEN 'local' END)," \
+	"  a.client_hostname, a.application_name," \
+	"  " OPS_STARTED("a") "," \
+	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.xact_start))::int8," \
+	"  a.wait_event_type, a.wait_event," \
+	"  CASE WHEN " HERE " AND a.wait_event_type = 'Lock' THEN pg_catalog.array_to_string(" \
+	"       pg_catalog.pg_blocking_pids(a.pid), ',') END," \
+	"  a.query, " NODE \
+	" FROM " ACT " a JOIN tr ON tr.oid = a.usesysid" \
+	" WHERE " CLIENT("a") \
+	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))" \
+	" ORDER BY tr.schemas, a.backend_start, a.pid"
 
 static const char sessions_sql[] =
-	OPS_TENANTS_SQL
-	" SELECT tr.schemas, tr.rolname, a.pid, a.datname, a.state,"
-	"  coalesce(pg_catalog.host(a.client_addr),"
-	"           CASE WHEN a.client_port = -1 THEN 'local' END),"
-	"  a.client_hostname, a.application_name,"
-	"  " OPS_STARTED("a") ","
-	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - a.xact_start))::int8,"
-	"  a.wait_event_type, a.wait_event,"
-	"  CASE WHEN a.wait_event_type = 'Lock' THEN pg_catalog.array_to_string("
-	"       pg_catalog.pg_blocking_pids(a.pid), ',') END,"
-	"  a.query"
-	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
-	" WHERE " OPS_CLIENT_SESSION("a")
-	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
-	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
-	" ORDER BY tr.schemas, a.backend_start, a.pid";
+	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true");
+static const char citus_sessions_sql[] =
+	OPS_SESSIONS_SQL(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT, "a.node", "a.here");
+
+/* Whether this session is a Citus coordinator's: then sessions, signals
+ * and lock --terminate reach every node. */
+static bool
+on_citus(pt_db *db)
+{
+	const struct pt_citus *c = pt_db_citus(db);
+
+	return c && c->present;
+}
 
 /* The tenants' group of this database, OPS_TENANTS_SQL's $1. */
 static void
@@ -120,7 +154,8 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 			return st;
 	}
 	group_param(db, group, sizeof group);
-	res = pt_db_query(db, sessions_sql, 2, params, _("reading the tenants' sessions"), err);
+	res = pt_db_query(db, on_citus(db) ? citus_sessions_sql : sessions_sql, 2, params,
+	                  _("reading the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -142,6 +177,7 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 		s->wait_event = dup_or_null(res, i, 11);
 		s->blocked_by = dup_or_null(res, i, 12);
 		s->query = dup_or_null(res, i, 13);
+		s->node = dup_or_null(res, i, 14);
 	}
 	out->n = (size_t)n;
 	PQclear(res);
@@ -167,6 +203,7 @@ pt_session_list_free(struct pt_session_list *list)
 		free(s->wait_event);
 		free(s->blocked_by);
 		free(s->query);
+		free(s->node);
 	}
 	free(list->rows);
 	memset(list, 0, sizeof *list);
@@ -250,6 +287,26 @@ static const char *const signal_sql[] = {
 	[PT_SIGNAL_TERMINATE] = OPS_SIGNAL_SQL("pg_catalog.pg_terminate_backend(a.pid)"),
 };
 
+/* On Citus a pid names a backend of any node, told apart by when it
+ * started (a pid alone: the coordinator's), and the signal goes there by
+ * its global pid (Citus' pg_cancel_backend and pg_terminate_backend take
+ * one). Ending a coordinator's session ends its worker backends too: their
+ * connection closes. */
+#define OPS_CITUS_GPID "pg_catalog.citus_calculate_gpid(a.nodeid, a.pid)"
+#define OPS_CITUS_SIGNAL_SQL(EXPR) \
+	OPS_TENANTS_SQL_ON(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT) \
+	" SELECT " EXPR \
+	" FROM " OPS_CITUS_ACTIVITY " a JOIN tr ON tr.oid = a.usesysid" \
+	" WHERE a.pid = $2::int4 AND " OPS_CITUS_CLIENT("a") \
+	"   AND (($3::text IS NULL AND a.here) OR " OPS_STARTED("a") " = $3)"
+
+static const char *const citus_signal_sql[] = {
+	[PT_SIGNAL_CHECK] = OPS_CITUS_SIGNAL_SQL("true"),
+	[PT_SIGNAL_CANCEL] = OPS_CITUS_SIGNAL_SQL("pg_catalog.pg_cancel_backend(" OPS_CITUS_GPID ")"),
+	[PT_SIGNAL_TERMINATE] =
+		OPS_CITUS_SIGNAL_SQL("pg_catalog.pg_terminate_backend(" OPS_CITUS_GPID ")"),
+};
+
 /* Why pid was not signalled: it does not exist, or whose it is. */
 static enum pt_status
 explain_refusal(pt_db *db, int pid, const char *pidstr, pt_error *err)
@@ -299,7 +356,8 @@ pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);
-	res = pt_db_query(db, signal_sql[sig], 3, params, what, err);
+	res = pt_db_query(db, on_citus(db) ? citus_signal_sql[sig] : signal_sql[sig], 3, params,
+	                  what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0 && started &&
@@ -347,11 +405,22 @@ lock_sql(pt_db *db, const char *role, bool terminate, char *out[2])
 	char *lit = pt_quote_literal(db, role);
 
 	out[0] = pt_xasprintf("ALTER ROLE %s NOLOGIN;", u);
-	out[1] = terminate
-		? pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(a.pid)"
-		               " FROM pg_catalog.pg_stat_activity a"
-		               " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit)
-		: NULL;
+	/* On Citus every node's backends of the role, the workers' first
+	 * (volatile functions run after the sort): what a worker query of a
+	 * session holds goes before the session itself. Only the sessions are
+	 * counted (not a session's worker backends). */
+	if (!terminate)
+		out[1] = NULL;
+	else if (on_citus(db))
+		out[1] = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(" OPS_CITUS_GPID "),"
+		                      " a.is_worker_query"
+		                      " FROM pg_catalog.citus_stat_activity a"
+		                      " WHERE a.usename = %s AND " OPS_CITUS_CLIENT("a")
+		                      " ORDER BY a.is_worker_query DESC;", lit);
+	else
+		out[1] = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(a.pid)"
+		                      " FROM pg_catalog.pg_stat_activity a"
+		                      " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit);
 	free(u);
 	free(lit);
 }
@@ -397,7 +466,8 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 			st = err ? err->status : PT_ERR_SERVER;
 		else {
 			for (int i = 0; terminated && i < PQntuples(res); i++)
-				*terminated += *PQgetvalue(res, i, 0) == 't';
+				*terminated += *PQgetvalue(res, i, 0) == 't' &&
+				               (PQnfields(res) < 2 || *PQgetvalue(res, i, 1) != 't');
 			PQclear(res);
 		}
 	}

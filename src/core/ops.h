@@ -53,6 +53,9 @@ struct pt_session {
 	char *wait_event;
 	char *blocked_by;       /* pids holding the lock it waits for: "12,34" */
 	char *query;            /* tenant text: sanitise before a terminal */
+	char *node;             /* on Citus, the worker ("host:port") this
+	                           backend runs on; NULL on the coordinator
+	                           (and on plain PostgreSQL) */
 };
 
 struct pt_session_list {

@@ -66,10 +66,10 @@ build_model(struct pt_ui *ui)
 	pt_model_init(m, n, AC_COUNT, kinds);
 	for (size_t i = 0; i < n; i++) {
 		const struct pt_finding *f = &a->findings[ui->amap[i]];
-		char *s = pt_xasprintf("%s %s %s %s %s %s", pt_severity_name(f->severity),
+		char *s = pt_xasprintf("%s %s %s %s %s %s %s", pt_severity_name(f->severity),
 		                       f->rule ? f->rule : "", f->role ? f->role : "",
 		                       f->schema ? f->schema : "", f->object ? f->object : "",
-		                       f->detail ? f->detail : "");
+		                       f->node ? f->node : "", f->detail ? f->detail : "");
 
 		pt_model_set_num(m, i, AC_SEV, f->severity);
 		pt_model_set_str(m, i, AC_RULE, f->rule ? f->rule : "");
@@ -138,17 +138,20 @@ sev_attr(struct pt_ui *ui, enum pt_severity s)
 static void
 draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
 {
-	const char *label[5] = { _("Severity:"), _("Rule:"), _("Role:"), _("Schema:"),
-	                         _("Object:") };
-	const char *value[5] = { pt_severity_name(f->severity), f->rule, f->role,
-	                         f->schema ? f->schema : "-", f->object ? f->object : "-" };
+	const char *label[6] = { _("Severity:"), _("Rule:"), _("Role:"), _("Schema:"),
+	                         _("Object:"), _("Node:") };
+	const char *value[6] = { pt_severity_name(f->severity), f->rule, f->role,
+	                         f->schema ? f->schema : "-", f->object ? f->object : "-",
+	                         f->node ? f->node : _("the coordinator") };
+	/* The node line on Citus only. */
+	int nl = ((const struct pt_audit *)ui->audit)->citus ? 6 : 5;
 	int lw = 0, y = 0, tw = w - 4 > 80 ? 80 : w - 4;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < nl; i++)
 		if (pt_ui_width(label[i]) > lw)
 			lw = pt_ui_width(label[i]);
 	lw++;
-	for (int i = 0; i < 5 && y < h; i++, y++) {
+	for (int i = 0; i < nl && y < h; i++, y++) {
 		pt_ui_put(win, y, 2, label[i], lw, A_BOLD);
 		pt_ui_put(win, y, 2 + lw, value[i] ? value[i] : "", w - 4 - lw,
 		          i == 0 ? sev_attr(ui, f->severity) : A_NORMAL);
@@ -256,7 +259,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		x = pt_ui_cell(win, y, x, &col[AC_ROLE], width[AC_ROLE], f->role, at);
 		x = pt_ui_cell(win, y, x, &col[AC_SCHEMA], width[AC_SCHEMA],
 		               f->schema ? f->schema : "-", at);
-		pt_ui_cell(win, y, x, &col[AC_FINDING], width[AC_FINDING], f->detail, at);
+		if (f->node) {
+			/* a worker's own finding says where, first */
+			char *cell = pt_xasprintf("[%s] %s", f->node, f->detail);
+			pt_ui_cell(win, y, x, &col[AC_FINDING], width[AC_FINDING], cell, at);
+			free(cell);
+		} else {
+			pt_ui_cell(win, y, x, &col[AC_FINDING], width[AC_FINDING], f->detail, at);
+		}
 	}
 	if (a->n && m->nvis == 0)
 		pt_ui_put(win, 3, 2, _("No finding matches the filter. Esc clears it."), w - 4,

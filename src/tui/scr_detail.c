@@ -250,6 +250,8 @@ session_full(WINDOW *win, int *y, int h, int w, const struct pt_session *s)
 	                      _("application:"),
 	                      s->application_name && *s->application_name
 	                      ? s->application_name : "-");
+	if (s->node)        /* a worker's backend (Citus) */
+		page_kv(win, y, h, w, _("Node"), s->node);
 	page_kv(win, y, h, w, _("State"), s->state ? s->state : "-");
 	page_kv(win, y, h, w, _("Client"), client);
 	page_kv(win, y, h, w, _("Started (UTC)"), s->backend_start ? s->backend_start : "-");

@@ -18,6 +18,7 @@ wait_for 'a_user +tenant_b'
 keys Enter                       # the first (most severe) finding in full
 wait_for 'Rule: +cross-tenant'
 wait_for '^REVOKE .*"a_user";'   # the fix, whole, at column 0
+screen | grep -q 'Node:' && fail "a Node line without Citus"
 keys Escape                      # back to the findings...
 wait_for 'a_user +tenant_b'
 keys Escape                      # ...and to the tenants

@@ -1,0 +1,56 @@
+#!/bin/bash
+# sessions on every node of a Citus cluster: a tenant's distributed
+# session, idle in a transaction, has a backend on the worker that holds
+# its schema; sessions lists both (the worker's naming its node), and
+# lock --terminate ends both, on every node.
+. "$PT_TOP_SRCDIR/tests/citus/lib.sh"
+
+run --stdin pw create tenant_a --password-stdin
+check "create tenant_a" '[ "$RC" = 0 ]'
+as_a() { PGPASSWORD=pw psql -X -q -At -h 127.0.0.1 -U a_user "$@"; }
+as_a -c "CREATE TABLE tenant_a.t (i int)" -c "INSERT INTO tenant_a.t VALUES (1), (2)" >/dev/null
+node=$(coord "SELECT n.nodename || ':' || n.nodeport FROM pg_dist_shard s
+	JOIN pg_dist_placement p USING (shardid) JOIN pg_dist_node n USING (groupid)
+	WHERE s.logicalrelid = 'tenant_a.t'::regclass")
+check "tenant_a lives on a worker ($node)" '[ -n "$node" ]'
+
+# The tenant's session: a distributed read, then idle in its transaction.
+mkfifo "$tmp/in"
+as_a <"$tmp/in" >"$tmp/a.out" 2>&1 &
+client=$!
+exec 3>"$tmp/in"
+printf 'BEGIN;\nSELECT count(*) FROM tenant_a.t;\n' >&3
+backends() { coord "SELECT count(*) FROM citus_stat_activity WHERE usename = 'a_user'"; }
+for _ in $(seq 50); do [ "$(backends)" = 2 ] && break; sleep 0.1; done
+check "the session has a backend on the coordinator and one on $node" '[ "$(backends)" = 2 ]'
+
+run --format=csv sessions tenant_a
+rows=$(tail -n +2 <<<"$OUT")
+check "sessions: rc 0" '[ "$RC" = 0 ]'
+check "sessions has a node column on Citus" '[ "$(head -1 <<<"$OUT" | awk -F, "{print \$NF}")" = node ]'
+check "two backends listed" '[ "$(wc -l <<<"$rows")" = 2 ]'
+check "the coordinator's, idle in transaction, without a node" \
+	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$" <<<"$rows"'
+check "the worker's, naming $node" \
+	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$node$" <<<"$rows"'
+
+run lock tenant_a --terminate --yes
+check "lock --terminate: rc 0" '[ "$RC" = 0 ]'
+check "one session terminated (its worker backend goes with it, uncounted)" \
+	'grep -q "sessions terminated: 1" <<<"$ERR"'
+for _ in $(seq 50); do [ "$(backends)" = 0 ] && break; sleep 0.1; done
+check "no backend of the tenant is left on any node" '[ "$(backends)" = 0 ]'
+exec 3>&-
+wait "$client" 2>/dev/null
+run --format=csv sessions tenant_a
+check "sessions lists none" '[ "$RC" = 0 ] && [ "$(wc -l <<<"$OUT")" = 1 ]'
+
+# A worker that does not answer: its backends cannot be listed, and the
+# listing says so.
+stop_worker 2
+run sessions
+check "a stopped worker: sessions warns, naming it" \
+	'[ "$RC" = 0 ] && grep -q "worker node(s) 127.0.0.1:${worker_ports[1]} did not answer" <<<"$ERR"'
+start_worker 2
+
+finish citus/sessions
