@@ -25,3 +25,72 @@ machine() {
 		"$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM," \
 		"load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# ---- bulk onboarding: pgtenant create --from against psql --------------------
+# bench/verifier (make bench-programs), next to $bin: $verifier.
+find_verifier() {
+	verifier=$(dirname "$bin")/bench/verifier
+	[ -x "$verifier" ] || make -C "$(dirname "$bin")" bench-programs >/dev/null 2>&1 || true
+	[ -x "$verifier" ] || die "no $verifier: make bench-programs"
+}
+
+# How pgtenant makes a tenant a member of its group on this server (PGDATABASE
+# and friends): $inherit and $grant_opt for the psql scripts.
+bulk_shape() {
+	if [ "$(psql -X -At -c "SELECT current_setting('server_version_num')::int >= 160000")" = t ]
+	then inherit=NOINHERIT grant_opt=" WITH INHERIT TRUE, SET FALSE"
+	else inherit=INHERIT grant_opt=; fi
+}
+
+# gen_bulk PREFIX DB N: $dir/PREFIX.csv, N tenants for create --from, and
+# $dir/PREFIX.sql, the DDL pgtenant runs for each of them (as a superuser,
+# into DB, whose tenants' group exists), one transaction a tenant, for psql.
+# psql gets the verifiers libpq makes of the same passwords, hashed here
+# before any clock starts; the server checks each (it hashes '' with its
+# salt) for both.
+gen_bulk() {
+	awk -v p="$1" -v n="$3" -v seed="$RANDOM" -v csv="$dir/$1.csv" -v pwf="$dir/$1.pw" '
+	BEGIN {
+		srand(seed)
+		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+		print "schema_name,username,password" > csv
+		for (i = 1; i <= n; i++) {
+			pw = ""
+			for (j = 0; j < 32; j++) pw = pw substr(a, int(rand() * 62) + 1, 1)
+			print "tenant_" p i "," p i "_user," pw > csv
+			print pw > pwf
+		}
+	}'
+	"$verifier" --libpq < "$dir/$1.pw" > "$dir/$1.vf" || die "bench/verifier --libpq failed"
+	rm -f "$dir/$1.pw"
+	awk -F, -v db="$2" -v inh="$inherit" -v opt="$grant_opt" '
+	NR == FNR { v[FNR] = $0; next }
+	FNR > 1 {
+		s = $1; u = $2
+		printf "BEGIN;\nCREATE ROLE \"%s\" LOGIN PASSWORD '\''%s'\'' NOSUPERUSER NOCREATEDB NOCREATEROLE %s NOREPLICATION NOBYPASSRLS;\nCREATE SCHEMA \"%s\" AUTHORIZATION \"%s\";\nGRANT \"pgtenant_tenants_%s\" TO \"%s\"%s;\nALTER ROLE \"%s\" IN DATABASE \"%s\" SET search_path = \"%s\";\nCOMMIT;\n", u, v[FNR - 1], inh, s, u, db, u, opt, u, db, s
+	}' "$dir/$1.vf" "$dir/$1.csv" > "$dir/$1.sql"
+}
+
+# unbulk PREFIX DB: drop the schemas tenant_PREFIX* of DB and their owners,
+# 100 a statement, so that the next round starts where this one did.
+unbulk() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$2" <<SQL
+SET client_min_messages = warning;
+DO \$\$
+DECLARE s text; r text;
+BEGIN
+	LOOP
+		SELECT string_agg(quote_ident(nspname), ', '), string_agg(quote_ident(rolname), ', ')
+		  INTO s, r
+		  FROM (SELECT n.nspname, o.rolname FROM pg_catalog.pg_namespace n
+		          JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner
+		         WHERE n.nspname LIKE 'tenant\\_$1%' LIMIT 100) x;
+		EXIT WHEN s IS NULL;
+		EXECUTE 'DROP SCHEMA ' || s || ' CASCADE';
+		EXECUTE 'DROP ROLE ' || r;
+		COMMIT;
+	END LOOP;
+END
+\$\$;
+SQL
+}

@@ -12,9 +12,11 @@
 #     (25th-75th percentile).
 #  2. bulk onboarding: 1,000 tenants into bench_<N/2>, which holds N/2:
 #     pgtenant create --from FILE with --jobs chosen by pgtenant, 1, 2 and 4
-#     vs psql running the same DDL serially, one transaction per tenant;
-#     $PT_BENCH_BULK_RUNS (5) rounds in rotating order, each tenant removed
-#     again so that every round starts from N/2.
+#     vs psql running the same DDL serially, one transaction per tenant,
+#     with the SCRAM verifiers hashed before its clock starts (and
+#     $PT_BENCH_BEFORE, an earlier pgtenant, when set); $PT_BENCH_BULK_RUNS
+#     (5) rounds in rotating order, each tenant removed again so that every
+#     round starts from N/2.
 #  3. the old design for the record: 100 GRANT CONNECT ON DATABASE + REVOKE
 #     (what each create and drop paid when every tenant had its own grant)
 #     on databases whose ACL holds 0, N/5 and N grants, vs 100 GRANT + REVOKE
@@ -41,6 +43,7 @@ BULK=1000
 FIXTURE_VERSION=1
 
 find_bin
+find_verifier
 command -v psql >/dev/null || die "psql is needed"
 
 label() { if [ $(($1 % 1000)) = 0 ]; then echo "$(($1 / 1000))k"; else echo "$1"; fi; }
@@ -99,9 +102,7 @@ eval "$env"
 copy_s=$(( ($(now_ns) - t0) / 1000000000 ))
 export PGDATABASE=postgres XDG_CONFIG_HOME=$dir/xdg LC_ALL=C.UTF-8 LANGUAGE=
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-v16=$(psql -X -At -c "SELECT current_setting('server_version_num')::int >= 160000")
-if [ "$v16" = t ]; then inherit=NOINHERIT grant_opt=" WITH INHERIT TRUE, SET FALSE"
-else inherit=INHERIT grant_opt=; fi
+bulk_shape
 for d in bench_empty "$big" "$half_db" "$acl_small" "$acl_big"; do
 	psql -X -At -d "$d" -c 'SELECT 1' >/dev/null || die "the fixture lacks database $d: remove $cache"
 done
@@ -236,51 +237,12 @@ else
 fi
 
 # ---- 2. bulk: 1,000 tenants into N/2 -----------------------------------------------------
-# gen_bulk PREFIX: $dir/PREFIX.csv for pgtenant, $dir/PREFIX.sql for psql
-# (the same plain-text passwords; psql sends them, pgtenant hashes them).
-gen_bulk() {
-	awk -v p="$1" -v n="$BULK" -v db="$half_db" -v seed="$RANDOM" -v inh="$inherit" \
-	    -v opt="$grant_opt" -v csv="$dir/$1.csv" -v sql="$dir/$1.sql" '
-	BEGIN {
-		srand(seed)
-		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-		print "schema_name,username,password" > csv
-		for (i = 1; i <= n; i++) {
-			pw = ""
-			for (j = 0; j < 32; j++) pw = pw substr(a, int(rand() * 62) + 1, 1)
-			s = "tenant_" p i; u = p i "_user"
-			print s "," u "," pw > csv
-			printf "BEGIN;\nCREATE ROLE \"%s\" LOGIN PASSWORD '\''%s'\'' NOSUPERUSER NOCREATEDB NOCREATEROLE %s NOREPLICATION NOBYPASSRLS;\nCREATE SCHEMA \"%s\" AUTHORIZATION \"%s\";\nGRANT \"pgtenant_tenants_%s\" TO \"%s\"%s;\nALTER ROLE \"%s\" IN DATABASE \"%s\" SET search_path = \"%s\";\nCOMMIT;\n", u, pw, inh, s, u, db, u, opt, u, db, s > sql
-		}
-	}'
-}
-# Back to N/2 tenants: the schemas and roles named PREFIX, 100 a statement.
-unbulk() {
-	psql_q -d "$half_db" <<SQL
-SET client_min_messages = warning;
-DO \$\$
-DECLARE s text; r text;
-BEGIN
-	LOOP
-		SELECT string_agg(quote_ident(nspname), ', '), string_agg(quote_ident(rolname), ', ')
-		  INTO s, r
-		  FROM (SELECT n.nspname, o.rolname FROM pg_catalog.pg_namespace n
-		          JOIN pg_catalog.pg_roles o ON o.oid = n.nspowner
-		         WHERE n.nspname LIKE 'tenant\\_$1%' LIMIT 100) x;
-		EXIT WHEN s IS NULL;
-		EXECUTE 'DROP SCHEMA ' || s || ' CASCADE';
-		EXECUTE 'DROP ROLE ' || r;
-		COMMIT;
-	END LOOP;
-END
-\$\$;
-SQL
-}
-
 has_jobs=
 grep -q -- '--jobs' <<< "$help" && has_jobs=1
 # variant names: psql, and pgtenant's --jobs values ("auto": none given)
 if [ -n "$has_jobs" ]; then variants=(psql auto 1 2 4); else variants=(psql serial); fi
+# PT_BENCH_BEFORE=/path/to/pgtenant: an earlier build beside it, in the same rounds
+[ -z "${PT_BENCH_BEFORE:-}" ] || variants+=(before)
 declare -A bulk
 bulk_failed=
 for ((r = 1; r <= BULK_RUNS && !${#bulk_failed}; r++)); do
@@ -288,15 +250,15 @@ for ((r = 1; r <= BULK_RUNS && !${#bulk_failed}; r++)); do
 	for ((k = 0; k < nv; k++)); do
 		v=${variants[$(( (k + r) % nv ))]}
 		p=bk${r}${v}x
-		gen_bulk "$p"
+		gen_bulk "$p" "$half_db" "$BULK"
 		t=$(us)
 		if [ "$v" = psql ]; then
 			psql_q -o /dev/null -d "$half_db" -f "$dir/$p.sql" 2> "$dir/$p.err" ||
 				bulk_failed="psql: $(head -1 "$dir/$p.err")"
 		else
-			jobs=()
-			case $v in [0-9]*) jobs=(--jobs="$v") ;; esac
-			PGDATABASE=$half_db "$bin" create --from "$dir/$p.csv" "${jobs[@]}" --format=csv \
+			jobs=() b=$bin
+			case $v in [0-9]*) jobs=(--jobs="$v") ;; before) b=$PT_BENCH_BEFORE ;; esac
+			PGDATABASE=$half_db "$b" create --from "$dir/$p.csv" "${jobs[@]}" --format=csv \
 				> "$dir/$p.out" 2> "$dir/$p.err" ||
 				bulk_failed="create --from ${jobs[*]}: $(tail -1 "$dir/$p.err")"
 		fi
@@ -304,7 +266,7 @@ for ((r = 1; r <= BULK_RUNS && !${#bulk_failed}; r++)); do
 		if [ -z "$bulk_failed" ] && [ "$v" != psql ] && [ "$(wc -l < "$dir/$p.out")" != $((BULK + 1)) ]; then
 			bulk_failed="create --from printed $(wc -l < "$dir/$p.out") lines, not $((BULK + 1))"
 		fi
-		unbulk "$p"
+		unbulk "$p" "$half_db"
 		[ -z "$bulk_failed" ] || break
 	done
 done
@@ -316,6 +278,7 @@ else
 		psql) continue ;;
 		auto) what="--jobs chosen by pgtenant" ;;
 		serial) what="no --jobs" ;;
+		before) what="$PT_BENCH_BEFORE, jobs chosen" ;;
 		*) what="--jobs=$v" ;;
 		esac
 		pair_row "bulk $BULK into $half: psql serial vs create --from, $what (median of $BULK_RUNS)" \

@@ -349,9 +349,10 @@ source_next(void *ud, struct record *rec)
 /* ---- worker processes ----------------------------------------------------
  *
  * More sessions run in worker processes, not threads: the SCRAM hash of
- * each password (PQencryptPasswordConn) is most of a tenant's cost, and in
- * one process OpenSSL 3's locks serialise it: two threads hashed 600
- * passwords in 3.1 s where one took 1.8 s and two processes 0.93 s. This
+ * each password is most of a tenant's client cost, and in one process
+ * OpenSSL 3's locks serialise it: two threads hashed 600 passwords with
+ * PQencryptPasswordConn in 3.1 s where one took 1.8 s and two processes
+ * 0.93 s (scram.c hashes on OpenSSL too, at a third of the cost). This
  * process keeps the reader and the front end; each worker has a session of
  * its own and asks for one record at a time over a socket pair (kernel
  * memory only: a record holds a password), so that a stop reaches every
@@ -776,16 +777,21 @@ pt_bulk_default_jobs(pt_db *db)
 	pt_error e;
 
 	/* Most of a tenant's cost is two SCRAM hashes of its password: this
-	 * process's (PQencryptPasswordConn) and the server's, which hashes
-	 * the empty password with the verifier's salt to refuse an empty one
-	 * (3.5 ms a CREATE ROLE with a verifier against 0.5 ms without, on
-	 * PostgreSQL 15 here). On a server that shares this machine's
-	 * processors, more sessions only take them from each other: one
-	 * (bench/run --scale, 2 cores: 1,000 tenants into 50,000 at 1.0x psql's
-	 * time with one, slower with two). A server elsewhere hashes on its
-	 * own processors: a worker per processor here, at most 4, and never
-	 * more than half the connections the server has left, so that
-	 * onboarding leaves the applications their slots. */
+	 * process's (scram.c, about 1 ms; PQencryptPasswordConn took 3) and
+	 * the server's, which hashes the empty password with the verifier's
+	 * salt to refuse an empty one (3.5 ms a CREATE ROLE with a verifier
+	 * against 0.5 ms without, on PostgreSQL 15 here). On a server that
+	 * shares this machine's processors, more sessions take them from each
+	 * other: with libpq's hash one session was best (bench/run --scale, 2
+	 * cores: 1,000 tenants into 50,000 at 1.0x psql's time, slower with
+	 * two). With scram.c's, two sessions took 0.78x and 0.81x psql's time
+	 * and one 0.96x and 1.06x (1,000 into 10,000, 2026-12-06, load 8-11),
+	 * but on a machine that busy more processes also win a larger share of
+	 * it from the other jobs: one stays the default until a quiet machine
+	 * says otherwise. A server elsewhere hashes on its own processors: a
+	 * worker per processor here, at most 4, and never more than half the
+	 * connections the server has left, so that onboarding leaves the
+	 * applications their slots. */
 	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
 	                  &e);
 	if (res && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {

@@ -11,6 +11,7 @@
 #include "citus.h"
 #include "names.h"
 #include "sanitize.h"
+#include "scram.h"
 #include "secret.h"
 #include "tenant.h"
 
@@ -308,16 +309,13 @@ pt_tenant_create_preview(pt_db *db, const struct pt_tenant_config *cfg,
 static char *
 verifier_literal(pt_db *db, const char *user, const char *password, pt_error *err)
 {
-	char *v = PQencryptPasswordConn(pt_db_conn(db), password, user, "scram-sha-256");
+	char *v = pt_scram_verifier(pt_db_conn(db), user, password, err);
 	char *lit;
 
-	if (!v) {
-		pt_error_set(err, PT_ERR_SERVER, _("cannot hash the password: %s"),
-		             PQerrorMessage(pt_db_conn(db)));
+	if (!v)
 		return NULL;
-	}
 	lit = pt_quote_literal(db, v);
-	PQfreemem(v);
+	free(v);
 	return lit;
 }
 
