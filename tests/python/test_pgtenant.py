@@ -218,3 +218,32 @@ def test_100_tenants_from_4_threads(admin_url, pg):
     for name in ("tenant_t0_0", "tenant_t3_24", "tenant_t2_11"):
         with login(made[name].connection_string) as c:
             assert c.execute("SELECT current_schema()").fetchone() == (name,)
+
+
+def test_library_discovery(tmp_path):
+    """Where the package looks: PGTENANT_LIBRARY first, else (installed
+    away from a build tree) the dynamic linker's path; nothing found is an
+    ImportError that says what to set."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    built = os.environ["PGTENANT_LIBRARY"]
+    pkg = os.path.dirname(pgtenant.__file__)
+    shutil.copytree(pkg, tmp_path / "site" / "pgtenant")
+    code = "import pgtenant, pgtenant._native as n; print(n.lib._name)"
+
+    def run(**env):
+        e = {k: v for k, v in os.environ.items()
+             if k not in ("PGTENANT_LIBRARY", "LD_LIBRARY_PATH", "PYTHONPATH")}
+        e.update(env, PYTHONPATH=str(tmp_path / "site"))
+        return subprocess.run([sys.executable, "-c", code], env=e, cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    r = run(PGTENANT_LIBRARY=built)
+    assert r.returncode == 0 and r.stdout.strip() == built
+    r = run(LD_LIBRARY_PATH=os.path.dirname(built))
+    assert r.returncode == 0 and r.stdout.strip().endswith("libpgtenant.so.0")
+    r = run()
+    assert r.returncode != 0 and "PGTENANT_LIBRARY" in r.stderr
