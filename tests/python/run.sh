@@ -23,6 +23,12 @@ trap 'rm -rf "$tmp"' EXIT
 export PGTENANT_LIBRARY=$lib PYTHONPATH=$src/python PYTHONDONTWRITEBYTECODE=1
 export LANGUAGE= LC_ALL=C.UTF-8
 unset PGPASSWORD PGAPPNAME PGOPTIONS
+# A library built with the sanitizers (configure --enable-sanitizers) needs
+# their runtime loaded first; Python's own allocations at exit are not ours.
+if grep -aq __asan_init "$lib"; then
+	export LD_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $(${CC:-cc} -print-file-name=libubsan.so)"
+	export ASAN_OPTIONS=detect_leaks=0
+fi
 cd "$tmp" || exit 1
 "$py" -m pytest -v -p no:cacheprovider --rootdir="$tmp" "$src/tests/python"
 rc=$?
