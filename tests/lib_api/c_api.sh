@@ -35,8 +35,19 @@ for f in "$libdir/libpgtenant.so" "$libdir/libpgtenant.so.0" \
 	"$(pkgconf --variable=includedir pgtenant)/pgtenant.h"; do
 	[ -e "$f" ] && ok "installed: ${f#"$inst"}" || bad "not installed: ${f#"$inst"}"
 done
-[ -n "$(find "$inst" -path '*/man3/pgtenant.3')" ] && ok "installed: man3/pgtenant.3" ||
-	bad "pgtenant.3 not installed"
+man3=$(find "$inst" -type d -name man3)
+[ -f "$man3/pgtenant.3" ] && ok "installed: man3/pgtenant.3" || bad "pgtenant.3 not installed"
+# Every function the page names has a page (a .so link) of its own, and
+# every page renders without a groff warning.
+names=$(sed -n '/^\.SH NAME/,/^\\-/p' "$src/doc/pgtenant.3" | tr ', ' '\n\n' | grep '^pgt_')
+[ "$(printf '%s\n' "$names" | grep -c .)" -ge 10 ] || bad "NAME lists only: $names"
+for f in $names; do
+	[ -f "$man3/$f.3" ] || bad "no man page $f.3"
+done
+if command -v groff >/dev/null; then
+	w=$(cd "${man3%/man3}" && for f in man3/*.3; do groff -ww -man -z "$f" 2>&1; done)
+	[ -z "$w" ] && ok "groff: no warnings on $(ls "$man3" | wc -l) pages" || bad "groff: $w"
+fi
 [ -z "$(find "$inst" -name '*.a')" ] && ok "no static archive installed" ||
 	bad "a static archive was installed: $(find "$inst" -name '*.a')"
 

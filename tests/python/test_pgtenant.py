@@ -3,6 +3,7 @@ example, each exception from a real failure, no password in any repr, str
 or exception, and 100 tenants from 4 threads."""
 import dataclasses
 import json
+import logging
 import threading
 
 import psycopg
@@ -104,6 +105,7 @@ def test_exists_error(admin_url):
             admin.create_tenant(TenantConfig("tenant_dup", "dup_user"))
         assert isinstance(e.value, PgtenantError)
         assert e.value.category == "exists"
+        assert e.value.sqlstate in ("42710", "42P06", "23505")
         # Another schema, the same role: the role exists.
         with pytest.raises(TenantExistsError):
             admin.create_tenant(TenantConfig("tenant_dup2", "dup_user"))
@@ -164,7 +166,8 @@ def test_closed_admin(admin_url):
         admin.list_tenants()
 
 
-def test_no_password_in_repr_str_or_exceptions(admin_url, pg):
+def test_no_password_in_repr_str_or_exceptions(admin_url, pg, caplog):
+    caplog.set_level(logging.DEBUG)
     secret = "Sekr1t-Pass-Word-77"
     cfg = TenantConfig("tenant_secret", "secret_user", secret)
     assert secret not in repr(cfg) and secret not in str(cfg)
@@ -189,6 +192,8 @@ def test_no_password_in_repr_str_or_exceptions(admin_url, pg):
         for exc in failures:
             blob = repr(exc) + str(exc) + repr(exc.args) + exc.detail + json.dumps(vars(exc))
             assert secret not in blob
+        logging.getLogger("app").info("created %s", cr)   # as an app would log it
+    assert secret not in caplog.text and "secret_user" in caplog.text
     # Nor in the server's log: the password went as a SCRAM verifier.
     if pg["log"]:
         with open(pg["log"], encoding="utf-8", errors="replace") as f:
