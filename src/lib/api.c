@@ -181,6 +181,71 @@ pgt_error_free(pgt_error *e)
 
 /* ---- the admin session -------------------------------------------------- */
 
+/* Replace every occurrence of the n bytes at secret in buf (a string of
+ * bufsz bytes) with "<redacted>". */
+static void
+redact(char *buf, size_t bufsz, const char *secret, size_t n)
+{
+	static const char mark[] = "<redacted>";
+	const size_t m = sizeof mark - 1;
+	char *p = buf;
+
+	if (n == 0)
+		return;
+	while ((p = memmem(p, strlen(p), secret, n))) {
+		size_t pos = (size_t)(p - buf), tail = strlen(p + n) + 1;
+
+		if (pos + m >= bufsz) {     /* no room for the mark: cut here */
+			*p = '\0';
+			return;
+		}
+		if (pos + m + tail > bufsz)
+			tail = bufsz - pos - m;
+		memmove(p + m, p + n, tail);
+		memcpy(p, mark, m);
+		buf[bufsz - 1] = '\0';
+		p += m;
+	}
+}
+
+/* libpq quotes the piece of a target it cannot parse ("invalid
+ * percent-encoded token: \"<the password>\""), and a program may log the
+ * error: take every password the target spells out of the messages. Those
+ * are the URI's user:password@ and any password= value. */
+static void
+redact_target(pt_error *e, const char *target)
+{
+	const char *p, *end;
+
+	if (!target)
+		return;
+	if ((p = strstr(target, "://"))) {
+		const char *at, *colon;
+
+		p += 3;
+		end = p + strcspn(p, "/?#");
+		at = memchr(p, '@', (size_t)(end - p));
+		colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+		if (colon) {
+			redact(e->message, sizeof e->message, colon + 1, (size_t)(at - colon - 1));
+			redact(e->detail, sizeof e->detail, colon + 1, (size_t)(at - colon - 1));
+		}
+	}
+	for (p = target; (p = strstr(p, "password")); ) {
+		p += strlen("password");
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		if (*p == '\'')
+			p++;
+		end = p + strcspn(p, "&' \t");
+		redact(e->message, sizeof e->message, p, (size_t)(end - p));
+		redact(e->detail, sizeof e->detail, p, (size_t)(end - p));
+	}
+}
+
 pgt_admin *
 pgt_admin_open(const char *target, pgt_error **err)
 {
@@ -195,6 +260,7 @@ pgt_admin_open(const char *target, pgt_error **err)
 	}
 	db = pt_db_connect(target, &opts, &e);
 	if (!db) {
+		redact_target(&e, target);
 		fail(err, &e);
 		return NULL;
 	}

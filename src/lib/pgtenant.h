@@ -20,7 +20,8 @@
  *
  *   Secrets (passwords, connection strings that embed them) live in locked
  *   memory that is wiped when the object holding them is freed. Error
- *   messages never hold a tenant's password.
+ *   messages never hold a tenant's password, nor the admin's from the
+ *   target (libpq quotes a token it cannot parse: it shows "<redacted>").
  *
  *   Text from the server (error messages, schema and role names in a list,
  *   the audit) may hold anything a tenant wrote, control characters

@@ -256,3 +256,15 @@ def test_library_discovery(tmp_path):
     assert r.returncode == 0 and r.stdout.strip().endswith("libpgtenant.so.0")
     r = run()
     assert r.returncode != 0 and "PGTENANT_LIBRARY" in r.stderr
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://admin:Adm1n%zzPw@127.0.0.1:1/db",
+    "postgresql://admin@127.0.0.1:1/db?password=Adm1n%zzPw",
+])
+def test_admin_password_not_in_connect_errors(url):
+    # libpq quotes the token it cannot parse: here the admin's password.
+    with pytest.raises(DatabaseConnectionError) as e:
+        DatabaseAdmin(url)
+    assert "percent-encoded" in str(e.value)
+    assert "Adm1n" not in str(e.value) + repr(e.value) + e.value.detail
