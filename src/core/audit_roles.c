@@ -197,11 +197,12 @@ static const struct attr {
 	  N_("create databases, which other tenants may connect to") },
 };
 
-/* A suggested expiry date: "2027-11-26". */
+/* A suggested expiry date: "2027-11-26". One buffer per thread: programs
+ * audit from several threads through libpgtenant, one handle each. */
 static const char *
 a_year_from_now(void)
 {
-	static char buf[16];
+	static _Thread_local char buf[16];
 	time_t t = time(NULL) + 365L * 24 * 3600;
 	struct tm tm;
 

@@ -5,8 +5,10 @@
 
 #if ENABLE_NLS
 # include <libintl.h>
-# define _(s) gettext(s)
-# define P_(one, many, n) ngettext(one, many, n)
+/* The pgtenant domain by name rather than the process's default: the core
+ * also runs inside other programs (libpgtenant), whose domain is their own. */
+# define _(s) dgettext(PACKAGE, s)
+# define P_(one, many, n) dngettext(PACKAGE, one, many, n)
 #else
 # define _(s) (s)
 # define P_(one, many, n) ((n) == 1 ? (one) : (many))
