@@ -29,6 +29,7 @@ __all__ = [
     "DatabaseAdmin", "TenantConfig", "TenantCredentials", "TenantInfo",
     "PgtenantError", "InvalidInputError", "TenantExistsError", "NotFoundError",
     "PrivilegeError", "DatabaseConnectionError", "LockedError", "ServerError",
+    "NodeError",
     "library_version",
 ]
 
@@ -88,6 +89,11 @@ class ServerError(PgtenantError):
     """Any other error the server reported."""
 
 
+class NodeError(ServerError):
+    """A Citus worker node failed (its address is in the message); the
+    admin's own connection is fine and nothing was left half-made."""
+
+
 _BY_CATEGORY = {
     1: InvalidInputError,
     2: TenantExistsError,
@@ -96,6 +102,7 @@ _BY_CATEGORY = {
     5: DatabaseConnectionError,
     6: LockedError,
     8: ServerError,
+    10: NodeError,
 }
 
 

@@ -84,6 +84,7 @@ category_of(enum pt_status st)
 	case PT_ERR_SERVER:           return PGT_ERR_SERVER;
 	case PT_ERR_CONNECTION_LOST:
 	case PT_ERR_CONNECT:          return PGT_ERR_CONNECTION;
+	case PT_ERR_NODE:             return PGT_ERR_NODE;
 	case PT_ERR_IO:
 	case PT_STATUS_COUNT:         break;
 	}
@@ -151,6 +152,7 @@ pgt_category_name(pgt_category c)
 	case PGT_ERR_CANCELED:   return "canceled";
 	case PGT_ERR_SERVER:     return "server";
 	case PGT_ERR_INTERNAL:   return "internal";
+	case PGT_ERR_NODE:       return "node";
 	}
 	return "unknown";
 }

@@ -81,7 +81,10 @@ typedef enum pgt_category {
 	PGT_ERR_LOCKED = 6,      /* a lock wait ran out (a tenant holds a lock) */
 	PGT_ERR_CANCELED = 7,    /* the server canceled the statement */
 	PGT_ERR_SERVER = 8,      /* any other error the server reported */
-	PGT_ERR_INTERNAL = 9     /* anything else */
+	PGT_ERR_INTERNAL = 9,    /* anything else */
+	PGT_ERR_NODE = 10        /* a Citus worker node failed (its address is in
+	                            the message); the admin's connection is fine
+	                            and nothing was left half-made */
 } pgt_category;
 
 typedef struct pgt_error pgt_error;
