@@ -352,13 +352,16 @@ role_finding(struct pt_audit_run *run, const PGresult *res, int i)
 			    pt_xasprintf(_("Login role %s has its password stored as an MD5 hash, "
 			                   "which is weak and replayable; set a new one so the "
 			                   "server stores a SCRAM verifier."), role),
-			    pt_xasprintf("SET password_encryption = 'scram-sha-256'; "
-			                 "-- then: \\password %s (psql), or pgtenant rotate-password", r));
+			    /* The role's name stays out of the comment: a newline in it
+			     * would end the comment, and the rest would run. */
+			    pt_xstrdup("SET password_encryption = 'scram-sha-256'; "
+			               "-- then set its password again: \\password in psql, "
+			               "or pgtenant rotate-password"));
 		else if (!strcmp(a, "none"))
 			pt_audit_add(run, PT_RULE_NO_PASSWORD, PT_SEV_INFO, role, schema, NULL, NULL,
 			    pt_xasprintf(_("Login role %s has no password: it can log in only "
 			                   "where pg_hba.conf trusts it or uses another method."), role),
-			    pt_xasprintf("-- \\password %s (psql)", r));
+			    pt_xstrdup("-- set one with \\password in psql"));
 		if (!strcmp(b, "true") && strcmp(a, "none") != 0)
 			pt_audit_add(run, PT_RULE_NO_EXPIRY, PT_SEV_INFO, role, schema, NULL, NULL,
 			    pt_xasprintf(_("Login role %s's password never expires."), role),

@@ -26,7 +26,13 @@ pt_scram_iterations(const PGconn *conn)
 	if (!s)
 		return PT_SCRAM_DEFAULT_ITERATIONS;
 	v = strtol(s, &end, 10);
-	return end != s && !*end && v >= 1 && v <= INT_MAX ? (int)v : PT_SCRAM_DEFAULT_ITERATIONS;
+	if (end == s || *end)
+		return PT_SCRAM_DEFAULT_ITERATIONS;
+	/* The setting is the database's, and a tenant that owns the database
+	 * may set it: never weaker than the default, and never so costly that
+	 * create and rotate-password hash for minutes. */
+	return v < PT_SCRAM_DEFAULT_ITERATIONS ? PT_SCRAM_DEFAULT_ITERATIONS
+	     : v > PT_SCRAM_MAX_ITERATIONS ? PT_SCRAM_MAX_ITERATIONS : (int)v;
 }
 
 static bool

@@ -17,9 +17,12 @@
 /* What libpq and the server use. */
 #define PT_SCRAM_SALT_LEN 16
 #define PT_SCRAM_DEFAULT_ITERATIONS 4096
+/* About a quarter of a second a verifier here. */
+#define PT_SCRAM_MAX_ITERATIONS 1000000
 
 /* The iteration count the server on conn asks verifiers to use: its
- * scram_iterations, which it reports from PostgreSQL 16, else 4096. */
+ * scram_iterations, which it reports from PostgreSQL 16, else 4096; held
+ * between 4096 and PT_SCRAM_MAX_ITERATIONS. */
 int pt_scram_iterations(const PGconn *conn);
 
 /* The verifier of password with iterations (>= 1) and the saltlen bytes
