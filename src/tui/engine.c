@@ -469,7 +469,13 @@ get_key(struct pt_ui *ui, int timeout_ms, wint_t *ch, bool *code)
 	return OK;
 }
 
-/* The core calls this every 50 ms while a query waits for the server. */
+/* The core calls this every 50 ms while a query waits for the server.
+ * Ctrl-C (or q) cancels the query; a second one makes the core drop a
+ * server that answers neither (it then reconnects in the background).
+ * Other keys are dropped, never replayed: by then the screen they were
+ * aimed at may be gone (Ctrl-C, then Enter on nothing); only during an
+ * automatic refresh, which opens no screen, the first key cancels it and
+ * they act as soon as it is over. */
 bool
 pt_ui_wait_hook(void *ud)
 {
@@ -481,26 +487,39 @@ pt_ui_wait_hook(void *ud)
 	ui->spinner++;
 	timeout(0);
 	while ((r = get_wch(&ch)) != ERR) {
-		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		bool code = r == KEY_CODE_YES;
+		bool stop = !code && (ch == CTRL('c') || ch == 'q' || ch == 'Q');
+
+		if (code && ch == KEY_RESIZE) {
 			on_resize(ui);
-		else if (r != KEY_CODE_YES && ch == CTRL('c'))
-			ui->cancel = true;
-		else if (ui->background) {
-			/* the user goes first: the automatic refresh is
-			 * canceled and the key acts as soon as it is over */
-			if (r == KEY_CODE_YES)
-				ungetch((int)ch);
-			else
-				unget_wch((wchar_t)ch);
-			ui->cancel = true;
-			break;
-		} else
-			/* never replayed later: by then the screen they were
-			 * aimed at may be gone (Ctrl-C, then Enter on nothing) */
+			continue;
+		}
+		if (ui->background && (!stop || ch != CTRL('c'))) {
+			if (ui->nreplay < (int)(sizeof ui->replay / sizeof *ui->replay)) {
+				ui->replay[ui->nreplay].ch = ch;
+				ui->replay[ui->nreplay++].code = code;
+			} else {
+				ui->dropped_keys++;
+			}
+			if (ui->stops == 0)
+				stop = true;
+		} else if (!stop) {
 			ui->dropped_keys++;
+		}
+		if (stop) {
+			ui->cancel = true;
+			/* the first asks the server; say what the second does */
+			if (ui->stops++ == 0 && !ui->background)
+				pt_ui_msg(ui, "%s", _("Canceling... Ctrl-C again drops the connection."));
+			else if (ui->stops > 1)
+				pt_ui_msg(ui, "%s", _("The server does not answer: dropping the connection."));
+		}
 	}
 	if (ui->spinner % 1000 == 4 && !ui->message[0] && !ui->background)
 		pt_ui_msg(ui, "%s", _("Waiting for the server... (Ctrl-C cancels)"));
+	/* a canceled refresh the server is slow to end */
+	if (ui->background && ui->stops == 1 && ui->spinner % 1000 == 14 && !ui->cancel)
+		pt_ui_msg(ui, "%s", _("Canceling... Ctrl-C again drops the connection."));
 	pt_ui_draw(ui);
 	if (ui->cancel) {
 		ui->cancel = false;
@@ -840,10 +859,12 @@ pt_tui_run(const struct pt_tui_opts *opt)
 		wint_t ch;
 		bool code;
 
-		if (ui.busy && !strcmp(ui.message, _("Waiting for the server... (Ctrl-C cancels)")))
+		if (ui.busy && (!strcmp(ui.message, _("Waiting for the server... (Ctrl-C cancels)")) ||
+		                !strcmp(ui.message, _("Canceling... Ctrl-C again drops the connection."))))
 			ui.message[0] = '\0';
 		ui.busy = false;
 		ui.spinner = 0;
+		ui.stops = 0;
 		if (ui.dropped_keys) {
 			size_t len = strlen(ui.message);
 
@@ -851,6 +872,15 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			snprintf(ui.message + len, sizeof ui.message - len, len ? "  %s" : "%s",
 			         _("Keys typed while waiting for the server were ignored."));
 			ui.dropped_keys = 0;
+		}
+		if (ui.nreplay) {
+			/* typed during an automatic refresh: now, in order */
+			ch = ui.replay[0].ch;
+			code = ui.replay[0].code;
+			memmove(ui.replay, ui.replay + 1, (size_t)--ui.nreplay * sizeof *ui.replay);
+			ui.message[0] = '\0';
+			handle_key(&ui, ch, code);
+			continue;
 		}
 		pt_ui_draw(&ui);
 		if (get_key(&ui, pt_ui_idle_timeout(&ui), &ch, &code) == ERR) {

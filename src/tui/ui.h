@@ -62,7 +62,7 @@
 	X(ACT_WRITE,       "write",       N_("write a new 0600 file: the credentials, or the audit findings shown (JSON)")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
-	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
+	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query; twice: drop a silent server (never quits)")) \
 	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
 	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
 	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
@@ -186,6 +186,11 @@ struct pt_ui {
 	int dropped_keys;                   /* typed while busy: ignored */
 	bool background;                    /* an automatic refresh runs: a key
 	                                       cancels it and then acts */
+	int stops;                          /* Ctrl-C (or q) during this wait */
+	/* keys typed during an automatic refresh, acted on after it (on the
+	 * same screen: a refresh opens none) */
+	struct { wint_t ch; bool code; } replay[16];
+	int nreplay;
 	int refresh_s;                      /* 0 = no automatic refresh */
 	double next_refresh;
 	unsigned refreshes;
