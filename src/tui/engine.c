@@ -80,6 +80,11 @@ pt_ui_push(struct pt_ui *ui, const struct pt_screen_ops *s)
 {
 	if (ui->depth >= PT_UI_STACK)
 		pt_die("screen stack overflow");
+	/* every screen opens at its top (the SQL preview opened at the help's
+	 * offset); the one under it gets its own back when it returns */
+	if (ui->depth > 0)
+		ui->scroll_under[ui->depth - 1] = ui->scroll;
+	ui->scroll = 0;
 	ui->stack[ui->depth++] = s;
 	if (s->enter)
 		s->enter(ui);
@@ -97,6 +102,7 @@ pt_ui_pop(struct pt_ui *ui)
 	s = ui->stack[--ui->depth];
 	if (s->leave)
 		s->leave(ui);
+	ui->scroll = ui->scroll_under[ui->depth - 1];
 	/* a screen that held a secret must not leave it in the terminal's
 	 * buffer: redraw from scratch */
 	clearok(curscr, TRUE);

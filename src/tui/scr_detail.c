@@ -394,7 +394,6 @@ enter(struct pt_ui *ui)
 
 	struct pt_tenant_ref ref;
 
-	ui->scroll = 0;
 	ui->ssel = 0;
 	ui->detail_role[0] = '\0';
 	if (pt_schema_detail_load(ui->db, ui->target_schema, &ui->detail, &err) != PT_OK) {

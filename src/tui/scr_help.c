@@ -79,12 +79,6 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	}
 }
 
-static void
-enter(struct pt_ui *ui)
-{
-	ui->scroll = 0;
-}
-
 static bool
 action(struct pt_ui *ui, enum pt_action a)
 {
@@ -105,7 +99,6 @@ action(struct pt_ui *ui, enum pt_action a)
 const struct pt_screen_ops pt_scr_help = {
 	.title = N_("Help"),
 	.scopes = SC_CONFIRM,
-	.enter = enter,
 	.draw = draw,
 	.action = action,
 	.hint = N_("Up/Down scroll  Esc or ? back  q quit"),

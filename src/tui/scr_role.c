@@ -21,7 +21,6 @@ enter(struct pt_ui *ui)
 {
 	pt_error err;
 
-	ui->scroll = 0;
 	if (pt_role_detail_load(ui->db, ui->target_role, &ui->rdetail, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
 		return;

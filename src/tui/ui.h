@@ -246,7 +246,8 @@ struct pt_ui {
 	struct pt_schema_detail detail;
 	bool have_detail;
 	char detail_role[64];               /* the tenant's role; "" = no tenant */
-	int scroll;
+	int scroll;                         /* the top screen's */
+	int scroll_under[PT_UI_STACK];      /* each screen's under the top */
 
 	/* Text the terminal itself must wrap (the connection string), so that
 	 * a mouse selection or tmux -J sees one line: written raw after each

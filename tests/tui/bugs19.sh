@@ -2,7 +2,8 @@
 # met it: 1 ":lock NAME", ":unlock NAME" and ":alter NAME" act on NAME
 # (or refuse), never on the selected row; 3 a tenant's 1 MB role setting
 # opens in its detail in under a second (drawing cost the square of a
-# string's length: 248 s for 1.28 MB), at 80x24 and 60x15.
+# string's length: 248 s for 1.28 MB), at 80x24 and 60x15; 4 every screen
+# opens at its top (the SQL preview opened at the help's scroll offset).
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
 
 for t in tenant_aaa tenant_stark tenant_zorg; do
@@ -37,6 +38,22 @@ screen | grep -q 'NOLOGIN' && fail ":lock of two names previewed something"
 [ "$(adm -c "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles
             WHERE rolname LIKE '%_user' AND NOT rolcanlogin")" = "" ] ||
 	fail "a role was locked"
+
+# ---- 4: every screen opens at its top --------------------------------------
+keys g j j
+keys '?'
+wait_for 'show this help'
+keys NPage
+wait_gone 'show this help'
+keys Escape
+wait_for 'tenant_zorg'
+keys d
+wait_for 'will DROP'
+screen | grep -q 'DROP SCHEMA' || fail "the preview opened at the help's scroll offset"
+keys Escape
+keys '?'
+wait_for 'show this help'
+keys Escape
 keys : ; type_text 'quit' ; keys Enter
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
