@@ -367,7 +367,9 @@ draw_status(struct pt_ui *ui)
 	wattron(stdscr, ui->attr[COL_STATUS]);
 	mvhline(LINES - 1 - n, 0, ' ', COLS);
 	wattroff(stdscr, ui->attr[COL_STATUS]);
-	if (top && (top->hint || top->hint_ro))
+	if (top && top->hint_for)
+		put_hint(LINES - 1 - n, _(top->hint_for(ui)), COLS - 2, ui->attr[COL_STATUS]);
+	else if (top && (top->hint || top->hint_ro))
 		/* a read-only session is not offered what it would refuse */
 		put_hint(LINES - 1 - n,
 		         _(pt_ui_read_only(ui) && top->hint_ro ? top->hint_ro : top->hint),
@@ -596,6 +598,29 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 	return ok;
 }
 
+bool
+pt_ui_confirm(struct pt_ui *ui, const char *question)
+{
+	for (;;) {
+		wint_t ch;
+		bool code;
+		int x;
+
+		pt_ui_draw(ui);
+		move(LINES - 1, 0);
+		clrtoeol();
+		x = pt_ui_put(stdscr, LINES - 1, 0, question, COLS - 2, A_BOLD);
+		/* the answer is typed at the terminal's own cursor */
+		move(LINES - 1, x + 1 < COLS ? x + 1 : COLS - 1);
+		curs_set(1);
+		refresh();
+		if (get_key(ui, 250, &ch, &code) == ERR)
+			continue;
+		curs_set(0);
+		return !code && (ch == 'y' || ch == 'Y');
+	}
+}
+
 /* libpq asks for the admin password: a masked field on the message line. */
 
 /* ---- actions ------------------------------------------------------------ */
@@ -656,6 +681,13 @@ global_action(struct pt_ui *ui, enum pt_action a)
 	switch (a) {
 	case ACT_QUIT:
 		ui->quit = true;
+		break;
+	case ACT_CLOSE:
+		/* tig's and k9s': q closes the view, Q and :q quit */
+		if (ui->depth > 1)
+			pt_ui_dispatch(ui, ACT_BACK);
+		else
+			ui->quit = true;
 		break;
 	case ACT_HELP:
 		if (pt_ui_top(ui) != &pt_scr_help)
@@ -736,7 +768,7 @@ handle_key(struct pt_ui *ui, wint_t ch, bool code)
 	unsigned scopes = SC_GLOBAL | (top ? top->scopes : 0);
 
 	if (too_small()) {
-		if (!code && ch == 'q')
+		if (!code && (ch == 'q' || ch == 'Q'))
 			ui->quit = true;
 		return;
 	}

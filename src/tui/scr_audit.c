@@ -103,7 +103,7 @@ enter(struct pt_ui *ui)
 	}
 	ui->audit = a;
 	build_model(ui);
-	pt_ui_msg(ui, _("%zu findings."), a->n);
+	pt_ui_msg(ui, P_("%zu finding.", "%zu findings.", a->n), a->n);
 }
 
 static void
@@ -346,10 +346,12 @@ write_findings(struct pt_ui *ui)
 	if (!(path = pt_ui_file_done(ui, path, ok, e)))
 		return;
 	if (m->nvis < a->n)
-		pt_ui_msg(ui, _("Wrote %zu of %zu findings (those shown: filter or v) to %s (mode 0600)."),
-		          m->nvis, a->n, path);
+		pt_ui_msg(ui, P_("Wrote %zu of %zu finding (those shown: filter or v) to %s (mode 0600).",
+		                 "Wrote %zu of %zu findings (those shown: filter or v) to %s (mode 0600).",
+		                 a->n), m->nvis, a->n, path);
 	else
-		pt_ui_msg(ui, _("Wrote all %zu findings to %s (mode 0600)."), a->n, path);
+		pt_ui_msg(ui, P_("Wrote the %zu finding to %s (mode 0600).",
+		                 "Wrote all %zu findings to %s (mode 0600).", a->n), a->n, path);
 	free(path);
 }
 
@@ -405,7 +407,8 @@ pt_ui_audit_apply(struct pt_ui *ui)
 	free_audit(ui);
 	enter(ui);
 	if (ui->audit)
-		pt_ui_msg(ui, _("Applied %zu fixes; the audit now finds %zu."), n,
+		pt_ui_msg(ui, P_("Applied %zu fix; the audit now finds %zu.",
+		                 "Applied %zu fixes; the audit now finds %zu.", n), n,
 		          ((struct pt_audit *)ui->audit)->n);
 }
 
@@ -494,11 +497,10 @@ pt_ui_harden_preview(struct pt_ui *ui)
 	size_t len = 1;
 	char *sql;
 
-	if (!pt_ui_need_server(ui))
+	/* read-only: refused at once, not after the preview's Enter */
+	if (!pt_ui_need_write(ui))
 		return;
 	if (pt_ui_top(ui) == &pt_scr_preview && ui->pending == PEND_HARDEN && ui->harden) {
-		if (!pt_ui_need_write(ui))
-			return;
 		if (pt_harden_apply(ui->db, ui->harden, &err) != PT_OK) {
 			pt_ui_fail(ui, &err);
 			return;

@@ -509,6 +509,16 @@ action(struct pt_ui *ui, enum pt_action a)
 	return pt_ui_page_action(ui, a, ui->have_detail ? ui->page_lines : 0, visible);
 }
 
+static const char hint_page[] = N_("Up/Down scroll  Esc/q back  ? help  Q quit");
+
+/* Sessions, lock, unlock and edit are a tenant's: a schema that is no
+ * tenant's (public, an admin's) and a read-only session offer none. */
+static const char *
+hint_for(struct pt_ui *ui)
+{
+	return pt_ui_read_only(ui) || !ui->detail_role[0] ? hint_page : pt_scr_detail.hint;
+}
+
 const struct pt_screen_ops pt_scr_detail = {
 	.title = N_("Schema detail"),
 	.scopes = SC_CONFIRM | SC_DETAIL | SC_SESSIONS,
@@ -518,5 +528,6 @@ const struct pt_screen_ops pt_scr_detail = {
 	.action = action,
 	.reload = reload,
 	.hint = N_("Up/Down select  x cancel  X terminate  l lock  u unlock  e edit  Esc back"),
-	.hint_ro = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint_ro = hint_page,
+	.hint_for = hint_for,
 };

@@ -101,5 +101,5 @@ const struct pt_screen_ops pt_scr_help = {
 	.scopes = SC_CONFIRM,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc or ? back  q quit"),
+	.hint = N_("Up/Down scroll  Esc, q or ? back  Q quit"),
 };

@@ -99,5 +99,5 @@ const struct pt_screen_ops pt_scr_role = {
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint = N_("Up/Down scroll  Esc/q back  ? help  Q quit"),
 };

@@ -127,5 +127,5 @@ const struct pt_screen_ops pt_scr_roles = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
+	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  Q quit"),
 };

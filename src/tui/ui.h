@@ -32,7 +32,8 @@
 #define PT_ACTION_LIST(X) \
 	X(ACT_NONE,        NULL,          NULL) \
 	X(ACT_HELP,        "help",        N_("show this help, generated from the keymap")) \
-	X(ACT_QUIT,        "quit",        N_("quit the console")) \
+	X(ACT_QUIT,        "quit",        N_("quit the console (also :q)")) \
+	X(ACT_CLOSE,       NULL,          N_("go back; on the first screen, quit")) \
 	X(ACT_UP,          NULL,          N_("move the selection up")) \
 	X(ACT_DOWN,        NULL,          N_("move the selection down")) \
 	X(ACT_PGUP,        NULL,          N_("page up")) \
@@ -151,6 +152,8 @@ struct pt_screen_ops {
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
 	const char *hint_ro;               /* N_(); in a read-only session */
+	/* The hint when it depends on what is shown (NULL: hint, hint_ro). */
+	const char *(*hint_for)(struct pt_ui *ui);
 	/* The automatic refresh, for a screen other than the tenants list
 	 * (which the session reloads itself); runs in the background. */
 	void (*reload)(struct pt_ui *ui);
@@ -306,6 +309,9 @@ bool pt_ui_read_only(const struct pt_ui *ui);
 bool pt_ui_need_write(struct pt_ui *ui);
 /* Redraw everything now (used while a query runs). */
 void pt_ui_draw(struct pt_ui *ui);
+/* A (y/N) question on the message line, answered by one key: true for
+ * y or Y, false for any other key. */
+bool pt_ui_confirm(struct pt_ui *ui, const char *question);
 /* A blocking one-line prompt on the message line; masked hides input.
  * Returns false on Esc. buf receives UTF-8. */
 bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,

@@ -3,7 +3,10 @@
 # (or refuse), never on the selected row; 3 a tenant's 1 MB role setting
 # opens in its detail in under a second (drawing cost the square of a
 # string's length: 248 s for 1.28 MB), at 80x24 and 60x15; 4 every screen
-# opens at its top (the SQL preview opened at the help's scroll offset).
+# opens at its top (the SQL preview opened at the help's scroll offset);
+# 10 q goes back and Q quits, a non-tenant's detail offers no tenant keys,
+# the create form refuses a name in use before the preview, a second w
+# offers a new file, --read-only refuses H at once.
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
 
 for t in tenant_aaa tenant_stark tenant_zorg; do
@@ -54,7 +57,71 @@ keys Escape
 keys '?'
 wait_for 'show this help'
 keys Escape
-keys : ; type_text 'quit' ; keys Enter
+
+# ---- 10: q goes back, Q and :q quit --------------------------------------
+keys Enter
+wait_for 'Who can reach it'
+keys q
+wait_gone 'Who can reach it'
+wait_for 'tenant_zorg'
+keys '?'
+wait_for 'show this help'
+keys q
+wait_gone 'show this help'
+screen | grep -q 'CONSOLE-EXITED' && fail "q on a sub-screen quit"
+# a schema that is no tenant's offers no session, lock or edit keys
+keys / ; type_text public ; keys Enter Enter
+wait_for 'Who can reach it'
+screen | tail -3 | grep -Eq 'x cancel|l lock|u unlock|e edit' &&
+	fail "a non-tenant's detail offers tenant keys"
+screen | tail -3 | grep -q 'Q quit' || fail "the non-tenant detail's footer"
+keys q Escape
+# the create form: a name in use is refused before the preview
+keys c
+wait_for 'Create a tenant'
+type_text tenant_stark
+wait_for 'a schema named "tenant_stark" exists already'
+keys Enter
+wait_for 'Schema: a schema named "tenant_stark" exists already'
+screen | grep -q 'will create' && fail "previewed a create of an existing schema"
+for i in $(seq 12); do keys BSpace; done
+type_text tenant_new
+keys Tab C-u
+type_text stark_user
+keys Enter
+wait_for 'a role named "stark_user" exists already'
+screen | grep -q 'will create' && fail "previewed a create of an existing role"
+keys C-u
+type_text new_user
+keys Enter
+wait_for 'will create'
+keys Enter
+wait_for 'Tenant created'
+# w twice: the second offers a new file, never the one just written
+keys w
+wait_for 'pgtenant-tenant_new\.credentials'
+keys Enter
+wait_for 'Wrote .*pgtenant-tenant_new\.credentials'
+keys w
+wait_for 'pgtenant-tenant_new-2\.credentials'
+keys Enter
+wait_for 'Wrote .*pgtenant-tenant_new-2\.credentials'
+screen | grep -q 'File exists' && fail "the second w offered the file it wrote"
+[ -f "$XDG_STATE_HOME/pgtenant/pgtenant-tenant_new-2.credentials" ] || fail "no second file"
+keys Escape
+wait_for 'tenant_zorg'
+keys : ; type_text 'q' ; keys Enter
+wait_for 'CONSOLE-EXITED rc=0'
+$PT_TMUX kill-server
+
+# ---- 10: --read-only refuses H at once --------------------------------------
+tui_server ro
+PT_TUI_ARGS=--read-only tui_start 80 24
+wait_for 'tenant_zorg'
+keys H
+wait_for 'Read-only session'
+screen | grep -q 'SQL preview' && fail "read-only H opened a preview"
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
