@@ -437,15 +437,31 @@ pt_ui_draw(struct pt_ui *ui)
 	draw_header(ui);
 	draw_tabs(ui);
 	ui->raw_text = NULL;
+	ui->cur_y = -1;
 	if (ui->body && top && top->draw) {
 		werase(ui->body);
 		top->draw(ui, ui->body, LINES - 4, COLS);
 	}
 	draw_status(ui);
+	if (ui->cur_y >= 0 && ui->cur_y < LINES && ui->cur_x < COLS) {
+		move(ui->cur_y, ui->cur_x);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
 	refresh();
 	/* the raw path skips the widgets: only text that needs no sanitising */
 	if (ui->raw_text && pt_text_clean(ui->raw_text, PT_SAN_KEEP_NEWLINE))
 		write_raw(ui->raw_text, ui->raw_row + 2);
+}
+
+void
+pt_ui_cursor_at(WINDOW *win, int y, int x)
+{
+	if (!the_ui || !win)
+		return;
+	the_ui->cur_y = getbegy(win) + y;
+	the_ui->cur_x = getbegx(win) + x;
 }
 
 /* ---- input -------------------------------------------------------------- */

@@ -363,23 +363,46 @@ preview_fixes(struct pt_ui *ui, bool whole_rule)
 	const struct pt_audit *a = ui->audit;
 	const struct pt_finding *sel = selected(ui);
 	struct pt_model *m = &ui->amodel;
+	const char *me;
+	enum { OWN_NONE, OWN_NOT_AMONG, OWN_AMONG, OWN_LEFT_OUT } own_state = OWN_NONE;
+	const struct pt_finding *own = NULL;
 	char *sql;
 
 	if (!sel || !pt_ui_need_write(ui))
 		return;
+	me = pt_db_info(ui->db)->user;
 	free(ui->fixes);
 	ui->fixes = pt_xcalloc(m->nvis + 1, sizeof *ui->fixes);
 	ui->nfixes = 0;
-	if (!whole_rule)
-		ui->fixes[ui->nfixes++] = sel;
-	else
-		for (size_t i = 0; i < m->nvis; i++) {
-			const struct pt_finding *f = &a->findings[ui->amap[m->vis[i]]];
+	for (size_t i = 0; i < (whole_rule ? m->nvis : 1); i++) {
+		const struct pt_finding *f = whole_rule ? &a->findings[ui->amap[m->vis[i]]] : sel;
 
-			if (!strcmp(f->rule, sel->rule))
-				ui->fixes[ui->nfixes++] = f;
+		if (strcmp(f->rule, sel->rule))
+			continue;
+		/* an expiry on the session's own login locks the DBA out once
+		 * it passes: never part of a batch without its own yes */
+		if (f->rule_id == PT_RULE_NO_EXPIRY && f->role && !strcmp(f->role, me)) {
+			own = f;
+			continue;
 		}
-	sql = pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes);
+		ui->fixes[ui->nfixes++] = f;
+	}
+	if (own) {
+		char q[PT_NAME_MAX + 160];
+
+		snprintf(q, sizeof q, _("Your own login %s is among them: expire it too (you could "
+		                        "not log in after that date)? (y/N)"), me);
+		if (pt_ui_confirm(ui, q)) {
+			ui->fixes[ui->nfixes++] = own;
+			own_state = OWN_AMONG;
+		} else {
+			own_state = OWN_LEFT_OUT;
+		}
+	} else if (sel->rule_id == PT_RULE_NO_EXPIRY) {
+		own_state = OWN_NOT_AMONG;
+	}
+	sql = ui->nfixes ? pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes)
+	                 : NULL;
 	if (!sql) {
 		pt_ui_err(ui, "%s", _("No fix to apply."));
 		return;
@@ -388,6 +411,21 @@ preview_fixes(struct pt_ui *ui, bool whole_rule)
 	ui->preview_sql = sql;
 	ui->pending = PEND_FIX;
 	pt_ui_push(ui, &pt_scr_preview);
+	/* how many change, and whether the DBA's own login is one */
+	{
+		char count[256], note[PT_NAME_MAX + 128] = "";
+
+		snprintf(count, sizeof count,
+		         P_("This SQL fixes %zu finding of %s.", "This SQL fixes %zu findings of %s.",
+		            ui->nfixes), ui->nfixes, sel->rule);
+		if (own_state == OWN_AMONG)
+			snprintf(note, sizeof note, _("Your own login %s is among them."), me);
+		else if (own_state == OWN_LEFT_OUT)
+			snprintf(note, sizeof note, _("Your own login %s is left out."), me);
+		else if (own_state == OWN_NOT_AMONG)
+			snprintf(note, sizeof note, _("Your own login %s is not among them."), me);
+		pt_ui_msg(ui, "%s%s%s", count, *note ? " " : "", note);
+	}
 }
 
 void

@@ -144,8 +144,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		} else {
 			vw = pt_ui_put(win, y, x, v, fw, focus ? A_REVERSE : A_UNDERLINE);
 		}
-		if (focus && vw < fw)
-			mvwaddch(win, y, x + vw, '_' | A_REVERSE | A_BLINK);
+		if (focus)
+			pt_ui_cursor_at(win, y, x + (vw < fw ? vw : fw - 1));
 		if (f == F_PASSWORD && !*v)
 			pt_ui_put(win, y, x + 1, _("(generate)"), fw - 1, ui->attr[COL_DIM] |
 			          (focus ? A_REVERSE : 0));

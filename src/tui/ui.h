@@ -252,6 +252,10 @@ struct pt_ui {
 	int scroll;                         /* the top screen's */
 	int scroll_under[PT_UI_STACK];      /* each screen's under the top */
 
+	/* Where the terminal's cursor shows (screen row and column) after a
+	 * draw: a field or filter being typed in; -1 hides it. */
+	int cur_y, cur_x;
+
 	/* Text the terminal itself must wrap (the connection string), so that
 	 * a mouse selection or tmux -J sees one line: written raw after each
 	 * refresh at body row raw_row. Borrowed; NULL = none. */
@@ -417,6 +421,11 @@ int pt_ui_create_file(struct pt_ui *ui, const char *question, const char *name,
  * removes the half-written file and returns NULL; true returns the full
  * path (malloc'd) for the caller's message. Takes path. */
 char *pt_ui_file_done(struct pt_ui *ui, char *path, bool ok, int err);
+
+/* Show the terminal's cursor at y, x of win once this draw is done (a
+ * field being typed in): never a drawn '_', which reads as part of names
+ * full of underscores. Screens call it from their draw callback. */
+void pt_ui_cursor_at(WINDOW *win, int y, int x);
 
 /* The widgets: every string drawn goes through pt_sanitize here (server
  * text is tenant-controlled), widths are display columns (wcwidth), and

@@ -483,8 +483,12 @@ pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
 	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
 	x = pt_ui_put(win, y, 1, buf, w - 2, A_BOLD);
 	if (active || *filter) {
-		snprintf(buf, sizeof buf, "  %s %s%s", _("filter:"), filter, active ? "_" : "");
-		pt_ui_put(win, y, 1 + x, buf, w - 2 - x, active ? A_BOLD : A_NORMAL);
+		int used;
+
+		snprintf(buf, sizeof buf, "  %s %s", _("filter:"), filter);
+		used = pt_ui_put(win, y, 1 + x, buf, w - 2 - x, active ? A_BOLD : A_NORMAL);
+		if (active)
+			pt_ui_cursor_at(win, y, 1 + x + used < w - 1 ? 1 + x + used : w - 2);
 	}
 }
 

@@ -3,8 +3,11 @@
 # (or refuse), never on the selected row; 3 a tenant's 1 MB role setting
 # opens in its detail in under a second (drawing cost the square of a
 # string's length: 248 s for 1.28 MB), at 80x24 and 60x15; 4 every screen
-# opens at its top (the SQL preview opened at the help's scroll offset);
-# 10 q goes back and Q quits, a non-tenant's detail offers no tenant keys,
+# opens at its top (the SQL preview opened at the help's scroll offset); 7
+# the edit form shows a setting's unit, takes 5s, warns on a bare number; 8
+# A on login-without-expiry says how many and leaves the DBA's own login
+# out unless a second question says yes;
+# 9 the terminal's cursor, never a drawn '_'; 10 q goes back and Q quits, a non-tenant's detail offers no tenant keys,
 # the create form refuses a name in use before the preview, a second w
 # offers a new file, --read-only refuses H at once.
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
@@ -57,6 +60,54 @@ keys Escape
 keys '?'
 wait_for 'show this help'
 keys Escape
+
+# ---- 7: the edit form says a setting's unit and warns on a bare number -----
+keys / ; type_text tenant_stark ; keys Enter
+keys e
+wait_for 'Edit tenant tenant_stark'
+keys Tab Tab Tab Tab Tab              # lock_timeout
+wait_for 'lock_timeout: longest wait for a lock: 5s \(bare number: ms\)'
+type_text 5
+wait_for '5 without a unit is 5 ms; type 5s for seconds'
+screen | grep -Eq 'lock_timeout +5 ms' || fail "no unit beside the bare number"
+keys Enter
+wait_for "\"lock_timeout\" = '5'"
+wait_for 'lock_timeout: 5 without a unit is 5 ms'
+keys Escape
+wait_for 'Edit tenant tenant_stark'
+keys BSpace ; type_text 5s
+wait_gone 'without a unit'
+keys Enter
+wait_for "\"lock_timeout\" = '5s'"
+keys Enter
+wait_for 'Changed tenant_stark'
+[ "$(adm -c "SELECT c FROM pg_db_role_setting s, unnest(s.setconfig) c
+            WHERE s.setrole = 'stark_user'::regrole AND c LIKE 'lock\_timeout=%'")" = lock_timeout=5s ] ||
+	fail "lock_timeout is not 5s"
+keys Escape
+wait_for 'tenant_zorg'
+
+# ---- 9: the terminal's cursor, never a drawn '_' ---------------------------
+wait_cursor hidden
+keys /
+type_text tenant_st
+wait_for 'filter: tenant_st( |$)'
+screen | grep -q 'filter: tenant_st_' && fail "the filter's cursor is a drawn _"
+# right after the text, on the footer's line
+row=$(screen | grep -n 'filter: tenant_st' | cut -d: -f1)
+col=$(screen | grep 'filter: tenant_st' | sed 's/filter: tenant_st.*/filter: tenant_st/' | wc -c)
+wait_cursor "^shown $((col - 1)) $((row - 1))$"
+keys Enter
+wait_cursor hidden
+keys Escape
+keys c
+wait_for 'Create a tenant'
+type_text tenant_x_
+wait_for 'x__user'
+screen | grep -q 'tenant_x__ ' && fail "the form's cursor is a drawn _"
+wait_cursor '^shown '
+keys Escape
+wait_cursor hidden
 
 # ---- 10: q goes back, Q and :q quit --------------------------------------
 keys Enter
@@ -111,6 +162,36 @@ screen | grep -q 'File exists' && fail "the second w offered the file it wrote"
 keys Escape
 wait_for 'tenant_zorg'
 keys : ; type_text 'q' ; keys Enter
+wait_for 'CONSOLE-EXITED rc=0'
+$PT_TMUX kill-server
+
+# ---- 8: A on login-without-expiry: how many, and never the DBA's own login
+# without its own yes
+adm -c "ALTER ROLE CURRENT_USER PASSWORD 'Adm-pw-19'" || fail "setup: admin password"
+others=$(adm -c "SELECT count(*) FROM pg_authid WHERE rolcanlogin AND rolpassword IS NOT NULL
+                  AND coalesce(rolvaliduntil, 'infinity') = 'infinity' AND rolname <> current_user")
+tui_server expiry
+tui_start 120 30
+wait_for 'tenant_zorg'
+keys a
+wait_for 'login-without-expiry'
+keys / ; type_text login-without-expiry ; keys Enter
+keys g A
+wait_for 'Your own login pgtadmin is among them: expire it too'
+keys n
+wait_for "This SQL fixes $others findings of login-without-expiry\. Your own login pgtadmin is left out\."
+screen | grep -q 'ALTER ROLE "\?pgtadmin"\? VALID UNTIL' && fail "A expires the DBA's own login"
+keys Escape
+wait_for 'filter: login-without-expiry'
+keys A
+wait_for 'Your own login pgtadmin is among them: expire it too'
+keys y
+wait_for "This SQL fixes $((others + 1)) findings of login-without-expiry\. Your own login pgtadmin is among them\."
+keys Escape Escape
+wait_for 'tenant_zorg'
+[ "$(adm -c "SELECT count(*) FROM pg_roles WHERE rolvaliduntil IS NOT NULL")" = 0 ] ||
+	fail "an expiry was set"
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
