@@ -80,7 +80,9 @@ static const char sessions_sql[] =
 	"  a.wait_event_type, a.wait_event,"
 	"  CASE WHEN a.wait_event_type = 'Lock' THEN pg_catalog.array_to_string("
 	"       pg_catalog.pg_blocking_pids(a.pid), ',') END,"
-	"  a.query"
+	"  a.query,"
+	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN a.state = 'active'"
+	"       THEN a.query_start ELSE a.state_change END))::int8"
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
 	" WHERE " OPS_CLIENT_SESSION("a")
 	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
@@ -142,6 +144,7 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 		s->wait_event = dup_or_null(res, i, 11);
 		s->blocked_by = dup_or_null(res, i, 12);
 		s->query = dup_or_null(res, i, 13);
+		s->state_age = PQgetisnull(res, i, 14) ? -1 : atoll(PQgetvalue(res, i, 14));
 	}
 	out->n = (size_t)n;
 	PQclear(res);

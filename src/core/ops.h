@@ -53,6 +53,8 @@ struct pt_session {
 	char *wait_event;
 	char *blocked_by;       /* pids holding the lock it waits for: "12,34" */
 	char *query;            /* tenant text: sanitise before a terminal */
+	long long state_age;    /* seconds: the running query's (active), else
+	                           in the state; -1: unknown */
 };
 
 struct pt_session_list {

@@ -165,6 +165,61 @@ keys : ; type_text 'q' ; keys Enter
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
+# ---- 6: the detail's sessions: the state whole and coloured, the
+# blocker's pid, the query's duration; at 60x15 above the fold
+conn=$("$PGTENANT" create tenant_sess --format=json 2>/dev/null |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["connection_string"])')
+[ -n "$conn" ] || fail "setup: tenant_sess"
+psql -X -q "$conn" -c "CREATE TABLE t (i int)" || fail "setup: table"
+{ echo "BEGIN; LOCK TABLE t; SELECT 'holding';"; sleep 120; } | psql -X -q "$conn" >/dev/null 2>&1 &
+holder_psql=$!
+trap 'kill $holder_psql 2>/dev/null; resume 2>/dev/null; tui_cleanup' EXIT
+for i in $(seq 100); do
+	holder=$(adm -c "SELECT pid FROM pg_stat_activity WHERE usename = 'sess_user'
+	                 AND state = 'idle in transaction'")
+	[ -n "$holder" ] && break
+	sleep 0.1
+done
+[ -n "$holder" ] || fail "setup: no session idle in transaction"
+psql -X -q "$conn" -c "SELECT count(*) FROM t /* blocked */" >/dev/null 2>&1 &
+for i in $(seq 100); do
+	[ -n "$(adm -c "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+	                 AND usename = 'sess_user'")" ] && break
+	sleep 0.1
+done
+for size in 80x24 60x15; do
+	tui_server "sess-$size"
+	tui_start "${size%x*}" "${size#*x}"
+	wait_for 'tenant_sess'
+	keys / ; type_text tenant_sess ; keys Enter Enter
+	wait_for 'Open sessions: 2'
+	wait_for "pid $holder( |$)"
+	s=$(screen)
+	echo "$s" | grep -Eq "^ +$holder +idle in transaction +[0-9]+s " ||
+		fail "$size: the holder's row: state whole and its duration"
+	echo "$s" | grep -Eq "^ +[0-9]+ +active +[0-9]+s +pid $holder " ||
+		fail "$size: the blocked row: its blocker's pid"
+	echo "$s" | grep -q 'Time' || fail "$size: no duration column"
+	# colours: the blocked one red; once the selection moves, the holder yellow
+	$PT_TMUX capture-pane -p -e | grep -a "pid $holder" | grep -aq $'\e\[31m' ||
+		fail "$size: the blocked state is not red"
+	keys Down
+	wait_for "$holder"
+	for i in $(seq 40); do
+		$PT_TMUX capture-pane -p -e | grep -a "^[^ ]* *$holder " |
+			grep -aq $'\e\[33midle in transaction' && break
+		sleep 0.05
+	done
+	$PT_TMUX capture-pane -p -e | grep -a "^[^ ]* *$holder " |
+		grep -aq $'\e\[33midle in transaction' ||
+		fail "$size: idle in transaction is not yellow"
+	keys Q
+	wait_for 'CONSOLE-EXITED rc=0'
+	$PT_TMUX kill-server
+done
+kill $holder_psql 2>/dev/null
+adm -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'sess_user'" >/dev/null
+
 # ---- 8: A on login-without-expiry: how many, and never the DBA's own login
 # without its own yes
 adm -c "ALTER ROLE CURRENT_USER PASSWORD 'Adm-pw-19'" || fail "setup: admin password"

@@ -136,6 +136,7 @@ run() {   # run W H TAG
 	wait_for "sleep-$tag \\*/"; ok
 	wait_for 'Timeout:PgSleep'; ok
 	fits "$w" "$h" "detail"; ok
+	keys Home   # the counts below are at the top of the page
 
 	# x cancels the query: psql says so
 	keys x
