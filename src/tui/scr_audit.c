@@ -21,8 +21,8 @@ static const char *const col_title[AC_COUNT + 1] = {
 static const struct pt_ui_col col[AC_COUNT] = {
 	[AC_SEV] =     { N_("Severity"),  6,  8, 0, false },
 	[AC_RULE] =    { N_("Rule"),     12, 32, 3, false },
-	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false },
-	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false },
+	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false, true },
+	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false, true },
 	[AC_FINDING] = { N_("Finding"),  20,  0, 0, false },
 };
 

@@ -19,7 +19,7 @@ enum { DC_NAME, DC_ROLES, DC_SESSIONS, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_
 /* The open sessions are what a DBA watches live: the last column to go.
  * The schema's minimum leaves room for them and the limit at 80 columns. */
 static const struct pt_ui_col dcol[DC_COUNT] = {
-	[DC_NAME] =     { N_("Schema"),      16,  0,  0, false },
+	[DC_NAME] =     { N_("Schema"),      16,  0,  0, false, true },
 	[DC_ROLES] =    { N_("Login roles"), 10, 24,  6, false },
 	[DC_SESSIONS] = { N_("Sessions"),     5,  8,  1, true },
 	[DC_TABLES] =   { N_("Tables"),       6,  6,  8, true },
@@ -43,7 +43,7 @@ name_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
 
 	if (!r->locked || width[DC_ROLES] || w < mw + 6)
 		return pt_ui_cell(win, y, x, &dcol[DC_NAME], w, r->name, a);
-	pt_ui_put(win, y, x, r->name, w - mw - 1, a);
+	pt_ui_put_mid(win, y, x, r->name, w - mw - 1, a);
 	pt_ui_put(win, y, x + w - mw, mark, mw, a == A_REVERSE ? a : ui->attr[COL_WARN]);
 	return x + w + 1;
 }
@@ -92,6 +92,10 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	char buf[64];
 
 	pt_ui_layout(dcol, DC_COUNT, w, width);
+	/* sized from the names, with room for "locked" beside one when the
+	 * login roles' column is gone */
+	pt_ui_layout_fit(width, DC_COUNT, dcol, ui->tname_width +
+	                 (width[DC_ROLES] ? 0 : pt_ui_width(_("locked")) + 1));
 	/* column titles; the sorted one is marked */
 	x = 1;
 	for (int c = 0; c < DC_COUNT; c++)

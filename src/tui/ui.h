@@ -205,6 +205,7 @@ struct pt_ui {
 	struct pt_schema_list schemas;
 	struct pt_model tmodel;
 	bool have_schemas;
+	int tname_width;                    /* the widest schema name's columns */
 	bool sizes_pending;
 	bool sizes_unknown;                 /* measuring was canceled or failed */
 	bool sizes_complete;                /* every row has a size (maybe old) */
@@ -391,6 +392,8 @@ struct pt_ui_col {
 	int drop;               /* order in which columns go when the pane is
 	                           narrow: highest first; 0 = never */
 	bool right;             /* right-aligned (numbers) */
+	bool mid;               /* names: cut in the middle, so that two long
+	                           ones stay apart ("tenant_b…sa_labs") */
 };
 /* Widths for n columns in w cells, one space apart after a margin of 1:
  * columns are dropped (width 0) by their drop order until the rest fit at
@@ -398,6 +401,12 @@ struct pt_ui_col {
  * minimum, the others up to their maximum in column order, and the
  * flexible one takes the remainder. */
 void pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width);
+/* The flexible column no wider than fit (its widest content), unless
+ * that is under its minimum: a wide pane leaves the rest blank rather
+ * than padding the names. */
+void pt_ui_layout_fit(int *width, int n, const struct pt_ui_col *cols, int fit);
+/* pt_ui_put cutting in the middle: the head, an ellipsis and the tail. */
+int pt_ui_put_mid(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a);
 /* The title row, the sorted column marked with its arrow (never cut
  * away), and one cell of a row; both return the x after the column. */
 int pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,

@@ -197,6 +197,43 @@ pt_ui_put(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
 	return used;
 }
 
+int
+pt_ui_put_mid(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
+{
+	size_t n, head = 0, tail;
+	wchar_t *w;
+	int total = 0, hw = 0, tw = 0, room;
+
+	if (maxcols <= 0)
+		return 0;
+	w = safe_wide(utf8, 0, &n);
+	for (size_t i = 0; i < n; i++)
+		total += cell_width(w[i]);
+	if (total <= maxcols || maxcols < 5) {
+		free_wide(w, n);
+		return pt_ui_put(win, y, x, utf8, maxcols, a);
+	}
+	/* the tail tells names with a common prefix apart: it gets the odd
+	 * column */
+	room = maxcols - 1;
+	while (head < n && hw + cell_width(w[head]) <= room / 2)
+		hw += cell_width(w[head++]);
+	tail = n;
+	while (tail > head && tw + cell_width(w[tail - 1]) <= room - hw)
+		tw += cell_width(w[--tail]);
+	if (win) {
+		wchar_t e[2] = { ellipsis(), L'\0' };
+
+		wattron(win, a);
+		mvwaddnwstr(win, y, x, w, (int)head);
+		waddnwstr(win, e, 1);
+		waddnwstr(win, w + tail, (int)(n - tail));
+		wattroff(win, a);
+	}
+	free_wide(w, n);
+	return hw + 1 + tw;
+}
+
 /* Where the line starting at s[i] ends within width columns: after the
  * last space that fits (between words, or tokens of SQL, never inside
  * one), at a newline, or, for a word longer than the line, where it stops
@@ -548,6 +585,23 @@ pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width)
 		width[flex] += w;
 }
 
+void
+pt_ui_layout_fit(int *width, int n, const struct pt_ui_col *cols, int fit)
+{
+	for (int c = 0; c < n; c++)
+		if (!cols[c].max && width[c]) {
+			int tw = pt_ui_width(_(cols[c].title)) + 1;
+
+			if (fit < cols[c].min)
+				fit = cols[c].min;
+			if (fit < tw)
+				fit = tw;
+			if (width[c] > fit)
+				width[c] = fit;
+			return;
+		}
+}
+
 int
 pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
                 const char *mark)
@@ -574,6 +628,10 @@ pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
 
 	if (!width)
 		return x;
+	if (c->mid) {
+		pt_ui_put_mid(win, y, x, text, width, a);
+		return x + width + 1;
+	}
 	tw = width_upto(text, width);
 	pt_ui_put(win, y, c->right && tw < width ? x + width - tw : x, text, width, a);
 	return x + width + 1;
