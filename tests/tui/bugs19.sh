@@ -7,7 +7,8 @@
 # the edit form shows a setting's unit, takes 5s, warns on a bare number; 8
 # A on login-without-expiry says how many and leaves the DBA's own login
 # out unless a second question says yes;
-# 9 the terminal's cursor, never a drawn '_'; 10 q goes back and Q quits, a non-tenant's detail offers no tenant keys,
+# 9 the terminal's cursor, never a drawn '_'; 10 q goes back and Q quits,
+# help lines wrap at 80 columns, a non-tenant's detail offers no tenant keys,
 # the create form refuses a name in use before the preview, a second w
 # offers a new file, --read-only refuses H at once.
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
@@ -117,6 +118,23 @@ wait_gone 'Who can reach it'
 wait_for 'tenant_zorg'
 keys '?'
 wait_for 'show this help'
+# every help line whole at 80 columns: the text wraps, never cut
+# (the body's last row may hold the first part of a line that goes on
+# below the pane: that one ends with … until scrolled)
+seen="" inner=""
+for i in 1 2 3 4 5 6 7 8; do
+	s=$(screen)
+	seen="$seen$(echo "$s" | sed -n '3,22p')"$'\n'
+	inner="$inner$(echo "$s" | sed -n '3,21p')"$'\n'
+	keys NPage
+	# the page moves (past the end it stays: then a second passes)
+	for j in $(seq 20); do
+		[ "$(screen | sed -n 3p)" != "$(echo "$s" | sed -n 3p)" ] && break
+		sleep 0.05
+	done
+done
+echo "$seen" | grep -q 'findings shown (JSON)' || fail "a help line is cut at 80 columns"
+echo "$inner" | grep -q '…$' && fail "a help line ends cut: $(echo "$inner" | grep '…$' | head -1)"
 keys q
 wait_gone 'show this help'
 screen | grep -q 'CONSOLE-EXITED' && fail "q on a sub-screen quit"
