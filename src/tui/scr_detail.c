@@ -459,6 +459,8 @@ draw_facts(struct pt_ui *ui, WINDOW *win, int *yp, int h, int w)
 	snprintf(buf, sizeof buf, "%ld", d->tables);
 	page_kv(win, &y, h, w, _("Tables"), buf);
 	pt_format_size(d->size_bytes, buf, sizeof buf);
+	if (d->size_bytes == PT_SIZE_UNKNOWN)
+		snprintf(buf, sizeof buf, "%s", _("? (a table is locked: its size is not waited for)"));
 	page_kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
 	page_kv(win, &y, h, w, _("search_path"), *d->search_path ? d->search_path : _("(default)"));
 	page_kv(win, &y, h, w, _("Grants (ACL)"), *d->acl ? d->acl : _("(owner only)"));

@@ -90,6 +90,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	int width[DC_COUNT], x, rows = h - 2;
 	size_t top;
 	char buf[64];
+	bool locked_size = false;               /* a "?" shown: say why */
 
 	pt_ui_layout(dcol, DC_COUNT, w, width);
 	/* sized from the names, with room for "locked" beside one when the
@@ -128,6 +129,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		snprintf(buf, sizeof buf, "%ld", r->tables);
 		x = pt_ui_cell(win, y, x, &dcol[DC_TABLES], width[DC_TABLES], buf, a);
 		/* PT_SIZE_UNKNOWN (a relation is locked) shows as "?" */
+		locked_size |= r->size_bytes == PT_SIZE_UNKNOWN && width[DC_SIZE];
 		if (r->size_bytes >= 0 || r->size_bytes == PT_SIZE_UNKNOWN)
 			pt_format_size(r->size_bytes, buf, sizeof buf);
 		else
@@ -160,6 +162,13 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	else if (ui->sizes_unknown)
 		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
 		          ui->attr[COL_DIM]);
+	else if (locked_size) {
+		/* a tenant holds a lock on one of its tables: sizes do not wait */
+		const char *why = _("size ?: a table is locked; r retries");
+		int ww = pt_ui_width(why);
+
+		pt_ui_put(win, h - 1, w - ww - 1, why, ww, ui->attr[COL_DIM]);
+	}
 }
 
 static bool

@@ -8,7 +8,7 @@
 # A on login-without-expiry says how many and leaves the DBA's own login
 # out unless a second question says yes;
 # 9 the terminal's cursor, never a drawn '_'; 10 q goes back and Q quits,
-# help lines wrap at 80 columns, a non-tenant's detail offers no tenant keys,
+# help lines wrap at 80 columns, a "?" size says why, a non-tenant's detail offers no tenant keys,
 # the create form refuses a name in use before the preview, a second w
 # offers a new file, --read-only refuses H at once.
 . "$PT_TOP_SRCDIR/tests/tui/lib.sh"
@@ -237,8 +237,11 @@ for size in 80x24 60x15; do
 	tui_server "sess-$size"
 	tui_start "${size%x*}" "${size#*x}"
 	wait_for 'tenant_sess'
+	# (10) its locked table's size is "?", and the list says why
+	wait_for 'size \?: a table is locked; r retries'
 	keys / ; type_text tenant_sess ; keys Enter Enter
 	wait_for 'Open sessions: 2'
+	[ "$size" = 80x24 ] && wait_for 'Size +\? \(a table is locked'
 	wait_for "pid $holder( |$)"
 	s=$(screen)
 	echo "$s" | grep -Eq "^ +$holder +idle in transaction +[0-9]+s " ||
