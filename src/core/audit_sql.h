@@ -48,7 +48,9 @@
  * ROLE_FILTER the roles whose settings are read: for one schema the lookup
  * then costs the same with 100,000 tenants as with none. $1 is the
  * user-name pattern ("{tenant}_user"). Defines the CTEs dbpath (each role's
- * search_path here), tgrp (the tenants' group), nsp (schemas,
+ * search_path here, its first 256 characters: it is only compared with a
+ * quoted name, at most 128 bytes, and a tenant's 1 MB setting cost 100 ms
+ * a lookup), tgrp (the tenants' group), nsp (schemas,
  * with owner_tenant), tenancy (schema, tenant role) and troles. */
 /* ROLE is a direct member of the tenants' group: an EXISTS, so that one
  * role's lookup probes pg_auth_members' index rather than reading a group
@@ -58,7 +60,7 @@
 	"         WHERE m.roleid = tgrp.oid AND m.member = " ROLE ")"
 
 #define PT_TENANT_CTES_FOR(NSP_FILTER, ROLE_FILTER) \
-	" dbpath AS (SELECT DISTINCT ON (s.setrole) s.setrole, pg_catalog.substr(c, 13) AS path" \
+	" dbpath AS (SELECT DISTINCT ON (s.setrole) s.setrole, pg_catalog.substr(c, 13, 256) AS path" \
 	"   FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c" \
 	"  WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d" \
 	"                          WHERE d.datname = pg_catalog.current_database()))" \

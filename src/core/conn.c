@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "audit.h"
 #include "citus.h"
@@ -28,6 +29,7 @@ struct pt_db {
 	bool watch_failed;            /* ... or could not: not again this wait */
 	char blockers[768];           /* what the last look-up found, or "" */
 	struct pt_citus citus;        /* the cluster, when this is a Citus coordinator */
+	bool abandoned;               /* the last wait dropped a silent server */
 };
 
 static void
@@ -405,6 +407,7 @@ pt_db_reconnect(pt_db *db, pt_error *err)
 {
 	if (db->conn)
 		PQfinish(db->conn);
+	db->abandoned = false;
 	db->conn = open_conn(db, false);
 	if (PQstatus(db->conn) == CONNECTION_BAD)
 		return connect_error(db, err);
@@ -437,7 +440,7 @@ pt_db_close(pt_db *db)
 bool
 pt_db_alive(pt_db *db)
 {
-	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+	return db && db->conn && !db->abandoned && PQstatus(db->conn) == CONNECTION_OK;
 }
 
 PGconn *
@@ -628,31 +631,69 @@ watch_delay(const pt_db *db)
 	return t > 0 && t < 2000 ? t / 2000.0 : 1.0;
 }
 
+/* How long a canceled query may stay silent before the connection is
+ * dropped: a backend that answers neither the query nor the cancel (a
+ * stopped process, a lost network) must not hold the front end. */
+#define PT_ABANDON_AFTER_S 5.0
+
+struct wait_state {
+	bool canceled;              /* the cancel was sent */
+	bool asked;                 /* the hook said true last time */
+	double canceled_at;
+	double next_watch;          /* when to look up the blockers next */
+};
+
+/* Give up on a server that answers nothing: the socket is shut, so that
+ * libpq sees the connection closed (CONNECTION_BAD) and the front end
+ * reconnects on a new one. The stopped backend finds the cancel and the
+ * closed socket when it runs again. */
+static void
+abandon(pt_db *db)
+{
+	int fd = PQsocket(db->conn);
+
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	db->abandoned = true;
+}
+
 /* Wait for input on the socket, pumping the hook every 50 ms (at once
- * when a signal interrupts), and from *next_watch on looking up the
- * blockers once a second. */
+ * when a signal interrupts), and from ws->next_watch on looking up the
+ * blockers once a second. The hook's first true sends a cancel; a new
+ * true after that (it said false between: a second Ctrl-C, not the same
+ * one still held) or PT_ABANDON_AFTER_S of silence drops the connection. */
 static bool
-wait_readable(pt_db *db, bool *canceled, double *next_watch)
+wait_readable(pt_db *db, struct wait_state *ws)
 {
 	struct pollfd pfd = { .fd = PQsocket(db->conn), .events = POLLIN };
 
 	if (pfd.fd < 0)
 		return false;
 	for (;;) {
-		int r = poll(&pfd, 1, 50);
 		/* A signal (EINTR) asks the hook at once: on a fast stream of
 		 * answers the 50 ms timeout alone might never come. */
-		if (r > 0 && !(db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)))
-			return true;
+		int r = poll(&pfd, 1, 50);
+		bool asked, again;
+
 		if (r < 0 && errno != EINTR)
 			return false;
-		if (db->wait_hook && !*canceled && db->wait_hook(db->wait_ud)) {
-			*canceled = true;
+		asked = db->wait_hook && db->wait_hook(db->wait_ud);
+		again = asked && !ws->asked;
+		ws->asked = asked;
+		if (asked && !ws->canceled) {
+			ws->canceled = true;
+			ws->canceled_at = now_seconds();
 			send_cancel(db->conn);
+		} else if (r <= 0 && ws->canceled &&
+		           (again || now_seconds() - ws->canceled_at >= PT_ABANDON_AFTER_S)) {
+			abandon(db);
+			return false;
 		}
-		if (now_seconds() >= *next_watch) {
+		if (r > 0)
+			return true;
+		if (now_seconds() >= ws->next_watch) {
 			watch_blockers(db);
-			*next_watch = now_seconds() + 1;
+			ws->next_watch = now_seconds() + 1;
 		}
 	}
 }
@@ -711,14 +752,14 @@ PGresult *
 pt_db_wait(pt_db *db, const char *what, pt_error *err)
 {
 	PGresult *last = NULL, *failed = NULL, *r;
-	bool canceled = false;
-	double next_watch = now_seconds() + watch_delay(db);
+	struct wait_state ws = { .next_watch = now_seconds() + watch_delay(db) };
 
+	db->abandoned = false;
 	for (;;) {
 		if (!PQconsumeInput(db->conn))
 			break;
 		if (PQisBusy(db->conn)) {
-			if (!wait_readable(db, &canceled, &next_watch))
+			if (!wait_readable(db, &ws))
 				break;
 			continue;
 		}
@@ -740,9 +781,19 @@ pt_db_wait(pt_db *db, const char *what, pt_error *err)
 		}
 	}
 	watch_close(db);
+	if (db->abandoned) {
+		/* libpq only saw a closed socket: say what happened */
+		PQconsumeInput(db->conn);
+		pt_error_set(err, PT_ERR_CONNECTION_LOST,
+		             _("%s: the server answered neither the query nor its cancel; "
+		               "the connection was dropped"), what);
+		PQclear(failed);
+		PQclear(last);
+		return NULL;
+	}
 	if (failed || PQstatus(db->conn) != CONNECTION_OK || !last) {
 		pt_error_from_result(err, failed, db->conn, what);
-		explain_wait(db, err, canceled);
+		explain_wait(db, err, ws.canceled);
 		PQclear(failed);
 		PQclear(last);
 		return NULL;

@@ -99,7 +99,9 @@
 	"  a.wait_event_type, a.wait_event," \
 	"  CASE WHEN " HERE " AND a.wait_event_type = 'Lock' THEN pg_catalog.array_to_string(" \
 	"       pg_catalog.pg_blocking_pids(a.pid), ',') END," \
-	"  a.query, " NODE \
+	"  a.query, " NODE "," \
+	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN a.state = 'active'" \
+	"       THEN a.query_start ELSE a.state_change END))::int8" \
 	" FROM " ACT " a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE " CLIENT("a") \
 	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
@@ -178,6 +180,7 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 		s->blocked_by = dup_or_null(res, i, 12);
 		s->query = dup_or_null(res, i, 13);
 		s->node = dup_or_null(res, i, 14);
+		s->state_age = PQgetisnull(res, i, 15) ? -1 : atoll(PQgetvalue(res, i, 15));
 	}
 	out->n = (size_t)n;
 	PQclear(res);

@@ -56,6 +56,8 @@ struct pt_session {
 	char *node;             /* on Citus, the worker ("host:port") this
 	                           backend runs on; NULL on the coordinator
 	                           (and on plain PostgreSQL) */
+	long long state_age;    /* seconds: the running query's (active), else
+	                           in the state; -1: unknown */
 };
 
 struct pt_session_list {

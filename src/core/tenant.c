@@ -542,6 +542,30 @@ pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 }
 
 enum pt_status
+pt_tenant_names_free(pt_db *db, const char *schema, const char *role, bool *is_schema,
+                     pt_error *err)
+{
+	const char *params[2] = { schema, role };
+	PGresult *res;
+	enum pt_status st = PT_OK;
+
+	res = pt_db_query(db,
+	                  "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1),"
+	                  " EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $2)",
+	                  2, params, _("looking for the new names"), err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	*is_schema = *PQgetvalue(res, 0, 0) == 't';
+	if (*is_schema)
+		st = pt_error_set(err, PT_ERR_EXISTS, _("a schema named \"%s\" exists already"),
+		                  schema);
+	else if (*PQgetvalue(res, 0, 1) == 't')
+		st = pt_error_set(err, PT_ERR_EXISTS, _("a role named \"%s\" exists already"), role);
+	PQclear(res);
+	return st;
+}
+
+enum pt_status
 pt_tenant_ref_check_alter(pt_db *db, const struct pt_tenant_ref *ref, pt_error *err)
 {
 	const char *me = pt_db_info(db)->user;

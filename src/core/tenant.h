@@ -115,6 +115,12 @@ struct pt_tenant_ref {
 	char *other_schemas;         /* malloc'd or NULL: other schemas it owns */
 };
 
+/* Before a create is previewed: PT_ERR_EXISTS, saying which (*is_schema
+ * true for the schema), when a schema named schema or a role named role is
+ * there already (the create would fail on it); PT_OK when both are free. */
+enum pt_status pt_tenant_names_free(pt_db *db, const char *schema, const char *role,
+                                    bool *is_schema, pt_error *err);
+
 /* Find the tenant owning schema. PT_ERR_NOT_FOUND when there is no such
  * schema, PT_ERR_INVALID when its owner is not a tenant (a superuser, the
  * admin itself, a role that is neither a login role nor marked as a

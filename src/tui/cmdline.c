@@ -113,6 +113,20 @@ save_history_line(const char *line)
 	history_truncate_file(history_path, 1000);
 }
 
+/* The commands that act on the schema they name (else on the selection). */
+static bool
+takes_name(enum pt_action a)
+{
+	return a == ACT_DROP || a == ACT_ROTATE || a == ACT_DETAIL || a == ACT_LOCK ||
+	       a == ACT_UNLOCK || a == ACT_ALTER;
+}
+
+static bool
+takes_arg(enum pt_action a)
+{
+	return takes_name(a) || a == ACT_FILTER || a == ACT_SORT || a == ACT_CREATE;
+}
+
 static void
 cl_line(char *line)
 {
@@ -137,12 +151,33 @@ cl_line(char *line)
 		free(line);
 		return;
 	}
+	/* a word the command would not use must not be dropped silently:
+	 * ":lock NAME" that locked the selected row instead was the bug */
+	if (a == ACT_SORT && arg) {
+		/* a column title may have spaces ("Login roles", as Tab completes) */
+		char *rest = strtok_r(NULL, "", &save);
+
+		if (rest) {
+			size_t n;
+
+			arg[strlen(arg)] = ' ';
+			n = strlen(arg);
+			while (n > 0 && (arg[n - 1] == ' ' || arg[n - 1] == '\t'))
+				arg[--n] = '\0';
+		}
+	} else if ((arg && !takes_arg(a)) || (arg && strtok_r(NULL, " \t", &save))) {
+		pt_ui_err(ui, arg && !takes_arg(a) ? _("\"%s\" takes no name: nothing was done.")
+		                                   : _("\"%s\" takes one name: nothing was done."),
+		          cmd);
+		free(line);
+		return;
+	}
 	if (a == ACT_FILTER) {
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
 		snprintf(ui->filter, sizeof ui->filter, "%s", arg ? arg : "");
 		pt_model_filter(&ui->tmodel, ui->filter);
-	} else if (arg && (a == ACT_DROP || a == ACT_ROTATE || a == ACT_DETAIL)) {
+	} else if (arg && takes_name(a)) {
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
 		/* select the named schema so the tenants screen acts on it */

@@ -81,6 +81,11 @@ pt_ui_push(struct pt_ui *ui, const struct pt_screen_ops *s)
 {
 	if (ui->depth >= PT_UI_STACK)
 		pt_die("screen stack overflow");
+	/* every screen opens at its top (the SQL preview opened at the help's
+	 * offset); the one under it gets its own back when it returns */
+	if (ui->depth > 0)
+		ui->scroll_under[ui->depth - 1] = ui->scroll;
+	ui->scroll = 0;
 	ui->stack[ui->depth++] = s;
 	if (s->enter)
 		s->enter(ui);
@@ -98,6 +103,7 @@ pt_ui_pop(struct pt_ui *ui)
 	s = ui->stack[--ui->depth];
 	if (s->leave)
 		s->leave(ui);
+	ui->scroll = ui->scroll_under[ui->depth - 1];
 	/* a screen that held a secret must not leave it in the terminal's
 	 * buffer: redraw from scratch */
 	clearok(curscr, TRUE);
@@ -380,7 +386,9 @@ draw_status(struct pt_ui *ui)
 	wattron(stdscr, ui->attr[COL_STATUS]);
 	mvhline(LINES - 1 - n, 0, ' ', COLS);
 	wattroff(stdscr, ui->attr[COL_STATUS]);
-	if (top && (top->hint || top->hint_ro))
+	if (top && top->hint_for)
+		put_hint(LINES - 1 - n, _(top->hint_for(ui)), COLS - 2, ui->attr[COL_STATUS]);
+	else if (top && (top->hint || top->hint_ro))
 		/* a read-only session is not offered what it would refuse */
 		put_hint(LINES - 1 - n,
 		         _(pt_ui_read_only(ui) && top->hint_ro ? top->hint_ro : top->hint),
@@ -448,15 +456,31 @@ pt_ui_draw(struct pt_ui *ui)
 	draw_header(ui);
 	draw_tabs(ui);
 	ui->raw_text = NULL;
+	ui->cur_y = -1;
 	if (ui->body && top && top->draw) {
 		werase(ui->body);
 		top->draw(ui, ui->body, LINES - 4, COLS);
 	}
 	draw_status(ui);
+	if (ui->cur_y >= 0 && ui->cur_y < LINES && ui->cur_x < COLS) {
+		move(ui->cur_y, ui->cur_x);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
 	refresh();
 	/* the raw path skips the widgets: only text that needs no sanitising */
 	if (ui->raw_text && pt_text_clean(ui->raw_text, PT_SAN_KEEP_NEWLINE))
 		write_raw(ui->raw_text, ui->raw_row + 2);
+}
+
+void
+pt_ui_cursor_at(WINDOW *win, int y, int x)
+{
+	if (!the_ui || !win)
+		return;
+	the_ui->cur_y = getbegy(win) + y;
+	the_ui->cur_x = getbegx(win) + x;
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -488,7 +512,13 @@ get_key(struct pt_ui *ui, int timeout_ms, wint_t *ch, bool *code)
 	return OK;
 }
 
-/* The core calls this every 50 ms while a query waits for the server. */
+/* The core calls this every 50 ms while a query waits for the server.
+ * Ctrl-C (or q) cancels the query; a second one makes the core drop a
+ * server that answers neither (it then reconnects in the background).
+ * Other keys are dropped, never replayed: by then the screen they were
+ * aimed at may be gone (Ctrl-C, then Enter on nothing); only during an
+ * automatic refresh, which opens no screen, the first key cancels it and
+ * they act as soon as it is over. */
 bool
 pt_ui_wait_hook(void *ud)
 {
@@ -500,26 +530,39 @@ pt_ui_wait_hook(void *ud)
 	ui->spinner++;
 	timeout(0);
 	while ((r = get_wch(&ch)) != ERR) {
-		if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+		bool code = r == KEY_CODE_YES;
+		bool stop = !code && (ch == CTRL('c') || ch == 'q' || ch == 'Q');
+
+		if (code && ch == KEY_RESIZE) {
 			on_resize(ui);
-		else if (r != KEY_CODE_YES && ch == CTRL('c'))
-			ui->cancel = true;
-		else if (ui->background) {
-			/* the user goes first: the automatic refresh is
-			 * canceled and the key acts as soon as it is over */
-			if (r == KEY_CODE_YES)
-				ungetch((int)ch);
-			else
-				unget_wch((wchar_t)ch);
-			ui->cancel = true;
-			break;
-		} else
-			/* never replayed later: by then the screen they were
-			 * aimed at may be gone (Ctrl-C, then Enter on nothing) */
+			continue;
+		}
+		if (ui->background && (!stop || ch != CTRL('c'))) {
+			if (ui->nreplay < (int)(sizeof ui->replay / sizeof *ui->replay)) {
+				ui->replay[ui->nreplay].ch = ch;
+				ui->replay[ui->nreplay++].code = code;
+			} else {
+				ui->dropped_keys++;
+			}
+			if (ui->stops == 0)
+				stop = true;
+		} else if (!stop) {
 			ui->dropped_keys++;
+		}
+		if (stop) {
+			ui->cancel = true;
+			/* the first asks the server; say what the second does */
+			if (ui->stops++ == 0 && !ui->background)
+				pt_ui_msg(ui, "%s", _("Canceling... Ctrl-C again drops the connection."));
+			else if (ui->stops > 1)
+				pt_ui_msg(ui, "%s", _("The server does not answer: dropping the connection."));
+		}
 	}
 	if (ui->spinner % 1000 == 4 && !ui->message[0] && !ui->background)
 		pt_ui_msg(ui, "%s", _("Waiting for the server... (Ctrl-C cancels)"));
+	/* a canceled refresh the server is slow to end */
+	if (ui->background && ui->stops == 1 && ui->spinner % 1000 == 14 && !ui->cancel)
+		pt_ui_msg(ui, "%s", _("Canceling... Ctrl-C again drops the connection."));
 	pt_ui_draw(ui);
 	if (ui->cancel) {
 		ui->cancel = false;
@@ -588,6 +631,29 @@ pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked, char *buf,
 	if (!ok)
 		memset(buf, 0, bufsz);
 	return ok;
+}
+
+bool
+pt_ui_confirm(struct pt_ui *ui, const char *question)
+{
+	for (;;) {
+		wint_t ch;
+		bool code;
+		int x;
+
+		pt_ui_draw(ui);
+		move(LINES - 1, 0);
+		clrtoeol();
+		x = pt_ui_put(stdscr, LINES - 1, 0, question, COLS - 2, A_BOLD);
+		/* the answer is typed at the terminal's own cursor */
+		move(LINES - 1, x + 1 < COLS ? x + 1 : COLS - 1);
+		curs_set(1);
+		refresh();
+		if (get_key(ui, 250, &ch, &code) == ERR)
+			continue;
+		curs_set(0);
+		return !code && (ch == 'y' || ch == 'Y');
+	}
 }
 
 /* libpq asks for the admin password: a masked field on the message line. */
@@ -721,6 +787,13 @@ global_action(struct pt_ui *ui, enum pt_action a)
 	case ACT_QUIT:
 		ui->quit = true;
 		break;
+	case ACT_CLOSE:
+		/* tig's and k9s': q closes the view, Q and :q quit */
+		if (ui->depth > 1)
+			pt_ui_dispatch(ui, ACT_BACK);
+		else
+			ui->quit = true;
+		break;
 	case ACT_HELP:
 		if (pt_ui_top(ui) != &pt_scr_help)
 			pt_ui_push(ui, &pt_scr_help);
@@ -800,7 +873,7 @@ handle_key(struct pt_ui *ui, wint_t ch, bool code)
 	unsigned scopes = SC_GLOBAL | (top ? top->scopes : 0);
 
 	if (too_small()) {
-		if (!code && ch == 'q')
+		if (!code && (ch == 'q' || ch == 'Q'))
 			ui->quit = true;
 		return;
 	}
@@ -929,10 +1002,12 @@ pt_tui_run(const struct pt_tui_opts *opt)
 		wint_t ch;
 		bool code;
 
-		if (ui.busy && !strcmp(ui.message, _("Waiting for the server... (Ctrl-C cancels)")))
+		if (ui.busy && (!strcmp(ui.message, _("Waiting for the server... (Ctrl-C cancels)")) ||
+		                !strcmp(ui.message, _("Canceling... Ctrl-C again drops the connection."))))
 			ui.message[0] = '\0';
 		ui.busy = false;
 		ui.spinner = 0;
+		ui.stops = 0;
 		if (ui.dropped_keys) {
 			size_t len = strlen(ui.message);
 
@@ -940,6 +1015,15 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			snprintf(ui.message + len, sizeof ui.message - len, len ? "  %s" : "%s",
 			         _("Keys typed while waiting for the server were ignored."));
 			ui.dropped_keys = 0;
+		}
+		if (ui.nreplay) {
+			/* typed during an automatic refresh: now, in order */
+			ch = ui.replay[0].ch;
+			code = ui.replay[0].code;
+			memmove(ui.replay, ui.replay + 1, (size_t)--ui.nreplay * sizeof *ui.replay);
+			ui.message[0] = '\0';
+			handle_key(&ui, ch, code);
+			continue;
 		}
 		pt_ui_draw(&ui);
 		if (get_key(&ui, pt_ui_idle_timeout(&ui), &ch, &code) == ERR) {

@@ -11,7 +11,8 @@
 const struct pt_keybind pt_keymap[] = {
 	{ '?',           false, ACT_HELP,        SC_GLOBAL, "?" },
 	{ KEY_F(1),      true,  ACT_HELP,        SC_GLOBAL, "F1" },
-	{ 'q',           false, ACT_QUIT,        SC_GLOBAL, "q" },
+	{ 'q',           false, ACT_CLOSE,       SC_GLOBAL, "q" },
+	{ 'Q',           false, ACT_QUIT,        SC_GLOBAL, "Q" },
 	{ ':',           false, ACT_COMMAND,     SC_GLOBAL, ":" },
 	{ 'R',           false, ACT_RECONNECT,   SC_GLOBAL, "R" },
 	{ 'i',           false, ACT_INTERVAL,    SC_GLOBAL, "i" },
@@ -91,5 +92,8 @@ pt_action_from_command(const char *word)
 	for (int a = 0; a < ACT_COUNT; a++)
 		if (action_cmd[a] && !strcmp(action_cmd[a], word))
 			return (enum pt_action)a;
+	/* vi's and tig's */
+	if (!strcmp(word, "q"))
+		return ACT_QUIT;
 	return ACT_NONE;
 }

@@ -42,6 +42,27 @@ pt_ui_state_path(const char *name)
 	}
 }
 
+/* The default path, or when a file is there already (a second w) the
+ * first free "NAME-2.EXT", "NAME-3.EXT", ...: what is offered can be
+ * written. malloc'd, NULL without a home. */
+static char *
+free_default(const char *name)
+{
+	char *def = pt_ui_state_path(name);
+	struct stat st;
+
+	for (int i = 2; def && lstat(def, &st) == 0 && i < 1000; i++) {
+		const char *dot = strrchr(name, '.');
+		int stem = dot && dot > name ? (int)(dot - name) : (int)strlen(name);
+		char *other = pt_xasprintf("%.*s-%d%s", stem, name, i, name + stem);
+
+		free(def);
+		def = pt_ui_state_path(other);
+		free(other);
+	}
+	return def;
+}
+
 int
 pt_ui_create_file(struct pt_ui *ui, const char *question, const char *name, char **path)
 {
@@ -56,7 +77,7 @@ pt_ui_create_file(struct pt_ui *ui, const char *question, const char *name, char
 		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
 		    !(*p >= '0' && *p <= '9') && !(*p == '-' || *p == '_' || (*p == '.' && p > safe)))
 			*p = '_';
-	def = pt_ui_state_path(safe);
+	def = free_default(safe);
 	snprintf(label, sizeof label, _("%s (Enter: %s):"), question, def ? def : safe);
 	if (!pt_ui_prompt(ui, label, false, typed, sizeof typed)) {
 		free(def);

@@ -28,13 +28,18 @@ static const char *const label[F_COUNT] = {
 	[F_VALID] = N_("Valid until"),
 	[F_OTHER] = N_("Other NAME=VALUE"),
 };
+/* The unit the server reads a bare number in (pgtenant's own
+ * --lock-timeout is in seconds: lock_timeout 5 here is 5 ms). */
+static const char *const unit[F_COUNT] = {
+	[F_STMT] = "ms", [F_IDLE] = "ms", [F_WORK_MEM] = "kB", [F_LOCK] = "ms",
+};
 static const char *const help[F_COUNT] = {
 	[F_LIMIT] = N_("a whole number; blank or -1 = no limit"),
 	[F_VALID] = N_("a time, e.g. 2027-01-01; blank or infinity = never expires"),
-	[F_STMT] = N_("longest statement, e.g. 30s; blank = the default"),
-	[F_IDLE] = N_("longest idle time in a transaction, e.g. 5min; blank = the default"),
-	[F_WORK_MEM] = N_("memory per sort or hash, e.g. 64MB; blank = the default"),
-	[F_LOCK] = N_("longest wait for a lock, e.g. 5s; blank = the default"),
+	[F_STMT] = N_("longest statement: 30s, 2min (bare number: ms); blank = default"),
+	[F_IDLE] = N_("longest idle in a transaction: 5min (bare number: ms); blank = default"),
+	[F_WORK_MEM] = N_("memory per sort or hash: 64MB (bare number: kB); blank = default"),
+	[F_LOCK] = N_("longest wait for a lock: 5s (bare number: ms); blank = default"),
 	[F_OTHER] = N_("any per-session setting: NAME=VALUE sets it, NAME alone resets it"),
 };
 
@@ -50,6 +55,36 @@ struct alter_form {
 	char other_name[F_VALUE_MAX];
 	struct pt_tenant_alter a;
 };
+
+/* A value the server would read in the setting's unit: digits alone. */
+static bool
+bare_number(int f, const char *v)
+{
+	if (!unit[f] || !*v)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+/* What a bare number in field f means, said plainly; "" for any other
+ * value. Valid until the next call. */
+static const char *
+bare_warning(const struct alter_form *fm, int f)
+{
+	static char buf[F_VALUE_MAX * 3 + 128];
+
+	if (!bare_number(f, fm->value[f]))
+		return "";
+	if (!strcmp(unit[f], "ms"))
+		snprintf(buf, sizeof buf, _("%s without a unit is %s ms; type %ss for seconds"),
+		         fm->value[f], fm->value[f], fm->value[f]);
+	else
+		snprintf(buf, sizeof buf, _("%s without a unit is %s kB; type %sMB for megabytes"),
+		         fm->value[f], fm->value[f], fm->value[f]);
+	return buf;
+}
 
 static const char *
 field_label(int f)
@@ -183,8 +218,12 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		mvwhline(win, y, x, ' ', fw);
 		wattroff(win, fa);
 		vw = pt_ui_put(win, y, x, fm->value[f], fw, fa);
-		if (focus && vw < fw)
-			mvwaddch(win, y, x + vw, '_' | A_REVERSE | A_BLINK);
+		if (focus)
+			pt_ui_cursor_at(win, y, x + (vw < fw ? vw : fw - 1));
+		/* the unit a bare number is read in, beside it */
+		if (bare_number(f, fm->value[f]) && vw + 4 < fw)
+			pt_ui_put(win, y, x + vw + 1, unit[f], fw - vw - 1,
+			          ui->attr[COL_WARN] | (focus ? A_REVERSE : 0));
 		if (!*fm->value[f] && *fm->all_dbs[f]) {
 			/* set for every database: in force while this one is blank */
 			char note[F_VALUE_MAX + 64];
@@ -204,9 +243,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		snprintf(line, sizeof line, "%s%s%s", setting[fm->field] ? setting[fm->field] : "",
 		         setting[fm->field] ? ": " : "", _(help[fm->field]));
 		/* two lines when the pane has them, then the Enter line if room */
-		y += pt_ui_put_wrapped(win, y, 2, bad == fm->field ? why : line, w - 4,
-		                       h - y >= 3 ? 2 : h - y,
-		                       bad == fm->field ? ui->attr[COL_ERROR] : ui->attr[COL_DIM]);
+		if (bad != fm->field && *bare_warning(fm, fm->field))
+			y += pt_ui_put_wrapped(win, y, 2, bare_warning(fm, fm->field), w - 4,
+			                       h - y >= 3 ? 2 : h - y, ui->attr[COL_WARN]);
+		else
+			y += pt_ui_put_wrapped(win, y, 2, bad == fm->field ? why : line, w - 4,
+			                       h - y >= 3 ? 2 : h - y,
+			                       bad == fm->field ? ui->attr[COL_ERROR]
+			                                        : ui->attr[COL_DIM]);
 	}
 	if (y < h)
 		pt_ui_put(win, y, 2, _("Enter shows the SQL that will run; Esc cancels."), w - 4,
@@ -250,6 +294,12 @@ go_on(struct pt_ui *ui)
 	ui->preview_sql = sql;
 	ui->pending = PEND_ALTER;
 	pt_ui_push(ui, &pt_scr_preview);
+	/* still allowed (the server takes it), but said again over the SQL */
+	for (int f = 0; f < F_COUNT; f++)
+		if (strcmp(fm->value[f], fm->loaded[f]) && *bare_warning(fm, f)) {
+			pt_ui_err(ui, "%s: %s", setting[f], bare_warning(fm, f));
+			break;
+		}
 }
 
 void

@@ -21,8 +21,8 @@ static const char *const col_title[AC_COUNT + 1] = {
 static const struct pt_ui_col col[AC_COUNT] = {
 	[AC_SEV] =     { N_("Severity"),  6,  8, 0, false },
 	[AC_RULE] =    { N_("Rule"),     12, 32, 3, false },
-	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false },
-	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false },
+	[AC_ROLE] =    { N_("Role"),     10, 20, 1, false, true },
+	[AC_SCHEMA] =  { N_("Schema"),   10, 18, 2, false, true },
 	[AC_FINDING] = { N_("Finding"),  20,  0, 0, false },
 };
 
@@ -103,7 +103,7 @@ enter(struct pt_ui *ui)
 	}
 	ui->audit = a;
 	build_model(ui);
-	pt_ui_msg(ui, _("%zu findings."), a->n);
+	pt_ui_msg(ui, P_("%zu finding.", "%zu findings.", a->n), a->n);
 }
 
 static void
@@ -356,10 +356,12 @@ write_findings(struct pt_ui *ui)
 	if (!(path = pt_ui_file_done(ui, path, ok, e)))
 		return;
 	if (m->nvis < a->n)
-		pt_ui_msg(ui, _("Wrote %zu of %zu findings (those shown: filter or v) to %s (mode 0600)."),
-		          m->nvis, a->n, path);
+		pt_ui_msg(ui, P_("Wrote %zu of %zu finding (those shown: filter or v) to %s (mode 0600).",
+		                 "Wrote %zu of %zu findings (those shown: filter or v) to %s (mode 0600).",
+		                 a->n), m->nvis, a->n, path);
 	else
-		pt_ui_msg(ui, _("Wrote all %zu findings to %s (mode 0600)."), a->n, path);
+		pt_ui_msg(ui, P_("Wrote the %zu finding to %s (mode 0600).",
+		                 "Wrote all %zu findings to %s (mode 0600).", a->n), a->n, path);
 	free(path);
 }
 
@@ -371,23 +373,46 @@ preview_fixes(struct pt_ui *ui, bool whole_rule)
 	const struct pt_audit *a = ui->audit;
 	const struct pt_finding *sel = selected(ui);
 	struct pt_model *m = &ui->amodel;
+	const char *me;
+	enum { OWN_NONE, OWN_NOT_AMONG, OWN_AMONG, OWN_LEFT_OUT } own_state = OWN_NONE;
+	const struct pt_finding *own = NULL;
 	char *sql;
 
 	if (!sel || !pt_ui_need_write(ui))
 		return;
+	me = pt_db_info(ui->db)->user;
 	free(ui->fixes);
 	ui->fixes = pt_xcalloc(m->nvis + 1, sizeof *ui->fixes);
 	ui->nfixes = 0;
-	if (!whole_rule)
-		ui->fixes[ui->nfixes++] = sel;
-	else
-		for (size_t i = 0; i < m->nvis; i++) {
-			const struct pt_finding *f = &a->findings[ui->amap[m->vis[i]]];
+	for (size_t i = 0; i < (whole_rule ? m->nvis : 1); i++) {
+		const struct pt_finding *f = whole_rule ? &a->findings[ui->amap[m->vis[i]]] : sel;
 
-			if (!strcmp(f->rule, sel->rule))
-				ui->fixes[ui->nfixes++] = f;
+		if (strcmp(f->rule, sel->rule))
+			continue;
+		/* an expiry on the session's own login locks the DBA out once
+		 * it passes: never part of a batch without its own yes */
+		if (f->rule_id == PT_RULE_NO_EXPIRY && f->role && !strcmp(f->role, me)) {
+			own = f;
+			continue;
 		}
-	sql = pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes);
+		ui->fixes[ui->nfixes++] = f;
+	}
+	if (own) {
+		char q[PT_NAME_MAX + 160];
+
+		snprintf(q, sizeof q, _("Your own login %s is among them: expire it too (you could "
+		                        "not log in after that date)? (y/N)"), me);
+		if (pt_ui_confirm(ui, q)) {
+			ui->fixes[ui->nfixes++] = own;
+			own_state = OWN_AMONG;
+		} else {
+			own_state = OWN_LEFT_OUT;
+		}
+	} else if (sel->rule_id == PT_RULE_NO_EXPIRY) {
+		own_state = OWN_NOT_AMONG;
+	}
+	sql = ui->nfixes ? pt_fix_preview((const struct pt_finding *const *)ui->fixes, ui->nfixes)
+	                 : NULL;
 	if (!sql) {
 		pt_ui_err(ui, "%s", _("No fix to apply."));
 		return;
@@ -396,6 +421,21 @@ preview_fixes(struct pt_ui *ui, bool whole_rule)
 	ui->preview_sql = sql;
 	ui->pending = PEND_FIX;
 	pt_ui_push(ui, &pt_scr_preview);
+	/* how many change, and whether the DBA's own login is one */
+	{
+		char count[256], note[PT_NAME_MAX + 128] = "";
+
+		snprintf(count, sizeof count,
+		         P_("This SQL fixes %zu finding of %s.", "This SQL fixes %zu findings of %s.",
+		            ui->nfixes), ui->nfixes, sel->rule);
+		if (own_state == OWN_AMONG)
+			snprintf(note, sizeof note, _("Your own login %s is among them."), me);
+		else if (own_state == OWN_LEFT_OUT)
+			snprintf(note, sizeof note, _("Your own login %s is left out."), me);
+		else if (own_state == OWN_NOT_AMONG)
+			snprintf(note, sizeof note, _("Your own login %s is not among them."), me);
+		pt_ui_msg(ui, "%s%s%s", count, *note ? " " : "", note);
+	}
 }
 
 void
@@ -415,7 +455,8 @@ pt_ui_audit_apply(struct pt_ui *ui)
 	free_audit(ui);
 	enter(ui);
 	if (ui->audit)
-		pt_ui_msg(ui, _("Applied %zu fixes; the audit now finds %zu."), n,
+		pt_ui_msg(ui, P_("Applied %zu fix; the audit now finds %zu.",
+		                 "Applied %zu fixes; the audit now finds %zu.", n), n,
 		          ((struct pt_audit *)ui->audit)->n);
 }
 
@@ -504,11 +545,10 @@ pt_ui_harden_preview(struct pt_ui *ui)
 	size_t len = 1;
 	char *sql;
 
-	if (!pt_ui_need_server(ui))
+	/* read-only: refused at once, not after the preview's Enter */
+	if (!pt_ui_need_write(ui))
 		return;
 	if (pt_ui_top(ui) == &pt_scr_preview && ui->pending == PEND_HARDEN && ui->harden) {
-		if (!pt_ui_need_write(ui))
-			return;
 		if (pt_harden_apply(ui->db, ui->harden, &err) != PT_OK) {
 			pt_ui_fail(ui, &err);
 			return;

@@ -213,7 +213,11 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	wattron(win, sel < 0 ? A_REVERSE : A_UNDERLINE);
 	mvwhline(win, y, 12, ' ', w - 14);
 	wattroff(win, sel < 0 ? A_REVERSE : A_UNDERLINE);
-	pt_ui_put(win, y, 12, url, w - 14, sel < 0 ? A_REVERSE : A_UNDERLINE);
+	{
+		int used = pt_ui_put(win, y, 12, url, w - 14, sel < 0 ? A_REVERSE : A_UNDERLINE);
+
+		pt_ui_cursor_at(win, y, 12 + (used < w - 14 ? used : w - 15));
+	}
 	y += 2;
 	pt_ui_put(win, y++, 2, nitems ? _("Services and recent targets (Up/Down):")
 	                              : _("No services in pg_service.conf and no recent targets."),

@@ -72,18 +72,28 @@ leave(struct pt_ui *ui)
 	wipe(ui);
 }
 
-/* Why the field's content is not acceptable, or NULL. */
+/* Why the field's content is not acceptable, or NULL (valid until the
+ * next call). */
 static const char *
 problem(struct pt_ui *ui, int f, pt_error *err)
 {
+	static char taken[PT_NAME_MAX + 64];
 	char *end;
 
 	switch (f) {
 	case F_SCHEMA:
 		if (!*ui->f_schema)
 			return _("type a schema name");
-		return pt_name_validate(ui->f_schema, PT_NAME_SCHEMA, err) == PT_OK ? NULL
-			: err->message;
+		if (pt_name_validate(ui->f_schema, PT_NAME_SCHEMA, err) != PT_OK)
+			return err->message;
+		/* the list shown knows it already; Enter asks the server */
+		for (size_t i = 0; ui->have_schemas && i < ui->schemas.n; i++)
+			if (!strcmp(ui->schemas.rows[i].name, ui->f_schema)) {
+				snprintf(taken, sizeof taken, _("a schema named \"%s\" exists already"),
+				         ui->f_schema);
+				return taken;
+			}
+		return NULL;
 	case F_USER:
 		if (!*ui->f_user)
 			return *ui->f_schema ? _("no user name can be derived: type one") : NULL;
@@ -134,8 +144,8 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		} else {
 			vw = pt_ui_put(win, y, x, v, fw, focus ? A_REVERSE : A_UNDERLINE);
 		}
-		if (focus && vw < fw)
-			mvwaddch(win, y, x + vw, '_' | A_REVERSE | A_BLINK);
+		if (focus)
+			pt_ui_cursor_at(win, y, x + (vw < fw ? vw : fw - 1));
 		if (f == F_PASSWORD && !*v)
 			pt_ui_put(win, y, x + 1, _("(generate)"), fw - 1, ui->attr[COL_DIM] |
 			          (focus ? A_REVERSE : 0));
@@ -176,6 +186,7 @@ go_on(struct pt_ui *ui)
 {
 	pt_error err;
 	char *sql;
+	bool is_schema = false;
 
 	for (int f = 0; f < F_COUNT; f++) {
 		const char *why = problem(ui, f, &err);
@@ -199,6 +210,13 @@ go_on(struct pt_ui *ui)
 		ui->cfg.connection_limit = (int)strtol(ui->f_limit, NULL, 10);
 	ui->cfg.valid_until = *ui->f_valid ? ui->f_valid : NULL;
 	if (pt_tenant_validate(&ui->cfg, &err) != PT_OK) {
+		pt_ui_fail(ui, &err);
+		return;
+	}
+	/* a name in use fails the create: said here, not after the preview */
+	if (pt_tenant_names_free(ui->db, ui->f_schema, ui->f_user, &is_schema, &err) != PT_OK) {
+		if (err.status == PT_ERR_EXISTS)
+			ui->field = is_schema ? F_SCHEMA : F_USER;
 		pt_ui_fail(ui, &err);
 		return;
 	}

@@ -165,29 +165,49 @@ format_age(long long s, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
 }
 
-/* What a session waits for: the pids holding its lock, else the wait
+/* What a session waits for: "pid N" holding its lock, else the wait
  * event ("Timeout:PgSleep"), else "-". malloc'd. */
 static char *
 waiting_on(const struct pt_session *s)
 {
 	if (s->blocked_by && *s->blocked_by)
-		return pt_xasprintf(_("lock held by %s"), s->blocked_by);
+		/* the pids first: they are what x and X need, and a cut must
+		 * not take them */
+		return pt_xasprintf(_("pid %s"), s->blocked_by);
 	if (s->wait_event_type)
 		return pt_xasprintf("%s:%s", s->wait_event_type, s->wait_event ? s->wait_event : "");
 	return pt_xstrdup("-");
 }
 
-enum { SC_PID, SC_STATE, SC_CLIENT, SC_START, SC_XACT, SC_WAIT, SC_QUERY, SC_NCOLS };
-/* The pid (what X asks for) and the query always stay. */
+enum { SC_PID, SC_STATE, SC_TIME, SC_WAIT, SC_XACT, SC_CLIENT, SC_START, SC_QUERY,
+       SC_NCOLS };
+/* The pid (what X asks for), the state in full ("idle in transaction"),
+ * what blocks it and the query always stay; from 80 columns the query's
+ * duration too. */
 static const struct pt_ui_col scol[SC_NCOLS] = {
 	[SC_PID] =    { N_("PID"),        7,  8, 0, true },
-	[SC_STATE] =  { N_("State"),      6, 19, 4, false },
-	[SC_CLIENT] = { N_("Client"),     6, 15, 5, false },
-	[SC_START] =  { N_("Started"),   14, 14, 6, false },
-	[SC_XACT] =   { N_("Xact"),       5,  7, 2, true },
-	[SC_WAIT] =   { N_("Waiting on"), 8, 22, 3, false },
-	[SC_QUERY] =  { N_("Query"),     12,  0, 0, false },
+	[SC_STATE] =  { N_("State"),     19, 19, 0, false },
+	[SC_TIME] =   { N_("Time"),       6,  7, 4, true },
+	[SC_WAIT] =   { N_("Waiting on"), 12, 22, 0, false },
+	[SC_XACT] =   { N_("Xact"),       5,  7, 5, true },
+	[SC_CLIENT] = { N_("Client"),     6, 15, 6, false },
+	[SC_START] =  { N_("Started"),   14, 14, 7, false },
+	[SC_QUERY] =  { N_("Query"),     10,  0, 0, false },
 };
+
+/* A state's colour (the words say it too): running, holding a
+ * transaction open, waiting for a lock. */
+static attr_t
+state_attr(const struct pt_ui *ui, const struct pt_session *s)
+{
+	if (s->blocked_by && *s->blocked_by)
+		return ui->attr[COL_ERROR];
+	if (s->state && !strncmp(s->state, "idle in transaction", 19))
+		return ui->attr[COL_WARN];
+	if (s->state && !strcmp(s->state, "active"))
+		return ui->attr[COL_OK];
+	return A_NORMAL;
+}
 
 static bool
 page_row(int y, int h)
@@ -207,11 +227,11 @@ page_kv(WINDOW *win, int *y, int h, int w, const char *k, const char *v)
 }
 
 static void
-session_row(WINDOW *win, int y, int w, const int *width, const struct pt_session *s,
-            bool sel)
+session_row(struct pt_ui *ui, WINDOW *win, int y, int w, const int *width,
+            const struct pt_session *s, bool sel)
 {
 	attr_t a = sel ? A_REVERSE : A_NORMAL;
-	char pid[16], start[16] = "-", age[24], *wait = waiting_on(s);
+	char pid[16], start[16] = "-", age[24], time[24], *wait = waiting_on(s);
 	int x = 1;
 
 	snprintf(pid, sizeof pid, "%d", s->pid);
@@ -222,14 +242,18 @@ session_row(WINDOW *win, int y, int w, const int *width, const struct pt_session
 			start[5] = ' ';
 	}
 	format_age(s->xact_age, age, sizeof age);
+	format_age(s->state_age, time, sizeof time);
 	if (sel)
 		pt_ui_select_bar(win, y, w);
 	x = pt_ui_cell(win, y, x, &scol[SC_PID], width[SC_PID], pid, a);
-	x = pt_ui_cell(win, y, x, &scol[SC_STATE], width[SC_STATE], s->state ? s->state : "-", a);
+	x = pt_ui_cell(win, y, x, &scol[SC_STATE], width[SC_STATE], s->state ? s->state : "-",
+	               sel ? a : state_attr(ui, s));
+	x = pt_ui_cell(win, y, x, &scol[SC_TIME], width[SC_TIME], time, a);
+	x = pt_ui_cell(win, y, x, &scol[SC_WAIT], width[SC_WAIT], wait,
+	               sel || !(s->blocked_by && *s->blocked_by) ? a : ui->attr[COL_ERROR]);
+	x = pt_ui_cell(win, y, x, &scol[SC_XACT], width[SC_XACT], age, a);
 	x = pt_ui_cell(win, y, x, &scol[SC_CLIENT], width[SC_CLIENT], s->client ? s->client : "-", a);
 	x = pt_ui_cell(win, y, x, &scol[SC_START], width[SC_START], start, a);
-	x = pt_ui_cell(win, y, x, &scol[SC_XACT], width[SC_XACT], age, a);
-	x = pt_ui_cell(win, y, x, &scol[SC_WAIT], width[SC_WAIT], wait, a);
 	pt_ui_cell(win, y, x, &scol[SC_QUERY], width[SC_QUERY], s->query ? s->query : "", a);
 	free(wait);
 }
@@ -299,7 +323,7 @@ draw_sessions(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 	(*y)++;
 	for (size_t i = 0; i < l->n; i++, (*y)++)
 		if (page_row(*y, h))
-			session_row(win, *y, w, width, &l->rows[i], i == ui->ssel);
+			session_row(ui, win, *y, w, width, &l->rows[i], i == ui->ssel);
 	if (ui->ssel < l->n)
 		session_full(win, y, h, w, &l->rows[ui->ssel]);
 }
@@ -396,7 +420,6 @@ enter(struct pt_ui *ui)
 
 	struct pt_tenant_ref ref;
 
-	ui->scroll = 0;
 	ui->ssel = 0;
 	ui->detail_role[0] = '\0';
 	if (pt_schema_detail_load(ui->db, ui->target_schema, &ui->detail, &err) != PT_OK) {
@@ -424,24 +447,22 @@ leave(struct pt_ui *ui)
 	sessions_free(ui);
 }
 
+/* Owner, tables, size, search_path, grants and the connection string. */
 static void
-draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+draw_facts(struct pt_ui *ui, WINDOW *win, int *yp, int h, int w)
 {
 	const struct pt_schema_detail *d = &ui->detail;
 	char buf[128];
 	char *cs;
 	pt_error err;
-	int y = -ui->scroll, first;
+	int y = *yp;
 
-	if (!ui->have_detail) {
-		pt_ui_put(win, 1, 2, _("No detail to show."), w - 4, A_NORMAL);
-		return;
-	}
-	page_kv(win, &y, h, w, _("Schema"), d->name);
 	page_kv(win, &y, h, w, _("Owner"), d->owner);
 	snprintf(buf, sizeof buf, "%ld", d->tables);
 	page_kv(win, &y, h, w, _("Tables"), buf);
 	pt_format_size(d->size_bytes, buf, sizeof buf);
+	if (d->size_bytes == PT_SIZE_UNKNOWN)
+		snprintf(buf, sizeof buf, "%s", _("? (a table is locked: its size is not waited for)"));
 	page_kv(win, &y, h, w, _("Size"), d->size_bytes >= 0 || d->size_bytes == PT_SIZE_UNKNOWN ? buf : "-");
 	if (d->node)
 		page_kv(win, &y, h, w, _("Node"), *d->node ? d->node : _("- (no table yet)"));
@@ -461,16 +482,43 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	} else {
 		page_kv(win, &y, h, w, _("Tenant"), _("no: pgtenant made no login role for it"));
 	}
-	draw_settings(ui, win, &y, h, w);
-	/* a short pane gives the blank line to the role's state, so that who
-	 * can reach the schema still starts on the first page */
-	if (!(ui->have_dsettings && h < 20))
-		y++;
-	/* none to list: one line, so that at 60x15 who can reach it still
-	 * starts in the pane */
-	draw_sessions(ui, win, &y, h, w);
-	if (ui->have_sessions && ui->sessions.n)
-		y++;
+	*yp = y;
+}
+
+static void
+draw(struct pt_ui *ui, WINDOW *win, int h, int w)
+{
+	const struct pt_schema_detail *d = &ui->detail;
+	int y = -ui->scroll, first;
+	/* a short pane shows a tenant's sessions first, under its state:
+	 * what a DBA opens the detail for must not start below the fold (and
+	 * the order stays put as sessions come and go) */
+	bool sessions_first = h < 20 && ui->detail_role[0];
+	bool any = ui->have_sessions && ui->sessions.n;
+
+	if (!ui->have_detail) {
+		pt_ui_put(win, 1, 2, _("No detail to show."), w - 4, A_NORMAL);
+		return;
+	}
+	page_kv(win, &y, h, w, _("Schema"), d->name);
+	if (sessions_first) {
+		draw_settings(ui, win, &y, h, w);
+		draw_sessions(ui, win, &y, h, w);
+		y += any;
+		draw_facts(ui, win, &y, h, w);
+		y += any;
+	} else {
+		draw_facts(ui, win, &y, h, w);
+		draw_settings(ui, win, &y, h, w);
+		/* a short pane gives the blank line to the role's state, so that
+		 * who can reach the schema still starts on the first page */
+		if (!(ui->have_dsettings && h < 20))
+			y++;
+		/* none to list: one line, so that at 60x15 who can reach it still
+		 * starts in the pane */
+		draw_sessions(ui, win, &y, h, w);
+		y += any;
+	}
 	if (page_row(y, h))
 		pt_ui_put(win, y, 2, _("Who can reach it, and how:"), w - 4, ui->attr[COL_TITLE]);
 	if (page_row(++y, h)) {
@@ -519,6 +567,16 @@ action(struct pt_ui *ui, enum pt_action a)
 	return pt_ui_page_action(ui, a, ui->have_detail ? ui->page_lines : 0, visible);
 }
 
+static const char hint_page[] = N_("Up/Down scroll  Esc/q back  ? help  Q quit");
+
+/* Sessions, lock, unlock and edit are a tenant's: a schema that is no
+ * tenant's (public, an admin's) and a read-only session offer none. */
+static const char *
+hint_for(struct pt_ui *ui)
+{
+	return pt_ui_read_only(ui) || !ui->detail_role[0] ? hint_page : pt_scr_detail.hint;
+}
+
 const struct pt_screen_ops pt_scr_detail = {
 	.title = N_("Schema detail"),
 	.scopes = SC_CONFIRM | SC_DETAIL | SC_SESSIONS,
@@ -528,5 +586,6 @@ const struct pt_screen_ops pt_scr_detail = {
 	.action = action,
 	.reload = reload,
 	.hint = N_("Up/Down select  x cancel  X terminate  l lock  u unlock  e edit  Esc back"),
-	.hint_ro = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint_ro = hint_page,
+	.hint_for = hint_for,
 };

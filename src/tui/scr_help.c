@@ -49,7 +49,7 @@ lines(char out[][160], int max)
 				}
 			}
 			if (n < max)
-				snprintf(out[n++], 160, "  %-16s %s", keys, pt_action_help(k->action));
+				snprintf(out[n++], 160, "  %-16s \x02%s", keys, pt_action_help(k->action));
 		}
 	}
 	if (n < max)
@@ -58,31 +58,65 @@ lines(char out[][160], int max)
 		snprintf(out[n++], 160, "\x01%s", _("Command line (:)"));
 	for (int a = 0; a < ACT_COUNT && n < max; a++)
 		if (pt_action_command((enum pt_action)a))
-			snprintf(out[n++], 160, "  :%-15s %s", pt_action_command((enum pt_action)a),
+			snprintf(out[n++], 160, "  :%-15s \x02%s", pt_action_command((enum pt_action)a),
 			         pt_action_help((enum pt_action)a));
 	return n;
+}
+
+/* The rows a help line takes at width w: its text wraps under itself,
+ * right of the keys, rather than being cut at 80 columns. */
+static int
+rows_of(const char *line, int w)
+{
+	const char *sep = strchr(line, '\x02');
+	int r;
+
+	if (!sep)
+		return 1;
+	r = pt_ui_wrap_lines(sep + 1, w - 2 - (int)(sep - line));
+	return r < 1 ? 1 : r;
+}
+
+static int
+total_rows(char text[][160], int n, int w)
+{
+	int t = 0;
+
+	for (int i = 0; i < n; i++)
+		t += rows_of(text[i], w);
+	return t;
 }
 
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	static char text[160][160];
-	int n = lines(text, 160);
+	int n = lines(text, 160), y = -ui->scroll;
 
-	if (ui->scroll > n - 1)
-		ui->scroll = n > 0 ? n - 1 : 0;
-	for (int i = ui->scroll, y = 0; i < n && y < h; i++, y++) {
-		if (text[i][0] == '\x01')
+	for (int i = 0; i < n && y < h; i++) {
+		const char *sep = strchr(text[i], '\x02');
+		int r = rows_of(text[i], w), skip = y < 0 ? -y : 0;
+
+		if (y + r <= 0) {
+			y += r;
+			continue;
+		}
+		if (text[i][0] == '\x01') {
 			pt_ui_put(win, y, 1, text[i] + 1, w - 2, ui->attr[COL_TITLE]);
-		else
+		} else if (!sep) {
 			pt_ui_put(win, y, 1, text[i], w - 2, A_NORMAL);
-	}
-}
+		} else {
+			int kw = (int)(sep - text[i]);
+			char keys[160];
 
-static void
-enter(struct pt_ui *ui)
-{
-	ui->scroll = 0;
+			snprintf(keys, sizeof keys, "%.*s", kw, text[i]);
+			if (!skip)
+				pt_ui_put(win, y, 1, keys, kw, A_NORMAL);
+			pt_ui_wrap(win, y + skip, 1 + kw, sep + 1, w - 2 - kw, skip,
+			           r - skip < h - y - skip ? r - skip : h - y - skip, A_NORMAL);
+		}
+		y += r;
+	}
 }
 
 static bool
@@ -90,7 +124,7 @@ action(struct pt_ui *ui, enum pt_action a)
 {
 	static char text[160][160];
 
-	if (pt_ui_scroll(ui, a, lines(text, 160), LINES - 4))
+	if (pt_ui_scroll(ui, a, total_rows(text, lines(text, 160), COLS), LINES - 4))
 		return true;
 	switch (a) {
 	case ACT_HELP:
@@ -105,8 +139,7 @@ action(struct pt_ui *ui, enum pt_action a)
 const struct pt_screen_ops pt_scr_help = {
 	.title = N_("Help"),
 	.scopes = SC_CONFIRM,
-	.enter = enter,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc or ? back  q quit"),
+	.hint = N_("Up/Down scroll  Esc, q or ? back  Q quit"),
 };

@@ -85,7 +85,6 @@ leave(struct pt_ui *ui)
 {
 	free(ui->preview_sql);
 	ui->preview_sql = NULL;
-	ui->scroll = 0;
 }
 
 /* Lock (with the sessions if t chose so) or unlock; back where the

@@ -145,18 +145,15 @@ write_file(struct pt_ui *ui)
 	}
 }
 
-/* q on the credentials: the password is shown once; ask before it goes
- * when it was neither copied nor written. */
+/* q or Q on the credentials: the password is shown once; ask before it
+ * goes when it was neither copied nor written. */
 static bool
-may_quit(struct pt_ui *ui)
+may_leave(struct pt_ui *ui, bool quit)
 {
-	char typed[8];
-
 	if (ui->creds_kept)
 		return true;
-	if (!pt_ui_prompt(ui, _("Password neither copied nor written. Quit? (y/N)"), false, typed, sizeof typed))
-		return false;
-	return typed[0] == 'y' || typed[0] == 'Y';
+	return pt_ui_confirm(ui, quit ? _("Password neither copied nor written. Quit? (y/N)")
+	                              : _("Password neither copied nor written. Go back and wipe it? (y/N)"));
 }
 
 static bool
@@ -200,8 +197,12 @@ action(struct pt_ui *ui, enum pt_action a)
 		pt_ui_pop(ui);
 		return true;
 	case ACT_QUIT:
-		if (may_quit(ui))
+		if (may_leave(ui, true))
 			ui->quit = true;
+		return true;
+	case ACT_CLOSE:
+		if (may_leave(ui, false))
+			pt_ui_pop(ui);
 		return true;
 	default:
 		return false;

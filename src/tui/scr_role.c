@@ -21,7 +21,6 @@ enter(struct pt_ui *ui)
 {
 	pt_error err;
 
-	ui->scroll = 0;
 	if (pt_role_detail_load(ui->db, ui->target_role, &ui->rdetail, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
 		return;
@@ -100,5 +99,5 @@ const struct pt_screen_ops pt_scr_role = {
 	.leave = leave,
 	.draw = draw,
 	.action = action,
-	.hint = N_("Up/Down scroll  Esc back  ? help  q quit"),
+	.hint = N_("Up/Down scroll  Esc/q back  ? help  Q quit"),
 };

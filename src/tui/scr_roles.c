@@ -10,7 +10,7 @@ static const char *const col_title[RC_COUNT + 1] = {
 	N_("Role"), N_("Attributes"), N_("Limit"), N_("Valid until"), N_("Member of"), NULL
 };
 static const struct pt_ui_col col[RC_COUNT] = {
-	[RC_NAME] =   { N_("Role"),        20,  0, 0, false },
+	[RC_NAME] =   { N_("Role"),        20,  0, 0, false, true },
 	[RC_ATTRS] =  { N_("Attributes"),  12, 56, 3, false },
 	[RC_LIMIT] =  { N_("Limit"),        5,  6, 4, true },
 	[RC_VALID] =  { N_("Valid until"), 10, 11, 2, false },
@@ -127,5 +127,5 @@ const struct pt_screen_ops pt_scr_roles = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  q quit"),
+	.hint = N_("Enter role in full  / filter  s sort  r refresh  Tab audit  Esc tenants  ? help  Q quit"),
 };

@@ -20,7 +20,7 @@ enum { DC_NAME, DC_ROLES, DC_SESSIONS, DC_TABLES, DC_SIZE, DC_BAR, DC_LIMIT, DC_
 /* The open sessions are what a DBA watches live: the last column to go.
  * The schema's minimum leaves room for them and the limit at 80 columns. */
 static const struct pt_ui_col dcol[DC_COUNT] = {
-	[DC_NAME] =     { N_("Schema"),      16,  0,  0, false },
+	[DC_NAME] =     { N_("Schema"),      16,  0,  0, false, true },
 	[DC_ROLES] =    { N_("Login roles"), 10, 24,  6, false },
 	[DC_SESSIONS] = { N_("Sessions"),     5,  8,  1, true },
 	[DC_TABLES] =   { N_("Tables"),       6,  6,  8, true },
@@ -46,7 +46,7 @@ name_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
 
 	if (!r->locked || width[DC_ROLES] || w < mw + 6)
 		return pt_ui_cell(win, y, x, &dcol[DC_NAME], w, r->name, a);
-	pt_ui_put(win, y, x, r->name, w - mw - 1, a);
+	pt_ui_put_mid(win, y, x, r->name, w - mw - 1, a);
 	pt_ui_put(win, y, x + w - mw, mark, mw, a == A_REVERSE ? a : ui->attr[COL_WARN]);
 	return x + w + 1;
 }
@@ -95,9 +95,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	int ncols = ui->db && pt_db_citus(ui->db)->present ? DC_COUNT : DC_NODE;
 	size_t top;
 	char buf[64];
+	bool locked_size = false;               /* a "?" shown: say why */
 
 	width[DC_NODE] = 0;
 	pt_ui_layout(dcol, ncols, w, width);
+	/* sized from the names, with room for "locked" beside one when the
+	 * login roles' column is gone */
+	pt_ui_layout_fit(width, ncols, dcol, ui->tname_width +
+	                 (width[DC_ROLES] ? 0 : pt_ui_width(_("locked")) + 1));
 	/* column titles; the sorted one is marked */
 	x = 1;
 	for (int c = 0; c < ncols; c++)
@@ -130,6 +135,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		snprintf(buf, sizeof buf, "%ld", r->tables);
 		x = pt_ui_cell(win, y, x, &dcol[DC_TABLES], width[DC_TABLES], buf, a);
 		/* PT_SIZE_UNKNOWN (a relation is locked) shows as "?" */
+		locked_size |= r->size_bytes == PT_SIZE_UNKNOWN && width[DC_SIZE];
 		if (r->size_bytes >= 0 || r->size_bytes == PT_SIZE_UNKNOWN)
 			pt_format_size(r->size_bytes, buf, sizeof buf);
 		else
@@ -174,6 +180,13 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	} else if (ui->sizes_unknown)
 		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
 		          ui->attr[COL_DIM]);
+	else if (locked_size) {
+		/* a tenant holds a lock on one of its tables: sizes do not wait */
+		const char *why = _("size ?: a table is locked; r retries");
+		int ww = pt_ui_width(why);
+
+		pt_ui_put(win, h - 1, w - ww - 1, why, ww, ui->attr[COL_DIM]);
+	}
 }
 
 static bool

@@ -93,6 +93,17 @@ pt_ui_endpoint(struct pt_ui *ui)
 	ui->have_ep = true;
 }
 
+/* Columns a name takes: its length when it is plain ASCII (the usual
+ * case, and 100,000 of them are measured on every load), else measured. */
+static int
+name_width(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return pt_ui_width(s);
+	return (int)strlen(s);
+}
+
 static void
 build_tenant_model(struct pt_ui *ui)
 {
@@ -113,13 +124,17 @@ build_tenant_model(struct pt_ui *ui)
 	pt_model_free(m);
 	pt_model_init(m, l->n, citus ? TC_COUNT : TC_NODE, kinds);
 	ui->max_size = 0;
+	ui->tname_width = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pt_schema_row *r = &l->rows[i];
 		/* "locked" is found by the filter too */
 		char *s = pt_xasprintf("%s %s %s%s%s", r->name, r->owner, r->login_roles,
 		                       r->locked ? " " : "", r->locked ? _("locked") : "");
+		int nw = name_width(r->name);
 
 		pt_model_set_str(m, i, TC_NAME, r->name);
+		if (nw > ui->tname_width)
+			ui->tname_width = nw;
 		pt_model_set_str(m, i, TC_ROLES, r->login_roles);
 		pt_model_set_num(m, i, TC_TABLES, r->tables);
 		pt_model_set_num(m, i, TC_SIZE, r->size_bytes);

@@ -32,7 +32,8 @@
 #define PT_ACTION_LIST(X) \
 	X(ACT_NONE,        NULL,          NULL) \
 	X(ACT_HELP,        "help",        N_("show this help, generated from the keymap")) \
-	X(ACT_QUIT,        "quit",        N_("quit the console")) \
+	X(ACT_QUIT,        "quit",        N_("quit the console (also :q)")) \
+	X(ACT_CLOSE,       NULL,          N_("go back; on the first screen, quit")) \
 	X(ACT_UP,          NULL,          N_("move the selection up")) \
 	X(ACT_DOWN,        NULL,          N_("move the selection down")) \
 	X(ACT_PGUP,        NULL,          N_("page up")) \
@@ -62,7 +63,7 @@
 	X(ACT_WRITE,       "write",       N_("write a new 0600 file: the credentials, or the audit findings shown (JSON)")) \
 	X(ACT_TEST,        "test",        N_("test the login as the tenant")) \
 	X(ACT_FORMAT,      "format",      N_("cycle URI, key=value, JDBC, shell exports")) \
-	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query (never quits)")) \
+	X(ACT_INTERRUPT,   NULL,          N_("cancel a running query; twice: drop a silent server (never quits)")) \
 	X(ACT_INTERVAL,    "interval",    N_("change the automatic refresh interval (0 = off)")) \
 	X(ACT_SEVERITY,    "severity",    N_("audit: show only findings of at least the next severity")) \
 	X(ACT_APPLY,       "apply",       N_("audit: apply the selected finding's fix (SQL shown first)")) \
@@ -152,6 +153,8 @@ struct pt_screen_ops {
 	/* One-line key hint for the status bar. */
 	const char *hint;                  /* N_() */
 	const char *hint_ro;               /* N_(); in a read-only session */
+	/* The hint when it depends on what is shown (NULL: hint, hint_ro). */
+	const char *(*hint_for)(struct pt_ui *ui);
 	/* The automatic refresh, for a screen other than the tenants list
 	 * (which the session reloads itself); runs in the background. */
 	void (*reload)(struct pt_ui *ui);
@@ -187,6 +190,11 @@ struct pt_ui {
 	int dropped_keys;                   /* typed while busy: ignored */
 	bool background;                    /* an automatic refresh runs: a key
 	                                       cancels it and then acts */
+	int stops;                          /* Ctrl-C (or q) during this wait */
+	/* keys typed during an automatic refresh, acted on after it (on the
+	 * same screen: a refresh opens none) */
+	struct { wint_t ch; bool code; } replay[16];
+	int nreplay;
 	int refresh_s;                      /* 0 = no automatic refresh */
 	double next_refresh;
 	unsigned refreshes;
@@ -198,6 +206,7 @@ struct pt_ui {
 	struct pt_schema_list schemas;
 	struct pt_model tmodel;
 	bool have_schemas;
+	int tname_width;                    /* the widest schema name's columns */
 	bool sizes_pending;
 	bool sizes_unknown;                 /* measuring was canceled or failed */
 	bool sizes_complete;                /* every row has a size (maybe old) */
@@ -243,7 +252,12 @@ struct pt_ui {
 	struct pt_schema_detail detail;
 	bool have_detail;
 	char detail_role[64];               /* the tenant's role; "" = no tenant */
-	int scroll;
+	int scroll;                         /* the top screen's */
+	int scroll_under[PT_UI_STACK];      /* each screen's under the top */
+
+	/* Where the terminal's cursor shows (screen row and column) after a
+	 * draw: a field or filter being typed in; -1 hides it. */
+	int cur_y, cur_x;
 
 	/* Text the terminal itself must wrap (the connection string), so that
 	 * a mouse selection or tmux -J sees one line: written raw after each
@@ -302,6 +316,9 @@ bool pt_ui_read_only(const struct pt_ui *ui);
 bool pt_ui_need_write(struct pt_ui *ui);
 /* Redraw everything now (used while a query runs). */
 void pt_ui_draw(struct pt_ui *ui);
+/* A (y/N) question on the message line, answered by one key: true for
+ * y or Y, false for any other key. */
+bool pt_ui_confirm(struct pt_ui *ui, const char *question);
 /* A blocking one-line prompt on the message line; masked hides input.
  * Returns false on Esc. buf receives UTF-8. */
 bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
@@ -380,6 +397,8 @@ struct pt_ui_col {
 	int drop;               /* order in which columns go when the pane is
 	                           narrow: highest first; 0 = never */
 	bool right;             /* right-aligned (numbers) */
+	bool mid;               /* names: cut in the middle, so that two long
+	                           ones stay apart ("tenant_b…sa_labs") */
 };
 /* Widths for n columns in w cells, one space apart after a margin of 1:
  * columns are dropped (width 0) by their drop order until the rest fit at
@@ -387,6 +406,12 @@ struct pt_ui_col {
  * minimum, the others up to their maximum in column order, and the
  * flexible one takes the remainder. */
 void pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width);
+/* The flexible column no wider than fit (its widest content), unless
+ * that is under its minimum: a wide pane leaves the rest blank rather
+ * than padding the names. */
+void pt_ui_layout_fit(int *width, int n, const struct pt_ui_col *cols, int fit);
+/* pt_ui_put cutting in the middle: the head, an ellipsis and the tail. */
+int pt_ui_put_mid(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a);
 /* The title row, the sorted column marked with its arrow (never cut
  * away), and one cell of a row; both return the x after the column. */
 int pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
@@ -410,6 +435,11 @@ int pt_ui_create_file(struct pt_ui *ui, const char *question, const char *name,
  * removes the half-written file and returns NULL; true returns the full
  * path (malloc'd) for the caller's message. Takes path. */
 char *pt_ui_file_done(struct pt_ui *ui, char *path, bool ok, int err);
+
+/* Show the terminal's cursor at y, x of win once this draw is done (a
+ * field being typed in): never a drawn '_', which reads as part of names
+ * full of underscores. Screens call it from their draw callback. */
+void pt_ui_cursor_at(WINDOW *win, int y, int x);
 
 /* The widgets: every string drawn goes through pt_sanitize here (server
  * text is tenant-controlled), widths are display columns (wcwidth), and

@@ -18,22 +18,53 @@
 #include "sanitize.h"
 #include "tui/ui.h"
 
-/* Text on its way to the screen: sanitised (a tenant's ESC, BEL, C1 or
- * bidi override becomes visible text), decoded, and every character one
- * the terminal prints. Returns a new wide string (free()), *n its length. */
-static wchar_t *
-safe_wide(const char *utf8, unsigned flags, size_t *n)
+/* The bytes of the first maxchars characters of s (all of s when
+ * SIZE_MAX); *more says whether text was left out. Drawing costs what is
+ * shown, not what a tenant stored: a 1 MB role setting is cut here, before
+ * it is copied, sanitised and decoded. */
+static size_t
+prefix_bytes(const char *s, size_t maxchars, bool *more)
 {
-	char *s = pt_sanitize_dup(utf8 ? utf8 : "", flags);
-	const char *p = s;
-	size_t len = strlen(s), k = 0;
-	wchar_t *out = pt_xmalloc((len + 1) * sizeof *out);
+	size_t i = 0, chars = 0;
+
+	*more = false;
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == maxchars) {
+			*more = true;
+			break;
+		}
+	return i;
+}
+
+/* Text on its way to the screen: its first maxchars characters (SIZE_MAX:
+ * all) sanitised (a tenant's ESC, BEL, C1 or bidi override becomes visible
+ * text), decoded, and every character one the terminal prints. Returns a
+ * new wide string (free()), *n its length, *more whether text was cut. */
+static wchar_t *
+safe_wide_n(const char *utf8, unsigned flags, size_t maxchars, size_t *n, bool *more)
+{
+	const char *in = utf8 ? utf8 : "";
+	size_t inlen = prefix_bytes(in, maxchars, more);
+	char *cut = pt_xmalloc(inlen + 1), *s;
+	const char *p;
+	size_t len, k = 0;
+	wchar_t *out;
 	mbstate_t st;
 
+	memcpy(cut, in, inlen);
+	cut[inlen] = '\0';
+	s = pt_sanitize_dup(cut, flags);
+	sodium_memzero(cut, inlen);
+	free(cut);
+	p = s;
+	len = strlen(s);
+	out = pt_xmalloc((len + 1) * sizeof *out);
 	memset(&st, 0, sizeof st);
 	while (*p) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, p, strlen(p), &st);
+		/* what is left, counted once: strlen(p) here made a long string
+		 * cost the square of its length (248 s for 1.28 MB) */
+		size_t r = mbrtowc(&wc, p, len - (size_t)(p - s), &st);
 
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
 			/* a locale without UTF-8: one '?' per byte */
@@ -52,6 +83,23 @@ safe_wide(const char *utf8, unsigned flags, size_t *n)
 	free(s);
 	*n = k;
 	return out;
+}
+
+static wchar_t *
+safe_wide(const char *utf8, unsigned flags, size_t *n)
+{
+	bool more;
+
+	return safe_wide_n(utf8, flags, SIZE_MAX, n, &more);
+}
+
+/* Characters enough to fill cols columns and show that more follows:
+ * every character takes at least one column (but those of width 0, which
+ * then end the text early with the ellipsis). */
+static size_t
+chars_for(int cols)
+{
+	return cols > 0 ? (size_t)cols + 1 : 1;
 }
 
 static void
@@ -76,23 +124,33 @@ ellipsis(void)
 	return MB_CUR_MAX > 1 ? L'\u2026' : L'~';
 }
 
+/* The columns of utf8, counted up to a little past max (INT_MAX: all). */
+static int
+width_upto(const char *utf8, int max)
+{
+	size_t n;
+	bool more;
+	wchar_t *w = safe_wide_n(utf8, 0, max == INT_MAX ? SIZE_MAX : chars_for(max), &n, &more);
+	int cols = 0;
+
+	for (size_t i = 0; i < n && cols <= max; i++)
+		cols += cell_width(w[i]);
+	free_wide(w, n);
+	return more && cols <= max ? max + 1 : cols;
+}
+
 int
 pt_ui_width(const char *utf8)
 {
-	size_t n;
-	wchar_t *w = safe_wide(utf8, 0, &n);
-	int cols = 0;
-
-	for (size_t i = 0; i < n; i++)
-		cols += cell_width(w[i]);
-	free_wide(w, n);
-	return cols;
+	return width_upto(utf8, INT_MAX);
 }
 
 /* Draw s[0..n) at y, x in at most maxcols columns; cut with an ellipsis
- * when it does not fit. Returns the columns used. */
+ * when it does not fit, or when more (text left out before) is set.
+ * Returns the columns used. */
 static int
-put_wide(WINDOW *win, int y, int x, const wchar_t *s, size_t n, int maxcols, attr_t a)
+put_wide(WINDOW *win, int y, int x, const wchar_t *s, size_t n, int maxcols, attr_t a,
+         bool more)
 {
 	int used = 0, total = 0;
 	size_t i;
@@ -100,9 +158,9 @@ put_wide(WINDOW *win, int y, int x, const wchar_t *s, size_t n, int maxcols, att
 
 	if (maxcols <= 0)
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && total <= maxcols; i++)
 		total += cell_width(s[i]);
-	cut = total > maxcols;
+	cut = more || total > maxcols;
 	for (i = 0; i < n; i++) {
 		int cw = cell_width(s[i]);
 
@@ -129,13 +187,51 @@ pt_ui_put(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
 	size_t n;
 	wchar_t *w;
 	int used;
+	bool more;
+
+	if (maxcols <= 0)
+		return 0;
+	w = safe_wide_n(utf8, 0, chars_for(maxcols), &n, &more);
+	used = put_wide(win, y, x, w, n, maxcols, a, more);
+	free_wide(w, n);
+	return used;
+}
+
+int
+pt_ui_put_mid(WINDOW *win, int y, int x, const char *utf8, int maxcols, attr_t a)
+{
+	size_t n, head = 0, tail;
+	wchar_t *w;
+	int total = 0, hw = 0, tw = 0, room;
 
 	if (maxcols <= 0)
 		return 0;
 	w = safe_wide(utf8, 0, &n);
-	used = put_wide(win, y, x, w, n, maxcols, a);
+	for (size_t i = 0; i < n; i++)
+		total += cell_width(w[i]);
+	if (total <= maxcols || maxcols < 5) {
+		free_wide(w, n);
+		return pt_ui_put(win, y, x, utf8, maxcols, a);
+	}
+	/* the tail tells names with a common prefix apart: it gets the odd
+	 * column */
+	room = maxcols - 1;
+	while (head < n && hw + cell_width(w[head]) <= room / 2)
+		hw += cell_width(w[head++]);
+	tail = n;
+	while (tail > head && tw + cell_width(w[tail - 1]) <= room - hw)
+		tw += cell_width(w[--tail]);
+	if (win) {
+		wchar_t e[2] = { ellipsis(), L'\0' };
+
+		wattron(win, a);
+		mvwaddnwstr(win, y, x, w, (int)head);
+		waddnwstr(win, e, 1);
+		waddnwstr(win, w + tail, (int)(n - tail));
+		wattroff(win, a);
+	}
 	free_wide(w, n);
-	return used;
+	return hw + 1 + tw;
 }
 
 /* Where the line starting at s[i] ends within width columns: after the
@@ -182,20 +278,27 @@ pt_ui_wrap(WINDOW *win, int y, int x, const char *utf8, int width, int skip,
 	size_t n, i = 0;
 	wchar_t *s;
 	int line = 0, drawn = 0;
+	bool more = false;
 
 	if (width <= 0)
 		return 0;
-	s = safe_wide(utf8, PT_SAN_KEEP_NEWLINE, &n);
+	/* with a limit, no more than the lines shown can use: each line
+	 * takes at most width characters and its break (runs of spaces
+	 * at a break beyond that only cut the last line early) */
+	s = maxlines < 0 ? safe_wide(utf8, PT_SAN_KEEP_NEWLINE, &n)
+	    : safe_wide_n(utf8, PT_SAN_KEEP_NEWLINE,
+	                  (size_t)(skip + maxlines) * chars_for(width + 1), &n, &more);
 	while (i < n && (maxlines < 0 || drawn < maxlines)) {
 		size_t next, end = line_end(s, n, i, width, &next);
 
 		if (line++ >= skip) {
-			if (maxlines >= 0 && drawn + 1 == maxlines && next < n)
+			if (maxlines >= 0 && drawn + 1 == maxlines && (next < n || more))
 				/* the last line there is room for: the rest, cut
 				 * with an ellipsis, so a cut never goes unnoticed */
 				end = wcscspn(s + i, L"\n") + i;
 			if (win)
-				put_wide(win, y + drawn, x, s + i, end - i, width, a);
+				put_wide(win, y + drawn, x, s + i, end - i, width, a,
+				         more && maxlines >= 0 && drawn + 1 == maxlines);
 			drawn++;
 		}
 		i = next;
@@ -209,7 +312,10 @@ pt_ui_wrap_hard(WINDOW *win, int y, int x, const char *utf8, int width, int maxl
                 attr_t a)
 {
 	size_t n, i = 0;
-	wchar_t *s = safe_wide(utf8, 0, &n);
+	bool more;
+	/* the rows shown are all it can use */
+	wchar_t *s = safe_wide_n(utf8, 0, (size_t)(maxlines > 0 ? maxlines : 0) *
+	                         chars_for(width), &n, &more);
 	int drawn = 0;
 
 	while (i < n && drawn < maxlines && width > 0) {
@@ -414,8 +520,12 @@ pt_ui_list_footer(WINDOW *win, int y, int w, const struct pt_model *m,
 	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
 	x = pt_ui_put(win, y, 1, buf, w - 2, A_BOLD);
 	if (active || *filter) {
-		snprintf(buf, sizeof buf, "  %s %s%s", _("filter:"), filter, active ? "_" : "");
-		pt_ui_put(win, y, 1 + x, buf, w - 2 - x, active ? A_BOLD : A_NORMAL);
+		int used;
+
+		snprintf(buf, sizeof buf, "  %s %s", _("filter:"), filter);
+		used = pt_ui_put(win, y, 1 + x, buf, w - 2 - x, active ? A_BOLD : A_NORMAL);
+		if (active)
+			pt_ui_cursor_at(win, y, 1 + x + used < w - 1 ? 1 + x + used : w - 2);
 	}
 }
 
@@ -475,6 +585,23 @@ pt_ui_layout(const struct pt_ui_col *cols, int n, int w, int *width)
 		width[flex] += w;
 }
 
+void
+pt_ui_layout_fit(int *width, int n, const struct pt_ui_col *cols, int fit)
+{
+	for (int c = 0; c < n; c++)
+		if (!cols[c].max && width[c]) {
+			int tw = pt_ui_width(_(cols[c].title)) + 1;
+
+			if (fit < cols[c].min)
+				fit = cols[c].min;
+			if (fit < tw)
+				fit = tw;
+			if (width[c] > fit)
+				width[c] = fit;
+			return;
+		}
+}
+
 int
 pt_ui_col_title(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
                 const char *mark)
@@ -501,7 +628,11 @@ pt_ui_cell(WINDOW *win, int y, int x, const struct pt_ui_col *c, int width,
 
 	if (!width)
 		return x;
-	tw = pt_ui_width(text);
+	if (c->mid) {
+		pt_ui_put_mid(win, y, x, text, width, a);
+		return x + width + 1;
+	}
+	tw = width_upto(text, width);
 	pt_ui_put(win, y, c->right && tw < width ? x + width - tw : x, text, width, a);
 	return x + width + 1;
 }

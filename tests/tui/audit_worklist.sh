@@ -58,7 +58,7 @@ wait_for 'will fix the findings'
 wait_for 'REVOKE'
 [ "$(usage c_user)" = t ] || fail "applied before Enter"
 keys Enter
-wait_for 'Applied 1 fixes'
+wait_for 'Applied 1 fix;'
 [ "$(usage c_user)" = f ] || fail "c_user may still use tenant_a"
 [ "$(usage b_user)" = t ] || fail "b_user's fix applied too"
 [ "$(can c_user)" = t ] || fail "more than the one fix applied"

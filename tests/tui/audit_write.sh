@@ -73,7 +73,7 @@ press_w
 screen | grep -q 'Wrote all [0-9]* findings' || fail "not said that all were written"
 same "$f"
 n_all=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$f")
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
@@ -89,7 +89,7 @@ cli --severity=high
 press_w
 screen | tail -4 | grep -q 'those shown' || fail "not said that only those shown were written"
 same "$f"
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
@@ -125,7 +125,7 @@ wait_for 'Nothing written'
 [ "$(ls "$state" | wc -l)" -eq "$n" ] || fail "Esc wrote a file"
 checks=$((checks + 3))
 screen | grep -q 'too small' && fail "60x15 is too small"
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
@@ -145,7 +145,7 @@ f=$(ls "$state"/pgtenant-audit-.._.._x_..-*.json 2>/dev/null)
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["database"] == "../../x/.."' "$f" ||
 	fail "the document does not name the database as it is"
 checks=$((checks + 1))
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 echo "audit_write: $checks checks passed"
 exit 0

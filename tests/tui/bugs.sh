@@ -87,7 +87,7 @@ keys Escape
 keys Escape a
 wait_for 'medium|high'
 keys / ; type_text zeta_user
-wait_for 'filter: zeta_user_'
+wait_for 'filter: zeta_user( |$)'
 screen | grep -q 'Create a tenant' && fail "typing in the audit filter opened the form"
 keys Enter
 screen | sed -n '3,/^ [0-9]*\//p' | grep -E '^ (high|medium|low|info) ' | grep -vq zeta_user &&

@@ -17,12 +17,18 @@ screen | grep -q "PASSWORD '<redacted>'" || fail "preview redacts the password"
 screen | grep -q 'CREATE SCHEMA "tenant_acme" AUTHORIZATION "acme_user"' || fail "preview SQL"
 keys Enter
 wait_for 'Tenant created'
-# q before the password was kept anywhere: asked first (issue 11, bug 12)
+# q (back) and Q (quit) before the password was kept anywhere: asked
+# first (issue 11, bug 12), answered by one key (issue 19)
 keys q
-wait_for 'neither copied nor written. Quit'
-keys n Enter
+wait_for 'neither copied nor written. Go back'
+keys n
 wait_gone 'neither copied'
-screen | grep -q 'CONSOLE-EXITED' && fail "q quit with the password unkept"
+screen | grep -q 'Tenant created' || fail "q left the password unkept"
+keys Q
+wait_for 'neither copied nor written. Quit'
+keys n
+wait_gone 'neither copied'
+screen | grep -q 'CONSOLE-EXITED' && fail "Q quit with the password unkept"
 
 # the connection string is on a line of its own, from column 0
 uri=$(screen | grep -E '^postgresql://' | head -1)
@@ -72,7 +78,8 @@ wait_for "Wrote $f"
 [ "$(stat -c %a "$f")" = 600 ] || fail "credentials file mode $(stat -c %a "$f")"
 grep -q "^password=$pw\$" "$f" || fail "credentials file content"
 [ -e "$PT_WORK/pgtenant-tenant_acme.credentials" ] && fail "written into the current directory"
-keys w Enter                    # O_EXCL: never overwrites
+keys w                          # O_EXCL: never overwrites
+type_text "$f"; keys Enter
 wait_for 'Cannot create'
 keys w                          # or where the user says
 type_text "$PT_WORK/typed.cred"; keys Enter
@@ -86,11 +93,12 @@ screen | grep -qF -- "$pw" && fail "password still on screen after Esc"
 selected_lines | grep -q 'tenant_acme' ||
 	fail "created tenant not selected"
 
-# the same from the command line: a name that exists is refused
+# a name that exists is refused in the form, before any preview (issue 19)
 keys c; wait_for 'Create a tenant'
-type_text tenant_acme; keys Enter; wait_for 'will create'; keys Enter
-wait_for 'already exists'
-keys Escape Escape
+type_text tenant_acme; keys Enter
+wait_for 'Schema: a schema named "tenant_acme" exists already'
+screen | grep -q 'will create' && fail "previewed a create of an existing schema"
+keys Escape
 wait_for 'tenant_acme +acme_user'
 
 # typed password, masked in the form

@@ -84,6 +84,22 @@ wait_gone() {
 	fail "timed out waiting for /$pat/ to go"
 }
 
+# The terminal's cursor: "shown X Y" (column, row from 0) or "hidden".
+cursor() {
+	$PT_TMUX display -p '#{?cursor_flag,shown #{cursor_x} #{cursor_y},hidden}'
+}
+
+# Wait (up to $2 seconds, default 10) until cursor matches $1 (grep -E).
+wait_cursor() {
+	local pat=$1 t=${2:-10} i=0
+	while [ "$i" -lt $((t * 20)) ]; do
+		cursor | grep -Eq -- "$pat" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	fail "timed out waiting for the cursor /$pat/ (it is $(cursor))"
+}
+
 # The lines of the screen that are drawn in reverse video (the selection).
 selected_lines() {
 	$PT_TMUX capture-pane -e -p | grep -aE $'\e\\[([0-9;]*;)?7[;m]'

@@ -35,7 +35,7 @@ echo "$s" | grep -q tenant_alpha || fail "alpha passes the filter"
 echo "$s" | grep -q tenant_bravo && fail "bravo filtered out"
 echo "$s" | grep -q '1/5' || fail "count follows the filter"
 keys Enter                      # keeps the filter
-wait_gone 'filter: alp_'
+wait_cursor hidden
 screen | grep -q 'filter: alp' || fail "Enter keeps the filter"
 screen | grep -q tenant_bravo && fail "filter still applied after Enter"
 keys Escape                     # clears it

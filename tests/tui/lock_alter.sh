@@ -229,7 +229,7 @@ keys l
 wait_for 'Read-only session'
 can_login || fail "read-only locked"
 ok
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 echo "checks passed: $checks"
 exit 0

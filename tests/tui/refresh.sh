@@ -27,7 +27,7 @@ wait_gone 'Not hardened' 10
 keys /
 for i in 1 2 3 4 5 6 7 8; do type_text "tenant_"; type_text "b"; keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace; sleep 0.2; done
 type_text "tenant_b"
-wait_for 'filter: tenant_b_'
+wait_for 'filter: tenant_b( |$)'
 keys Enter
 wait_for '1/3'
 

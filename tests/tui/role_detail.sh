@@ -29,6 +29,6 @@ keys G
 wait_for 'tenant_a'
 keys Escape
 wait_for 'reporting'
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 exit 0

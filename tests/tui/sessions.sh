@@ -136,6 +136,7 @@ run() {   # run W H TAG
 	wait_for "sleep-$tag \\*/"; ok
 	wait_for 'Timeout:PgSleep'; ok
 	fits "$w" "$h" "detail"; ok
+	keys Home   # the counts below are at the top of the page
 
 	# x cancels the query: psql says so
 	keys x
@@ -196,7 +197,7 @@ sleep 0.5
 screen | grep -q 'Type its pid' && fail "read-only: X asked to confirm"
 alive "$psql" || fail "read-only: the session was touched"; ok
 kill "$psql"
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 
@@ -215,7 +216,7 @@ wait_for 'pg_stat_activity'; ok
 screen | grep -Eq '^ tenant_zed .*locked' || fail "no list without the counts"; ok
 open_detail tenant_acme
 wait_for 'Open sessions: \? \(not read'; ok
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 $PT_TMUX kill-server
 adm -c "GRANT SELECT ON pg_catalog.pg_stat_activity TO PUBLIC; DROP ROLE watcher" ||
@@ -238,7 +239,7 @@ wait_for '/\* evil \\x1b\]2;pwned\\x07 \\x1b\[2J'; ok
 title=$($PT_TMUX display -p '#{pane_title}')
 case $title in *owned*|*pwned*) fail "the tenant set the pane title: $title" ;; esac; ok
 screen | grep -q 'Who can reach it' || fail "the tenant's \\e[2J cleared the screen"; ok
-keys q
+keys Q
 wait_for 'CONSOLE-EXITED rc=0'
 
 echo "checks passed: $checks"
