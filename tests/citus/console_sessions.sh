@@ -42,6 +42,6 @@ wait_for "Session $wpid terminated."
 for _ in $(seq 50); do [ "$(backends "AND is_worker_query")" = 0 ] && break; sleep 0.1; done
 [ "$(backends "AND is_worker_query")" = 0 ] || fail "the worker's backend is still there"
 [ "$(backends "AND NOT is_worker_query")" = 1 ] || fail "the coordinator's session went too"
-keys q
+keys Q                  # q goes back from the detail; Q quits
 wait_for 'CONSOLE-EXITED rc=0'
 exit 0
