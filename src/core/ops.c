@@ -242,7 +242,9 @@ pt_session_counts_free(struct pt_session_counts *c)
 	" SELECT " EXPR \
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE a.pid = $2::int4 AND " OPS_CLIENT_SESSION("a") \
-	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)"
+	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)" \
+	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $4))"
 
 static const char *const signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_SIGNAL_SQL("true"),
@@ -285,8 +287,15 @@ enum pt_status
 pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
                   pt_error *err)
 {
+	return pt_session_signal_tenant(db, NULL, pid, started, sig, err);
+}
+
+enum pt_status
+pt_session_signal_tenant(pt_db *db, const char *schema, int pid, const char *started,
+                         enum pt_signal sig, pt_error *err)
+{
 	char pidstr[16], what[96], group[PT_NAME_MAX + 1];
-	const char *params[3] = { group, pidstr, started };
+	const char *params[4] = { group, pidstr, started, schema };
 	PGresult *res;
 	enum pt_status st = PT_OK;
 
@@ -299,14 +308,20 @@ pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);
-	res = pt_db_query(db, signal_sql[sig], 3, params, what, err);
+	res = pt_db_query(db, signal_sql[sig], 4, params, what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0 && started &&
-	    pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
+	    pt_session_signal_tenant(db, schema, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
 		st = pt_error_set(err, PT_ERR_NOT_FOUND,
 		                  _("session %d ended; its pid now belongs to a newer session of a "
 		                    "tenant: nothing was sent"), pid);
+	else if (PQntuples(res) == 0 && schema &&
+	         pt_session_signal_tenant(db, NULL, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
+		/* A pid typed from an old list may now be another tenant's. */
+		st = pt_error_set(err, PT_ERR_INVALID,
+		                  _("session %d is not a session of tenant \"%s\": nothing was sent"),
+		                  pid, schema);
 	else if (PQntuples(res) == 0)
 		st = explain_refusal(db, pid, pidstr, err);
 	else if (*PQgetvalue(res, 0, 0) != 't')

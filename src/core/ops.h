@@ -102,6 +102,13 @@ enum pt_signal { PT_SIGNAL_CHECK, PT_SIGNAL_CANCEL, PT_SIGNAL_TERMINATE };
  * reused by another session is PT_ERR_NOT_FOUND and nothing is sent. */
 enum pt_status pt_session_signal(pt_db *db, int pid, const char *started,
                                  enum pt_signal sig, pt_error *err);
+/* The same, for a session of the tenant owning schema only (NULL: any
+ * tenant's): a pid that belongs to another tenant's session is
+ * PT_ERR_INVALID and nothing is sent. The check is part of the statement
+ * that signals. */
+enum pt_status pt_session_signal_tenant(pt_db *db, const char *schema, int pid,
+                                        const char *started, enum pt_signal sig,
+                                        pt_error *err);
 
 /* ---- lock and unlock ---------------------------------------------------- */
 
