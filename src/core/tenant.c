@@ -222,9 +222,10 @@ check_group(pt_db *db, bool must_exist, pt_error *err)
 	case PT_GROUP_FOREIGN:
 		return pt_error_set(err, PT_ERR_PERMISSION,
 		                    _("role \"%s\" exists but pgtenant did not make it (it lacks "
-		                      "the comment \"%s%s\", or it can log in or has powers): "
-		                      "pgtenant will not hand tenants to it; review it, then drop "
-		                      "or rename it"), group, PT_TENANT_GROUP_MARK, in->dbname);
+		                      "the comment \"%s%s\", can log in, has powers, is INHERIT "
+		                      "or is a member of another role): pgtenant will not hand "
+		                      "tenants to it; review it, then drop or rename it"),
+		                    group, PT_TENANT_GROUP_MARK, in->dbname);
 	case PT_GROUP_NONE:
 		if (must_exist)
 			return pt_error_set(err, PT_ERR_SERVER,
