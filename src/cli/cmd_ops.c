@@ -94,6 +94,11 @@ signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
 	for (size_t i = 0; i < list.n && !s; i++)
 		if (list.rows[i].pid == pid)
 			s = &list.rows[i];
+	if (!s && list.hidden) {
+		/* Its sessions are hidden from this session: it may be one. */
+		rc = (pt_sessions_hidden_error(db, &list, &err), pt_cli_fail(cli, &err));
+		goto out;
+	}
 	if (!s) {
 		/* Why: no such pid, not a tenant's, or another tenant's. */
 		if (pt_session_signal_tenant(db, schema, pid, NULL, PT_SIGNAL_CHECK, &err) != PT_OK)
@@ -230,8 +235,10 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	else {
 		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
 		              session_cell, &list);
+		/* What could not be seen is a failure, never an empty list. */
+		rc = list.hidden ? (pt_sessions_hidden_error(db, &list, &err), pt_cli_fail(cli, &err))
+		                 : 0;
 		pt_session_list_free(&list);
-		rc = 0;
 	}
 	pt_db_close(db);
 	return rc;

@@ -147,6 +147,20 @@ pt_audit_builtin_find(const char *name)
 	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
 	"  WHERE r.rolconnlimit < 0" \
 	" UNION ALL" \
+	/* A non-superuser admin needs the tenant's privileges to see its \
+	 * sessions, end them and drop what it owns; before PostgreSQL 16 the \
+	 * tenant may revoke that membership itself. Direct memberships are \
+	 * hashed once; pg_has_role (linear in the admin's memberships) runs \
+	 * only for the tenants not found there. */ \
+	" SELECT 'adminlost', r.rolname, '', '', '', ts.schema, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
+	"  WHERE NOT (SELECT me.rolsuper FROM pg_catalog.pg_roles me" \
+	"              WHERE me.rolname = current_user)" \
+	"    AND r.oid NOT IN (SELECT e.roleid FROM edge e" \
+	"          JOIN pg_catalog.pg_roles me ON me.oid = e.member" \
+	"         WHERE me.rolname = current_user AND e.i)" \
+	"    AND NOT pg_catalog.pg_has_role(r.oid, 'USAGE')" \
+	" UNION ALL" \
 	" SELECT 'login', r.rolname, " PW "," \
 	"     (r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity')::text," \
 	"     '', ts.schema, NULL" \
@@ -345,6 +359,18 @@ role_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		                            "the other tenants out."), role),
 		             pt_xasprintf("ALTER ROLE %s CONNECTION LIMIT %d;", r,
 		                          PT_AUDIT_SUGGESTED_CONN_LIMIT));
+	} else if (!strcmp(what, "adminlost")) {
+		const struct pt_session_info *in = pt_db_info(db);
+		char *me = pt_quote_ident(db, in->user);
+		pt_audit_add(run, PT_RULE_ADMIN_NOT_MEMBER, PT_SEV_MEDIUM, role, schema, NULL, NULL,
+		    pt_xasprintf(_("Admin role %s is not a member of tenant role %s, or does not "
+		                   "inherit its privileges (before PostgreSQL 16 a tenant may revoke "
+		                   "that itself: REVOKE %s FROM %s): pgtenant cannot see or end the "
+		                   "tenant's sessions, nor drop what it owns."),
+		                 in->user, role, role, in->user),
+		    pt_xasprintf("GRANT %s TO %s%s;", r, me,
+		                 in->server_version_num >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""));
+		free(me);
 	} else if (!strcmp(what, "login")) {
 		if (!strcmp(a, "md5"))
 			pt_audit_add(run, PT_RULE_MD5, PT_SEV_LOW, role, schema, NULL, NULL,

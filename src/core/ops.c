@@ -41,9 +41,10 @@
  * database's owner, the session's own role) is never a tenant here:
  * another admin who owns a schema must not have its sessions listed or
  * ended. */
-#define OPS_TENANTS_SQL \
+#define OPS_TENANTS_SQL OPS_TENANTS_SQL_FOR(OPS_CLIENT_SESSION("a"))
+#define OPS_TENANTS_SQL_FOR(SESSIONS) \
 	"WITH sr AS (SELECT DISTINCT a.usesysid AS oid FROM pg_catalog.pg_stat_activity a" \
-	"  WHERE " OPS_CLIENT_SESSION("a") ")," \
+	"  WHERE " SESSIONS ")," \
 	" cand AS (SELECT r.oid, r.rolname, r.rolcanlogin" \
 	"   FROM sr JOIN pg_catalog.pg_roles r ON r.oid = sr.oid" \
 	"  WHERE NOT r.rolsuper AND NOT r.rolcreaterole AND r.rolname <> current_user" \
@@ -86,6 +87,23 @@ static const char sessions_sql[] =
 	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
 	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
 	" ORDER BY tr.schemas, a.backend_start, a.pid";
+
+/* A session the admin may not see: pg_stat_activity shows its pid and
+ * role, but no backend type, state or query, to a role that does not have
+ * the session role's privileges. Before PostgreSQL 16 a tenant can revoke
+ * the admin's membership in its role and so hide its sessions. */
+#define OPS_HIDDEN_SESSION(A) \
+	A ".backend_type IS NULL AND " A ".usesysid IS NOT NULL" \
+	" AND " A ".pid <> pg_catalog.pg_backend_pid()"
+
+static const char hidden_sql[] =
+	OPS_TENANTS_SQL_FOR(OPS_HIDDEN_SESSION("a"))
+	" SELECT tr.rolname, pg_catalog.count(*)"
+	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
+	" WHERE " OPS_HIDDEN_SESSION("a")
+	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
+	" GROUP BY tr.rolname ORDER BY tr.rolname";
 
 /* The tenants' group of this database, OPS_TENANTS_SQL's $1. */
 static void
@@ -145,7 +163,41 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 	}
 	out->n = (size_t)n;
 	PQclear(res);
+	/* A superuser sees every session; anyone else may miss some. */
+	if (pt_db_info(db)->superuser)
+		return PT_OK;
+	res = pt_db_query(db, hidden_sql, 2, params, _("reading the tenants' sessions"), err);
+	if (!res) {
+		pt_session_list_free(out);
+		return err ? err->status : PT_ERR_SERVER;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		char *t = out->hidden_roles
+			? pt_xasprintf("%s, %s", out->hidden_roles, PQgetvalue(res, i, 0))
+			: pt_xstrdup(PQgetvalue(res, i, 0));
+		free(out->hidden_roles);
+		out->hidden_roles = t;
+		out->hidden += (size_t)atol(PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
 	return PT_OK;
+}
+
+enum pt_status
+pt_sessions_hidden_error(pt_db *db, const struct pt_session_list *list, pt_error *err)
+{
+	const char *me = pt_db_info(db)->user;
+
+	return pt_error_set(err, PT_ERR_PERMISSION,
+	                    P_("%zu session of tenant role(s) %s cannot be seen or ended: role "
+	                       "\"%s\" is not a member of them (a tenant can revoke that itself "
+	                       "before PostgreSQL 16); pgtenant audit names each, with the GRANT "
+	                       "that gives the membership back",
+	                       "%zu sessions of tenant role(s) %s cannot be seen or ended: role "
+	                       "\"%s\" is not a member of them (a tenant can revoke that itself "
+	                       "before PostgreSQL 16); pgtenant audit names each, with the GRANT "
+	                       "that gives the membership back", list->hidden),
+	                    list->hidden, list->hidden_roles ? list->hidden_roles : "?", me);
 }
 
 void
@@ -169,6 +221,7 @@ pt_session_list_free(struct pt_session_list *list)
 		free(s->query);
 	}
 	free(list->rows);
+	free(list->hidden_roles);
 	memset(list, 0, sizeof *list);
 }
 
@@ -356,7 +409,7 @@ find_alterable(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
  * inside the ALTER's transaction, a session could reconnect before the
  * NOLOGIN is committed. */
 static void
-lock_sql(pt_db *db, const char *role, bool terminate, char *out[2])
+lock_sql(pt_db *db, const char *role, bool terminate, char *out[3])
 {
 	char *u = pt_quote_ident(db, role);
 	char *lit = pt_quote_literal(db, role);
@@ -367,6 +420,9 @@ lock_sql(pt_db *db, const char *role, bool terminate, char *out[2])
 		               " FROM pg_catalog.pg_stat_activity a"
 		               " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit)
 		: NULL;
+	/* [2]: its sessions this session was not shown (see OPS_HIDDEN_SESSION) */
+	out[2] = pt_xasprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a"
+	                      " WHERE a.usename = %s AND " OPS_HIDDEN_SESSION("a") ";", lit);
 	free(u);
 	free(lit);
 }
@@ -376,14 +432,20 @@ pt_tenant_lock_preview(pt_db *db, const char *schema, bool terminate,
                        pt_error *err)
 {
 	struct pt_tenant_ref ref;
-	char *sql[2], *out;
+	char *sql[3], *out;
 
 	if (find_alterable(db, schema, &ref, err) != PT_OK)
 		return NULL;
+	if (terminate && !ref.admin_member) {
+		pt_tenant_ref_member_error(db, &ref, _("end its sessions"), err);
+		pt_tenant_ref_free(&ref);
+		return NULL;
+	}
 	lock_sql(db, ref.role, terminate, sql);
 	out = sql[1] ? pt_xasprintf("%s\n%s", sql[0], sql[1]) : pt_xstrdup(sql[0]);
 	free(sql[0]);
 	free(sql[1]);
+	free(sql[2]);
 	pt_tenant_ref_free(&ref);
 	return out;
 }
@@ -393,7 +455,7 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
                pt_error *err)
 {
 	struct pt_tenant_ref ref;
-	char *sql[2], what[160];
+	char *sql[3], what[160];
 	PGresult *res;
 	enum pt_status st;
 
@@ -401,6 +463,13 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 		*terminated = 0;
 	if ((st = find_alterable(db, schema, &ref, err)) != PT_OK)
 		return st;
+	/* Sessions it cannot see it cannot end: refused before the lock, so
+	 * that "terminated: 0" never stands for sessions that run on. */
+	if (terminate && !ref.admin_member) {
+		st = pt_tenant_ref_member_error(db, &ref, _("end its sessions"), err);
+		pt_tenant_ref_free(&ref);
+		return st;
+	}
 	lock_sql(db, ref.role, terminate, sql);
 	snprintf(what, sizeof what, _("locking tenant \"%s\""), schema);
 	st = pt_db_exec(db, sql[0], 0, NULL, what, err);
@@ -411,13 +480,34 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 		if (!res)
 			st = err ? err->status : PT_ERR_SERVER;
 		else {
-			for (int i = 0; terminated && i < PQntuples(res); i++)
-				*terminated += *PQgetvalue(res, i, 0) == 't';
+			int ended = 0, left = 0;
+			for (int i = 0; i < PQntuples(res); i++) {
+				ended += *PQgetvalue(res, i, 0) == 't';
+				left += *PQgetvalue(res, i, 0) != 't';
+			}
+			if (terminated)
+				*terminated = ended;
 			PQclear(res);
+			/* and those the server did not show: none, as a member */
+			res = pt_db_query(db, sql[2], 0, NULL, what, err);
+			if (!res)
+				st = err ? err->status : PT_ERR_SERVER;
+			else {
+				left += atoi(PQgetvalue(res, 0, 0));
+				PQclear(res);
+				if (left > 0)
+					st = pt_error_set(err, PT_ERR_PERMISSION,
+					                  P_("tenant \"%s\" is locked, but %d of its sessions "
+					                     "could not be ended (%d were)",
+					                     "tenant \"%s\" is locked, but %d of its sessions "
+					                     "could not be ended (%d were)", left),
+					                  schema, left, ended);
+			}
 		}
 	}
 	free(sql[0]);
 	free(sql[1]);
+	free(sql[2]);
 	pt_tenant_ref_free(&ref);
 	return st;
 }

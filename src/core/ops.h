@@ -58,6 +58,11 @@ struct pt_session {
 struct pt_session_list {
 	struct pt_session *rows;
 	size_t n;
+	/* Tenants' sessions the admin cannot see (not a member of their role,
+	 * not a superuser): how many, and their roles (malloc'd, NULL if
+	 * none). They are not in rows: never report them as absent. */
+	size_t hidden;
+	char *hidden_roles;
 };
 
 /* The sessions of every tenant, or of the tenant owning schema (NULL for
@@ -69,6 +74,9 @@ struct pt_session_list {
 enum pt_status pt_sessions_load(pt_db *db, const char *schema,
                                 struct pt_session_list *out, pt_error *err);
 void pt_session_list_free(struct pt_session_list *list);
+/* PT_ERR_PERMISSION, saying that list->hidden sessions could not be seen. */
+enum pt_status pt_sessions_hidden_error(pt_db *db, const struct pt_session_list *list,
+                                        pt_error *err);
 
 /* Open sessions per tenant schema, for a column: only schemas with at
  * least one session, sorted by strcmp. One query. */

@@ -493,7 +493,9 @@ static const char owner_sql[] =
 	 * another: it needs ADMIN OPTION on it (its creator has it). */
 	" (SELECT me.rolsuper FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)"
 	"  OR pg_catalog.current_setting('server_version_num')::int < 160000"
-	"  OR pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION')"
+	"  OR pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'),"
+	" (SELECT me.rolsuper FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)"
+	"  OR pg_catalog.pg_has_role(r.oid, 'USAGE')"
 	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner"
 	" WHERE n.nspname = $2";
 
@@ -529,6 +531,7 @@ pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 			ref->other_schemas = pt_xstrdup(PQgetvalue(res, 0, 5));
 		ref->locked = *PQgetvalue(res, 0, 6) != 't';
 		ref->may_alter = *PQgetvalue(res, 0, 7) == 't';
+		ref->admin_member = *PQgetvalue(res, 0, 8) == 't';
 	}
 	PQclear(res);
 	return st;
@@ -546,6 +549,20 @@ pt_tenant_ref_check_alter(pt_db *db, const struct pt_tenant_ref *ref, pt_error *
 	                      "PostgreSQL 16 and later require to alter it: GRANT \"%s\" TO "
 	                      "\"%s\" WITH ADMIN OPTION as its creator or a superuser"),
 	                    me, ref->role, ref->role, me);
+}
+
+enum pt_status
+pt_tenant_ref_member_error(pt_db *db, const struct pt_tenant_ref *ref, const char *what,
+                           pt_error *err)
+{
+	const struct pt_session_info *in = pt_db_info(db);
+
+	return pt_error_set(err, PT_ERR_PERMISSION,
+	                    _("role \"%s\" cannot %s: it is not a member of tenant role \"%s\" "
+	                      "(or does not inherit its privileges), which a tenant can revoke "
+	                      "itself before PostgreSQL 16; GRANT \"%s\" TO \"%s\"%s first"),
+	                    in->user, what, ref->role, ref->role, in->user,
+	                    in->server_version_num >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : "");
 }
 
 void
@@ -593,7 +610,11 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 		 * needs the tenant's privileges: take them for this transaction
 		 * (the membership goes with the role). */
 		inherit = !in->superuser && in->server_version_num >= 160000
-			? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE;\n", u, me) : pt_xstrdup("");
+			? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE;\n", u, me)
+			/* Before 16 the tenant can have revoked the admin's
+			 * membership itself; CREATEROLE grants it back. */
+			: !in->superuser && !oi.admin_member
+			? pt_xasprintf("GRANT %s TO %s;\n", u, me) : pt_xstrdup("");
 		sql = pt_xasprintf("%sDROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
 		                   inherit, s, u, u);
 		free(inherit);

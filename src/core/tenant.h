@@ -113,7 +113,17 @@ struct pt_tenant_ref {
 	char *other_dbs;             /* malloc'd or NULL: databases where the role
 	                                still owns or holds something */
 	char *other_schemas;         /* malloc'd or NULL: other schemas it owns */
+	bool admin_member;           /* the session has the role's privileges (a
+	                                superuser, or a member that inherits):
+	                                needed to see and end its sessions and to
+	                                drop what it owns */
 };
+
+/* The error for a tenant whose role the session is not a member of (the
+ * tenant may have revoked it: before PostgreSQL 16 a role may revoke its
+ * own membership from others), for what: "end its sessions". */
+enum pt_status pt_tenant_ref_member_error(pt_db *db, const struct pt_tenant_ref *ref,
+                                          const char *what, pt_error *err);
 
 /* Find the tenant owning schema. PT_ERR_NOT_FOUND when there is no such
  * schema, PT_ERR_INVALID when its owner is not a tenant (a superuser, the
