@@ -84,14 +84,19 @@ static const char grants_sql[] =
 	"  UNION"
 	"  SELECT u.nsp, m.member FROM usage u JOIN memb m ON m.grp = u.grantee),"
 	" pubusable AS (SELECT DISTINCT u.nsp FROM usage u WHERE u.grantee = 0),"
-	" xt AS (SELECT r.id, r.reacher, r.kind IN ('schema', 'default') OR ub.nsp IS NOT NULL"
-	"          OR pu.nsp IS NOT NULL AS eff"
+	/* A sequence needs no USAGE on its schema: nextval, currval and
+	 * setval take its OID (nextval(16403::oid::regclass)), and only the
+	 * name's lookup checks the schema. */
+	" xt AS (SELECT r.id, r.reacher, r.kind IN ('schema', 'default', 'sequence')"
+	"          OR ub.nsp IS NOT NULL OR pu.nsp IS NOT NULL AS eff,"
+	"          ub.nsp IS NOT NULL OR pu.nsp IS NOT NULL AS named"
 	"    FROM reach r"
 	"    LEFT JOIN usable ub ON ub.nsp = r.nsp AND ub.who = r.reacher"
 	"    LEFT JOIN pubusable pu ON pu.nsp = r.nsp"
 	"   WHERE r.reacher <> r.owner AND NOT EXISTS (SELECT 1 FROM tenancy t"
 	"           WHERE t.nsp = r.nsp AND t.tenant = r.reacher)),"
 	" agg AS (SELECT x.id, pg_catalog.count(*) AS nreach, pg_catalog.bool_or(x.eff) AS eff,"
+	"         pg_catalog.bool_or(x.named) AS named,"
 	"         (pg_catalog.array_agg(x.reacher ORDER BY x.reacher))[1:" PT_AUDIT_STR(PT_AUDIT_MAX_NAMES) "]"
 	"           AS first"
 	"    FROM xt x GROUP BY x.id),"
@@ -99,11 +104,12 @@ static const char grants_sql[] =
 	"         e.grantee, e.privs,"
 	"         (SELECT pg_catalog.string_agg(rr.rolname, ', ' ORDER BY rr.rolname)"
 	"            FROM pg_catalog.pg_roles rr WHERE rr.oid = ANY (a.first)) AS reachers,"
-	"         a.nreach, a.eff"
+	"         a.nreach, a.eff, a.named"
 	"    FROM agg a JOIN ent e ON e.id = a.id"
 	"  UNION ALL"
 	"  SELECT e.kind, e.nsp, e.obj, e.args, e.cols, e.objtype, e.owner, e.grantee,"
-	"         e.privs, NULL, 0, e.kind IN ('schema', 'default') OR pu.nsp IS NOT NULL"
+	"         e.privs, NULL, 0, e.kind IN ('schema', 'default', 'sequence')"
+	"         OR pu.nsp IS NOT NULL, pu.nsp IS NOT NULL"
 	"    FROM ent e LEFT JOIN pubusable pu ON pu.nsp = e.nsp WHERE e.grantee = 0),"
 	" dtn AS (SELECT t.nsp, pg_catalog.array_agg(t.tenant) AS oids,"
 	"         pg_catalog.string_agg(dr.rolname, ', ' ORDER BY dr.rolname) AS names"
@@ -111,7 +117,8 @@ static const char grants_sql[] =
 	" SELECT r.kind, s.nspname, r.obj, r.args, r.cols, r.objtype, w.rolname,"
 	"        CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE g.rolname END,"
 	"        r.grantee IN (SELECT oid FROM troles), r.privs, r.reachers, r.eff,"
-	"        " DATA_TENANTS("r", "w") ", r.nreach, r.grantee = 0"
+	"        " DATA_TENANTS("r", "w") ", r.nreach, r.grantee = 0,"
+	"        r.kind = 'sequence' AND NOT r.named"
 	"   FROM res r"
 	"   LEFT JOIN dtn ON dtn.nsp = r.nsp"
 	"   LEFT JOIN pg_catalog.pg_namespace s ON s.oid = r.nsp"
@@ -120,7 +127,7 @@ static const char grants_sql[] =
 
 enum { G_KIND, G_SCHEMA, G_OBJ, G_ARGS, G_COLS, G_OBJTYPE, G_OWNER, G_GRANTEE,
        G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS, G_NREACH,
-       G_IS_PUBLIC };
+       G_IS_PUBLIC, G_BY_OID };
 
 /* Objects in tenant schemas that their tenant does not own. $2 = the
  * powerful built-in roles. */
@@ -325,9 +332,12 @@ grant_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		who = pt_xasprintf(_("Tenant role %s holds %s on %s"), grantee, privs, what);
 	else
 		who = pt_xasprintf(_("Tenant role(s) %s hold %s on %s"), reachers, privs, what);
-	latent = eff ? pt_xstrdup("")
-	             : pt_xasprintf(_(" It is latent: it takes effect as soon as they "
-	                              "get USAGE on schema %s."), schema ? schema : "");
+	latent = pt_audit_tval(res, i, G_BY_OID)
+		? pt_xasprintf(_(" It works without USAGE on schema %s: nextval, currval and "
+		                 "setval reach the sequence by its OID."), schema ? schema : "")
+		: eff ? pt_xstrdup("")
+		: pt_xasprintf(_(" It is latent: it takes effect as soon as they get USAGE on "
+		                 "schema %s."), schema ? schema : "");
 	if (is_public || direct)
 		detail = pt_xasprintf(_("%s, which belongs to tenant %s, through a %s.%s"),
 		                      who, tenants ? tenants : "?",

@@ -65,6 +65,10 @@ as c "CREATE SCHEMA app_admin; GRANT USAGE ON SCHEMA app_admin TO PUBLIC;
       CREATE TABLE app_admin.settings (k text); INSERT INTO app_admin.settings VALUES ('planted by c');
       GRANT SELECT ON app_admin.settings TO PUBLIC" >/dev/null
 app="host=$PGHOST port=$PGPORT dbname=$db user=app_admin password=app-admin-secret"
+# Tenant a grants its sequence to h, without USAGE on its schema: the
+# server lets h reach it by OID all the same (issue 18, finding 6).
+as a "CREATE SEQUENCE counter; GRANT USAGE, SELECT, UPDATE ON SEQUENCE counter TO h_user" >/dev/null
+seq_oid=$(admin_sql "SELECT 'tenant_a.counter'::regclass::oid")
 # Tenant f makes a foreign table on the server its mapping unlocks.
 as f "CREATE FOREIGN TABLE steal (v text) SERVER loop OPTIONS (schema_name 'tenant_a', table_name 'secret')" >/dev/null
 
@@ -85,6 +89,7 @@ dblink_sql+=" SELECT v FROM public.dblink('SELECT v FROM tenant_a.secret') AS x(
 attack dblink-u       g "$dblink_sql" a-data
 attack db-create      c "CREATE SCHEMA c_extra; DROP SCHEMA c_extra; SELECT 'made'" made
 attack other-db       i "SELECT current_database()" other_db
+attack sequence-oid   h "SELECT pg_catalog.setval($seq_oid::oid::regclass, 42)" 42
 for x in "${attacks[@]}"; do
 	IFS='|' read -r name who sql want <<<"$x"
 	if [ "$name" = other-db ]; then
@@ -116,6 +121,7 @@ expected=(
 	"public-tenant-schema-grant PUBLIC app_admin"
 	"user-named-schema c_user app_admin"
 	"tenant-other-database-connect i_user -"
+	"cross-tenant-sequence-grant h_user tenant_a"
 )
 run audit --format=json
 audit_json=$OUT
@@ -153,6 +159,9 @@ fi
 check "the column's fix names exactly the column holding 0x1f" \
 	'[ "$(finding cross-tenant-column-grant b_user tenant_a fix_sql)" = "REVOKE ALL (\"a${us}b\") ON TABLE \"tenant_a\".\"c1f\" FROM \"b_user\";" ]'
 check "JSON keeps the name, escaped" '[[ $audit_json == *'"'"'a\u001fb'"'"'* ]]'
+check "a sequence reached by OID without schema USAGE is high, not latent" \
+	'[ "$(finding cross-tenant-sequence-grant h_user tenant_a severity)" = high ] &&
+	 [[ "$(finding cross-tenant-sequence-grant h_user tenant_a detail)" == *"by its OID"* ]]'
 
 # ---- every fix closes its path ----
 for e in "${expected[@]}"; do
