@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmd_bulk.h"
 #include "names.h"
+#include "ops.h"
 #include "prompt.h"
 #include "secret.h"
 #include "tenant.h"
@@ -262,11 +263,19 @@ pt_cli_parse_simple(struct pt_cli *cli, int argc, char **argv, int max_args)
 	return parse_simple(cli, argc, argv, max_args);
 }
 
+/* What list prints: the schemas, and the tenants' session counts (NULL
+ * when they could not be read). */
+struct list_cells {
+	const struct pt_schema_list *list;
+	const struct pt_session_counts *counts;
+};
+
 static const char *
 schema_cell(void *ud, size_t row, size_t col)
 {
 	static char buf[32];
-	const struct pt_schema_row *r = &((struct pt_schema_list *)ud)->rows[row];
+	const struct list_cells *l = ud;
+	const struct pt_schema_row *r = &l->list->rows[row];
 
 	switch (col) {
 	case 0: return r->name;
@@ -287,6 +296,14 @@ schema_cell(void *ud, size_t row, size_t col)
 		return buf;
 	case 7: return r->valid_until;
 	case 8: return r->is_tenant ? "t" : "f";
+	case 9: return r->is_tenant ? (r->locked ? "t" : "f") : NULL;
+	case 10:
+		/* a tenant's open sessions; null for other schemas, or when
+		 * they could not be counted */
+		if (!r->is_tenant || !l->counts)
+			return NULL;
+		snprintf(buf, sizeof buf, "%ld", pt_session_count_of(l->counts, r->name));
+		return buf;
 	}
 	return NULL;
 }
@@ -304,8 +321,12 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		{ "connection_limit", N_("CONN LIMIT"), PT_COL_NUMBER, true },
 		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
 		{ "is_tenant", N_("TENANT"), PT_COL_BOOL, false },
+		{ "locked", N_("LOCKED"), PT_COL_BOOL, false },
+		{ "sessions", N_("SESSIONS"), PT_COL_NUMBER, true },
 	};
 	struct pt_schema_list list;
+	struct pt_session_counts counts;
+	struct list_cells cells = { &list, &counts };
 	pt_error err;
 	pt_db *db;
 	int rc = parse_simple(cli, argc, argv, 0);
@@ -319,8 +340,16 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		pt_db_close(db);
 		return rc;
 	}
+	/* One query for every tenant's count, as the console does. */
+	if (pt_session_counts_load(db, &counts, &err) != PT_OK) {
+		pt_fprintf_safe(stderr, _("%s: warning: the sessions could not be counted: %s\n"),
+		                cli->progname, err.message);
+		cells.counts = NULL;
+	}
 	pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols, list.n,
-	              schema_cell, &list);
+	              schema_cell, &cells);
+	if (cells.counts)
+		pt_session_counts_free(&counts);
 	pt_schema_list_free(&list);
 	pt_db_close(db);
 	return 0;

@@ -56,6 +56,12 @@ check "sessions lists acme's session as the tenant's" \
 	'[ "$(json "[(s[\"schema\"], s[\"role\"], s[\"state\"]) for s in d if s[\"pid\"] == $acme_pid]" <<<"$OUT")" = "[('\''tenant_acme'\'', '\''acme_user'\'', '\''active'\'')]" ]'
 check "sessions lists only tenants' sessions" \
 	'[ "$(json "sorted(set(s[\"role\"] for s in d))" <<<"$OUT")" = "['\''acme_user'\'']" ]'
+# list says what the console says: how many sessions each tenant has
+run list --format=json
+check "list counts acme's session, evil has none, public is no tenant (rc $RC)" \
+	'[ "$(json "sorted((r[\"schema\"], r[\"locked\"], r[\"sessions\"]) for r in d)" <<<"$OUT")" = "[('\''public'\'', None, None), ('\''tenant_acme'\'', False, 1), ('\''tenant_evil'\'', False, 0)]" ]'
+run list
+check "list's table has LOCKED and SESSIONS" '[[ "${OUT%%$'\''\n'\''*}" == *LOCKED*SESSIONS* ]]'
 run sessions tenant_acme --format=csv
 check "sessions csv header" '[ "${OUT%%$'\''\n'\''*}" = "schema,role,pid,database,state,client,client_hostname,application_name,backend_start,xact_age_seconds,wait_event_type,wait_event,blocked_by,query" ]'
 check "sessions SCHEMA shows its session" '[[ "$OUT" == *",$acme_pid,"* ]]'
@@ -208,6 +214,11 @@ check "lock --terminate --yes exits 0 (rc $RC)" '[ $RC = 0 ] && [[ "$ERR" == *"s
 check "lock shows the terminate statement" '[[ "$OUT" == *pg_terminate_backend* ]]'
 wait_for "the locked tenant's psql to end" '! alive $acme_bg'
 check "a locked tenant cannot log in" '! login_ok "$acme"'
+run list --format=json
+check "list marks the locked tenant, which has no session left" \
+	'[ "$(json "[(r[\"locked\"], r[\"sessions\"], r[\"is_tenant\"]) for r in d if r[\"schema\"] == \"tenant_acme\"]" <<<"$OUT")" = "[(True, 0, True)]" ]'
+check "  and not the others" \
+	'[ "$(json "[(r[\"schema\"], r[\"locked\"]) for r in d if r[\"schema\"] != \"tenant_acme\"]" <<<"$OUT")" = "[('\''public'\'', None), ('\''tenant_evil'\'', False)]" ]'
 run alter tenant_acme --format=json
 check "alter shows a locked tenant as login false" \
 	'[ "$(json "[s[\"value\"] for s in d if s[\"name\"] == \"login\"]" <<<"$OUT")" = "['\''false'\'']" ]'
