@@ -163,6 +163,8 @@ fi
 check "the column's fix names exactly the column holding 0x1f" \
 	'[ "$(finding cross-tenant-column-grant b_user tenant_a fix_sql)" = "REVOKE ALL (\"a${us}b\") ON TABLE \"tenant_a\".\"c1f\" FROM \"b_user\";" ]'
 check "JSON keeps the name, escaped" '[[ $audit_json == *'"'"'a\u001fb'"'"'* ]]'
+check "the user mapping names the role it logs in as and whose data that is" \
+	'[[ "$(finding tenant-user-mapping f_user tenant_f detail)" == *"log in as a_user (the role of tenant tenant_a here"* ]]'
 check "a sequence reached by OID without schema USAGE is high, not latent" \
 	'[ "$(finding cross-tenant-sequence-grant h_user tenant_a severity)" = high ] &&
 	 [[ "$(finding cross-tenant-sequence-grant h_user tenant_a detail)" == *"by its OID"* ]]'
