@@ -77,6 +77,8 @@ enum pt_rule_family {
 	  N_("a view outside the tenant schemas, usable by a tenant, that reads another tenant's schema")) \
 	X(PT_RULE_SECDEF_EXPOSES, "security-definer-exposes-tenant-data", PT_SEV_HIGH, PT_FAM_OBJECTS, \
 	  N_("a SECURITY DEFINER function outside the tenant schemas, executable by a tenant, whose owner can read another tenant's data")) \
+	X(PT_RULE_INHERITS_OUTSIDE, "tenant-table-inherits-outside", PT_SEV_HIGH, PT_FAM_OBJECTS, \
+	  N_("a tenant's table inheriting from, or a partition of, a table outside its schema that others may read")) \
 	X(PT_RULE_ATTRIBUTE, "tenant-role-attribute", PT_SEV_HIGH, PT_FAM_ROLES, \
 	  N_("a tenant role with SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS or CREATEDB")) \
 	X(PT_RULE_MEMBER_TENANT, "tenant-member-of-tenant", PT_SEV_HIGH, PT_FAM_ROLES, \

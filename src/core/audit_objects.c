@@ -2,7 +2,8 @@
  * sequences, functions and default privileges to other tenants or PUBLIC;
  * objects in tenant schemas owned by someone else; and objects outside
  * the tenant schemas (views, SECURITY DEFINER functions) through which a
- * tenant reads another tenant's data. Three queries. */
+ * tenant reads another tenant's data; tenants' tables inheriting from (or
+ * partitions of) tables outside their schema. Four queries. */
 #include "config.h"
 
 #include <stdio.h>
@@ -610,6 +611,79 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	free(q);
 }
 
+/* Tables in a tenant's schema that inherit from, or are partitions of, a
+ * table outside it: a privilege on the parent reads (and updates, deletes)
+ * the child's rows too, checked on the parent only. One row per (child,
+ * reader): every role that holds SELECT, UPDATE or DELETE on the parent
+ * and is not the child's tenant (PUBLIC included), and the parent's
+ * owner. Columns: the reader, the child's schema and name, the parent
+ * (qualified), whether a partition, the tenants whose data the child is,
+ * the privileges, whether the reader is PUBLIC. */
+static const char inherit_sql[] =
+	PT_AUDIT_BASE_CTE ","
+	" ch AS (SELECT c.oid, c.relname, c.relnamespace, c.relispartition, i.inhparent,"
+	"         p.relnamespace AS pnsp, p.relowner AS powner, p.relacl AS pacl"
+	"    FROM pg_catalog.pg_inherits i"
+	"    JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+	"    JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+	"   WHERE c.relnamespace IN (SELECT t.nsp FROM tenancy t)"
+	"     AND p.relnamespace <> c.relnamespace"
+	"     AND c.relkind IN ('r', 'p', 'f')),"
+	" rd AS (SELECT h.oid, a.grantee AS reader,"
+	"         pg_catalog.string_agg(DISTINCT a.privilege_type, ', ') AS privs"
+	"    FROM ch h, " PT_ACL("h.pacl", "a")
+	"   WHERE a.privilege_type IN ('SELECT', 'UPDATE', 'DELETE')"
+	"   GROUP BY h.oid, a.grantee"
+	"  UNION"
+	"  SELECT h.oid, h.powner, 'OWNER' FROM ch h)"
+	" SELECT CASE WHEN r.reader = 0 THEN 'PUBLIC' ELSE g.rolname::text END,"
+	"        n.nspname, h.relname, h.inhparent::pg_catalog.regclass::text,"
+	"        h.relispartition,"
+	"        (SELECT pg_catalog.string_agg(tr.rolname, ', ' ORDER BY tr.rolname)"
+	"           FROM tenancy t JOIN pg_catalog.pg_roles tr ON tr.oid = t.tenant"
+	"          WHERE t.nsp = h.relnamespace),"
+	"        r.privs, r.reader = 0"
+	"   FROM ch h JOIN rd r ON r.oid = h.oid"
+	"   JOIN pg_catalog.pg_namespace n ON n.oid = h.relnamespace"
+	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = r.reader"
+	"  WHERE NOT EXISTS (SELECT 1 FROM tenancy t"
+	"                     WHERE t.nsp = h.relnamespace AND t.tenant = r.reader)"
+	"    AND (r.reader = 0 OR r.reader IN (SELECT oid FROM troles)"
+	"         OR EXISTS (SELECT 1 FROM memb m WHERE m.grp = r.reader"
+	"                     AND m.member IN (SELECT oid FROM troles)))"
+	"    AND (r.reader = 0 OR g.oid IS NOT NULL)";
+
+enum { I_READER, I_SCHEMA, I_NAME, I_PARENT, I_PARTITION, I_TENANTS, I_PRIVS, I_PUBLIC };
+
+static void
+inherit_finding(struct pt_audit_run *run, const PGresult *res, int i)
+{
+	pt_db *db = run->db;
+	const char *reader = pt_audit_val(res, i, I_READER), *schema = pt_audit_val(res, i, I_SCHEMA);
+	const char *parent = pt_audit_val(res, i, I_PARENT), *privs = pt_audit_val(res, i, I_PRIVS);
+	const char *tenants = pt_audit_val(res, i, I_TENANTS);
+	bool partition = pt_audit_tval(res, i, I_PARTITION), pub = pt_audit_tval(res, i, I_PUBLIC);
+	char *child = pt_audit_qualified(db, schema, pt_audit_val(res, i, I_NAME));
+	char *how = !strcmp(privs, "OWNER") ? pt_xasprintf(_("owns %s"), parent)
+	                                    : pt_xasprintf(_("holds %s on %s"), privs, parent);
+
+	pt_audit_add(run, PT_RULE_INHERITS_OUTSIDE, PT_SEV_HIGH, reader, schema, child,
+	    pub ? "PUBLIC" : NULL,
+	    pt_xasprintf(partition
+	                 ? _("Table %s, which belongs to tenant %s, is a partition of %s, outside "
+	                     "its schema: %s %s, and so reads the child's rows through it (the "
+	                     "privilege is checked on the parent only).")
+	                 : _("Table %s, which belongs to tenant %s, inherits from %s, outside "
+	                     "its schema: %s %s, and so reads the child's rows through it (the "
+	                     "privilege is checked on the parent only)."),
+	                 child, tenants ? tenants : "?", parent,
+	                 pub ? _("every role (PUBLIC)") : reader, how),
+	    partition ? pt_xasprintf("ALTER TABLE %s DETACH PARTITION %s;", parent, child)
+	              : pt_xasprintf("ALTER TABLE %s NO INHERIT %s;", child, parent));
+	free(how);
+	free(child);
+}
+
 enum pt_status
 pt_audit_family_objects(struct pt_audit_run *r, pt_error *err)
 {
@@ -621,6 +695,7 @@ pt_audit_family_objects(struct pt_audit_run *r, pt_error *err)
 		{ grants_sql, 1, grant_finding },
 		{ owners_sql, 2, owner_finding },
 		{ exposure_sql, 1, exposure_finding },
+		{ inherit_sql, 1, inherit_finding },
 	};
 	const char *params[2] = { r->pattern, r->builtins };
 

@@ -57,6 +57,11 @@ admin_sql "ALTER DATABASE \"$db\" SET lo_compat_privileges = on;
   CREATE ROLE app_admin LOGIN PASSWORD 'app-admin-secret';
   CREATE TABLE public.settings (k text); INSERT INTO public.settings VALUES ('real');
   GRANT SELECT ON public.settings TO app_admin" >/dev/null
+# A table of tenant b made a child of a table outside its schema that d
+# may read: d reads b's rows through the parent.
+admin_sql "CREATE TABLE public.events (v text); GRANT SELECT ON public.events TO d_user;
+  CREATE TABLE tenant_b.ev_b () INHERITS (public.events); ALTER TABLE tenant_b.ev_b OWNER TO b_user;
+  INSERT INTO tenant_b.ev_b VALUES ('b-event')" >/dev/null
 check "the admin's plants are in place" '[ "$(admin_sql "SELECT count(*) FROM pg_user_mappings")" = 1 ]'
 admin_sql "CREATE DATABASE other_db" >/dev/null
 admin_sql "REVOKE CONNECT ON DATABASE other_db FROM PUBLIC; GRANT CONNECT ON DATABASE other_db TO i_user" >/dev/null
@@ -89,6 +94,8 @@ dblink_sql+=" SELECT v FROM public.dblink('SELECT v FROM tenant_a.secret') AS x(
 attack dblink-u       g "$dblink_sql" a-data
 attack db-create      c "CREATE SCHEMA c_extra; DROP SCHEMA c_extra; SELECT 'made'" made
 attack other-db       i "SELECT current_database()" other_db
+# (after the fix the parent is empty: the division fails)
+attack inherits       d "SELECT v FROM public.events UNION ALL SELECT (1 / (SELECT count(*) FROM public.events))::text LIMIT 1" b-event
 attack sequence-oid   h "SELECT pg_catalog.setval($seq_oid::oid::regclass, 42)" 42
 for x in "${attacks[@]}"; do
 	IFS='|' read -r name who sql want <<<"$x"
@@ -122,6 +129,7 @@ expected=(
 	"user-named-schema c_user app_admin"
 	"tenant-other-database-connect i_user -"
 	"cross-tenant-sequence-grant h_user tenant_a"
+	"tenant-table-inherits-outside d_user tenant_b"
 )
 run audit --format=json
 audit_json=$OUT
@@ -165,6 +173,8 @@ check "the column's fix names exactly the column holding 0x1f" \
 check "JSON keeps the name, escaped" '[[ $audit_json == *'"'"'a\u001fb'"'"'* ]]'
 check "the user mapping names the role it logs in as and whose data that is" \
 	'[[ "$(finding tenant-user-mapping f_user tenant_f detail)" == *"log in as a_user (the role of tenant tenant_a here"* ]]'
+check "the inherited table's finding names the reader and the tenant whose rows it reads" \
+	'[[ "$(finding tenant-table-inherits-outside d_user tenant_b detail)" == *"belongs to tenant b_user, inherits from public.events"* ]]'
 check "a sequence reached by OID without schema USAGE is high, not latent" \
 	'[ "$(finding cross-tenant-sequence-grant h_user tenant_a severity)" = high ] &&
 	 [[ "$(finding cross-tenant-sequence-grant h_user tenant_a detail)" == *"by its OID"* ]]'
