@@ -551,7 +551,33 @@ static const char exposure_sql[] =
 	"        EXISTS (SELECT 1 FROM nuse u WHERE u.nsp = e.nsp AND (u.grantee IN (0, e.grantee)"
 	"          OR u.grantee IN (SELECT m.grp FROM memb m WHERE m.member = e.grantee))),"
 	"        (SELECT pg_catalog.count(DISTINCT r.nsp) FROM reads r"
-	"          WHERE r.kind = e.kind AND r.oid = e.oid)"
+	"          WHERE r.kind = e.kind AND r.oid = e.oid),"
+	/* What a function's body reads, as far as the catalog tells: a
+	 * BEGIN ATOMIC body (14+, prosqlbody, read through to_jsonb so that
+	 * one text serves 13) records the tables it uses in pg_depend; any
+	 * other body is text, searched for tenant schema names (and its
+	 * search_path setting), and dynamic SQL (EXECUTE) may read anything.
+	 * text[]: how ('depend' or 'text'), the schemas, 'dynamic' or ''. */
+	"        (SELECT ARRAY[CASE WHEN (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>)"
+	"                 'prosqlbody') IS NOT NULL THEN 'depend' ELSE 'text' END,"
+	"           CASE WHEN (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'prosqlbody')"
+	"                IS NOT NULL"
+	"             THEN (SELECT pg_catalog.string_agg(DISTINCT n.nspname, ', ')"
+	"                     FROM pg_catalog.pg_depend d"
+	"                     JOIN pg_catalog.pg_class c ON c.oid = d.refobjid"
+	"                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"                    WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+	"                      AND d.objid = p.oid"
+	"                      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	"                      AND c.relnamespace IN (SELECT t.nsp FROM tenancy t))"
+	"             ELSE (SELECT pg_catalog.string_agg(DISTINCT n.nspname, ', ')"
+	"                     FROM pg_catalog.pg_namespace n"
+	"                    WHERE n.oid IN (SELECT t.nsp FROM tenancy t)"
+	"                      AND (pg_catalog.strpos(pg_catalog.lower(p.prosrc), n.nspname) > 0"
+	"                        OR pg_catalog.strpos(coalesce(pg_catalog.array_to_string("
+	"                             p.proconfig, ' '), ''), n.nspname) > 0)) END,"
+	"           CASE WHEN p.prosrc ~* '\\mexecute\\M' THEN 'dynamic' ELSE '' END]::text"
+	"           FROM pg_catalog.pg_proc p WHERE e.kind = 'function' AND p.oid = e.oid)"
 	"   FROM ent e JOIN pg_catalog.pg_namespace s ON s.oid = e.nsp"
 	"   JOIN pg_catalog.pg_roles w ON w.oid = e.owner"
 	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = e.grantee"
@@ -562,7 +588,40 @@ static const char exposure_sql[] =
 	"                            WHERE t.nsp = r.nsp AND t.tenant = e.grantee)))";
 
 enum { X_KIND, X_SCHEMA, X_NAME, X_ARGS, X_OWNER, X_GRANTEE, X_IS_PUBLIC, X_PRIVS,
-       X_OBJTYPE, X_READS, X_USABLE, X_NREADS };
+       X_OBJTYPE, X_READS, X_USABLE, X_NREADS, X_BODY };
+
+/* What a SECURITY DEFINER function's body reads (X_BODY) in words: whose
+ * data is at stake, or that the body does not say. malloc'd. */
+static char *
+body_reads(const char *body)
+{
+	size_t n;
+	char **v, *out;
+
+	if (!body)
+		return pt_xstrdup("");
+	v = pt_audit_text_array(body, &n);
+	bool depend = n > 0 && v[0] && !strcmp(v[0], "depend");
+	const char *names = n > 1 && v[1] && *v[1] ? v[1] : NULL;
+	bool dynamic = n > 2 && v[2] && !strcmp(v[2], "dynamic");
+
+	if (names && !dynamic)
+		out = pt_xasprintf(depend ? _(" Its body reads tenant schema(s) %s (pg_depend).")
+		                          : _(" Its body names tenant schema(s) %s."), names);
+	else if (names)
+		out = pt_xasprintf(_(" Its body names tenant schema(s) %s, and runs dynamic SQL "
+		                     "(EXECUTE), which may read any other: cannot tell which."), names);
+	else if (dynamic)
+		out = pt_xstrdup(_(" Its body names no tenant schema but runs dynamic SQL (EXECUTE): "
+		                   "cannot tell which tenants' data it reads."));
+	else
+		out = pt_xstrdup(depend ? _(" Its body reads no tenant's table (pg_depend).")
+		                        : _(" Its body names no tenant schema (it may still reach "
+		                            "one through its search_path or another function): "
+		                            "cannot tell which tenants' data it reads."));
+	pt_audit_strv_free(v);
+	return out;
+}
 
 static void
 exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
@@ -593,10 +652,13 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		detail = pt_xasprintf(_("%s holds %s on view %s, owned by %s, which reads %s with "
 		                        "%s's rights.%s"), who, privs, object, owner, whose, owner,
 		                      latent);
-	else
+	else {
+		char *body = body_reads(pt_audit_val(res, i, X_BODY));
 		detail = pt_xasprintf(_("%s may run SECURITY DEFINER function %s, which runs as its "
-		                        "owner %s, who can read %s.%s"), who, object, owner, whose,
-		                      latent);
+		                        "owner %s, who can read %s.%s%s"), who, object, owner, whose,
+		                      body, latent);
+		free(body);
+	}
 	pt_audit_add(run, view ? PT_RULE_VIEW_EXPOSES : PT_RULE_SECDEF_EXPOSES,
 	             usable ? PT_SEV_HIGH : PT_SEV_MEDIUM, is_public ? "PUBLIC" : grantee,
 	             schema, object, is_public ? "PUBLIC" : NULL, detail,

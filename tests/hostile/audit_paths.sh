@@ -57,6 +57,14 @@ admin_sql "ALTER DATABASE \"$db\" SET lo_compat_privileges = on;
   CREATE ROLE app_admin LOGIN PASSWORD 'app-admin-secret';
   CREATE TABLE public.settings (k text); INSERT INTO public.settings VALUES ('real');
   GRANT SELECT ON public.settings TO app_admin" >/dev/null
+# From 14 a BEGIN ATOMIC body records what it reads in pg_depend.
+major=$(admin_sql "SHOW server_version_num")
+if [ "$major" -ge 140000 ]; then
+	admin_sql "CREATE FUNCTION public.peek_atomic() RETURNS text LANGUAGE sql SECURITY DEFINER
+	  BEGIN ATOMIC SELECT v FROM tenant_a.secret LIMIT 1; END;
+	  REVOKE ALL ON FUNCTION public.peek_atomic() FROM PUBLIC;
+	  GRANT EXECUTE ON FUNCTION public.peek_atomic() TO e_user" >/dev/null
+fi
 # A table of tenant b made a child of a table outside its schema that d
 # may read: d reads b's rows through the parent.
 admin_sql "CREATE TABLE public.events (v text); GRANT SELECT ON public.events TO d_user;
@@ -173,6 +181,12 @@ check "the column's fix names exactly the column holding 0x1f" \
 check "JSON keeps the name, escaped" '[[ $audit_json == *'"'"'a\u001fb'"'"'* ]]'
 check "the user mapping names the role it logs in as and whose data that is" \
 	'[[ "$(finding tenant-user-mapping f_user tenant_f detail)" == *"log in as a_user (the role of tenant tenant_a here"* ]]'
+check "the SECURITY DEFINER function's finding names the schema its body reads" \
+	'[[ "$(finding security-definer-exposes-tenant-data PUBLIC public detail)" == *"Its body names tenant schema(s) tenant_a."* ]]'
+if [ "$major" -ge 140000 ]; then
+	check "a BEGIN ATOMIC body's schemas come from pg_depend" \
+		'[[ "$(finding security-definer-exposes-tenant-data e_user public detail)" == *"Its body reads tenant schema(s) tenant_a (pg_depend)."* ]]'
+fi
 check "the inherited table's finding names the reader and the tenant whose rows it reads" \
 	'[[ "$(finding tenant-table-inherits-outside d_user tenant_b detail)" == *"belongs to tenant b_user, inherits from public.events"* ]]'
 check "a sequence reached by OID without schema USAGE is high, not latent" \
