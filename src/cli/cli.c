@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd_bulk.h"
 #include "names.h"
+#include "ops.h"
 #include "prompt.h"
 #include "secret.h"
 #include "tenant.h"
@@ -274,10 +275,12 @@ bytes_cell(int64_t bytes, char *buf, size_t bufsz)
 	return buf;
 }
 
-/* The list and which of schema_cell's columns each printed column is
- * (Citus adds the node). */
+/* What list prints: the schemas, the tenants' session counts (NULL when
+ * they could not be read), and which of schema_cell's columns each
+ * printed column is (Citus adds the node). */
 struct schema_cells {
 	const struct pt_schema_list *list;
+	const struct pt_session_counts *counts;
 	const size_t *map;
 };
 
@@ -302,8 +305,16 @@ schema_cell(void *ud, size_t row, size_t col)
 		return buf;
 	case 7: return r->valid_until;
 	case 8: return r->is_tenant ? "t" : "f";
+	case 9: return r->is_tenant ? (r->locked ? "t" : "f") : NULL;
+	case 10:
+		/* a tenant's open sessions; null for other schemas, or when
+		 * they could not be counted */
+		if (!r->is_tenant || !sc->counts)
+			return NULL;
+		snprintf(buf, sizeof buf, "%ld", pt_session_count_of(sc->counts, r->name));
+		return buf;
 	/* "-": a distributed schema without a table is on no node yet */
-	case 9: return r->node && !*r->node ? "-" : r->node;
+	case 11: return r->node && !*r->node ? "-" : r->node;
 	}
 	return NULL;
 }
@@ -400,15 +411,19 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		{ "connection_limit", N_("CONN LIMIT"), PT_COL_NUMBER, true },
 		{ "valid_until", N_("VALID UNTIL"), PT_COL_NULLABLE, false },
 		{ "is_tenant", N_("TENANT"), PT_COL_BOOL, false },
+		{ "locked", N_("LOCKED"), PT_COL_BOOL, false },
+		{ "sessions", N_("SESSIONS"), PT_COL_NUMBER, true },
 		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
-	static const size_t plain_map[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
+	/* locked and sessions last: CSV and JSON readers keep their columns */
+	static const size_t plain_map[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 	/* the node beside the size: what to compare when deciding a move */
-	static const size_t citus_map[] = { 0, 1, 2, 3, 4, 5, 9, 6, 7, 8 };
+	static const size_t citus_map[] = { 0, 1, 2, 3, 4, 5, 11, 6, 7, 8, 9, 10 };
 	struct pt_column citus_cols[sizeof citus_map / sizeof *citus_map];
 	const struct pt_citus *citus;
 	struct pt_schema_list list;
-	struct schema_cells sc;
+	struct pt_session_counts counts;
+	struct schema_cells sc = { &list, &counts, NULL };
 	pt_error err;
 	pt_db *db;
 	int rc = parse_simple(cli, argc, argv, 0);
@@ -422,7 +437,12 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		pt_db_close(db);
 		return rc;
 	}
-	sc.list = &list;
+	/* One query for every tenant's count, as the console does. */
+	if (pt_session_counts_load(db, &counts, &err) != PT_OK) {
+		pt_fprintf_safe(stderr, _("%s: warning: the sessions could not be counted: %s\n"),
+		                cli->progname, err.message);
+		sc.counts = NULL;
+	}
 	citus = pt_db_citus(db);
 	if (!citus->present) {
 		sc.map = plain_map;
@@ -457,6 +477,8 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 			rc = PT_EXIT_NODE_DOWN;
 		}
 	}
+	if (sc.counts)
+		pt_session_counts_free(&counts);
 	pt_schema_list_free(&list);
 	pt_db_close(db);
 	return rc < 0 ? 0 : rc;

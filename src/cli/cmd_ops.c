@@ -12,7 +12,7 @@
 #include "prompt.h"
 #include "sanitize.h"
 
-enum { OPT_FORMAT = 256, OPT_CANCEL, OPT_TERMINATE, OPT_YES, OPT_DRY_RUN,
+enum { OPT_FORMAT = 256, OPT_CANCEL, OPT_TERMINATE, OPT_STARTED, OPT_YES, OPT_DRY_RUN,
        OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET, OPT_TO };
 
 /* The usage error for an option getopt_long did not take. */
@@ -73,31 +73,58 @@ describe_session(FILE *out, const struct pt_session *s)
 		free(clean[i]);
 }
 
-/* Terminate pid after the user typed it back, unless yes. */
+/* Cancel the query of, or terminate, session pid of the tenant owning
+ * schema: the one started at started when that is given (a pid read from
+ * an earlier listing may have been reused since). Terminating asks for the
+ * pid to be typed back unless yes. The session acted on is printed in the
+ * chosen format, its start time with it; the signal itself carries the
+ * start time and the schema, so a session that ended meanwhile is never
+ * confused with its pid's next owner. */
 static int
-terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
+signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
+               const char *started, enum pt_signal sig, bool yes,
+               const struct pt_column *cols, size_t ncols)
 {
-	struct pt_session_list list;
+	struct pt_session_list list, one;
+	const struct pt_session *s = NULL;
 	char typed[32], prompt[128], want[16];
-	char *started = NULL;   /* of the session shown: the one confirmed */
 	pt_error err;
 	int rc = 0;
 
-	if (!yes) {
-		/* Checked before asking, so that a refused pid is refused at
-		 * once; checked again, with the signal, after. */
-		if (pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, &err) != PT_OK)
-			return pt_cli_fail(cli, &err);
-		if (pt_sessions_load(db, NULL, &list, &err) != PT_OK)
-			return pt_cli_fail(cli, &err);
-		for (size_t i = 0; i < list.n; i++)
-			/* A pid here is a coordinator session's (on Citus a
-			 * worker's backend may have the same number). */
-			if (list.rows[i].pid == pid && !list.rows[i].node && !started) {
-				describe_session(stderr, &list.rows[i]);
-				started = pt_xstrdup(list.rows[i].backend_start);
-			}
-		pt_session_list_free(&list);
+	if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
+		return pt_cli_fail(cli, &err);
+	for (size_t i = 0; i < list.n && !s; i++)
+		/* A pid here is a coordinator session's (on Citus a worker's
+		 * backend may have the same number). */
+		if (list.rows[i].pid == pid && !list.rows[i].node)
+			s = &list.rows[i];
+	if (!s && list.hidden) {
+		/* Its sessions are hidden from this session: it may be one. */
+		rc = (pt_sessions_hidden_error(db, &list, &err), pt_cli_fail(cli, &err));
+		goto out;
+	}
+	if (!s) {
+		/* Why: no such pid, not a tenant's, or another tenant's. */
+		if (pt_session_signal_tenant(db, schema, pid, NULL, PT_SIGNAL_CHECK, &err) != PT_OK)
+			rc = pt_cli_fail(cli, &err);
+		else {
+			pt_error_set(&err, PT_ERR_NOT_FOUND,
+			             _("session %d of tenant \"%s\" started after it was looked up: "
+			               "nothing was sent; list the sessions again"), pid, schema);
+			rc = pt_cli_fail(cli, &err);
+		}
+		goto out;
+	}
+	if (started && (!s->backend_start || strcmp(started, s->backend_start) != 0)) {
+		pt_error_set(&err, PT_ERR_NOT_FOUND,
+		             _("session %d of tenant \"%s\" started at %s, not %s: the pid now "
+		               "belongs to another session; nothing was sent"),
+		             pid, schema, s->backend_start ? s->backend_start : "?", started);
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	if (sig == PT_SIGNAL_TERMINATE && !yes) {
+		describe_session(stderr, s);
 		snprintf(want, sizeof want, "%d", pid);
 		snprintf(prompt, sizeof prompt, _("Type the pid %d to terminate the session: "), pid);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
@@ -109,12 +136,23 @@ terminate_session(struct pt_cli *cli, pt_db *db, int pid, bool yes)
 			        cli->progname);
 			rc = 1;
 		}
+		if (rc)
+			goto out;
 	}
-	if (rc == 0 && pt_session_signal(db, pid, started, PT_SIGNAL_TERMINATE, &err) != PT_OK)
+	if (pt_session_signal_tenant(db, schema, pid, s->backend_start, sig, &err) != PT_OK) {
 		rc = pt_cli_fail(cli, &err);
-	else if (rc == 0)
-		fprintf(stderr, _("terminated session %d\n"), pid);
-	free(started);
+		goto out;
+	}
+	one.rows = (struct pt_session *)s;
+	one.n = 1;
+	pt_print_rows(stdout, cli->format, cols, ncols, 1, session_cell, &one);
+	if (sig == PT_SIGNAL_TERMINATE)
+		fprintf(stderr, _("terminated session %d (started %s)\n"), pid, s->backend_start);
+	else
+		fprintf(stderr, _("canceled the query of session %d (started %s)\n"), pid,
+		        s->backend_start);
+out:
+	pt_session_list_free(&list);
 	return rc;
 }
 
@@ -125,6 +163,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "cancel", required_argument, NULL, OPT_CANCEL },
 		{ "terminate", required_argument, NULL, OPT_TERMINATE },
+		{ "started", required_argument, NULL, OPT_STARTED },
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -146,7 +185,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
 	};
 	struct pt_session_list list;
-	const char *schema = NULL;
+	const char *schema = NULL, *started = NULL;
 	int cancel = 0, terminate = 0, c, rc;
 	bool yes = false;
 	pt_error err;
@@ -167,28 +206,35 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 				return pt_cli_usage_error(cli, argv[0],
 				                          _("--cancel and --terminate need a process id"));
 			break;
+		case OPT_STARTED: started = optarg; break;
 		case OPT_YES: case 'y': yes = true; break;
 		default: return bad_option(cli, argv);
 		}
 	}
 	if (cancel && terminate)
 		return pt_cli_usage_error(cli, argv[0], _("give --cancel or --terminate, not both"));
-	if (argc - optind > ((cancel || terminate) ? 0 : 1))
+	if (argc - optind > 1)
 		return pt_cli_usage_error(cli, argv[0], _("unexpected argument \"%s\""),
-		                          argv[optind + ((cancel || terminate) ? 0 : 1)]);
+		                          argv[optind + 1]);
 	if (optind < argc)
 		schema = argv[optind];
+	/* A pid alone could name any tenant's session by the time the signal
+	 * goes: the tenant bounds what a reused pid can hit. */
+	if ((cancel || terminate) && !schema)
+		return pt_cli_usage_error(cli, argv[0],
+		                          _("--cancel and --terminate need the tenant's schema: "
+		                            "sessions SCHEMA --cancel=PID"));
+	if (started && !cancel && !terminate)
+		return pt_cli_usage_error(cli, argv[0],
+		                          _("--started goes with --cancel or --terminate"));
 	if (schema && pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
 		return pt_cli_fail(cli, &err);
 	if (!(db = pt_cli_connect(cli)))
 		return 2;
-	if (cancel) {
-		rc = pt_session_signal(db, cancel, NULL, PT_SIGNAL_CANCEL, &err) == PT_OK
-			? 0 : pt_cli_fail(cli, &err);
-		if (rc == 0)
-			fprintf(stderr, _("canceled the query of session %d\n"), cancel);
-	} else if (terminate)
-		rc = terminate_session(cli, db, terminate, yes);
+	if (cancel || terminate)
+		rc = signal_session(cli, db, schema, cancel ? cancel : terminate, started,
+		                    cancel ? PT_SIGNAL_CANCEL : PT_SIGNAL_TERMINATE, yes,
+		                    cols, sizeof cols / sizeof *cols);
 	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		rc = pt_cli_fail(cli, &err);
 	else {
@@ -201,8 +247,10 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		if (citus && ci->down)
 			fprintf(stderr, _("%s: warning: worker node(s) %s did not answer: their "
 			                  "backends are not listed\n"), cli->progname, ci->down_names);
+		/* What could not be seen is a failure, never an empty list. */
+		rc = list.hidden ? (pt_sessions_hidden_error(db, &list, &err), pt_cli_fail(cli, &err))
+		                 : 0;
 		pt_session_list_free(&list);
-		rc = 0;
 	}
 	pt_db_close(db);
 	return rc;

@@ -78,6 +78,8 @@ enum pt_rule_family {
 	  N_("a view outside the tenant schemas, usable by a tenant, that reads another tenant's schema")) \
 	X(PT_RULE_SECDEF_EXPOSES, "security-definer-exposes-tenant-data", PT_SEV_HIGH, PT_FAM_OBJECTS, \
 	  N_("a SECURITY DEFINER function outside the tenant schemas, executable by a tenant, whose owner can read another tenant's data")) \
+	X(PT_RULE_INHERITS_OUTSIDE, "tenant-table-inherits-outside", PT_SEV_HIGH, PT_FAM_OBJECTS, \
+	  N_("a tenant's table inheriting from, or a partition of, a table outside its schema that others may read")) \
 	X(PT_RULE_ATTRIBUTE, "tenant-role-attribute", PT_SEV_HIGH, PT_FAM_ROLES, \
 	  N_("a tenant role with SUPERUSER, CREATEROLE, REPLICATION, BYPASSRLS or CREATEDB")) \
 	X(PT_RULE_MEMBER_TENANT, "tenant-member-of-tenant", PT_SEV_HIGH, PT_FAM_ROLES, \
@@ -100,6 +102,12 @@ enum pt_rule_family {
 	  N_("the password checks could not run (pg_authid is not readable)")) \
 	X(PT_RULE_NO_CONN_LIMIT, "tenant-without-connection-limit", PT_SEV_LOW, PT_FAM_ROLES, \
 	  N_("a tenant role without a CONNECTION LIMIT, which can take every connection slot")) \
+	X(PT_RULE_GROUP_OWNED, "tenant-group-owned-object", PT_SEV_HIGH, PT_FAM_ROLES, \
+	  N_("an object owned by a role tenants are members of (the tenants' group included)")) \
+	X(PT_RULE_GROUP_ALTERED, "tenants-group-altered", PT_SEV_HIGH, PT_FAM_ROLES, \
+	  N_("the tenants' group can log in, has powers, inherits, is a member, or has a password or settings")) \
+	X(PT_RULE_ADMIN_NOT_MEMBER, "admin-membership-lost", PT_SEV_MEDIUM, PT_FAM_ROLES, \
+	  N_("a tenant role the admin is no longer a member of: its sessions and objects are out of reach")) \
 	X(PT_RULE_PUBLIC_CREATE, "public-schema-create", PT_SEV_HIGH, PT_FAM_DATABASE, \
 	  N_("PUBLIC may create objects in schema public")) \
 	X(PT_RULE_PUBLIC_USAGE, "public-schema-usage", PT_SEV_MEDIUM, PT_FAM_DATABASE, \

@@ -60,17 +60,29 @@ static const char foreign_sql[] =
 	"    AND c ~* " LO_COMPAT_ON
 	" UNION ALL"
 	/* User mappings for tenants, their groups or PUBLIC; a = the wrapper,
-	 * b = whether a tenant may use the server (dblink, new foreign tables). */
+	 * b = a text[]: whether a tenant may use the server (dblink, new
+	 * foreign tables), the remote user it logs in as (its user option,
+	 * else postgres_fdw's default: the local role's name), the schema of
+	 * the tenant that is this cluster's role of that name, and the
+	 * server's dbname option (NULL: the default, the remote user's name). */
 	" SELECT 'mapping', s.srvname::text, " GRANTEE_NAME("u.umuser", "r") ", f.fdwname::text,"
-	"        EXISTS (SELECT 1 FROM " PT_ACL("s.srvacl", "a")
+	"        ARRAY[EXISTS (SELECT 1 FROM " PT_ACL("s.srvacl", "a")
 	"                WHERE a.privilege_type = 'USAGE'"
 	"                  AND " REACHES_TENANT("a.grantee", "0") ")::text,"
+	"          mu.remote, (SELECT ts2.schema::text FROM tschema ts2"
+	"             JOIN pg_catalog.pg_roles r2 ON r2.oid = ts2.tenant"
+	"            WHERE r2.rolname::text = mu.remote),"
+	"          (SELECT pg_catalog.substr(o, 8) FROM pg_catalog.unnest(s.srvoptions) o"
+	"            WHERE o LIKE 'dbname=%' LIMIT 1)]::text,"
 	"        ts.schema::text, (u.umuser = 0)::text"
 	"   FROM pg_catalog.pg_user_mappings u"
 	"   JOIN pg_catalog.pg_foreign_server s ON s.oid = u.srvid"
 	"   JOIN pg_catalog.pg_foreign_data_wrapper f ON f.oid = s.srvfdw"
 	"   LEFT JOIN pg_catalog.pg_roles r ON r.oid = u.umuser"
 	"   LEFT JOIN tschema ts ON ts.tenant = u.umuser"
+	"   CROSS JOIN LATERAL (SELECT coalesce((SELECT pg_catalog.substr(o, 6)"
+	"        FROM pg_catalog.unnest(u.umoptions) o WHERE o LIKE 'user=%' LIMIT 1),"
+	"        r.rolname::text) AS remote) mu"
 	"  WHERE " REACHES_TENANT("u.umuser", "0")
 	" UNION ALL"
 	" SELECT 'server-usage', s.srvname::text, " GRANTEE_NAME("a.grantee", "g") ","
@@ -187,13 +199,28 @@ foreign_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		             *role ? NULL : dbname, *role ? NULL : "PUBLIC", detail, fix);
 		free(d);
 	} else if (!strcmp(what, "mapping")) {
-		bool usable = !strcmp(b, "true");
+		size_t nb;
+		char **v = pt_audit_text_array(b, &nb);
+		bool usable = nb > 0 && v[0] && !strcmp(v[0], "true");
+		const char *remote = nb > 1 && v[1] ? v[1] : NULL;
+		const char *victim = nb > 2 ? v[2] : NULL, *dbopt = nb > 3 ? v[3] : NULL;
+		/* The remote database is this one when the server names it, or
+		 * names none and the remote user is called like it. */
+		const char *here = pt_db_info(db)->dbname;
+		bool same_db = dbopt ? !strcmp(dbopt, here) : remote && !strcmp(remote, here);
+		char *as = !remote
+			? pt_xstrdup(_(" (the remote user is not visible to this session)"))
+			: victim && reaches_postgres(a) && same_db
+			? pt_xasprintf(_(" as %s (the role of tenant %s here, if the server is "
+			                 "this cluster: that tenant's data is what it reaches)"),
+			               remote, victim)
+			: pt_xasprintf(_(" as %s"), remote);
 		pt_audit_add(run, PT_RULE_USER_MAPPING,
 		             reaches_postgres(a) || usable ? PT_SEV_HIGH : PT_SEV_MEDIUM,
 		             role, schema, name, via,
 		             pt_xasprintf(_("%s has a user mapping on foreign server %s (%s): its "
-		                            "queries through that server run as the mapped remote "
-		                            "user%s%s"), who, name, a,
+		                            "queries through that server log in%s, with the password "
+		                            "the mapping stores%s%s"), who, name, a, as,
 		                          reaches_postgres(a)
 		                          ? _(", which on this cluster reads whatever that user "
 		                              "may read, other tenants' data included")
@@ -203,6 +230,8 @@ foreign_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		                                     "connections with it.")
 		                                 : "."),
 		             pt_xasprintf("DROP USER MAPPING FOR %s SERVER %s;", g, n));
+		free(as);
+		pt_audit_strv_free(v);
 	} else if (!strcmp(what, "server-usage")) {
 		pt_audit_add(run, PT_RULE_SERVER_USAGE, PT_SEV_MEDIUM, role, schema, name, via,
 		             pt_xasprintf(_("%s holds USAGE on foreign server %s (%s): it can "

@@ -2,7 +2,8 @@
  * sequences, functions and default privileges to other tenants or PUBLIC;
  * objects in tenant schemas owned by someone else; and objects outside
  * the tenant schemas (views, SECURITY DEFINER functions) through which a
- * tenant reads another tenant's data. Three queries. */
+ * tenant reads another tenant's data; tenants' tables inheriting from (or
+ * partitions of) tables outside their schema. Four queries. */
 #include "config.h"
 
 #include <stdio.h>
@@ -84,14 +85,19 @@ static const char grants_sql[] =
 	"  UNION"
 	"  SELECT u.nsp, m.member FROM usage u JOIN memb m ON m.grp = u.grantee),"
 	" pubusable AS (SELECT DISTINCT u.nsp FROM usage u WHERE u.grantee = 0),"
-	" xt AS (SELECT r.id, r.reacher, r.kind IN ('schema', 'default') OR ub.nsp IS NOT NULL"
-	"          OR pu.nsp IS NOT NULL AS eff"
+	/* A sequence needs no USAGE on its schema: nextval, currval and
+	 * setval take its OID (nextval(16403::oid::regclass)), and only the
+	 * name's lookup checks the schema. */
+	" xt AS (SELECT r.id, r.reacher, r.kind IN ('schema', 'default', 'sequence')"
+	"          OR ub.nsp IS NOT NULL OR pu.nsp IS NOT NULL AS eff,"
+	"          ub.nsp IS NOT NULL OR pu.nsp IS NOT NULL AS named"
 	"    FROM reach r"
 	"    LEFT JOIN usable ub ON ub.nsp = r.nsp AND ub.who = r.reacher"
 	"    LEFT JOIN pubusable pu ON pu.nsp = r.nsp"
 	"   WHERE r.reacher <> r.owner AND NOT EXISTS (SELECT 1 FROM tenancy t"
 	"           WHERE t.nsp = r.nsp AND t.tenant = r.reacher)),"
 	" agg AS (SELECT x.id, pg_catalog.count(*) AS nreach, pg_catalog.bool_or(x.eff) AS eff,"
+	"         pg_catalog.bool_or(x.named) AS named,"
 	"         (pg_catalog.array_agg(x.reacher ORDER BY x.reacher))[1:" PT_AUDIT_STR(PT_AUDIT_MAX_NAMES) "]"
 	"           AS first"
 	"    FROM xt x GROUP BY x.id),"
@@ -99,11 +105,12 @@ static const char grants_sql[] =
 	"         e.grantee, e.privs,"
 	"         (SELECT pg_catalog.string_agg(rr.rolname, ', ' ORDER BY rr.rolname)"
 	"            FROM pg_catalog.pg_roles rr WHERE rr.oid = ANY (a.first)) AS reachers,"
-	"         a.nreach, a.eff"
+	"         a.nreach, a.eff, a.named"
 	"    FROM agg a JOIN ent e ON e.id = a.id"
 	"  UNION ALL"
 	"  SELECT e.kind, e.nsp, e.obj, e.args, e.cols, e.objtype, e.owner, e.grantee,"
-	"         e.privs, NULL, 0, e.kind IN ('schema', 'default') OR pu.nsp IS NOT NULL"
+	"         e.privs, NULL, 0, e.kind IN ('schema', 'default', 'sequence')"
+	"         OR pu.nsp IS NOT NULL, pu.nsp IS NOT NULL"
 	"    FROM ent e LEFT JOIN pubusable pu ON pu.nsp = e.nsp WHERE e.grantee = 0),"
 	" dtn AS (SELECT t.nsp, pg_catalog.array_agg(t.tenant) AS oids,"
 	"         pg_catalog.string_agg(dr.rolname, ', ' ORDER BY dr.rolname) AS names"
@@ -111,7 +118,8 @@ static const char grants_sql[] =
 	" SELECT r.kind, s.nspname, r.obj, r.args, r.cols, r.objtype, w.rolname,"
 	"        CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE g.rolname END,"
 	"        r.grantee IN (SELECT oid FROM troles), r.privs, r.reachers, r.eff,"
-	"        " DATA_TENANTS("r", "w") ", r.nreach, r.grantee = 0"
+	"        " DATA_TENANTS("r", "w") ", r.nreach, r.grantee = 0,"
+	"        r.kind = 'sequence' AND NOT r.named"
 	"   FROM res r"
 	"   LEFT JOIN dtn ON dtn.nsp = r.nsp"
 	"   LEFT JOIN pg_catalog.pg_namespace s ON s.oid = r.nsp"
@@ -120,7 +128,7 @@ static const char grants_sql[] =
 
 enum { G_KIND, G_SCHEMA, G_OBJ, G_ARGS, G_COLS, G_OBJTYPE, G_OWNER, G_GRANTEE,
        G_DIRECT, G_PRIVS, G_REACHERS, G_EFF, G_TENANTS, G_NREACH,
-       G_IS_PUBLIC };
+       G_IS_PUBLIC, G_BY_OID };
 
 /* Objects in tenant schemas that their tenant does not own. $2 = the
  * powerful built-in roles. */
@@ -325,9 +333,12 @@ grant_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		who = pt_xasprintf(_("Tenant role %s holds %s on %s"), grantee, privs, what);
 	else
 		who = pt_xasprintf(_("Tenant role(s) %s hold %s on %s"), reachers, privs, what);
-	latent = eff ? pt_xstrdup("")
-	             : pt_xasprintf(_(" It is latent: it takes effect as soon as they "
-	                              "get USAGE on schema %s."), schema ? schema : "");
+	latent = pt_audit_tval(res, i, G_BY_OID)
+		? pt_xasprintf(_(" It works without USAGE on schema %s: nextval, currval and "
+		                 "setval reach the sequence by its OID."), schema ? schema : "")
+		: eff ? pt_xstrdup("")
+		: pt_xasprintf(_(" It is latent: it takes effect as soon as they get USAGE on "
+		                 "schema %s."), schema ? schema : "");
 	if (is_public || direct)
 		detail = pt_xasprintf(_("%s, which belongs to tenant %s, through a %s.%s"),
 		                      who, tenants ? tenants : "?",
@@ -540,7 +551,33 @@ static const char exposure_sql[] =
 	"        EXISTS (SELECT 1 FROM nuse u WHERE u.nsp = e.nsp AND (u.grantee IN (0, e.grantee)"
 	"          OR u.grantee IN (SELECT m.grp FROM memb m WHERE m.member = e.grantee))),"
 	"        (SELECT pg_catalog.count(DISTINCT r.nsp) FROM reads r"
-	"          WHERE r.kind = e.kind AND r.oid = e.oid)"
+	"          WHERE r.kind = e.kind AND r.oid = e.oid),"
+	/* What a function's body reads, as far as the catalog tells: a
+	 * BEGIN ATOMIC body (14+, prosqlbody, read through to_jsonb so that
+	 * one text serves 13) records the tables it uses in pg_depend; any
+	 * other body is text, searched for tenant schema names (and its
+	 * search_path setting), and dynamic SQL (EXECUTE) may read anything.
+	 * text[]: how ('depend' or 'text'), the schemas, 'dynamic' or ''. */
+	"        (SELECT ARRAY[CASE WHEN (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>)"
+	"                 'prosqlbody') IS NOT NULL THEN 'depend' ELSE 'text' END,"
+	"           CASE WHEN (pg_catalog.to_jsonb(p) OPERATOR(pg_catalog.->>) 'prosqlbody')"
+	"                IS NOT NULL"
+	"             THEN (SELECT pg_catalog.string_agg(DISTINCT n.nspname, ', ')"
+	"                     FROM pg_catalog.pg_depend d"
+	"                     JOIN pg_catalog.pg_class c ON c.oid = d.refobjid"
+	"                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+	"                    WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+	"                      AND d.objid = p.oid"
+	"                      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	"                      AND c.relnamespace IN (SELECT t.nsp FROM tenancy t))"
+	"             ELSE (SELECT pg_catalog.string_agg(DISTINCT n.nspname, ', ')"
+	"                     FROM pg_catalog.pg_namespace n"
+	"                    WHERE n.oid IN (SELECT t.nsp FROM tenancy t)"
+	"                      AND (pg_catalog.strpos(pg_catalog.lower(p.prosrc), n.nspname) > 0"
+	"                        OR pg_catalog.strpos(coalesce(pg_catalog.array_to_string("
+	"                             p.proconfig, ' '), ''), n.nspname) > 0)) END,"
+	"           CASE WHEN p.prosrc ~* '\\mexecute\\M' THEN 'dynamic' ELSE '' END]::text"
+	"           FROM pg_catalog.pg_proc p WHERE e.kind = 'function' AND p.oid = e.oid)"
 	"   FROM ent e JOIN pg_catalog.pg_namespace s ON s.oid = e.nsp"
 	"   JOIN pg_catalog.pg_roles w ON w.oid = e.owner"
 	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = e.grantee"
@@ -551,7 +588,40 @@ static const char exposure_sql[] =
 	"                            WHERE t.nsp = r.nsp AND t.tenant = e.grantee)))";
 
 enum { X_KIND, X_SCHEMA, X_NAME, X_ARGS, X_OWNER, X_GRANTEE, X_IS_PUBLIC, X_PRIVS,
-       X_OBJTYPE, X_READS, X_USABLE, X_NREADS };
+       X_OBJTYPE, X_READS, X_USABLE, X_NREADS, X_BODY };
+
+/* What a SECURITY DEFINER function's body reads (X_BODY) in words: whose
+ * data is at stake, or that the body does not say. malloc'd. */
+static char *
+body_reads(const char *body)
+{
+	size_t n;
+	char **v, *out;
+
+	if (!body)
+		return pt_xstrdup("");
+	v = pt_audit_text_array(body, &n);
+	bool depend = n > 0 && v[0] && !strcmp(v[0], "depend");
+	const char *names = n > 1 && v[1] && *v[1] ? v[1] : NULL;
+	bool dynamic = n > 2 && v[2] && !strcmp(v[2], "dynamic");
+
+	if (names && !dynamic)
+		out = pt_xasprintf(depend ? _(" Its body reads tenant schema(s) %s (pg_depend).")
+		                          : _(" Its body names tenant schema(s) %s."), names);
+	else if (names)
+		out = pt_xasprintf(_(" Its body names tenant schema(s) %s, and runs dynamic SQL "
+		                     "(EXECUTE), which may read any other: cannot tell which."), names);
+	else if (dynamic)
+		out = pt_xstrdup(_(" Its body names no tenant schema but runs dynamic SQL (EXECUTE): "
+		                   "cannot tell which tenants' data it reads."));
+	else
+		out = pt_xstrdup(depend ? _(" Its body reads no tenant's table (pg_depend).")
+		                        : _(" Its body names no tenant schema (it may still reach "
+		                            "one through its search_path or another function): "
+		                            "cannot tell which tenants' data it reads."));
+	pt_audit_strv_free(v);
+	return out;
+}
 
 static void
 exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
@@ -582,10 +652,13 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		detail = pt_xasprintf(_("%s holds %s on view %s, owned by %s, which reads %s with "
 		                        "%s's rights.%s"), who, privs, object, owner, whose, owner,
 		                      latent);
-	else
+	else {
+		char *body = body_reads(pt_audit_val(res, i, X_BODY));
 		detail = pt_xasprintf(_("%s may run SECURITY DEFINER function %s, which runs as its "
-		                        "owner %s, who can read %s.%s"), who, object, owner, whose,
-		                      latent);
+		                        "owner %s, who can read %s.%s%s"), who, object, owner, whose,
+		                      body, latent);
+		free(body);
+	}
 	pt_audit_add(run, view ? PT_RULE_VIEW_EXPOSES : PT_RULE_SECDEF_EXPOSES,
 	             usable ? PT_SEV_HIGH : PT_SEV_MEDIUM, is_public ? "PUBLIC" : grantee,
 	             schema, object, is_public ? "PUBLIC" : NULL, detail,
@@ -600,6 +673,79 @@ exposure_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	free(q);
 }
 
+/* Tables in a tenant's schema that inherit from, or are partitions of, a
+ * table outside it: a privilege on the parent reads (and updates, deletes)
+ * the child's rows too, checked on the parent only. One row per (child,
+ * reader): every role that holds SELECT, UPDATE or DELETE on the parent
+ * and is not the child's tenant (PUBLIC included), and the parent's
+ * owner. Columns: the reader, the child's schema and name, the parent
+ * (qualified), whether a partition, the tenants whose data the child is,
+ * the privileges, whether the reader is PUBLIC. */
+static const char inherit_sql[] =
+	PT_AUDIT_BASE_CTE ","
+	" ch AS (SELECT c.oid, c.relname, c.relnamespace, c.relispartition, i.inhparent,"
+	"         p.relnamespace AS pnsp, p.relowner AS powner, p.relacl AS pacl"
+	"    FROM pg_catalog.pg_inherits i"
+	"    JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+	"    JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+	"   WHERE c.relnamespace IN (SELECT t.nsp FROM tenancy t)"
+	"     AND p.relnamespace <> c.relnamespace"
+	"     AND c.relkind IN ('r', 'p', 'f')),"
+	" rd AS (SELECT h.oid, a.grantee AS reader,"
+	"         pg_catalog.string_agg(DISTINCT a.privilege_type, ', ') AS privs"
+	"    FROM ch h, " PT_ACL("h.pacl", "a")
+	"   WHERE a.privilege_type IN ('SELECT', 'UPDATE', 'DELETE')"
+	"   GROUP BY h.oid, a.grantee"
+	"  UNION"
+	"  SELECT h.oid, h.powner, 'OWNER' FROM ch h)"
+	" SELECT CASE WHEN r.reader = 0 THEN 'PUBLIC' ELSE g.rolname::text END,"
+	"        n.nspname, h.relname, h.inhparent::pg_catalog.regclass::text,"
+	"        h.relispartition,"
+	"        (SELECT pg_catalog.string_agg(tr.rolname, ', ' ORDER BY tr.rolname)"
+	"           FROM tenancy t JOIN pg_catalog.pg_roles tr ON tr.oid = t.tenant"
+	"          WHERE t.nsp = h.relnamespace),"
+	"        r.privs, r.reader = 0"
+	"   FROM ch h JOIN rd r ON r.oid = h.oid"
+	"   JOIN pg_catalog.pg_namespace n ON n.oid = h.relnamespace"
+	"   LEFT JOIN pg_catalog.pg_roles g ON g.oid = r.reader"
+	"  WHERE NOT EXISTS (SELECT 1 FROM tenancy t"
+	"                     WHERE t.nsp = h.relnamespace AND t.tenant = r.reader)"
+	"    AND (r.reader = 0 OR r.reader IN (SELECT oid FROM troles)"
+	"         OR EXISTS (SELECT 1 FROM memb m WHERE m.grp = r.reader"
+	"                     AND m.member IN (SELECT oid FROM troles)))"
+	"    AND (r.reader = 0 OR g.oid IS NOT NULL)";
+
+enum { I_READER, I_SCHEMA, I_NAME, I_PARENT, I_PARTITION, I_TENANTS, I_PRIVS, I_PUBLIC };
+
+static void
+inherit_finding(struct pt_audit_run *run, const PGresult *res, int i)
+{
+	pt_db *db = run->db;
+	const char *reader = pt_audit_val(res, i, I_READER), *schema = pt_audit_val(res, i, I_SCHEMA);
+	const char *parent = pt_audit_val(res, i, I_PARENT), *privs = pt_audit_val(res, i, I_PRIVS);
+	const char *tenants = pt_audit_val(res, i, I_TENANTS);
+	bool partition = pt_audit_tval(res, i, I_PARTITION), pub = pt_audit_tval(res, i, I_PUBLIC);
+	char *child = pt_audit_qualified(db, schema, pt_audit_val(res, i, I_NAME));
+	char *how = !strcmp(privs, "OWNER") ? pt_xasprintf(_("owns %s"), parent)
+	                                    : pt_xasprintf(_("holds %s on %s"), privs, parent);
+
+	pt_audit_add(run, PT_RULE_INHERITS_OUTSIDE, PT_SEV_HIGH, reader, schema, child,
+	    pub ? "PUBLIC" : NULL,
+	    pt_xasprintf(partition
+	                 ? _("Table %s, which belongs to tenant %s, is a partition of %s, outside "
+	                     "its schema: %s %s, and so reads the child's rows through it (the "
+	                     "privilege is checked on the parent only).")
+	                 : _("Table %s, which belongs to tenant %s, inherits from %s, outside "
+	                     "its schema: %s %s, and so reads the child's rows through it (the "
+	                     "privilege is checked on the parent only)."),
+	                 child, tenants ? tenants : "?", parent,
+	                 pub ? _("every role (PUBLIC)") : reader, how),
+	    partition ? pt_xasprintf("ALTER TABLE %s DETACH PARTITION %s;", parent, child)
+	              : pt_xasprintf("ALTER TABLE %s NO INHERIT %s;", child, parent));
+	free(how);
+	free(child);
+}
+
 enum pt_status
 pt_audit_family_objects(struct pt_audit_run *r, pt_error *err)
 {
@@ -611,6 +757,7 @@ pt_audit_family_objects(struct pt_audit_run *r, pt_error *err)
 		{ grants_sql, 1, grant_finding },
 		{ owners_sql, 2, owner_finding },
 		{ exposure_sql, 1, exposure_finding },
+		{ inherit_sql, 1, inherit_finding },
 	};
 	const char *params[2] = { r->pattern, r->builtins };
 

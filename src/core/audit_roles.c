@@ -147,6 +147,72 @@ pt_audit_builtin_find(const char *name)
 	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
 	"  WHERE r.rolconnlimit < 0" \
 	" UNION ALL" \
+	/* A non-superuser admin needs the tenant's privileges to see its \
+	 * sessions, end them and drop what it owns; before PostgreSQL 16 the \
+	 * tenant may revoke that membership itself. Direct memberships are \
+	 * hashed once; pg_has_role (linear in the admin's memberships) runs \
+	 * only for the tenants not found there. */ \
+	" SELECT 'adminlost', r.rolname, '', '', '', ts.schema, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tschema ts ON ts.tenant = r.oid" \
+	"  WHERE NOT (SELECT me.rolsuper FROM pg_catalog.pg_roles me" \
+	"              WHERE me.rolname = current_user)" \
+	"    AND r.oid NOT IN (SELECT e.roleid FROM edge e" \
+	"          JOIN pg_catalog.pg_roles me ON me.oid = e.member" \
+	"         WHERE me.rolname = current_user AND e.i)" \
+	"    AND NOT pg_catalog.pg_has_role(r.oid, 'USAGE')" \
+	" UNION ALL" \
+	/* Objects owned by a role that tenants are members of: every one of \
+	 * them can act as their owner (before 16 by SET ROLE, which no grant \
+	 * option can deny; by inheritance on every version). Large objects \
+	 * (anyone may make one) one row per owner, the others one each. */ \
+	" SELECT CASE WHEN sd.classid = 'pg_catalog.pg_largeobject'::pg_catalog.regclass" \
+	"     THEN 'grplo' ELSE 'grpowns' END, g.rolname," \
+	"     pg_catalog.min(i.type), pg_catalog.min(i.identity)," \
+	"     pg_catalog.count(*)::text, pg_catalog.min(i.schema), pg_catalog.min(tg.n)::text" \
+	"   FROM (SELECT m.roleid, pg_catalog.count(*) AS n FROM pg_catalog.pg_auth_members m" \
+	"          WHERE m.member IN (SELECT oid FROM troles)" \
+	"            AND m.roleid NOT IN (SELECT oid FROM troles) GROUP BY m.roleid) tg" \
+	"   JOIN pg_catalog.pg_roles g ON g.oid = tg.roleid AND NOT g.rolsuper" \
+	"   JOIN pg_catalog.pg_shdepend sd" \
+	"     ON sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass" \
+	"    AND sd.refobjid = g.oid AND sd.deptype = 'o' AND sd.dbid =" \
+	"        (SELECT d.oid FROM pg_catalog.pg_database d" \
+	"          WHERE d.datname = pg_catalog.current_database())," \
+	"   LATERAL pg_catalog.pg_identify_object(sd.classid, sd.objid, sd.objsubid) i" \
+	"  GROUP BY g.rolname, CASE WHEN sd.classid =" \
+	"     'pg_catalog.pg_largeobject'::pg_catalog.regclass THEN 0 ELSE sd.objid END," \
+	"     sd.classid" \
+	" UNION ALL" \
+	/* The tenants' group itself changed: what a tenant can do to it \
+	 * after SET ROLE before 16 (its password, its settings), or what \
+	 * someone with CREATEROLE did (LOGIN, powers, INHERIT, memberships). */ \
+	" SELECT 'grpattr', r.rolname, 'attr', pg_catalog.concat_ws(' '," \
+	"     CASE WHEN r.rolcanlogin THEN 'LOGIN' END, CASE WHEN r.rolsuper THEN 'SUPERUSER' END," \
+	"     CASE WHEN r.rolcreaterole THEN 'CREATEROLE' END," \
+	"     CASE WHEN r.rolcreatedb THEN 'CREATEDB' END," \
+	"     CASE WHEN r.rolreplication THEN 'REPLICATION' END," \
+	"     CASE WHEN r.rolbypassrls THEN 'BYPASSRLS' END), '', NULL, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tgrp ON tgrp.oid = r.oid" \
+	"  WHERE r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb" \
+	"     OR r.rolreplication OR r.rolbypassrls" \
+	" UNION ALL" \
+	" SELECT 'grpattr', r.rolname, 'inherit', '', '', NULL, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tgrp ON tgrp.oid = r.oid WHERE r.rolinherit" \
+	" UNION ALL" \
+	" SELECT 'grpattr', r.rolname, 'member', g.rolname, '', NULL, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tgrp ON tgrp.oid = r.oid" \
+	"   JOIN pg_catalog.pg_auth_members m ON m.member = r.oid" \
+	"   JOIN pg_catalog.pg_roles g ON g.oid = m.roleid" \
+	" UNION ALL" \
+	" SELECT 'grpattr', r.rolname, 'setting', coalesce(d.datname, '')," \
+	"     pg_catalog.array_to_string(s.setconfig, ', '), NULL, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tgrp ON tgrp.oid = r.oid" \
+	"   JOIN pg_catalog.pg_db_role_setting s ON s.setrole = r.oid" \
+	"   LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase" \
+	" UNION ALL" \
+	" SELECT 'grpattr', r.rolname, 'password', " PW ", '', NULL, NULL" \
+	"   FROM pg_catalog.pg_roles r JOIN tgrp ON tgrp.oid = r.oid" \
+	" UNION ALL" \
 	" SELECT 'login', r.rolname, " PW "," \
 	"     (r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity')::text," \
 	"     '', ts.schema, NULL" \
@@ -346,6 +412,79 @@ role_finding(struct pt_audit_run *run, const PGresult *res, int i)
 		                            "the other tenants out."), role),
 		             pt_xasprintf("ALTER ROLE %s CONNECTION LIMIT %d;", r,
 		                          PT_AUDIT_SUGGESTED_CONN_LIMIT));
+	} else if (!strcmp(what, "adminlost")) {
+		const struct pt_session_info *in = pt_db_info(db);
+		char *me = pt_quote_ident(db, in->user);
+		pt_audit_add(run, PT_RULE_ADMIN_NOT_MEMBER, PT_SEV_MEDIUM, role, schema, NULL, NULL,
+		    pt_xasprintf(_("Admin role %s is not a member of tenant role %s, or does not "
+		                   "inherit its privileges (before PostgreSQL 16 a tenant may revoke "
+		                   "that itself: REVOKE %s FROM %s): pgtenant cannot see or end the "
+		                   "tenant's sessions, nor drop what it owns."),
+		                 in->user, role, role, in->user),
+		    pt_xasprintf("GRANT %s TO %s%s;", r, me,
+		                 in->server_version_num >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""));
+		free(me);
+	} else if (!strcmp(what, "grplo") || !strcmp(what, "grpowns")) {
+		/* a = object type, b = its identity, c = how many (large
+		 * objects), schema, d = how many tenants are members */
+		const char *members = pt_audit_val(res, i, R_D);
+		bool lo = !strcmp(what, "grplo");
+		long n = strtol(c, NULL, 10);
+		char *obj = lo ? pt_xasprintf(P_("%ld large object", "%ld large objects", n), n)
+		               : pt_xasprintf("%s %s", a, b);
+		char *lit = pt_quote_literal(db, role);
+		pt_audit_add(run, PT_RULE_GROUP_OWNED, PT_SEV_HIGH, role, schema, lo ? NULL : b, NULL,
+		    pt_xasprintf(_("Role %s, which %s tenant role(s) are members of, owns %s: every "
+		                   "one of those tenants can act as its owner (before PostgreSQL 16 "
+		                   "by SET ROLE %s, which no grant can deny), so one tenant's data "
+		                   "there is every other's."), role, members, obj, role),
+		    lo ? pt_xasprintf("SELECT pg_catalog.lo_unlink(l.oid) FROM "
+		                      "pg_catalog.pg_largeobject_metadata l WHERE l.lomowner = "
+		                      "%s::pg_catalog.regrole;", lit)
+		       : pt_xasprintf("-- review it first: DROP %s %s;", a, b));
+		free(lit);
+		free(obj);
+	} else if (!strcmp(what, "grpattr")) {
+		/* a = what changed; b, c = its details */
+		enum pt_severity sev = PT_SEV_MEDIUM;
+		char *detail = NULL, *fix = NULL;
+
+		if (!strcmp(a, "attr")) {
+			sev = PT_SEV_HIGH;
+			detail = pt_xasprintf(_("The tenants' group %s has %s: it must be a NOLOGIN role "
+			                        "without powers, since every tenant is a member."), role, b);
+			fix = pt_xasprintf("ALTER ROLE %s NOLOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB "
+			                   "NOREPLICATION NOBYPASSRLS;", r);
+		} else if (!strcmp(a, "inherit")) {
+			detail = pt_xasprintf(_("The tenants' group %s is INHERIT: a role granted to it "
+			                        "would pass its privileges to every tenant."), role);
+			fix = pt_xasprintf("ALTER ROLE %s NOINHERIT;", r);
+		} else if (!strcmp(a, "member")) {
+			char *g = pt_quote_ident(db, b);
+			sev = PT_SEV_HIGH;
+			detail = pt_xasprintf(_("The tenants' group %s is a member of %s: every tenant "
+			                        "can use that role's privileges."), role, b);
+			fix = pt_xasprintf("REVOKE %s FROM %s;", g, r);
+			free(g);
+		} else if (!strcmp(a, "setting")) {
+			char *d = *b ? pt_quote_ident(db, b) : NULL;
+			sev = PT_SEV_LOW;
+			detail = pt_xasprintf(_("The tenants' group %s has settings of its own (%s%s%s); "
+			                        "pgtenant sets none, and before PostgreSQL 16 any tenant "
+			                        "can set them after SET ROLE %s."), role, c,
+			                      *b ? _(" in database ") : "", b, role);
+			fix = d ? pt_xasprintf("ALTER ROLE %s IN DATABASE %s RESET ALL;", r, d)
+			        : pt_xasprintf("ALTER ROLE %s RESET ALL;", r);
+			free(d);
+		} else if (!strcmp(a, "password") && (!strcmp(b, "md5") || !strcmp(b, "ok"))) {
+			detail = pt_xasprintf(_("The tenants' group %s has a password: pgtenant sets "
+			                        "none, and before PostgreSQL 16 any tenant can set it after "
+			                        "SET ROLE %s; with LOGIN it would log in as the group."),
+			                      role, role);
+			fix = pt_xasprintf("ALTER ROLE %s PASSWORD NULL;", r);
+		}
+		if (detail)
+			pt_audit_add(run, PT_RULE_GROUP_ALTERED, sev, role, NULL, NULL, NULL, detail, fix);
 	} else if (!strcmp(what, "login")) {
 		if (!strcmp(a, "md5"))
 			pt_audit_add(run, PT_RULE_MD5, PT_SEV_LOW, role, schema, NULL, NULL,

@@ -173,10 +173,14 @@ open_conn(pt_db *db, bool watch)
 	"   WHERE d.datname = current_database() AND a.grantee = 0" \
 	"     AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))," \
 	/* The tenants' group (pt_tenant_group_name: the cast to name cuts it \
-	 * as that does) and whether pgtenant made it: its mark and no powers. */ \
+	 * as that does) and whether pgtenant made it: its mark, no powers, \
+	 * NOINHERIT and a member of nothing (a role with CREATEROLE can fake \
+	 * the mark; harden checks the rest of what it holds). */ \
 	" CASE WHEN g.oid IS NULL THEN 'none' WHEN NOT g.rolcanlogin AND NOT g.rolsuper" \
 	"   AND NOT g.rolcreaterole AND NOT g.rolcreatedb AND NOT g.rolreplication" \
-	"   AND NOT g.rolbypassrls AND pg_catalog.shobj_description(g.oid, 'pg_authid') =" \
+	"   AND NOT g.rolbypassrls AND NOT g.rolinherit" \
+	"   AND NOT EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = g.oid)" \
+	"   AND pg_catalog.shobj_description(g.oid, 'pg_authid') =" \
 	"   '" PT_TENANT_GROUP_MARK "' || current_database() THEN 'ok' ELSE 'foreign' END," \
 	/* Granting it: CREATEROLE was enough before 16, ADMIN OPTION from 16. */ \
 	" r.rolsuper OR (current_setting('server_version_num')::int < 160000" \

@@ -39,6 +39,43 @@
 	"   ELSE 'foreign' END" \
 	"  FROM (SELECT 1) one LEFT JOIN " CTE " g ON true)"
 
+/* Why a group of that name may not be adopted, one problem a line
+ * ("kind<TAB>what<TAB>count"), NULL when it is clean: the name alone proves
+ * nothing, since any role with CREATEROLE can make the role, give it
+ * pgtenant's comment, and make it a member of pg_read_all_data before the
+ * first tenant joins it. A clean group is a member of nothing, owns
+ * nothing in any database, and holds no privilege but the ones pgtenant
+ * gives it (DBPRIVS on this database; USAGE on schema public with
+ * PUBLIC_SCHEMA); the tenants' group must also be NOINHERIT
+ * (WANT_NOINHERIT), so that a membership granted to it later does not pass
+ * to every tenant. */
+#define GROUP_PROBLEMS(CTE, DBPRIVS, PUBLIC_SCHEMA, WANT_NOINHERIT) \
+	"(SELECT pg_catalog.string_agg(p.line, E'\\n' ORDER BY p.line) FROM (" \
+	"  SELECT 'inherit' AS line FROM " CTE " g WHERE " WANT_NOINHERIT " AND g.rolinherit" \
+	"  UNION ALL SELECT 'member' || E'\\t' || pg_catalog.quote_ident(r.rolname) || E'\\t1'" \
+	"   FROM " CTE " g JOIN pg_catalog.pg_auth_members m ON m.member = g.oid" \
+	"   JOIN pg_catalog.pg_roles r ON r.oid = m.roleid" \
+	"  UNION ALL SELECT CASE sd.deptype WHEN 'o' THEN 'owns' ELSE 'holds' END || E'\\t'" \
+	"     || coalesce(pg_catalog.quote_ident(d.datname), '-') || E'\\t' || pg_catalog.count(*)" \
+	"   FROM " CTE " g JOIN pg_catalog.pg_shdepend sd" \
+	"     ON sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND sd.refobjid = g.oid" \
+	"   LEFT JOIN pg_catalog.pg_database d ON d.oid = sd.dbid" \
+	"   WHERE sd.deptype <> 'a' OR NOT (" \
+	"      (sd.classid = 'pg_catalog.pg_database'::pg_catalog.regclass" \
+	"       AND sd.objid = (SELECT db.oid FROM db))" \
+	"      OR (" PUBLIC_SCHEMA " AND sd.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass" \
+	"       AND sd.dbid = (SELECT db.oid FROM db) AND sd.objid = (SELECT pub.oid FROM pub)))" \
+	"   GROUP BY sd.deptype, d.datname" \
+	/* what it holds where it may hold something: no more than pgtenant gives */ \
+	"  UNION ALL SELECT 'extra' || E'\\t' || pg_catalog.string_agg(DISTINCT x.what, ', ')" \
+	"     || E'\\t1' FROM (" \
+	"     SELECT a.privilege_type || ' ON DATABASE' AS what FROM " CTE " g, dbg a" \
+	"      WHERE a.grantee = g.oid AND (a.privilege_type NOT IN (" DBPRIVS ") OR a.is_grantable)" \
+	"     UNION ALL SELECT a.privilege_type || ' ON SCHEMA public' FROM " CTE " g, pubg a" \
+	"      WHERE a.grantee = g.oid AND (NOT " PUBLIC_SCHEMA " OR a.privilege_type <> 'USAGE'" \
+	"        OR a.is_grantable)) x HAVING pg_catalog.count(*) > 0" \
+	" ) p)"
+
 /* May the session grant membership in a group (or make it)? */
 #define MAY_GRANT(CTE) \
 	"(SELECT me.rolsuper OR (pg_catalog.current_setting('server_version_num')::int" \
@@ -59,8 +96,10 @@ static const char plan_sql[] =
 	" pub AS (SELECT n.oid, n.nspowner,"
 	"   coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)) AS acl"
 	"   FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public'),"
-	" dbg AS (SELECT a.grantee, a.privilege_type FROM db, " PT_ACL("db.acl", "a") "),"
-	" pubg AS (SELECT a.grantee, a.privilege_type FROM pub, " PT_ACL("pub.acl", "a") "),"
+	" dbg AS (SELECT a.grantee, a.privilege_type, a.is_grantable"
+	"   FROM db, " PT_ACL("db.acl", "a") "),"
+	" pubg AS (SELECT a.grantee, a.privilege_type, a.is_grantable"
+	"   FROM pub, " PT_ACL("pub.acl", "a") "),"
 	" me AS (SELECT r.* FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)"
 	" SELECT 'state',"
 	"  EXISTS (SELECT 1 FROM pub)::text,"
@@ -74,7 +113,9 @@ static const char plan_sql[] =
 	"          AND dbg.privilege_type IN ('CONNECT', 'TEMPORARY'))::text,"
 	"  " GROUP_STATE("tg", PT_TENANT_GROUP_MARK) ","
 	"  EXISTS (SELECT 1 FROM dbg, tg WHERE dbg.grantee = tg.oid"
-	"          AND dbg.privilege_type = 'CONNECT')::text"
+	"          AND dbg.privilege_type = 'CONNECT')::text,"
+	"  " GROUP_PROBLEMS("grp", "'CONNECT', 'TEMPORARY'", "true", "false") ","
+	"  " GROUP_PROBLEMS("tg", "'CONNECT'", "false", "true")
 	" UNION ALL"
 	/* What the session may do: the database's ACL, schema public, roles. */
 	" SELECT 'may',"
@@ -85,7 +126,7 @@ static const char plan_sql[] =
 	"     JOIN pg_catalog.pg_roles o ON o.oid = pub.nspowner),"
 	"  " MAY_GRANT("grp") "::text, " MAY_GRANT("tg") "::text,"
 	"  (SELECT me.rolsuper OR me.rolcreaterole FROM me)::text,"
-	"  (SELECT me.rolsuper FROM me)::text, ''"
+	"  (SELECT me.rolsuper FROM me)::text, '', '', ''"
 	" UNION ALL"
 	" SELECT 'member', r.rolname, r.rolinherit::text,"
 	/* IN, not EXISTS: hashed once rather than probed per role. */
@@ -94,7 +135,7 @@ static const char plan_sql[] =
 	"  (r.oid IN (SELECT pubg.grantee FROM pubg"
 	"             WHERE pubg.privilege_type = 'USAGE'))::text,"
 	"  (r.oid IN (SELECT dbg.grantee FROM dbg"
-	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', ''"
+	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', '', '', ''"
 	"   FROM pg_catalog.pg_roles r"
 	"  WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname <> current_user"
 	"    AND r.rolname !~ '^pg_' AND r.oid NOT IN (SELECT oid FROM troles)"
@@ -113,11 +154,11 @@ static const char plan_sql[] =
 	"  (r.oid IN (SELECT m.member FROM pg_catalog.pg_auth_members m, tg"
 	"             WHERE m.roleid = tg.oid))::text,"
 	"  (r.oid IN (SELECT dbg.grantee FROM dbg"
-	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', '', ''"
+	"             WHERE dbg.privilege_type = 'CONNECT'))::text, '', '', '', '', '', ''"
 	"   FROM troles t JOIN pg_catalog.pg_roles r ON r.oid = t.oid"
 	" ORDER BY 1, 2";
 
-enum { C_KIND, C_NAME, C_A, C_B, C_C, C_D, C_E, C_F, C_G };
+enum { C_KIND, C_NAME, C_A, C_B, C_C, C_D, C_E, C_F, C_G, C_H, C_I };
 
 /* prefix + dbname, cut to a role name's length. */
 static void
@@ -214,12 +255,88 @@ mark_sql(pt_db *db, const char *quoted_group, const char *mark)
 	return sql;
 }
 
-/* Make or adopt a group; false with a refusal when a role of that name is
- * not pgtenant's. */
-static bool
-plan_group(pt_db *db, struct plan_builder *b, const char *state, const char *name,
-           const char *quoted, const char *mark, char **refusal)
+/* The refusal for a group with problems (GROUP_PROBLEMS' lines): each
+ * reason, then the statements that clear it. */
+static char *
+problems_refusal(pt_db *db, const char *name, const char *quoted, const char *problems)
 {
+	char *why = pt_xstrdup(""), *fix = pt_xstrdup(""), *list = pt_xstrdup(problems);
+	char *save = NULL, *t, *r;
+
+	for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[3] = { line, (char *)"", (char *)"" };
+		char *w = NULL, *x = NULL;
+		long n;
+
+		if ((t = strchr(f[0], '\t'))) {
+			*t = '\0';
+			f[1] = t + 1;
+			if ((t = strchr(f[1], '\t'))) {
+				*t = '\0';
+				f[2] = t + 1;
+			}
+		}
+		n = atol(f[2]);
+		if (!strcmp(f[0], "inherit")) {
+			w = pt_xstrdup(_("it is INHERIT, so a membership granted to it would pass to "
+			                 "every tenant"));
+			x = pt_xasprintf("ALTER ROLE %s NOINHERIT;", quoted);
+		} else if (!strcmp(f[0], "member")) {
+			w = pt_xasprintf(_("it is a member of %s"), f[1]);
+			x = pt_xasprintf("REVOKE %s FROM %s;", f[1], quoted);
+		} else if (!strcmp(f[0], "owns")) {
+			w = pt_xasprintf(P_("it owns %ld object in database %s",
+			                    "it owns %ld objects in database %s", n), n, f[1]);
+			x = pt_xasprintf(_("-- in database %s, after reviewing them: DROP OWNED BY %s;"),
+			                 f[1], quoted);
+		} else if (!strcmp(f[0], "holds")) {
+			w = !strcmp(f[1], "-")
+				? pt_xasprintf(P_("it holds %ld privilege on a database or tablespace",
+				                  "it holds privileges on %ld databases or tablespaces", n), n)
+				: pt_xasprintf(P_("it holds privileges on %ld object in database %s",
+				                  "it holds privileges on %ld objects in database %s", n),
+				               n, f[1]);
+			x = !strcmp(f[1], "-")
+				? pt_xasprintf(_("-- REVOKE ALL ON DATABASE ... FROM %s; for each"), quoted)
+				: pt_xasprintf(_("-- in database %s: DROP OWNED BY %s; (revokes them)"),
+				               f[1], quoted);
+		} else if (!strcmp(f[0], "extra")) {
+			w = pt_xasprintf(_("it holds %s"), f[1]);
+			x = pt_xasprintf(_("-- revoke: %s (pgtenant grants back what it needs)"), f[1]);
+		} else
+			continue;
+		r = pt_xasprintf("%s%s%s", why, *why ? "; " : "", w);
+		free(why);
+		why = r;
+		if (!strstr(fix, x)) {
+			r = pt_xasprintf("%s\n  %s", fix, x);
+			free(fix);
+			fix = r;
+		}
+		free(w);
+		free(x);
+	}
+	r = pt_xasprintf(_("role \"%s\" may not be adopted as pgtenant's group: %s. Fix it "
+	                   "(or drop or rename it), then harden again:%s"), name, why, fix);
+	(void)db;
+	free(why);
+	free(fix);
+	free(list);
+	return r;
+}
+
+/* Make or adopt a group; false with a refusal when a role of that name is
+ * not pgtenant's or not clean (problems: GROUP_PROBLEMS' text, "" if
+ * none). */
+static bool
+plan_group(pt_db *db, struct plan_builder *b, const char *state, const char *problems,
+           const char *name, const char *quoted, const char *mark, char **refusal)
+{
+	if (strcmp(state, "none") && strcmp(state, "foreign") && *problems) {
+		if (!*refusal)
+			*refusal = problems_refusal(db, name, quoted, problems);
+		return false;
+	}
 	if (!strcmp(state, "none")) {
 		push(b, pt_xasprintf("CREATE ROLE %s NOLOGIN NOINHERIT;", quoted));
 		push(b, mark_sql(db, quoted, mark));
@@ -400,8 +517,8 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 	may_roles = is_true(res, mrow, C_E);
 
 	/* The tenants' side. */
-	if (plan_group(db, &b, PQgetvalue(res, srow, C_F), tgroup, tg, PT_TENANT_GROUP_MARK,
-	               &refusal) && !is_true(res, srow, C_G))
+	if (plan_group(db, &b, PQgetvalue(res, srow, C_F), PQgetvalue(res, srow, C_I), tgroup,
+	               tg, PT_TENANT_GROUP_MARK, &refusal) && !is_true(res, srow, C_G))
 		push(&b, pt_xasprintf("GRANT CONNECT ON DATABASE %s TO %s;", d, tg));
 	join_head = pt_xasprintf("GRANT %s TO ", tg);
 	revoke_head = pt_xasprintf("REVOKE CONNECT ON DATABASE %s FROM ", d);
@@ -438,8 +555,8 @@ pt_harden_plan(pt_db *db, struct pt_harden_plan *out, pt_error *err)
 	free(revoke_head);
 
 	/* Every other login role keeps what PUBLIC gave it. */
-	if (plan_group(db, &b, PQgetvalue(res, srow, C_B), group, g, PT_PUBLIC_GROUP_MARK,
-	               &refusal)) {
+	if (plan_group(db, &b, PQgetvalue(res, srow, C_B), PQgetvalue(res, srow, C_H), group, g,
+	               PT_PUBLIC_GROUP_MARK, &refusal)) {
 		if (pub_exists && !is_true(res, srow, C_C))
 			push(&b, pt_xasprintf("GRANT USAGE ON SCHEMA public TO %s;", g));
 		if (strcmp(PQgetvalue(res, srow, C_D), "2"))

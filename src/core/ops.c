@@ -123,6 +123,23 @@ on_citus(pt_db *db)
 	return c && c->present;
 }
 
+/* A session the admin may not see: pg_stat_activity shows its pid and
+ * role, but no backend type, state or query, to a role that does not have
+ * the session role's privileges. Before PostgreSQL 16 a tenant can revoke
+ * the admin's membership in its role and so hide its sessions. */
+#define OPS_HIDDEN_SESSION(A) \
+	A ".backend_type IS NULL AND " A ".usesysid IS NOT NULL" \
+	" AND " A ".pid <> pg_catalog.pg_backend_pid()"
+
+static const char hidden_sql[] =
+	OPS_TENANTS_SQL_ON("pg_catalog.pg_stat_activity", OPS_HIDDEN_SESSION)
+	" SELECT tr.rolname, pg_catalog.count(*)"
+	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
+	" WHERE " OPS_HIDDEN_SESSION("a")
+	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
+	" GROUP BY tr.rolname ORDER BY tr.rolname";
+
 /* The tenants' group of this database, OPS_TENANTS_SQL's $1. */
 static void
 group_param(pt_db *db, char *buf, size_t bufsz)
@@ -184,7 +201,41 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 	}
 	out->n = (size_t)n;
 	PQclear(res);
+	/* A superuser sees every session; anyone else may miss some. */
+	if (pt_db_info(db)->superuser)
+		return PT_OK;
+	res = pt_db_query(db, hidden_sql, 2, params, _("reading the tenants' sessions"), err);
+	if (!res) {
+		pt_session_list_free(out);
+		return err ? err->status : PT_ERR_SERVER;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		char *t = out->hidden_roles
+			? pt_xasprintf("%s, %s", out->hidden_roles, PQgetvalue(res, i, 0))
+			: pt_xstrdup(PQgetvalue(res, i, 0));
+		free(out->hidden_roles);
+		out->hidden_roles = t;
+		out->hidden += (size_t)atol(PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
 	return PT_OK;
+}
+
+enum pt_status
+pt_sessions_hidden_error(pt_db *db, const struct pt_session_list *list, pt_error *err)
+{
+	const char *me = pt_db_info(db)->user;
+
+	return pt_error_set(err, PT_ERR_PERMISSION,
+	                    P_("%zu session of tenant role(s) %s cannot be seen or ended: role "
+	                       "\"%s\" is not a member of them (a tenant can revoke that itself "
+	                       "before PostgreSQL 16); pgtenant audit names each, with the GRANT "
+	                       "that gives the membership back",
+	                       "%zu sessions of tenant role(s) %s cannot be seen or ended: role "
+	                       "\"%s\" is not a member of them (a tenant can revoke that itself "
+	                       "before PostgreSQL 16); pgtenant audit names each, with the GRANT "
+	                       "that gives the membership back", list->hidden),
+	                    list->hidden, list->hidden_roles ? list->hidden_roles : "?", me);
 }
 
 void
@@ -209,6 +260,7 @@ pt_session_list_free(struct pt_session_list *list)
 		free(s->node);
 	}
 	free(list->rows);
+	free(list->hidden_roles);
 	memset(list, 0, sizeof *list);
 }
 
@@ -282,7 +334,9 @@ pt_session_counts_free(struct pt_session_counts *c)
 	" SELECT " EXPR \
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE a.pid = $2::int4 AND " OPS_CLIENT_SESSION("a") \
-	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)"
+	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)" \
+	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $4))"
 
 static const char *const signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_SIGNAL_SQL("true"),
@@ -301,7 +355,9 @@ static const char *const signal_sql[] = {
 	" SELECT " EXPR \
 	" FROM " OPS_CITUS_ACTIVITY " a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE a.pid = $2::int4 AND " OPS_CITUS_CLIENT("a") \
-	"   AND (($3::text IS NULL AND a.here) OR " OPS_STARTED("a") " = $3)"
+	"   AND (($3::text IS NULL AND a.here) OR " OPS_STARTED("a") " = $3)" \
+	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
+	"       WHERE t.tenant = a.usesysid AND t.nspname = $4))"
 
 static const char *const citus_signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_CITUS_SIGNAL_SQL("true"),
@@ -345,8 +401,15 @@ enum pt_status
 pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
                   pt_error *err)
 {
+	return pt_session_signal_tenant(db, NULL, pid, started, sig, err);
+}
+
+enum pt_status
+pt_session_signal_tenant(pt_db *db, const char *schema, int pid, const char *started,
+                         enum pt_signal sig, pt_error *err)
+{
 	char pidstr[16], what[96], group[PT_NAME_MAX + 1];
-	const char *params[3] = { group, pidstr, started };
+	const char *params[4] = { group, pidstr, started, schema };
 	PGresult *res;
 	enum pt_status st = PT_OK;
 
@@ -359,15 +422,21 @@ pt_session_signal(pt_db *db, int pid, const char *started, enum pt_signal sig,
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);
-	res = pt_db_query(db, on_citus(db) ? citus_signal_sql[sig] : signal_sql[sig], 3, params,
+	res = pt_db_query(db, on_citus(db) ? citus_signal_sql[sig] : signal_sql[sig], 4, params,
 	                  what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0 && started &&
-	    pt_session_signal(db, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
+	    pt_session_signal_tenant(db, schema, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
 		st = pt_error_set(err, PT_ERR_NOT_FOUND,
 		                  _("session %d ended; its pid now belongs to a newer session of a "
 		                    "tenant: nothing was sent"), pid);
+	else if (PQntuples(res) == 0 && schema &&
+	         pt_session_signal_tenant(db, NULL, pid, NULL, PT_SIGNAL_CHECK, NULL) == PT_OK)
+		/* A pid typed from an old list may now be another tenant's. */
+		st = pt_error_set(err, PT_ERR_INVALID,
+		                  _("session %d is not a session of tenant \"%s\": nothing was sent"),
+		                  pid, schema);
 	else if (PQntuples(res) == 0)
 		st = explain_refusal(db, pid, pidstr, err);
 	else if (*PQgetvalue(res, 0, 0) != 't')
@@ -402,7 +471,7 @@ find_alterable(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
  * inside the ALTER's transaction, a session could reconnect before the
  * NOLOGIN is committed. */
 static void
-lock_sql(pt_db *db, const char *role, bool terminate, char *out[2])
+lock_sql(pt_db *db, const char *role, bool terminate, char *out[3])
 {
 	char *u = pt_quote_ident(db, role);
 	char *lit = pt_quote_literal(db, role);
@@ -424,6 +493,9 @@ lock_sql(pt_db *db, const char *role, bool terminate, char *out[2])
 		out[1] = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(a.pid)"
 		                      " FROM pg_catalog.pg_stat_activity a"
 		                      " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit);
+	/* [2]: its sessions this session was not shown (see OPS_HIDDEN_SESSION) */
+	out[2] = pt_xasprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a"
+	                      " WHERE a.usename = %s AND " OPS_HIDDEN_SESSION("a") ";", lit);
 	free(u);
 	free(lit);
 }
@@ -433,14 +505,20 @@ pt_tenant_lock_preview(pt_db *db, const char *schema, bool terminate,
                        pt_error *err)
 {
 	struct pt_tenant_ref ref;
-	char *sql[2], *out;
+	char *sql[3], *out;
 
 	if (find_alterable(db, schema, &ref, err) != PT_OK)
 		return NULL;
+	if (terminate && !ref.admin_member) {
+		pt_tenant_ref_member_error(db, &ref, _("end its sessions"), err);
+		pt_tenant_ref_free(&ref);
+		return NULL;
+	}
 	lock_sql(db, ref.role, terminate, sql);
 	out = sql[1] ? pt_xasprintf("%s\n%s", sql[0], sql[1]) : pt_xstrdup(sql[0]);
 	free(sql[0]);
 	free(sql[1]);
+	free(sql[2]);
 	pt_tenant_ref_free(&ref);
 	return out;
 }
@@ -450,7 +528,7 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
                pt_error *err)
 {
 	struct pt_tenant_ref ref;
-	char *sql[2], what[160];
+	char *sql[3], what[160];
 	PGresult *res;
 	enum pt_status st;
 
@@ -458,6 +536,13 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 		*terminated = 0;
 	if ((st = find_alterable(db, schema, &ref, err)) != PT_OK)
 		return st;
+	/* Sessions it cannot see it cannot end: refused before the lock, so
+	 * that "terminated: 0" never stands for sessions that run on. */
+	if (terminate && !ref.admin_member) {
+		st = pt_tenant_ref_member_error(db, &ref, _("end its sessions"), err);
+		pt_tenant_ref_free(&ref);
+		return st;
+	}
 	lock_sql(db, ref.role, terminate, sql);
 	snprintf(what, sizeof what, _("locking tenant \"%s\""), schema);
 	st = pt_db_exec(db, sql[0], 0, NULL, what, err);
@@ -468,14 +553,37 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 		if (!res)
 			st = err ? err->status : PT_ERR_SERVER;
 		else {
-			for (int i = 0; terminated && i < PQntuples(res); i++)
-				*terminated += *PQgetvalue(res, i, 0) == 't' &&
-				               (PQnfields(res) < 2 || *PQgetvalue(res, i, 1) != 't');
+			/* Only sessions are counted, not a session's worker
+			 * backends (Citus); any backend left is a failure. */
+			int ended = 0, left = 0;
+			for (int i = 0; i < PQntuples(res); i++) {
+				ended += *PQgetvalue(res, i, 0) == 't' &&
+				         (PQnfields(res) < 2 || *PQgetvalue(res, i, 1) != 't');
+				left += *PQgetvalue(res, i, 0) != 't';
+			}
+			if (terminated)
+				*terminated = ended;
 			PQclear(res);
+			/* and those the server did not show: none, as a member */
+			res = pt_db_query(db, sql[2], 0, NULL, what, err);
+			if (!res)
+				st = err ? err->status : PT_ERR_SERVER;
+			else {
+				left += atoi(PQgetvalue(res, 0, 0));
+				PQclear(res);
+				if (left > 0)
+					st = pt_error_set(err, PT_ERR_PERMISSION,
+					                  P_("tenant \"%s\" is locked, but %d of its sessions "
+					                     "could not be ended (%d were)",
+					                     "tenant \"%s\" is locked, but %d of its sessions "
+					                     "could not be ended (%d were)", left),
+					                  schema, left, ended);
+			}
 		}
 	}
 	free(sql[0]);
 	free(sql[1]);
+	free(sql[2]);
 	pt_tenant_ref_free(&ref);
 	return st;
 }

@@ -63,6 +63,11 @@ struct pt_session {
 struct pt_session_list {
 	struct pt_session *rows;
 	size_t n;
+	/* Tenants' sessions the admin cannot see (not a member of their role,
+	 * not a superuser): how many, and their roles (malloc'd, NULL if
+	 * none). They are not in rows: never report them as absent. */
+	size_t hidden;
+	char *hidden_roles;
 };
 
 /* The sessions of every tenant, or of the tenant owning schema (NULL for
@@ -74,6 +79,9 @@ struct pt_session_list {
 enum pt_status pt_sessions_load(pt_db *db, const char *schema,
                                 struct pt_session_list *out, pt_error *err);
 void pt_session_list_free(struct pt_session_list *list);
+/* PT_ERR_PERMISSION, saying that list->hidden sessions could not be seen. */
+enum pt_status pt_sessions_hidden_error(pt_db *db, const struct pt_session_list *list,
+                                        pt_error *err);
 
 /* Open sessions per tenant schema, for a column: only schemas with at
  * least one session, sorted by strcmp. One query. */
@@ -107,6 +115,13 @@ enum pt_signal { PT_SIGNAL_CHECK, PT_SIGNAL_CANCEL, PT_SIGNAL_TERMINATE };
  * reused by another session is PT_ERR_NOT_FOUND and nothing is sent. */
 enum pt_status pt_session_signal(pt_db *db, int pid, const char *started,
                                  enum pt_signal sig, pt_error *err);
+/* The same, for a session of the tenant owning schema only (NULL: any
+ * tenant's): a pid that belongs to another tenant's session is
+ * PT_ERR_INVALID and nothing is sent. The check is part of the statement
+ * that signals. */
+enum pt_status pt_session_signal_tenant(pt_db *db, const char *schema, int pid,
+                                        const char *started, enum pt_signal sig,
+                                        pt_error *err);
 
 /* ---- lock and unlock ---------------------------------------------------- */
 

@@ -224,9 +224,10 @@ check_group(pt_db *db, bool must_exist, pt_error *err)
 	case PT_GROUP_FOREIGN:
 		return pt_error_set(err, PT_ERR_PERMISSION,
 		                    _("role \"%s\" exists but pgtenant did not make it (it lacks "
-		                      "the comment \"%s%s\", or it can log in or has powers): "
-		                      "pgtenant will not hand tenants to it; review it, then drop "
-		                      "or rename it"), group, PT_TENANT_GROUP_MARK, in->dbname);
+		                      "the comment \"%s%s\", can log in, has powers, is INHERIT "
+		                      "or is a member of another role): pgtenant will not hand "
+		                      "tenants to it; review it, then drop or rename it"),
+		                    group, PT_TENANT_GROUP_MARK, in->dbname);
 	case PT_GROUP_NONE:
 		if (must_exist)
 			return pt_error_set(err, PT_ERR_SERVER,
@@ -500,7 +501,9 @@ static const char owner_sql[] =
 	 * another: it needs ADMIN OPTION on it (its creator has it). */
 	" (SELECT me.rolsuper FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)"
 	"  OR pg_catalog.current_setting('server_version_num')::int < 160000"
-	"  OR pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION')"
+	"  OR pg_catalog.pg_has_role(r.oid, 'MEMBER WITH ADMIN OPTION'),"
+	" (SELECT me.rolsuper FROM pg_catalog.pg_roles me WHERE me.rolname = current_user)"
+	"  OR pg_catalog.pg_has_role(r.oid, 'USAGE')"
 	" FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner"
 	" WHERE n.nspname = $2";
 
@@ -536,6 +539,7 @@ pt_tenant_find(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 			ref->other_schemas = pt_xstrdup(PQgetvalue(res, 0, 5));
 		ref->locked = *PQgetvalue(res, 0, 6) != 't';
 		ref->may_alter = *PQgetvalue(res, 0, 7) == 't';
+		ref->admin_member = *PQgetvalue(res, 0, 8) == 't';
 	}
 	PQclear(res);
 	return st;
@@ -579,6 +583,20 @@ pt_tenant_ref_check_alter(pt_db *db, const struct pt_tenant_ref *ref, pt_error *
 	                    me, ref->role, ref->role, me);
 }
 
+enum pt_status
+pt_tenant_ref_member_error(pt_db *db, const struct pt_tenant_ref *ref, const char *what,
+                           pt_error *err)
+{
+	const struct pt_session_info *in = pt_db_info(db);
+
+	return pt_error_set(err, PT_ERR_PERMISSION,
+	                    _("role \"%s\" cannot %s: it is not a member of tenant role \"%s\" "
+	                      "(or does not inherit its privileges), which a tenant can revoke "
+	                      "itself before PostgreSQL 16; GRANT \"%s\" TO \"%s\"%s first"),
+	                    in->user, what, ref->role, ref->role, in->user,
+	                    in->server_version_num >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : "");
+}
+
 void
 pt_tenant_ref_free(struct pt_tenant_ref *ref)
 {
@@ -589,12 +607,18 @@ pt_tenant_ref_free(struct pt_tenant_ref *ref)
 	memset(ref, 0, sizeof *ref);
 }
 
-char *
-pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
+/* What a drop runs, in parts: *grant_out (the membership the admin needs
+ * to drop what the tenant owns, "" when none, malloc'd) and the final
+ * transaction (returned, malloc'd); *role_out (may be NULL) the tenant's
+ * role. NULL with err when it is refused. */
+static char *
+drop_plan(pt_db *db, const char *schema, char **grant_out, char **role_out,
+          pt_error *err)
 {
 	struct pt_tenant_ref oi;
 	char *s, *u, *sql = NULL;
 
+	*grant_out = NULL;
 	if (check_session(db, true, err) != PT_OK)
 		return NULL;
 	if (pt_tenant_find(db, schema, &oi, err) != PT_OK)
@@ -615,19 +639,24 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 		             oi.role, oi.other_schemas);
 	else {
 		const struct pt_session_info *in = pt_db_info(db);
-		char *me = pt_quote_ident(db, in->user), *inherit;
+		char *me = pt_quote_ident(db, in->user);
 
 		s = pt_quote_ident(db, schema);
 		u = pt_quote_ident(db, oi.role);
 		/* From 16 a non-superuser creator is a member of the tenant with
 		 * SET but not INHERIT, and dropping its schema and what it owns
-		 * needs the tenant's privileges: take them for this transaction
-		 * (the membership goes with the role). */
-		inherit = !in->superuser && in->server_version_num >= 160000
-			? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE;\n", u, me) : pt_xstrdup("");
-		sql = pt_xasprintf("%sDROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
-		                   inherit, s, u, u);
-		free(inherit);
+		 * needs the tenant's privileges: take them (the membership goes
+		 * with the role). */
+		*grant_out = !in->superuser && in->server_version_num >= 160000
+			? pt_xasprintf("GRANT %s TO %s WITH INHERIT TRUE;\n", u, me)
+			/* Before 16 the tenant can have revoked the admin's
+			 * membership itself; CREATEROLE grants it back. */
+			: !in->superuser && !oi.admin_member
+			? pt_xasprintf("GRANT %s TO %s;\n", u, me) : pt_xstrdup("");
+		sql = pt_xasprintf("DROP SCHEMA %s CASCADE;\nDROP OWNED BY %s;\nDROP ROLE %s;",
+		                   s, u, u);
+		if (role_out)
+			*role_out = pt_xstrdup(oi.role);
 		free(me);
 		free(s);
 		free(u);
@@ -636,26 +665,200 @@ pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
 	return sql;
 }
 
+/* The tenant's objects that a drop removes in bounded transactions
+ * first, when one transaction would take more locks than
+ * max_locks_per_transaction (every object dropped is locked until the
+ * end of its transaction: 30,000 tables made DROP SCHEMA ... CASCADE fail
+ * with "out of shared memory" for ever, and starve the shared lock table
+ * for every other session while it ran). Each row: the DROP's object
+ * kind, the object's name as SQL (schema-qualified, quoted), and about how
+ * many locks dropping it takes (it and what depends on it). Views go
+ * first (nothing of the tenant's depends on them being there), then
+ * children before their parents (a parent's CASCADE would take every
+ * child's lock at once), functions last. Extension members stay for
+ * the final DROP SCHEMA. $1 = the schema. */
+static const char drop_objects_sql[] =
+	"WITH n AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1),"
+	" ext AS (SELECT d.classid, d.objid FROM pg_catalog.pg_depend d WHERE d.deptype = 'e')"
+	" SELECT k, name, w FROM ("
+	"  SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
+	"           WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS k,"
+	"         c.oid::pg_catalog.regclass::text AS name,"
+	"         1 + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_depend d"
+	"               WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	"                 AND d.refobjid = c.oid)"
+	"           + CASE WHEN c.reltoastrelid <> 0 THEN 3 ELSE 0 END AS w,"
+	"         CASE WHEN c.relkind IN ('v', 'm') THEN 0"
+	"              WHEN c.relkind = 'p' THEN 3 - c.relispartition::int"
+	"              WHEN c.relispartition OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i"
+	"                     WHERE i.inhrelid = c.oid) THEN 1"
+	"              WHEN c.relkind = 'S' THEN 4 ELSE 2 END AS ord"
+	"    FROM pg_catalog.pg_class c, n"
+	"   WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
+	"     AND (c.relkind <> 'S' OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+	"          WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+	"            AND d.objid = c.oid AND d.deptype IN ('a', 'i')))"
+	"     AND (c.oid) NOT IN (SELECT e.objid FROM ext e"
+	"          WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)"
+	"  UNION ALL"
+	"  SELECT CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE'"
+	"           ELSE 'FUNCTION' END, p.oid::pg_catalog.regprocedure::text, 1, 5"
+	"    FROM pg_catalog.pg_proc p, n"
+	"   WHERE p.pronamespace = n.oid"
+	"     AND p.oid NOT IN (SELECT e.objid FROM ext e"
+	"          WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass)"
+	" ) x ORDER BY ord, name";
+
+/* Large objects the role owns go in batches of $2 too (DROP OWNED locks
+ * each). */
+static const char drop_lo_sql[] =
+	"SELECT pg_catalog.lo_unlink(l.oid) FROM (SELECT m.oid"
+	"  FROM pg_catalog.pg_largeobject_metadata m"
+	" WHERE m.lomowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = $1)"
+	" LIMIT $2::int) l";
+
+/* Locks one of drop's transactions may take: max_locks_per_transaction,
+ * the share of the shared lock table each session is sized for. */
+static long
+drop_lock_budget(pt_db *db)
+{
+	PGresult *res = pt_db_query(db, "SELECT pg_catalog.current_setting("
+	                                "'max_locks_per_transaction')::int",
+	                            0, NULL, _("reading max_locks_per_transaction"), NULL);
+	long n = res && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : 64;
+
+	PQclear(res);
+	return n < 10 ? 10 : n;
+}
+
+/* Drop the tenant's objects in transactions of at most budget locks each,
+ * before the final transaction. *done counts what went. */
+static enum pt_status
+drop_batches(pt_db *db, const char *schema, const char *role, const char *grant,
+             const char *what, long *done, pt_error *err)
+{
+	const char *params[2] = { schema, role };
+	long budget = drop_lock_budget(db), total = 0;
+	char budget_s[24];
+	PGresult *res;
+	enum pt_status st = PT_OK;
+	int n;
+
+	*done = 0;
+	res = pt_db_query(db, drop_objects_sql, 1, params, what, err);
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		total += atol(PQgetvalue(res, i, 2));
+	if (total > budget && *grant)
+		/* the membership first, for every batch: it goes with the role */
+		st = pt_db_exec(db, grant, 0, NULL, what, err);
+	for (int i = 0; st == PT_OK && total > budget && i < n;) {
+		char *sql = pt_xstrdup(""), *t;
+		long used = 0;
+		int start = i;
+
+		/* at least one object, then as many as fit; one DROP per kind */
+		while (i < n && (i == start || used + atol(PQgetvalue(res, i, 2)) <= budget)) {
+			const char *kind = PQgetvalue(res, i, 0);
+			bool next_same = i + 1 < n && !strcmp(kind, PQgetvalue(res, i + 1, 0)) &&
+			                 used + atol(PQgetvalue(res, i, 2)) +
+			                 atol(PQgetvalue(res, i + 1, 2)) <= budget;
+			bool first = i == start || strcmp(kind, PQgetvalue(res, i - 1, 0));
+
+			t = pt_xasprintf("%s%s%s%s%s", sql,
+			                 first ? "DROP " : ", ", first ? kind : "",
+			                 first ? " IF EXISTS " : "", PQgetvalue(res, i, 1));
+			free(sql);
+			sql = t;
+			if (!next_same) {
+				t = pt_xasprintf("%s CASCADE;\n", sql);
+				free(sql);
+				sql = t;
+			}
+			used += atol(PQgetvalue(res, i, 2));
+			i++;
+		}
+		st = pt_db_exec(db, sql, 0, NULL, what, err);
+		free(sql);
+		if (st == PT_OK)
+			*done += i - start;
+	}
+	PQclear(res);
+	/* large objects, budget at a time */
+	snprintf(budget_s, sizeof budget_s, "%ld", budget);
+	params[0] = role;
+	params[1] = budget_s;
+	while (st == PT_OK) {
+		res = pt_db_query(db, drop_lo_sql, 2, params, what, err);
+		if (!res)
+			return err ? err->status : PT_ERR_SERVER;
+		n = PQntuples(res);
+		PQclear(res);
+		*done += n;
+		if (n < budget)
+			break;
+	}
+	return st;
+}
+
+char *
+pt_tenant_drop_preview(pt_db *db, const char *schema, pt_error *err)
+{
+	char *grant, *sql = drop_plan(db, schema, &grant, NULL, err), *out;
+
+	if (!sql)
+		return NULL;
+	out = pt_xasprintf("%s%s", grant, sql);
+	free(grant);
+	free(sql);
+	return out;
+}
+
 enum pt_status
 pt_tenant_drop(pt_db *db, const char *schema, pt_error *err)
 {
-	char *sql = pt_tenant_drop_preview(db, schema, err);
+	char *grant, *role = NULL, *sql = drop_plan(db, schema, &grant, &role, err), *all;
 	char what[160];
+	long done = 0;
 	enum pt_status st;
 
 	if (!sql)
 		return err ? err->status : PT_ERR_INVALID;
 	snprintf(what, sizeof what, _("dropping tenant \"%s\""), schema);
+	st = drop_batches(db, schema, role, grant, what, &done, err);
+	if (st != PT_OK) {
+		if (done > 0 && err) {
+			pt_error kept = *err;
+			char *msg = kept.message;
+			pt_error_set(err, kept.status,
+			             P_("%s (%ld of the tenant's objects were dropped already; "
+			                "drop it again to finish)",
+			                "%s (%ld of the tenant's objects were dropped already; "
+			                "drop it again to finish)", done), msg, done);
+			memcpy(err->detail, kept.detail, sizeof err->detail);
+			memcpy(err->sqlstate, kept.sqlstate, sizeof err->sqlstate);
+		}
+		free(grant);
+		free(role);
+		free(sql);
+		return st;
+	}
+	all = pt_xasprintf("%s%s", grant, sql);
 	/* A tenant made before the tenants' group holds its own CONNECT grant,
 	 * and DROP OWNED rewrites the database's ACL to revoke it: two such
 	 * drops at once can fail with "tuple concurrently updated" (XX000).
 	 * Nothing was done then; try again. harden moves such grants to the
 	 * group for good. */
 	for (int tries = 0;; tries++) {
-		st = pt_db_exec(db, sql, 0, NULL, what, err);
+		st = pt_db_exec(db, all, 0, NULL, what, err);
 		if (st != PT_ERR_SERVER || !err || strcmp(err->sqlstate, "XX000") || tries == 4)
 			break;
 	}
+	free(all);
+	free(grant);
+	free(role);
 	free(sql);
 	return st;
 }

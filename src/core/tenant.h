@@ -113,6 +113,10 @@ struct pt_tenant_ref {
 	char *other_dbs;             /* malloc'd or NULL: databases where the role
 	                                still owns or holds something */
 	char *other_schemas;         /* malloc'd or NULL: other schemas it owns */
+	bool admin_member;           /* the session has the role's privileges (a
+	                                superuser, or a member that inherits):
+	                                needed to see and end its sessions and to
+	                                drop what it owns */
 };
 
 /* Before a create is previewed: PT_ERR_EXISTS, saying which (*is_schema
@@ -120,6 +124,11 @@ struct pt_tenant_ref {
  * there already (the create would fail on it); PT_OK when both are free. */
 enum pt_status pt_tenant_names_free(pt_db *db, const char *schema, const char *role,
                                     bool *is_schema, pt_error *err);
+/* The error for a tenant whose role the session is not a member of (the
+ * tenant may have revoked it: before PostgreSQL 16 a role may revoke its
+ * own membership from others), for what: "end its sessions". */
+enum pt_status pt_tenant_ref_member_error(pt_db *db, const struct pt_tenant_ref *ref,
+                                          const char *what, pt_error *err);
 
 /* Find the tenant owning schema. PT_ERR_NOT_FOUND when there is no such
  * schema, PT_ERR_INVALID when its owner is not a tenant (a superuser, the

@@ -360,7 +360,7 @@ signal_selected(struct pt_ui *ui, enum pt_signal sig)
 			return;
 		}
 	}
-	if (pt_session_signal(ui->db, pid, started, sig, &err) != PT_OK)
+	if (pt_session_signal_tenant(ui->db, ui->target_schema, pid, started, sig, &err) != PT_OK)
 		pt_ui_fail(ui, &err);
 	else if (sig == PT_SIGNAL_TERMINATE)
 		pt_ui_msg(ui, _("Session %d terminated."), pid);

@@ -89,4 +89,62 @@ check "and nothing changed" \
 	'[ "$(psql_q -d squat -c "SELECT datacl FROM pg_database WHERE datname = '\''squat'\''")" = "$before" ] &&
 	 [ "$(psql_q -c "SELECT count(*) FROM pg_roles WHERE rolname = '\''sq_user'\''")" = 0 ]'
 
+# ---- a squatter that looks like a group (issue 18, finding 5) ----------------
+# A role with CREATEROLE, not a tenant, makes the tenants' group of a new
+# database before pgtenant does: NOLOGIN, even with pgtenant's comment, but
+# INHERIT and a member of a role that reads everything. Adopting it would
+# hand every later tenant that role.
+if [ "$v" -ge 140000 ]; then reader=pg_read_all_data; else reader=reporting; fi
+psql_q -q <<SQL
+CREATE DATABASE app2;
+CREATE ROLE squatter LOGIN CREATEROLE PASSWORD 'squatter-pw';
+SET ROLE squatter;
+CREATE ROLE pgtenant_tenants_app2 NOLOGIN INHERIT;
+COMMENT ON ROLE pgtenant_tenants_app2 IS 'pgtenant: tenants of database app2';
+RESET ROLE;
+GRANT $reader TO pgtenant_tenants_app2;
+SQL
+psql_q -q -d app2 -c "CREATE TABLE public.squat_t (x int)" \
+	-c "ALTER TABLE public.squat_t OWNER TO pgtenant_tenants_app2"
+before=$(psql_q -d app2 -c "SELECT datacl FROM pg_database WHERE datname = 'app2'")
+PGDATABASE=app2 run harden --dry-run
+check "harden --dry-run refuses the squatter group (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"pgtenant_tenants_app2\" may not be adopted"* ]]'
+check "  saying it is INHERIT, a member of $reader and owns an object" \
+	'[[ "$ERR" == *"is INHERIT"* && "$ERR" == *"member of $reader"* && "$ERR" == *"owns 1 object in database app2"* ]]'
+check "  and giving the commands that fix it" \
+	'grep -q "^  ALTER ROLE \"pgtenant_tenants_app2\" NOINHERIT;$" <<<"$ERR" &&
+	 grep -q "^  REVOKE $reader FROM \"pgtenant_tenants_app2\";$" <<<"$ERR" &&
+	 grep -q "^  -- in database app2, after reviewing them: DROP OWNED BY \"pgtenant_tenants_app2\";$" <<<"$ERR"'
+PGDATABASE=app2 run harden --yes
+check "harden --yes refuses it and changes nothing (rc $RC)" \
+	'[ $RC = 1 ] && [ "$(psql_q -d app2 -c "SELECT datacl FROM pg_database WHERE datname = '\''app2'\''")" = "$before" ]'
+PGDATABASE=app2 run create tenant_sq2 --format=csv
+check "create refuses to hand a tenant to it (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"pgtenant_tenants_app2"*"did not make it"* ]] &&
+	 [ "$(psql_q -c "SELECT count(*) FROM pg_roles WHERE rolname = '\''sq2_user'\''")" = 0 ]'
+# Cleaned up as the refusal says, one problem at a time: each is enough to refuse.
+psql_q -q -c "ALTER ROLE pgtenant_tenants_app2 NOINHERIT" -c "REVOKE $reader FROM pgtenant_tenants_app2"
+PGDATABASE=app2 run harden --yes
+check "still refused while it owns something (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"owns 1 object"* && "$ERR" != *INHERIT* ]]'
+psql_q -q -d app2 -c "DROP OWNED BY pgtenant_tenants_app2" \
+	-c "CREATE TABLE public.squat_t (x int)" -c "GRANT SELECT ON public.squat_t TO pgtenant_tenants_app2"
+PGDATABASE=app2 run harden --yes
+check "still refused while it holds a privilege (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"holds privileges on 1 object in database app2"* ]]'
+psql_q -q -d app2 -c "DROP OWNED BY pgtenant_tenants_app2" \
+	-c "GRANT CREATE ON DATABASE app2 TO pgtenant_tenants_app2"
+PGDATABASE=app2 run harden --yes
+check "still refused while it holds more than CONNECT on the database (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"holds CREATE ON DATABASE"* ]]'
+psql_q -q -c "REVOKE CREATE ON DATABASE app2 FROM pgtenant_tenants_app2"
+PGDATABASE=app2 run harden --yes
+check "clean, it is adopted (rc $RC: $ERR)" '[ $RC = 0 ]'
+PGDATABASE=app2 run create tenant_sq2 --format=csv
+url=$(tail -1 <<<"$OUT" | cut -d, -f4)
+check "a tenant of it logs in and reads no other data ($RC)" \
+	'[ "$(psql -X -At -d "$url" -c "SELECT current_user" 2>&1)" = sq2_user ] &&
+	 [[ "$(psql -X -At -d "$url" -c "SELECT count(*) FROM public.squat_t" 2>&1)" == *"permission denied"* ]]'
+
 finish harden.sh

@@ -186,4 +186,47 @@ check "drop as the cloud admin" '[ $RC = 0 ]'
 check "... schema and role are gone" \
 	'[ "$(su_q "SELECT count(*) FROM pg_roles WHERE rolname = '\''b_user'\''") $(su_q "SELECT count(*) FROM pg_namespace WHERE nspname = '\''tenant_b'\''" cloud_db)" = "0 0" ]'
 
+# ---- a tenant revokes the admin's membership in its role (issue 18, finding 4)
+# Before PostgreSQL 16 a role may revoke its own membership from others:
+# the admin then no longer sees the tenant's sessions, cannot end them nor
+# drop what it owns. pgtenant must say so everywhere, never "terminated: 0".
+run -d "$C" create tenant_rv --format=csv
+rv=$(conn_of)
+revoked=$(as_conn "$rv" "REVOKE rv_user FROM cloud_admin" 2>&1)
+echo "tenant's REVOKE rv_user FROM cloud_admin on $major: $revoked"
+if [ "$major" -ge 16 ]; then
+	check "16+: the tenant cannot revoke the admin's membership" '[[ $revoked == *ERROR* || $revoked == *WARNING* ]]'
+fi
+lost=$(su_q "SELECT NOT pg_has_role('cloud_admin', 'rv_user', 'USAGE')")
+if [ "$major" -le 14 ]; then
+	check "13/14: the tenant did revoke it" '[ "$lost" = t ]'
+fi
+if [ "$lost" = t ]; then
+	as_conn "$rv" "SELECT pg_catalog.pg_sleep(120) /* rv-sleep */" >/dev/null 2>&1 &
+	rv_bg=$!
+	for i in $(seq 100); do
+		[ "$(su_q "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%rv-sleep */'")" = 1 ] && break
+		sleep 0.2
+	done
+	rv_pid=$(su_q "SELECT pid FROM pg_stat_activity WHERE query LIKE '%rv-sleep */'")
+	run -d "$C" audit --format=json --rule=admin-membership-lost
+	check "audit reports the lost membership, with the GRANT that restores it" \
+		'[ $RC = 1 ] && python3 -c "import json,sys; f = json.load(sys.stdin)[\"findings\"]; sys.exit(not (len(f) == 1 and f[0][\"role\"] == \"rv_user\" and f[0][\"severity\"] == \"medium\" and f[0][\"fix_sql\"].startswith(\"GRANT \\\"rv_user\\\" TO \\\"cloud_admin\\\"\")))" <<<"$OUT"'
+	run -d "$C" sessions
+	check "sessions fails, naming the sessions it cannot see (rc $RC)" \
+		'[ $RC = 1 ] && [[ $ERR == *"1 session of tenant role(s) rv_user cannot be seen"* ]]'
+	run -d "$C" sessions tenant_rv --terminate "$rv_pid" --yes
+	check "sessions --terminate fails for a session it cannot see (rc $RC)" \
+		'[ $RC = 1 ] && [[ $ERR == *"cannot be seen or ended"* ]] && kill -0 $rv_bg'
+	run -d "$C" lock tenant_rv --terminate --yes
+	check "lock --terminate refuses instead of 'sessions terminated: 0' (rc $RC)" \
+		'[ $RC = 1 ] && [[ $ERR == *"not a member of tenant role \"rv_user\""* ]] && [[ $ERR != *"terminated: 0"* ]]'
+	check "... and the session still runs, the tenant not locked" \
+		'kill -0 $rv_bg && [ "$(su_q "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''rv_user'\''")" = t ]'
+	run -d "$C" drop tenant_rv --yes
+	check "drop still works: it grants the membership back in its transaction (rc $RC: $ERR)" \
+		'[ $RC = 0 ] && [ "$(su_q "SELECT count(*) FROM pg_roles WHERE rolname = '\''rv_user'\''")" = 0 ]'
+	kill $rv_bg 2>/dev/null
+fi
+
 finish managed_admin.sh

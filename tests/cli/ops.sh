@@ -56,6 +56,12 @@ check "sessions lists acme's session as the tenant's" \
 	'[ "$(json "[(s[\"schema\"], s[\"role\"], s[\"state\"]) for s in d if s[\"pid\"] == $acme_pid]" <<<"$OUT")" = "[('\''tenant_acme'\'', '\''acme_user'\'', '\''active'\'')]" ]'
 check "sessions lists only tenants' sessions" \
 	'[ "$(json "sorted(set(s[\"role\"] for s in d))" <<<"$OUT")" = "['\''acme_user'\'']" ]'
+# list says what the console says: how many sessions each tenant has
+run list --format=json
+check "list counts acme's session, evil has none, public is no tenant (rc $RC)" \
+	'[ "$(json "sorted((r[\"schema\"], r[\"locked\"], r[\"sessions\"]) for r in d)" <<<"$OUT")" = "[('\''public'\'', None, None), ('\''tenant_acme'\'', False, 1), ('\''tenant_evil'\'', False, 0)]" ]'
+run list
+check "list's table has LOCKED and SESSIONS" '[[ "${OUT%%$'\''\n'\''*}" == *LOCKED*SESSIONS* ]]'
 run sessions tenant_acme --format=csv
 check "sessions csv header" '[ "${OUT%%$'\''\n'\''*}" = "schema,role,pid,database,state,client,client_hostname,application_name,backend_start,xact_age_seconds,wait_event_type,wait_event,blocked_by,query" ]'
 check "sessions SCHEMA shows its session" '[[ "$OUT" == *",$acme_pid,"* ]]'
@@ -87,11 +93,11 @@ check "JSON escapes ESC" '[[ "$OUT" == *"\\u001b"* && "$OUT" != *"$esc"* ]]'
 
 # Terminating asks for the pid on the terminal, after showing the session
 # (the tenant's text made visible there too).
-on_pty --type $'1\n' sessions --terminate "$evil_pid"
+on_pty --type $'1\n' sessions tenant_evil --terminate "$evil_pid"
 check "a wrong pid typed terminates nothing (rc $RC)" '[ $RC = 1 ] && alive $evil_bg'
 check "the confirmation shows the session" '[[ "$OUT" == *"Session $evil_pid of tenant tenant_evil"* ]]'
 check "the confirmation sends no ESC or BEL from the tenant" '[[ "$OUT" != *"$esc"* && "$OUT" != *"$bel"* ]]'
-on_pty --type "$evil_pid"$'\n' sessions --terminate "$evil_pid"
+on_pty --type "$evil_pid"$'\n' sessions tenant_evil --terminate "$evil_pid"
 check "the right pid typed terminates the session (rc $RC)" '[ $RC = 0 ]'
 wait_for "evil's psql to end" '! alive $evil_bg'
 
@@ -132,19 +138,19 @@ psql -X -q -c "$admin_bg_sql" >/dev/null 2>&1 &
 admin_bg=$!; bg_pids+=($admin_bg)
 wait_for "the admin's session" '[ -n "$(pid_of "SELECT pg_catalog.pg_sleep(120) /* admin")" ]'
 admin_pid=$(pid_of "SELECT pg_catalog.pg_sleep(120) /* admin")
-run sessions --cancel "$admin_pid"
+run sessions tenant_acme --cancel "$admin_pid"
 check "--cancel refuses an admin's session (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *"not a tenant"* ]]'
-run sessions --terminate "$admin_pid" --yes
+run sessions tenant_acme --terminate "$admin_pid" --yes
 check "--terminate refuses an admin's session (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *"not a tenant"* ]]'
 check "the admin's session is still running" 'alive $admin_bg'
-run sessions --terminate 2147483000 --yes
+run sessions tenant_acme --terminate 2147483000 --yes
 check "--terminate of no such pid fails (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *"no session"* ]]'
-run sessions --cancel abc
+run sessions tenant_acme --cancel abc
 check "--cancel needs a pid (rc $RC)" '[ $RC = 2 ]'
-run sessions --cancel 1 --terminate 2
+run sessions tenant_acme --cancel 1 --terminate 2
 check "--cancel and --terminate together are a usage error (rc $RC)" '[ $RC = 2 ]'
 
-run --read-only sessions --cancel "$acme_pid"
+run --read-only sessions tenant_acme --cancel "$acme_pid"
 check "--read-only refuses --cancel (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]] && alive $acme_bg'
 run --read-only lock tenant_acme
 check "--read-only refuses lock (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]]'
@@ -152,8 +158,29 @@ run --read-only alter tenant_acme --set work_mem=2MB
 check "--read-only refuses alter (rc $RC)" '[ $RC = 1 ] && [[ "$ERR" == *read-only* ]]'
 run --read-only sessions tenant_acme
 check "--read-only still lists sessions (rc $RC)" '[ $RC = 0 ] && [[ "$OUT" == *"$acme_pid"* ]]'
+# A pid is acted on only as the named tenant's session, and only as the
+# session that started when --started says: pids are reused, and a pid
+# read from an earlier listing may since be another tenant's.
 run sessions --cancel "$acme_pid"
+check "--cancel without the tenant's schema is a usage error (rc $RC)" \
+	'[ $RC = 2 ] && [[ "$ERR" == *"need the tenant"* ]] && alive $acme_bg'
+run sessions tenant_evil --cancel "$acme_pid"
+check "--cancel of another tenant's session is refused (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"not a session of tenant \"tenant_evil\""* ]] && alive $acme_bg'
+run sessions tenant_evil --terminate "$acme_pid" --yes
+check "--terminate of another tenant's session is refused (rc $RC)" '[ $RC = 1 ] && alive $acme_bg'
+run sessions tenant_acme --cancel "$acme_pid" --started=2000-01-01T00:00:00.000000Z
+check "--cancel with another start time sends nothing (rc $RC)" \
+	'[ $RC = 1 ] && [[ "$ERR" == *"started at"*"nothing was sent"* ]] && alive $acme_bg'
+run sessions tenant_acme --format=json
+acme_started=$(json "[s['backend_start'] for s in d if s['pid'] == $acme_pid][0]" <<<"$OUT")
+run sessions tenant_acme --started="$acme_started"
+check "--started without --cancel or --terminate is a usage error (rc $RC)" '[ $RC = 2 ]'
+run sessions tenant_acme --cancel "$acme_pid" --started="$acme_started" --format=json
 check "--cancel of a tenant's query exits 0 (rc $RC)" '[ $RC = 0 ]'
+check "--cancel prints the session it canceled with its start time" \
+	'[ "$(json "[(s[\"pid\"], s[\"schema\"], s[\"backend_start\"]) for s in d]" <<<"$OUT")" = "[($acme_pid, '\''tenant_acme'\'', '\''$acme_started'\'')]" ]'
+check "  and says so with the start time" '[[ "$ERR" == *"session $acme_pid (started $acme_started)"* ]]'
 wait_for "psql to end" '! alive $acme_bg'
 check "the tenant's query was canceled" 'grep -q "canceling statement due to user request" "$tmp/acme.out"'
 
@@ -161,9 +188,9 @@ psql -X -q "$acme" -c "SELECT pg_catalog.pg_sleep(120) /* acme-two */" >/dev/nul
 acme_bg=$!; bg_pids+=($acme_bg)
 wait_for "acme's second session" '[ -n "$(pid_of "SELECT pg_catalog.pg_sleep(120) /* acme-two")" ]'
 acme_pid=$(pid_of "SELECT pg_catalog.pg_sleep(120) /* acme-two")
-run sessions --terminate "$acme_pid"
+run sessions tenant_acme --terminate "$acme_pid"
 check "--terminate without a terminal and without --yes refuses (rc $RC)" '[ $RC = 2 ] && alive $acme_bg'
-run sessions --terminate "$acme_pid" -y
+run sessions tenant_acme --terminate "$acme_pid" -y
 check "--terminate --yes exits 0 (rc $RC)" '[ $RC = 0 ]'
 wait_for "the terminated psql to end" '! alive $acme_bg'
 
@@ -187,6 +214,11 @@ check "lock --terminate --yes exits 0 (rc $RC)" '[ $RC = 0 ] && [[ "$ERR" == *"s
 check "lock shows the terminate statement" '[[ "$OUT" == *pg_terminate_backend* ]]'
 wait_for "the locked tenant's psql to end" '! alive $acme_bg'
 check "a locked tenant cannot log in" '! login_ok "$acme"'
+run list --format=json
+check "list marks the locked tenant, which has no session left" \
+	'[ "$(json "[(r[\"locked\"], r[\"sessions\"], r[\"is_tenant\"]) for r in d if r[\"schema\"] == \"tenant_acme\"]" <<<"$OUT")" = "[(True, 0, True)]" ]'
+check "  and not the others" \
+	'[ "$(json "[(r[\"schema\"], r[\"locked\"]) for r in d if r[\"schema\"] != \"tenant_acme\"]" <<<"$OUT")" = "[('\''public'\'', None), ('\''tenant_evil'\'', False)]" ]'
 run alter tenant_acme --format=json
 check "alter shows a locked tenant as login false" \
 	'[ "$(json "[s[\"value\"] for s in d if s[\"name\"] == \"login\"]" <<<"$OUT")" = "['\''false'\'']" ]'

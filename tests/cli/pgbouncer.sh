@@ -27,13 +27,24 @@ stop_bouncer() {
 trap stop_bouncer EXIT
 
 # ---- the server side: the lookup function (as in the README) -------------
+# In the documented order: the database is hardened first (PUBLIC loses
+# CONNECT), the lookup role is made after it.
+run harden --yes
+check "harden first (rc $RC)" '[ $RC = 0 ]'
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 CREATE ROLE pgbouncer_auth LOGIN PASSWORD 'bouncer-auth-pw';
+GRANT CONNECT ON DATABASE postgres TO pgbouncer_auth;
 CREATE SCHEMA pgbouncer;
 CREATE FUNCTION pgbouncer.user_lookup(i_username text, OUT uname text, OUT phash text)
 RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$
-	SELECT usename::text, passwd FROM pg_catalog.pg_shadow
-	WHERE usename = i_username AND NOT usesuper AND NOT userepl
+	SELECT s.usename::text, s.passwd FROM pg_catalog.pg_shadow s
+	JOIN pg_catalog.pg_roles r ON r.oid = s.usesysid
+	WHERE s.usename = i_username
+	  AND NOT r.rolsuper AND NOT r.rolreplication AND NOT r.rolcreaterole
+	  AND EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+	              JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+	              WHERE m.member = r.oid
+	                AND g.rolname = 'pgtenant_tenants_' || pg_catalog.current_database())
 $$;
 REVOKE ALL ON FUNCTION pgbouncer.user_lookup(text) FROM PUBLIC;
 GRANT USAGE ON SCHEMA pgbouncer TO pgbouncer_auth;
@@ -104,6 +115,20 @@ check "the new password works through PgBouncer (got: $GOT)" '[ "$GOT" = "pool_u
 # leaves the server through it, and nobody else may call it.
 check "no superuser's verifier through the lookup" \
 	'[ -z "$(psql -X -At -c "SELECT phash FROM pgbouncer.user_lookup('"'pgtadmin'"')")" ]'
+check "the tenant's verifier through the lookup" \
+	'[[ "$(psql -X -At -c "SELECT phash FROM pgbouncer.user_lookup('"'pool_user'"')")" == SCRAM-SHA-256* ]]'
+# Roles that are not tenants get nothing, with or without powers, even
+# when made a member of some other group (issue 18, finding 8).
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE ROLE admin2 LOGIN CREATEROLE PASSWORD 'admin2-secret-pw';
+CREATE ROLE reporting LOGIN PASSWORD 'reporting-secret-pw';
+CREATE ROLE tenant_like_admin LOGIN CREATEROLE PASSWORD 'x-secret-pw';
+GRANT pgtenant_tenants_postgres TO tenant_like_admin;
+SQL
+for r in admin2 reporting tenant_like_admin pgbouncer_auth; do
+	check "no verifier of $r (not a tenant, or CREATEROLE) through the lookup" \
+		'[ -z "$(psql -X -At -c "SELECT phash FROM pgbouncer.user_lookup('"'$r'"')")" ]'
+done
 GOT=$(psql -X -At -w -d "$new" -c "SELECT phash FROM pgbouncer.user_lookup('pool_user')" 2>&1)
 check "a tenant cannot call the lookup function (got: $GOT)" '[[ "$GOT" == *"permission denied"* ]]'
 

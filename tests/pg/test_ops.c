@@ -194,7 +194,12 @@ test_cancel_and_terminate(void **state)
 	(void)state;
 	usleep(200000);
 	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CHECK, &e), PT_OK);
-	assert_int_equal(pt_session_signal(db, backend_pid(t), NULL, PT_SIGNAL_CANCEL, &e), PT_OK);
+	/* named as another tenant's session, it is not touched */
+	assert_int_equal(pt_session_signal_tenant(db, "tenant_globex", backend_pid(t), NULL,
+	                                          PT_SIGNAL_CANCEL, &e), PT_ERR_INVALID);
+	assert_non_null(strstr(e.message, "not a session of tenant \"tenant_globex\""));
+	assert_int_equal(pt_session_signal_tenant(db, "tenant_acme", backend_pid(t), NULL,
+	                                          PT_SIGNAL_CANCEL, &e), PT_OK);
 	assert_string_equal(outcome(t), "57014");
 	assert_int_equal(PQstatus(t), CONNECTION_OK);   /* canceled, not ended */
 
