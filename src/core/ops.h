@@ -108,6 +108,13 @@ enum pt_status pt_session_signal(pt_db *db, int pid, const char *started,
 
 /* ---- lock and unlock ---------------------------------------------------- */
 
+/* The statement that ends every session of role (on Citus, its backends
+ * on every node), as lock --terminate runs it (malloc'd), and running it:
+ * *terminated (when not NULL) gets the sessions ended added. */
+char *pt_role_terminate_sql(pt_db *db, const char *role);
+enum pt_status pt_role_terminate(pt_db *db, const char *sql, int *terminated,
+                                 const char *what, pt_error *err);
+
 /* The SQL pt_tenant_lock would run for the tenant owning schema (malloc'd),
  * or NULL with err (not a tenant, read-only session, no ADMIN OPTION on
  * PostgreSQL 16+...). */
