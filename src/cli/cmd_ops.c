@@ -577,9 +577,10 @@ pt_cmd_move(struct pt_cli *cli, int argc, char **argv)
 	pt_fprintf_safe(stdout, _("-- Moving tenant \"%s\" from %s to %s (%s) runs:\n%s\n"),
 	                schema, m.from, m.to, m.mode, preview);
 	if (m.locked)
-		printf("%s\n", _("-- The tenant is locked: it is let in for the move (its password "
-		                 "expired, so it still cannot log in) and locked again after it, "
-		                 "whatever the outcome."));
+		printf("%s\n", _("-- The tenant is locked: it is let in for the move with its password "
+		                 "expired (which stops password logins only), locked again after it, "
+		                 "whatever the outcome, and then its sessions on every node are "
+		                 "ended."));
 	fflush(stdout);
 	free(preview);
 	if (!dry_run) {

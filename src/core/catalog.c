@@ -108,20 +108,26 @@
  * sizes unknown rather than wrong (citus_shard_sizes() skips it with a
  * warning and sums the rest). Each worker reports the size of every
  * shard placed on it, by shard id; a shard another session holds in
- * ACCESS EXCLUSIVE mode is not measured (its size would wait on it). */
+ * ACCESS EXCLUSIVE mode (its table, or an index or TOAST table of it)
+ * is not measured: its size would wait on it. The command runs with
+ * pt_citus_worker_select's lock_timeout: what is locked after the look
+ * fails that worker, and leaves its sizes unknown. */
 #define CITUS_WORKER_SIZES_SQL \
-	"SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (" \
-	" SELECT s.shardid, CASE WHEN r.oid IS NULL OR lk.relation IS NOT NULL THEN NULL" \
+	"WITH" LOCKED_CTE \
+	" SELECT s.shardid, CASE WHEN r.oid IS NULL OR r.oid IN (SELECT lk.oid FROM lk) THEN NULL" \
 	"        ELSE pg_catalog.pg_total_relation_size(r.oid) END AS size" \
 	"   FROM pg_catalog.pg_dist_shard s" \
 	"   JOIN pg_catalog.pg_dist_placement p ON p.shardid = s.shardid" \
 	"    AND p.groupid = (SELECT g.groupid FROM pg_catalog.pg_dist_local_group g)" \
 	"  CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(" \
-	"        pg_catalog.shard_name(s.logicalrelid, s.shardid))::oid AS oid) r" \
-	"   LEFT JOIN (SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l" \
-	"               WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'" \
-	"                 AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()) lk" \
-	"     ON lk.relation = r.oid) q"
+	"        pg_catalog.shard_name(s.logicalrelid, s.shardid))::oid AS oid) r"
+
+/* The worker command of CITUS_WORKER_SIZES_SQL, NULL without Citus. */
+static char *
+worker_sizes(pt_db *db, bool citus)
+{
+	return citus ? pt_citus_worker_select(db, CITUS_WORKER_SIZES_SQL) : NULL;
+}
 
 /* cw: every worker's answer (a failed worker: one row, success false).
  * cs: per schema, the sum of its shards on the workers, unknown when a
@@ -206,8 +212,9 @@ enum pt_status
 pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
                     pt_error *err)
 {
-	const char *params[2] = { PT_DEFAULT_USER_PATTERN, CITUS_WORKER_SIZES_SQL };
 	bool citus = pt_db_citus(db)->present;
+	char *sizes = worker_sizes(db, citus && with_sizes);
+	const char *params[2] = { PT_DEFAULT_USER_PATTERN, sizes };
 	PGresult *res;
 	int n;
 
@@ -218,6 +225,7 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 	else
 		res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
 		                  1, params, _("listing schemas"), err);
+	free(sizes);
 	if (!res && with_sizes && err && err->status == PT_ERR_LOCKED) {
 		/* A relation locked after the look at pg_locks: the list without
 		 * sizes rather than no list. */
@@ -257,12 +265,15 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 enum pt_status
 pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
 {
-	const char *params[1] = { CITUS_WORKER_SIZES_SQL };
 	bool citus = pt_db_citus(db)->present;
+	char *sizes = worker_sizes(db, citus);
+	const char *params[1] = { sizes };
 	PGresult *res = pt_db_query(db, citus ? citus_sizes_sql : schema_sizes_sql,
 	                            citus ? 1 : 0, params, _("measuring schema sizes"), err);
 	size_t i = 0;
 	int j = 0, n;
+
+	free(sizes);
 
 	if (!res && err && err->status == PT_ERR_LOCKED) {
 		sizes_unknown(l);
@@ -432,8 +443,9 @@ enum pt_status
 pt_schema_detail_load(pt_db *db, const char *schema,
                       struct pt_schema_detail *out, pt_error *err)
 {
-	const char *params[2] = { schema, CITUS_WORKER_SIZES_SQL };
 	bool citus = pt_db_citus(db)->present;
+	char *sizes = worker_sizes(db, citus);
+	const char *params[2] = { schema, sizes };
 	PGresult *res, *acc;
 	char what[160];
 	int n;
@@ -442,6 +454,7 @@ pt_schema_detail_load(pt_db *db, const char *schema,
 	snprintf(what, sizeof what, _("reading schema \"%s\""), schema);
 	res = pt_db_query(db, citus ? citus_detail_sql : detail_sql, citus ? 2 : 1, params,
 	                  what, err);
+	free(sizes);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) != 1) {

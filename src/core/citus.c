@@ -8,6 +8,7 @@
 
 #include "citus.h"
 #include "i18n.h"
+#include "ops.h"
 #include "tenant.h"
 
 /* The coordinator's nodes with, for each worker, whether it answers.
@@ -126,6 +127,17 @@ pt_citus_inline_params(pt_db *db, const char *select, int nparams, const char *c
 	return out;
 }
 
+char *
+pt_citus_worker_select(pt_db *db, const char *select)
+{
+	/* The uncorrelated subquery runs only once the WHEN has set the
+	 * timeout: set_config is volatile, never folded ahead. */
+	return pt_xasprintf("SELECT CASE WHEN pg_catalog.set_config('lock_timeout', '%d', true)"
+	                    " IS NOT NULL THEN (SELECT COALESCE(pg_catalog.json_agg(q),"
+	                    " '[]'::pg_catalog.json) FROM (%s) q) END",
+	                    pt_db_lock_timeout_ms(db), select);
+}
+
 PGresult *
 pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
                     int nparams, const char *const *params,
@@ -134,8 +146,7 @@ pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
 	char *inner = pt_citus_inline_params(db, select, nparams, params);
 	/* JSON carries every byte a name may hold (control characters
 	 * escaped), and json_to_recordset gives them back as they were. */
-	char *command = pt_xasprintf("SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json)"
-	                             " FROM (%s) q", inner);
+	char *command = pt_citus_worker_select(db, inner);
 	char *sql = pt_xasprintf(
 		"SELECT w.nodename || ':' || w.nodeport, w.success,"
 		"       CASE WHEN NOT w.success THEN w.result END, r.*"
@@ -313,7 +324,7 @@ pt_citus_move_free(struct pt_citus_move *m)
 	free(m->role);
 	free(m->from);
 	free(m->to);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(m->sql[i]);
 	memset(m, 0, sizeof *m);
 }
@@ -430,6 +441,10 @@ pt_citus_move_plan(pt_db *db, const char *schema, const char *to, struct pt_citu
 	if (m->locked) {
 		m->sql[0] = pt_xasprintf("ALTER ROLE %s LOGIN VALID UNTIL '-infinity';", role);
 		m->sql[2] = pt_xasprintf("ALTER ROLE %s NOLOGIN VALID UNTIL %s;", role, until);
+		/* VALID UNTIL stops password logins only: whoever got in
+		 * meanwhile (trust, peer, a certificate) is ended, on every
+		 * node, once the role is locked again. */
+		m->sql[3] = pt_role_terminate_sql(db, m->role);
 	}
 	free(role);
 	free(lit);
@@ -444,8 +459,9 @@ fail:
 char *
 pt_citus_move_preview(const struct pt_citus_move *m)
 {
-	return pt_xasprintf("%s%s%s%s%s", m->sql[0] ? m->sql[0] : "", m->sql[0] ? "\n" : "",
-	                    m->sql[1], m->sql[2] ? "\n" : "", m->sql[2] ? m->sql[2] : "");
+	return pt_xasprintf("%s%s%s%s%s%s%s", m->sql[0] ? m->sql[0] : "", m->sql[0] ? "\n" : "",
+	                    m->sql[1], m->sql[2] ? "\n" : "", m->sql[2] ? m->sql[2] : "",
+	                    m->sql[3] ? "\n" : "", m->sql[3] ? m->sql[3] : "");
 }
 
 enum pt_status
@@ -477,6 +493,11 @@ pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_er
 		pt_db_set_wait_hook(db, NULL, NULL);
 		snprintf(what, sizeof what, _("locking tenant \"%s\" again after its move"), m->schema);
 		rst = pt_db_exec(db, m->sql[2], 0, NULL, what, &relock);
+		if (rst == PT_OK) {
+			snprintf(what, sizeof what,
+			         _("tenant \"%s\" is locked, but terminating its sessions"), m->schema);
+			rst = pt_role_terminate(db, m->sql[3], NULL, NULL, what, &relock);
+		}
 		pt_db_set_wait_hook(db, hook, hook_ud);
 		if (rst != PT_OK) {
 			/* the worse news: the tenant's lock is off (its password expired) */

@@ -69,6 +69,13 @@ PGresult *pt_citus_on_workers(pt_db *db, const char *select, const char *coldefs
                               int nparams, const char *const *params,
                               const char *what, pt_error *err);
 
+/* The command that runs select on a worker, as pt_citus_on_workers
+ * does: its rows as one JSON array, after lock_timeout is set to this
+ * session's there (the coordinator's setting does not reach a worker's
+ * backend, and a tenant can hold a lock there as well as here).
+ * malloc'd. */
+char *pt_citus_worker_select(pt_db *db, const char *select);
+
 /* select with $1..$nparams replaced by the quoted literals of params, as
  * pt_citus_on_workers does: for callers that put several queries into
  * one (each call costs a connection to every worker). malloc'd. */
@@ -102,15 +109,17 @@ const char *pt_citus_create_prefix(const pt_db *db);
  * move a schema whose owner cannot log in (it connects to the workers as
  * the owner), so a locked tenant is let in for the move and locked again
  * after it, whatever the move's outcome; meanwhile its password is made
- * expired so that it still cannot log in with it (the nodes connect by
- * certificate, which VALID UNTIL does not stop). */
+ * expired (the nodes connect by certificate, which VALID UNTIL does not
+ * stop). That stops password logins only: once locked again, its
+ * sessions are ended on every node, as lock --terminate does. */
 struct pt_citus_move {
 	char *schema, *role;
 	char *from;                 /* "host:port" */
 	char *to;
 	const char *mode;           /* "force_logical" or "block_writes" */
 	bool locked;
-	char *sql[3];               /* [0] let in (locked only), [1] move, [2] lock again */
+	char *sql[4];               /* [0] let in (locked only), [1] move, [2] lock again,
+	                             * [3] end its sessions (locked only) */
 };
 
 /* Check and plan: the schema is a distributed tenant schema with a table,

@@ -257,9 +257,8 @@ pt_db_refresh_info(pt_db *db, pt_error *err)
 	return read_info(db, info_sql, err);
 }
 
-/* The session's lock_timeout in milliseconds, 0 = none. */
-static int
-lock_timeout_ms(const pt_db *db)
+int
+pt_db_lock_timeout_ms(const pt_db *db)
 {
 	int t = db->opts.lock_timeout_ms;
 
@@ -279,7 +278,7 @@ start_session(pt_db *db, pt_error *err)
 	 * make the wait the user chose longer or shorter. */
 	sql = pt_xasprintf("%sSET lock_timeout = %d; %s",
 	                   PQserverVersion(db->conn) >= 110000 ? "SET jit = off; " : "",
-	                   lock_timeout_ms(db), db->opts.read_only ? session_ro_sql : session_rw_sql);
+	                   pt_db_lock_timeout_ms(db), db->opts.read_only ? session_ro_sql : session_rw_sql);
 	st = read_info(db, sql, err);
 	free(sql);
 	return st;
@@ -630,7 +629,7 @@ failed:
 static double
 watch_delay(const pt_db *db)
 {
-	int t = lock_timeout_ms(db);
+	int t = pt_db_lock_timeout_ms(db);
 
 	return t > 0 && t < 2000 ? t / 2000.0 : 1.0;
 }

@@ -107,6 +107,9 @@ void pt_db_set_wait_hook(pt_db *db, pt_wait_hook hook, void *ud);
  * not be canceled. */
 pt_wait_hook pt_db_wait_hook(const pt_db *db, void **ud);
 
+/* The session's lock_timeout in milliseconds, 0 = none. */
+int pt_db_lock_timeout_ms(const pt_db *db);
+
 /* Run sql with optional text parameters and wait (pumping the wait hook).
  * Returns the last result on success (PGRES_COMMAND_OK or TUPLES_OK; the
  * caller PQclear()s it), or NULL with err filled. A multi-statement string

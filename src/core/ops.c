@@ -78,14 +78,28 @@
  * on each worker it touched, of the same role: listed, and ended, with
  * it. This session is left out by its global pid, which its own worker
  * backends share; a worker's pid may equal ours, so the pid is no test
- * there. */
+ * there. A worker reports its own OID of a role, and roles reach the
+ * workers by name, not by OID: a worker's row gets the coordinator's OID
+ * of the role of that name (none: no role here, never a tenant), or it
+ * would be taken for whichever role has that OID here, another tenant's
+ * or an admin's. */
 #define OPS_CITUS_ACTIVITY \
-	"(SELECT c.*, CASE WHEN n.groupid <> 0 THEN n.nodename || ':' || n.nodeport END" \
+	"(SELECT CASE WHEN n.groupid = 0 THEN c.usesysid ELSE r.oid END AS usesysid," \
+	"        c.usename, c.pid, c.datname, c.state, c.client_addr, c.client_port," \
+	"        c.client_hostname, c.application_name, c.backend_start, c.xact_start," \
+	"        c.wait_event_type, c.wait_event, c.query, c.backend_type, c.nodeid," \
+	"        c.global_pid, c.is_worker_query," \
+	"        CASE WHEN n.groupid <> 0 THEN n.nodename || ':' || n.nodeport END" \
 	"        AS node, n.groupid = 0 AS here" \
 	"   FROM pg_catalog.citus_stat_activity c" \
 	"   JOIN pg_catalog.pg_dist_node n ON n.nodeid = c.nodeid" \
+	"   LEFT JOIN pg_catalog.pg_roles r ON n.groupid <> 0 AND r.rolname = c.usename" \
 	"  WHERE c.global_pid IS DISTINCT FROM pg_catalog.citus_backend_gpid())"
-#define OPS_CITUS_CLIENT(A) A ".backend_type = 'client backend'"
+/* A worker's backends of other databases are no sessions of this one's
+ * tenants (the coordinator's, as without Citus, are). */
+#define OPS_CITUS_CLIENT(A) \
+	A ".backend_type = 'client backend' AND (" A ".datname = pg_catalog.current_database()" \
+	" OR " A ".nodeid = (SELECT n0.nodeid FROM pg_catalog.pg_dist_node n0 WHERE n0.groupid = 0))"
 
 /* ACT: where the sessions come from; NODE and HERE: as above. */
 #define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
@@ -466,38 +480,68 @@ find_alterable(pt_db *db, const char *schema, struct pt_tenant_ref *ref,
 	return PT_OK;
 }
 
+char *
+pt_role_terminate_sql(pt_db *db, const char *role)
+{
+	char *lit = pt_quote_literal(db, role);
+	char *sql;
+
+	/* On Citus every node's backends of the role, the workers' first
+	 * (volatile functions run after the sort): what a worker query of a
+	 * session holds goes before the session itself. Only the sessions are
+	 * counted (not a session's worker backends). */
+	if (on_citus(db))
+		sql = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(" OPS_CITUS_GPID "),"
+		                   " a.is_worker_query"
+		                   " FROM pg_catalog.citus_stat_activity a"
+		                   " WHERE a.usename = %s AND " OPS_CITUS_CLIENT("a")
+		                   " ORDER BY a.is_worker_query DESC;", lit);
+	else
+		sql = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(a.pid)"
+		                   " FROM pg_catalog.pg_stat_activity a"
+		                   " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit);
+	free(lit);
+	return sql;
+}
+
+enum pt_status
+pt_role_terminate(pt_db *db, const char *sql, int *terminated, int *left,
+                  const char *what, pt_error *err)
+{
+	PGresult *res = pt_db_query(db, sql, 0, NULL, what, err);
+
+	if (!res)
+		return err ? err->status : PT_ERR_SERVER;
+	for (int i = 0; i < PQntuples(res); i++) {
+		bool ended = *PQgetvalue(res, i, 0) == 't';
+		/* Only sessions are counted, not a session's worker backends
+		 * (Citus); any backend left is one that runs on. */
+		if (terminated)
+			*terminated += ended && (PQnfields(res) < 2 || *PQgetvalue(res, i, 1) != 't');
+		if (left)
+			*left += !ended;
+	}
+	PQclear(res);
+	return PT_OK;
+}
+
 /* The statements of a lock: [0] commits NOLOGIN, [1] (with terminate)
- * then ends the role's sessions. Two transactions on purpose: terminated
+ * then ends the role's sessions, [2] counts those this session may not
+ * see. Two transactions on purpose: terminated
  * inside the ALTER's transaction, a session could reconnect before the
  * NOLOGIN is committed. */
 static void
 lock_sql(pt_db *db, const char *role, bool terminate, char *out[3])
 {
-	char *u = pt_quote_ident(db, role);
-	char *lit = pt_quote_literal(db, role);
+	char *u = pt_quote_ident(db, role), *lit = pt_quote_literal(db, role);
 
 	out[0] = pt_xasprintf("ALTER ROLE %s NOLOGIN;", u);
-	/* On Citus every node's backends of the role, the workers' first
-	 * (volatile functions run after the sort): what a worker query of a
-	 * session holds goes before the session itself. Only the sessions are
-	 * counted (not a session's worker backends). */
-	if (!terminate)
-		out[1] = NULL;
-	else if (on_citus(db))
-		out[1] = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(" OPS_CITUS_GPID "),"
-		                      " a.is_worker_query"
-		                      " FROM pg_catalog.citus_stat_activity a"
-		                      " WHERE a.usename = %s AND " OPS_CITUS_CLIENT("a")
-		                      " ORDER BY a.is_worker_query DESC;", lit);
-	else
-		out[1] = pt_xasprintf("SELECT pg_catalog.pg_terminate_backend(a.pid)"
-		                      " FROM pg_catalog.pg_stat_activity a"
-		                      " WHERE a.usename = %s AND " OPS_CLIENT_SESSION("a") ";", lit);
+	out[1] = terminate ? pt_role_terminate_sql(db, role) : NULL;
 	/* [2]: its sessions this session was not shown (see OPS_HIDDEN_SESSION) */
 	out[2] = pt_xasprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity a"
 	                      " WHERE a.usename = %s AND " OPS_HIDDEN_SESSION("a") ";", lit);
-	free(u);
 	free(lit);
+	free(u);
 }
 
 char *
@@ -549,36 +593,21 @@ pt_tenant_lock(pt_db *db, const char *schema, bool terminate, int *terminated,
 	if (st == PT_OK && sql[1]) {
 		snprintf(what, sizeof what,
 		         _("tenant \"%s\" is locked, but terminating its sessions"), schema);
-		res = pt_db_query(db, sql[1], 0, NULL, what, err);
-		if (!res)
+		int left = 0;
+		st = pt_role_terminate(db, sql[1], terminated, &left, what, err);
+		/* and those the server did not show: none, as a member */
+		if (st == PT_OK && !(res = pt_db_query(db, sql[2], 0, NULL, what, err)))
 			st = err ? err->status : PT_ERR_SERVER;
-		else {
-			/* Only sessions are counted, not a session's worker
-			 * backends (Citus); any backend left is a failure. */
-			int ended = 0, left = 0;
-			for (int i = 0; i < PQntuples(res); i++) {
-				ended += *PQgetvalue(res, i, 0) == 't' &&
-				         (PQnfields(res) < 2 || *PQgetvalue(res, i, 1) != 't');
-				left += *PQgetvalue(res, i, 0) != 't';
-			}
-			if (terminated)
-				*terminated = ended;
+		else if (st == PT_OK) {
+			left += atoi(PQgetvalue(res, 0, 0));
 			PQclear(res);
-			/* and those the server did not show: none, as a member */
-			res = pt_db_query(db, sql[2], 0, NULL, what, err);
-			if (!res)
-				st = err ? err->status : PT_ERR_SERVER;
-			else {
-				left += atoi(PQgetvalue(res, 0, 0));
-				PQclear(res);
-				if (left > 0)
-					st = pt_error_set(err, PT_ERR_PERMISSION,
-					                  P_("tenant \"%s\" is locked, but %d of its sessions "
-					                     "could not be ended (%d were)",
-					                     "tenant \"%s\" is locked, but %d of its sessions "
-					                     "could not be ended (%d were)", left),
-					                  schema, left, ended);
-			}
+			if (left > 0)
+				st = pt_error_set(err, PT_ERR_PERMISSION,
+				                  P_("tenant \"%s\" is locked, but %d of its sessions "
+				                     "could not be ended (%d were)",
+				                     "tenant \"%s\" is locked, but %d of its sessions "
+				                     "could not be ended (%d were)", left),
+				                  schema, left, terminated ? *terminated : 0);
 		}
 	}
 	free(sql[0]);

@@ -125,6 +125,14 @@ enum pt_status pt_session_signal_tenant(pt_db *db, const char *schema, int pid,
 
 /* ---- lock and unlock ---------------------------------------------------- */
 
+/* The statement that ends every session of role (on Citus, its backends
+ * on every node), as lock --terminate runs it (malloc'd), and running it:
+ * *terminated gets the sessions ended added, *left the backends the
+ * server did not end (either may be NULL). */
+char *pt_role_terminate_sql(pt_db *db, const char *role);
+enum pt_status pt_role_terminate(pt_db *db, const char *sql, int *terminated, int *left,
+                                 const char *what, pt_error *err);
+
 /* The SQL pt_tenant_lock would run for the tenant owning schema (malloc'd),
  * or NULL with err (not a tenant, read-only session, no ADMIN OPTION on
  * PostgreSQL 16+...). */

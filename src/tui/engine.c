@@ -718,7 +718,8 @@ move_preview(struct pt_ui *ui, pt_error *err)
 
 		sql = pt_xasprintf(_("-- from %s to %s, transfer mode %s%s\n%s"), m.from, m.to, m.mode,
 		                   m.locked ? _("; the tenant is locked: let in for the move with its "
-		                                "password expired, then locked again") : "",
+		                                "password expired, then locked again and its "
+		                                "sessions ended") : "",
 		                   plan);
 		free(plan);
 	}

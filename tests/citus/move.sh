@@ -45,14 +45,34 @@ check "the per-node totals count it on the new node" \
 run move tenant_mv --to "$to"
 check "a move to where it already is is refused" '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -q "already on"'
 
-# A locked tenant: one command, locked again after.
+# A locked tenant: one command, locked again after, and then every
+# session of it ended: VALID UNTIL stops password logins only, so one
+# could have got in while the move let it in. A session left from before
+# a lock without --terminate stands for it here.
+mkfifo "$tmp/mv.in"
+psql -X -q -At "$url" <"$tmp/mv.in" >/dev/null 2>&1 &
+mvclient=$!
+exec 4>"$tmp/mv.in"
+printf 'SELECT count(*) FROM t;\n' >&4
+mv_backends() { coord "SELECT count(*) FROM citus_stat_activity WHERE usename = 'mv_user'"; }
+for _ in $(seq 50); do [ "$(mv_backends)" != 0 ] && break; sleep 0.1; done
+check "the tenant has a session before the lock" '[ "$(mv_backends)" != 0 ]'
 run lock tenant_mv
 check "lock" '[ "$RC" = 0 ]'
 run move tenant_mv --to "$from" -n
 check "the preview shows the unlock and the lock again" \
 	'printf "%s" "$OUT" | grep -q "LOGIN VALID UNTIL '\''-infinity'\''" && printf "%s" "$OUT" | grep -q "NOLOGIN"'
+check "the preview shows its sessions ended on every node" \
+	'printf "%s" "$OUT" | grep -q "pg_terminate_backend(.*citus_stat_activity.*mv_user"'
+check "the preview says a password expiry stops password logins only" \
+	'printf "%s" "$OUT" | grep -q "stops password logins only"'
 run move tenant_mv --to "$from"
 check "the locked tenant moved" '[ "$RC" = 0 ] && [ "$(node_of tenant_mv)" = "$from" ]'
+for _ in $(seq 50); do [ "$(mv_backends)" = 0 ] && break; sleep 0.1; done
+check "no session of the locked tenant is left on any node after its move" \
+	'[ "$(mv_backends)" = 0 ]'
+exec 4>&-
+wait "$mvclient" 2>/dev/null
 check "it is locked again on the coordinator" \
 	'[ "$(coord "SELECT rolcanlogin FROM pg_roles WHERE rolname = '\''mv_user'\''")" = f ]'
 check "it is locked again on both workers" \
