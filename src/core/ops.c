@@ -87,6 +87,7 @@
 	"(SELECT CASE WHEN n.groupid = 0 THEN c.usesysid ELSE r.oid END AS usesysid," \
 	"        c.usename, c.pid, c.datname, c.state, c.client_addr, c.client_port," \
 	"        c.client_hostname, c.application_name, c.backend_start, c.xact_start," \
+	"        c.query_start, c.state_change," \
 	"        c.wait_event_type, c.wait_event, c.query, c.backend_type, c.nodeid," \
 	"        c.global_pid, c.is_worker_query," \
 	"        CASE WHEN n.groupid <> 0 THEN n.nodename || ':' || n.nodeport END" \
