@@ -255,17 +255,19 @@ cl_show_matches(char **matches, int num, int max_length)
 	cl_redisplay();
 }
 
-/* The top screen's column titles, for ":sort ". */
+/* The top screen's column titles, for ":sort ": those its model has
+ * (the Node column only on a Citus coordinator), as :sort takes them. */
 static char *
 gen_column(const char *text, int state)
 {
 	static int c;
 	const struct pt_screen_ops *top = pt_ui_top(cl_ui);
+	const struct pt_model *m = top && top->model ? top->model(cl_ui) : NULL;
 	size_t len = strlen(text);
 
 	if (!state)
 		c = 0;
-	while (top && top->col_titles && top->col_titles[c]) {
+	while (m && top->col_titles && c < m->ncols && top->col_titles[c]) {
 		const char *t = _(top->col_titles[c++]);
 
 		if (!strncasecmp(t, text, len))
