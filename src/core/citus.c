@@ -478,6 +478,16 @@ pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_er
 		if ((st = pt_db_exec(db, m->sql[0], 0, NULL, what, err)) != PT_OK)
 			return st;
 	}
+	/* An earlier move that was interrupted leaves its slot, subscription
+	 * and half-copied shard behind (pg_dist_cleanup) for the maintenance
+	 * daemon; a move racing that deferred cleanup failed with "internal
+	 * Citus function" errors. Clean them first; a session that may not
+	 * (it needs a superuser) leaves them to the daemon as before. */
+	{
+		pt_error ignored;
+		(void)pt_db_exec(db, "CALL pg_catalog.citus_cleanup_orphaned_resources()", 0, NULL,
+		                 _("cleaning up after earlier moves"), &ignored);
+	}
 	snprintf(what, sizeof what, _("moving tenant \"%s\" to %s"), m->schema, m->to);
 	res = pt_db_query(db, m->sql[1], 0, NULL, what, err);
 	if (!res)
