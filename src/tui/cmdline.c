@@ -346,10 +346,16 @@ pt_cmdline_run(struct pt_ui *ui)
 	cl_redisplay();
 	while (!done) {
 		wint_t ch;
+		bool code;
 		int r;
 
-		timeout(250);
-		r = get_wch(&ch);
+		/* ':' typed during a refresh: the rest of the line came with it */
+		if (pt_ui_take_replay(ui, &ch, &code)) {
+			r = code ? KEY_CODE_YES : OK;
+		} else {
+			timeout(250);
+			r = get_wch(&ch);
+		}
 		if (r == ERR)
 			continue;
 		if (r == KEY_CODE_YES) {

@@ -512,6 +512,17 @@ get_key(struct pt_ui *ui, int timeout_ms, wint_t *ch, bool *code)
 	return OK;
 }
 
+bool
+pt_ui_take_replay(struct pt_ui *ui, wint_t *ch, bool *code)
+{
+	if (!ui->nreplay)
+		return false;
+	*ch = ui->replay[0].ch;
+	*code = ui->replay[0].code;
+	memmove(ui->replay, ui->replay + 1, (size_t)--ui->nreplay * sizeof *ui->replay);
+	return true;
+}
+
 /* The core calls this every 50 ms while a query waits for the server.
  * Ctrl-C (or q) cancels the query; a second one makes the core drop a
  * server that answers neither (it then reconnects in the background).
@@ -1017,11 +1028,8 @@ pt_tui_run(const struct pt_tui_opts *opt)
 			         _("Keys typed while waiting for the server were ignored."));
 			ui.dropped_keys = 0;
 		}
-		if (ui.nreplay) {
+		if (pt_ui_take_replay(&ui, &ch, &code)) {
 			/* typed during an automatic refresh: now, in order */
-			ch = ui.replay[0].ch;
-			code = ui.replay[0].code;
-			memmove(ui.replay, ui.replay + 1, (size_t)--ui.nreplay * sizeof *ui.replay);
 			ui.message[0] = '\0';
 			handle_key(&ui, ch, code);
 			continue;

@@ -482,6 +482,11 @@ void pt_ui_alter_apply(struct pt_ui *ui);
 bool pt_ui_form_move(enum pt_action a, int *field, int n);
 
 /* The ':' command line (readline inside ncurses). */
+/* The next key typed during an automatic refresh, not acted on yet:
+ * whatever reads keys (the main loop, the command line) takes these
+ * first, in order. False when there is none. */
+bool pt_ui_take_replay(struct pt_ui *ui, wint_t *ch, bool *code);
+
 void pt_cmdline_init(struct pt_ui *ui);
 void pt_cmdline_run(struct pt_ui *ui);
 void pt_cmdline_done(void);
