@@ -85,26 +85,14 @@ END
 SQL
 }
 
-# gen P N: $dir/P.csv for pgtenant and $dir/P.sql for psql, the same
-# tenants and passwords.
-gen() {
-	awk -v p="$1" -v n="$2" -v seed="$RANDOM" -v csv="$dir/$1.csv" -v sql="$dir/$1.sql" '
-	BEGIN {
-		srand(seed)
-		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-		print "schema_name,username,password" > csv
-		for (i = 1; i <= n; i++) {
-			pw = ""
-			for (j = 0; j < 32; j++) pw = pw substr(a, int(rand() * 62) + 1, 1)
-			s = "tenant_" p i; u = p i "_user"
-			print s "," u "," pw > csv
-			printf "BEGIN;\nCREATE ROLE \"%s\" LOGIN PASSWORD '\''%s'\'' NOINHERIT CONNECTION LIMIT 20;\nCREATE SCHEMA \"%s\" AUTHORIZATION \"%s\";\nGRANT \"pgtenant_tenants_postgres\" TO \"%s\";\nALTER ROLE \"%s\" IN DATABASE postgres SET search_path = \"%s\";\nCOMMIT;\n", u, pw, s, u, u, u, s > sql
-		}
-	}'
-}
 ms_since() { echo $(( ($(now_ns) - $1) / 1000000 )); }
 
+# The psql side runs pgtenant's own DDL with verifiers hashed before its
+# clock (bench/lib.sh's gen_bulk, as bench/run --scale).
+find_verifier
+gen() { gen_bulk "$1" postgres "$2"; }
 for target in citus plain; do
+	"$target" bulk_shape
 	# create, one at a time
 	gen "c1$target" 10
 	t=$(now_ns)
@@ -162,7 +150,7 @@ other() { [ "$1" = "${wports[0]}" ] && echo "${wports[1]}" || echo "${wports[0]}
 mode=$(citus sql -c "SELECT CASE WHEN current_setting('wal_level') = 'logical' THEN 'auto' ELSE 'block_writes' END")
 to=$(other "$(node_of tenant_m1)")
 t=$(now_ns)
-if citus "$bin" move tenant_m1 --to "127.0.0.1:$to" --yes >"$dir/move.out" 2>&1; then
+if citus "$bin" move tenant_m1 --to "127.0.0.1:$to" >"$dir/move.out" 2>&1; then
 	ours=$(ms_since "$t")
 else
 	ours="failed: $(head -1 "$dir/move.out")"
