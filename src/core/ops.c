@@ -102,6 +102,12 @@
 	A ".backend_type = 'client backend' AND (" A ".datname = pg_catalog.current_database()" \
 	" OR " A ".nodeid = (SELECT n0.nodeid FROM pg_catalog.pg_dist_node n0 WHERE n0.groupid = 0))"
 
+/* Only session a's of the tenant owning schema PARAM (a text parameter;
+ * NULL: any tenant's). */
+#define OPS_OF_SCHEMA(PARAM) \
+	"   AND (" PARAM "::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
+	"       WHERE t.tenant = a.usesysid AND t.nspname = " PARAM "))"
+
 /* ACT: where the sessions come from; NODE and HERE: as above. */
 #define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
 	OPS_TENANTS_SQL_ON(ACT, CLIENT) \
@@ -119,8 +125,7 @@
 	"       THEN a.query_start ELSE a.state_change END))::int8" \
 	" FROM " ACT " a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE " CLIENT("a") \
-	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
-	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))" \
+	OPS_OF_SCHEMA("$2") \
 	" ORDER BY tr.schemas, a.backend_start, a.pid"
 
 static const char sessions_sql[] =
@@ -151,8 +156,7 @@ static const char hidden_sql[] =
 	" SELECT tr.rolname, pg_catalog.count(*)"
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid"
 	" WHERE " OPS_HIDDEN_SESSION("a")
-	"   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM ten t"
-	"       WHERE t.tenant = a.usesysid AND t.nspname = $2))"
+	OPS_OF_SCHEMA("$2")
 	" GROUP BY tr.rolname ORDER BY tr.rolname";
 
 /* The tenants' group of this database, OPS_TENANTS_SQL's $1. */
@@ -350,8 +354,7 @@ pt_session_counts_free(struct pt_session_counts *c)
 	" FROM pg_catalog.pg_stat_activity a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE a.pid = $2::int4 AND " OPS_CLIENT_SESSION("a") \
 	"   AND ($3::text IS NULL OR " OPS_STARTED("a") " = $3)" \
-	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
-	"       WHERE t.tenant = a.usesysid AND t.nspname = $4))"
+	OPS_OF_SCHEMA("$4")
 
 static const char *const signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_SIGNAL_SQL("true"),
@@ -371,8 +374,7 @@ static const char *const signal_sql[] = {
 	" FROM " OPS_CITUS_ACTIVITY " a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE a.pid = $2::int4 AND " OPS_CITUS_CLIENT("a") \
 	"   AND (($3::text IS NULL AND a.here) OR " OPS_STARTED("a") " = $3)" \
-	"   AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
-	"       WHERE t.tenant = a.usesysid AND t.nspname = $4))"
+	OPS_OF_SCHEMA("$4")
 
 static const char *const citus_signal_sql[] = {
 	[PT_SIGNAL_CHECK] = OPS_CITUS_SIGNAL_SQL("true"),
