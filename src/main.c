@@ -88,6 +88,10 @@ usage(FILE *out, const char *progname)
 	        "  taken from the command line.\n"), out);
 	fputs(_("  move SCHEMA --to=HOST:PORT [-n|--dry-run]\n"
 	        "                Citus: move a tenant to another worker (a locked one too)\n"), out);
+	fputs(_("  activity [-a|--all] [--sort=COLUMN] [--filter=TEXT] [--format=FORMAT]\n"
+	        "                every tenant's session, longest running first; --all adds\n"
+	        "                every other client session of the database; COLUMN: duration,\n"
+	        "                xact, pid, schema, role, state, application, client, node\n"), out);
 	fputs("\n", out);
 	fputs(_("Other options:\n"
 	        "  -?, --help             show this help and exit\n"

@@ -39,6 +39,7 @@ struct pt_cli {
 	X("audit",           pt_cmd_audit,   N_("find every path from one tenant to another")) \
 	X("harden",          pt_cmd_harden,  N_("close the database-wide gaps in tenant isolation")) \
 	X("sessions",        pt_cmd_sessions, N_("list tenants' open sessions; cancel or terminate one")) \
+	X("activity",        pt_cmd_activity, N_("every tenant's session at once: state, duration, waits, blockers")) \
 	X("lock",            pt_cmd_lock,    N_("lock a tenant out (NOLOGIN), optionally ending its sessions")) \
 	X("unlock",          pt_cmd_unlock,  N_("let a locked tenant log in again")) \
 	X("alter",           pt_cmd_alter,   N_("show or change a tenant's connection limit, expiry and settings")) \

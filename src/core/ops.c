@@ -108,10 +108,12 @@
 	"   AND (" PARAM "::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
 	"       WHERE t.tenant = a.usesysid AND t.nspname = " PARAM "))"
 
-/* ACT: where the sessions come from; NODE and HERE: as above. */
+/* ACT: where the sessions come from; NODE and HERE: as above. $3: also
+ * the client sessions of this database that are no tenant's (their
+ * schemas NULL, their role by name). */
 #define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
 	OPS_TENANTS_SQL_ON(ACT, CLIENT) \
-	" SELECT tr.schemas, tr.rolname, a.pid, a.datname, a.state," \
+	" SELECT tr.schemas, coalesce(tr.rolname, a.usename), a.pid, a.datname, a.state," \
 	"  coalesce(pg_catalog.host(a.client_addr)," \
 	"           CASE WHEN a.client_port = -1 THEN 'local' END)," \
 	"  a.client_hostname, a.application_name," \
@@ -122,11 +124,18 @@
 	"       pg_catalog.pg_blocking_pids(a.pid), ',') END," \
 	"  a.query, " NODE "," \
 	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN a.state = 'active'" \
-	"       THEN a.query_start ELSE a.state_change END))::int8" \
-	" FROM " ACT " a JOIN tr ON tr.oid = a.usesysid" \
+	"       THEN a.query_start ELSE a.state_change END))::int8," \
+	"  tr.oid IS NOT NULL," \
+	"  pg_catalog.to_char(a.query_start AT TIME ZONE 'UTC'," \
+	"                     'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')," \
+	"  GREATEST(0, EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN" \
+	"       a.state = 'active' THEN a.query_start ELSE a.state_change END))::float8" \
+	" FROM " ACT " a LEFT JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE " CLIENT("a") \
+	"   AND (tr.oid IS NOT NULL OR ($3::bool" \
+	"        AND a.datname = pg_catalog.current_database()))" \
 	OPS_OF_SCHEMA("$2") \
-	" ORDER BY tr.schemas, a.backend_start, a.pid"
+	" ORDER BY tr.schemas NULLS LAST, a.backend_start, a.pid"
 
 static const char sessions_sql[] =
 	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true");
@@ -172,12 +181,12 @@ dup_or_null(const PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? NULL : pt_xstrdup(PQgetvalue(res, row, col));
 }
 
-enum pt_status
-pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
-                 pt_error *err)
+static enum pt_status
+sessions_load(pt_db *db, const char *schema, bool all, struct pt_session_list *out,
+              pt_error *err)
 {
 	char group[PT_NAME_MAX + 1];
-	const char *params[2] = { group, schema };
+	const char *params[3] = { group, schema, all ? "t" : "f" };
 	PGresult *res;
 	int n;
 
@@ -192,7 +201,7 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 			return st;
 	}
 	group_param(db, group, sizeof group);
-	res = pt_db_query(db, on_citus(db) ? citus_sessions_sql : sessions_sql, 2, params,
+	res = pt_db_query(db, on_citus(db) ? citus_sessions_sql : sessions_sql, 3, params,
 	                  _("reading the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
@@ -217,6 +226,9 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 		s->query = dup_or_null(res, i, 13);
 		s->node = dup_or_null(res, i, 14);
 		s->state_age = PQgetisnull(res, i, 15) ? -1 : atoll(PQgetvalue(res, i, 15));
+		s->tenant = *PQgetvalue(res, i, 16) == 't';
+		s->query_start = dup_or_null(res, i, 17);
+		s->duration = PQgetisnull(res, i, 18) ? -1 : strtod(PQgetvalue(res, i, 18), NULL);
 	}
 	out->n = (size_t)n;
 	PQclear(res);
@@ -238,6 +250,46 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 	}
 	PQclear(res);
 	return PT_OK;
+}
+
+enum pt_status
+pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
+                 pt_error *err)
+{
+	return sessions_load(db, schema, false, out, err);
+}
+
+enum pt_status
+pt_activity_load(pt_db *db, bool all, struct pt_session_list *out, pt_error *err)
+{
+	return sessions_load(db, NULL, all, out, err);
+}
+
+bool
+pt_session_waiting(const struct pt_session *s)
+{
+	return (s->blocked_by && *s->blocked_by) ||
+	       (s->wait_event_type && !strcmp(s->wait_event_type, "Lock"));
+}
+
+/* The query's head only: what a row can show of it is what a filter is
+ * for, and a server may keep up to a megabyte of each query. */
+#define OPS_SEARCH_QUERY_MAX 2048
+
+char *
+pt_session_search_text(const struct pt_session *s)
+{
+	const char *q = s->query ? s->query : "";
+	size_t ql = strnlen(q, OPS_SEARCH_QUERY_MAX);
+
+	return pt_xasprintf("%s %s %d %s%s %s %s %s %s %s %s %.*s",
+	                    s->schemas ? s->schemas : "", s->role ? s->role : "", s->pid,
+	                    s->state ? s->state : "", pt_session_waiting(s) ? " waiting" : "",
+	                    s->wait_event_type ? s->wait_event_type : "",
+	                    s->wait_event ? s->wait_event : "",
+	                    s->blocked_by ? s->blocked_by : "",
+	                    s->application_name ? s->application_name : "",
+	                    s->client ? s->client : "", s->node ? s->node : "", (int)ql, q);
 }
 
 enum pt_status
@@ -277,6 +329,7 @@ pt_session_list_free(struct pt_session_list *list)
 		free(s->blocked_by);
 		free(s->query);
 		free(s->node);
+		free(s->query_start);
 	}
 	free(list->rows);
 	free(list->hidden_roles);

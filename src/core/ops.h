@@ -58,6 +58,11 @@ struct pt_session {
 	                           (and on plain PostgreSQL) */
 	long long state_age;    /* seconds: the running query's (active), else
 	                           in the state; -1: unknown */
+	double duration;        /* state_age to the microsecond; -1: unknown */
+	char *query_start;      /* UTC, ISO 8601; NULL: no query yet */
+	bool tenant;            /* false: a session of a role that is no
+	                           tenant's (pt_activity_load with all only);
+	                           schemas is NULL then */
 };
 
 struct pt_session_list {
@@ -79,6 +84,19 @@ struct pt_session_list {
 enum pt_status pt_sessions_load(pt_db *db, const char *schema,
                                 struct pt_session_list *out, pt_error *err);
 void pt_session_list_free(struct pt_session_list *list);
+/* Every tenant's sessions as pt_sessions_load(db, NULL, ...) gives them
+ * and, with all, every other client session of this database too (an
+ * admin's, an application's: tenant false), for the activity screen and
+ * pgtenant activity. The same one query; its cost follows the sessions. */
+enum pt_status pt_activity_load(pt_db *db, bool all, struct pt_session_list *out,
+                                pt_error *err);
+/* What a filter matches in a session, one line (malloc'd): schema, role,
+ * pid, state ("waiting" too when it waits for a lock), wait event,
+ * blocking pids, application, client, node and the head of the query.
+ * Tenant text: only searched, never shown from here. */
+char *pt_session_search_text(const struct pt_session *s);
+/* A session waiting for a lock. */
+bool pt_session_waiting(const struct pt_session *s);
 /* PT_ERR_PERMISSION, saying that list->hidden sessions could not be seen. */
 enum pt_status pt_sessions_hidden_error(pt_db *db, const struct pt_session_list *list,
                                         pt_error *err);
