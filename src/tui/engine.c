@@ -851,6 +851,22 @@ global_action(struct pt_ui *ui, enum pt_action a)
 		while (ui->depth > 1)
 			pt_ui_pop(ui);
 		break;
+	case ACT_ACTIVITY: {
+		/* back to it when it is open under this screen: Enter (a tenant)
+		 * and o again must not pile screens up */
+		int at = -1;
+
+		for (int i = 0; i < ui->depth; i++)
+			if (ui->stack[i] == &pt_scr_activity)
+				at = i;
+		if (at >= 0) {
+			while (ui->depth > at + 1)
+				pt_ui_pop(ui);
+		} else if (pt_ui_need_server(ui)) {
+			pt_ui_push(ui, &pt_scr_activity);
+		}
+		break;
+	}
 	case ACT_ROLES:
 	case ACT_AUDIT:
 	case ACT_CREATE:

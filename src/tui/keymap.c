@@ -60,6 +60,8 @@ const struct pt_keybind pt_keymap[] = {
 	{ 'x',           false, ACT_CANCEL_SESSION, SC_SESSIONS, "x" },
 	{ 'X',           false, ACT_TERMINATE_SESSION, SC_SESSIONS, "X" },
 	{ 'r',           false, ACT_REFRESH,     SC_SESSIONS, "r" },
+	{ 'o',           false, ACT_ACTIVITY,    SC_LIST | SC_DETAIL, "o" },
+	{ 'A',           false, ACT_ALL_SESSIONS, SC_ACTIVITY, "A" },
 };
 const size_t pt_keymap_len = sizeof pt_keymap / sizeof *pt_keymap;
 
@@ -95,5 +97,7 @@ pt_action_from_command(const char *word)
 	/* vi's and tig's */
 	if (!strcmp(word, "q"))
 		return ACT_QUIT;
+	if (!strcmp(word, "activity"))
+		return ACT_ACTIVITY;
 	return ACT_NONE;
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PT_MODEL_MAX_COLS 8
+#define PT_MODEL_MAX_COLS 10
 #define PT_MODEL_FILTER_MAX 256
 #define PT_MODEL_NONE ((size_t)-1)
 

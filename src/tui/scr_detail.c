@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "secret.h"
+#include "tui/activity.h"
 #include "tui/ui.h"
 
 /* ---- the tenant's role: locked, limits, settings ------------------------ */
@@ -149,36 +150,6 @@ reload(struct pt_ui *ui)
 		sessions_load(ui);
 }
 
-/* "45s", "12m03s", "5h07m", "3d04h"; "-" outside a transaction. */
-static void
-format_age(long long s, char *buf, size_t bufsz)
-{
-	if (s < 0)
-		snprintf(buf, bufsz, "-");
-	else if (s < 60)
-		snprintf(buf, bufsz, "%llds", s);
-	else if (s < 3600)
-		snprintf(buf, bufsz, "%lldm%02llds", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, bufsz, "%lldh%02lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, bufsz, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
-}
-
-/* What a session waits for: "pid N" holding its lock, else the wait
- * event ("Timeout:PgSleep"), else "-". malloc'd. */
-static char *
-waiting_on(const struct pt_session *s)
-{
-	if (s->blocked_by && *s->blocked_by)
-		/* the pids first: they are what x and X need, and a cut must
-		 * not take them */
-		return pt_xasprintf(_("pid %s"), s->blocked_by);
-	if (s->wait_event_type)
-		return pt_xasprintf("%s:%s", s->wait_event_type, s->wait_event ? s->wait_event : "");
-	return pt_xstrdup("-");
-}
-
 enum { SC_PID, SC_STATE, SC_TIME, SC_WAIT, SC_XACT, SC_CLIENT, SC_START, SC_QUERY,
        SC_NCOLS };
 /* The pid (what X asks for), the state in full ("idle in transaction"),
@@ -194,20 +165,6 @@ static const struct pt_ui_col scol[SC_NCOLS] = {
 	[SC_START] =  { N_("Started"),   14, 14, 7, false },
 	[SC_QUERY] =  { N_("Query"),     10,  0, 0, false },
 };
-
-/* A state's colour (the words say it too): running, holding a
- * transaction open, waiting for a lock. */
-static attr_t
-state_attr(const struct pt_ui *ui, const struct pt_session *s)
-{
-	if (s->blocked_by && *s->blocked_by)
-		return ui->attr[COL_ERROR];
-	if (s->state && !strncmp(s->state, "idle in transaction", 19))
-		return ui->attr[COL_WARN];
-	if (s->state && !strcmp(s->state, "active"))
-		return ui->attr[COL_OK];
-	return A_NORMAL;
-}
 
 static bool
 page_row(int y, int h)
@@ -231,7 +188,7 @@ session_row(struct pt_ui *ui, WINDOW *win, int y, int w, const int *width,
             const struct pt_session *s, bool sel)
 {
 	attr_t a = sel ? A_REVERSE : A_NORMAL;
-	char pid[16], start[16] = "-", age[24], time[24], *wait = waiting_on(s);
+	char pid[16], start[16] = "-", age[24], time[24], *wait = pt_activity_waiting_on(s);
 	int x = 1;
 
 	snprintf(pid, sizeof pid, "%d", s->pid);
@@ -241,13 +198,13 @@ session_row(struct pt_ui *ui, WINDOW *win, int y, int w, const int *width,
 		if (start[5] == 'T')
 			start[5] = ' ';
 	}
-	format_age(s->xact_age, age, sizeof age);
-	format_age(s->state_age, time, sizeof time);
+	pt_activity_age(s->xact_age, age, sizeof age);
+	pt_activity_age(s->state_age, time, sizeof time);
 	if (sel)
 		pt_ui_select_bar(win, y, w);
 	x = pt_ui_cell(win, y, x, &scol[SC_PID], width[SC_PID], pid, a);
 	x = pt_ui_cell(win, y, x, &scol[SC_STATE], width[SC_STATE], s->state ? s->state : "-",
-	               sel ? a : state_attr(ui, s));
+	               sel ? a : pt_ui_session_attr(ui, s));
 	x = pt_ui_cell(win, y, x, &scol[SC_TIME], width[SC_TIME], time, a);
 	x = pt_ui_cell(win, y, x, &scol[SC_WAIT], width[SC_WAIT], wait,
 	               sel || !(s->blocked_by && *s->blocked_by) ? a : ui->attr[COL_ERROR]);
@@ -264,7 +221,7 @@ static void
 session_full(WINDOW *win, int *y, int h, int w, const struct pt_session *s)
 {
 	const char *query = s->query ? s->query : "";
-	char *client, *wait = waiting_on(s);
+	char *client, *wait = pt_activity_waiting_on(s);
 	int lines, skip, shown;
 
 	client = pt_xasprintf("%s%s%s%s  %s %s", s->client ? s->client : "-",
@@ -333,23 +290,32 @@ draw_sessions(struct pt_ui *ui, WINDOW *win, int *y, int h, int w)
 static void
 signal_selected(struct pt_ui *ui, enum pt_signal sig)
 {
+	if (pt_ui_signal_session(ui, ui->target_schema,
+	                         ui->have_sessions && ui->ssel < ui->sessions.n
+	                         ? &ui->sessions.rows[ui->ssel] : NULL, sig))
+		sessions_load(ui);
+}
+
+bool
+pt_ui_signal_session(struct pt_ui *ui, const char *schema, const struct pt_session *s,
+                     enum pt_signal sig)
+{
 	char typed[32], want[16], prompt[160], *started;
 	pt_error err;
 	int pid;
 
 	if (pt_ui_read_only(ui)) {
 		pt_ui_err(ui, "%s", _("Read-only session: sessions are neither canceled nor terminated."));
-		return;
+		return false;
 	}
 	if (!pt_ui_need_write(ui))
-		return;
-	if (!ui->have_sessions || ui->ssel >= ui->sessions.n) {
+		return false;
+	if (!s) {
 		pt_ui_err(ui, "%s", _("No session selected."));
-		return;
+		return false;
 	}
-	pid = ui->sessions.rows[ui->ssel].pid;
-	started = ui->sessions.rows[ui->ssel].backend_start
-		? pt_xstrdup(ui->sessions.rows[ui->ssel].backend_start) : NULL;
+	pid = s->pid;
+	started = s->backend_start ? pt_xstrdup(s->backend_start) : NULL;
 	if (sig == PT_SIGNAL_TERMINATE) {
 		snprintf(want, sizeof want, "%d", pid);
 		snprintf(prompt, sizeof prompt,
@@ -357,17 +323,17 @@ signal_selected(struct pt_ui *ui, enum pt_signal sig)
 		if (!pt_ui_prompt(ui, prompt, false, typed, sizeof typed) || strcmp(typed, want)) {
 			pt_ui_msg(ui, "%s", _("Not confirmed: nothing was terminated."));
 			free(started);
-			return;
+			return false;
 		}
 	}
-	if (pt_session_signal_tenant(ui->db, ui->target_schema, pid, started, sig, &err) != PT_OK)
+	if (pt_session_signal_tenant(ui->db, schema, pid, started, sig, &err) != PT_OK)
 		pt_ui_fail(ui, &err);
 	else if (sig == PT_SIGNAL_TERMINATE)
 		pt_ui_msg(ui, _("Session %d terminated."), pid);
 	else
 		pt_ui_msg(ui, _("Canceled the running query of session %d."), pid);
 	free(started);
-	sessions_load(ui);
+	return true;
 }
 
 /* Up/Down move the selection among the sessions and scroll the page to

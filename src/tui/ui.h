@@ -74,7 +74,9 @@
 	X(ACT_MOVE,        "move",        N_("Citus: move the selected tenant to another worker, SQL shown first")) \
 	X(ACT_LOCK_TERMINATE, NULL,       N_("lock preview: also terminate the tenant's sessions, or not")) \
 	X(ACT_CANCEL_SESSION, "cancel-session", N_("detail: cancel the selected session's running query")) \
-	X(ACT_TERMINATE_SESSION, "terminate-session", N_("detail: end the selected session (type its pid to confirm)"))
+	X(ACT_TERMINATE_SESSION, "terminate-session", N_("detail: end the selected session (type its pid to confirm)")) \
+	X(ACT_ACTIVITY,    "sessions",    N_("show every tenant's session: state, duration, waits, blockers (also :activity)")) \
+	X(ACT_ALL_SESSIONS, "all-sessions", N_("sessions: also every session that is no tenant's (an admin's), or not"))
 
 enum pt_action {
 #define PT_ACTION_ENUM(a, cmd, help) a,
@@ -93,7 +95,8 @@ enum {
 	SC_CONFIRM = 1 << 5,   /* preview screens, detail, help */
 	SC_AUDIT = 1 << 6,
 	SC_DETAIL = 1 << 7,    /* a tenant's detail (lock, unlock, edit) */
-	SC_SESSIONS = 1 << 8,  /* the detail screen's sessions */
+	SC_SESSIONS = 1 << 8,  /* the detail screen's sessions, the activity screen */
+	SC_ACTIVITY = 1 << 9,  /* the activity screen */
 };
 
 struct pt_keybind {
@@ -162,7 +165,7 @@ struct pt_screen_ops {
 
 extern const struct pt_screen_ops pt_scr_tenants, pt_scr_roles, pt_scr_detail,
 	pt_scr_create, pt_scr_preview, pt_scr_result, pt_scr_audit, pt_scr_help, pt_scr_role,
-	pt_scr_connect;
+	pt_scr_connect, pt_scr_activity;
 
 #define PT_UI_STACK 8
 
@@ -471,6 +474,17 @@ bool pt_ui_page_action(struct pt_ui *ui, enum pt_action a, int total, int visibl
 /* A line-editing step for a form field: printable characters append,
  * Backspace deletes one character. True when ch was used. */
 bool pt_ui_edit(char *buf, size_t bufsz, wint_t ch, bool is_code);
+
+/* x and X on session s (NULL: none selected) of the tenant owning schema
+ * (NULL: of any tenant): refused at once in a read-only session; X asks
+ * for the pid to be typed; the server checks the pid, its start and its
+ * tenant in the statement that signals it. True when it was sent (or the
+ * server refused it): the caller reloads its list. (scr_detail.c) */
+bool pt_ui_signal_session(struct pt_ui *ui, const char *schema, const struct pt_session *s,
+                          enum pt_signal sig);
+/* A session's state colour (the words say it too): running, holding a
+ * transaction open, waiting for a lock. (widgets.c) */
+attr_t pt_ui_session_attr(const struct pt_ui *ui, const struct pt_session *s);
 
 /* Lock, unlock and edit (scr_alter.c): the edit form, and running the
  * change its preview showed (back to the form with the server's reason

@@ -645,3 +645,15 @@ pt_ui_select_bar(WINDOW *win, int y, int w)
 	wattroff(win, A_REVERSE);
 }
 
+
+attr_t
+pt_ui_session_attr(const struct pt_ui *ui, const struct pt_session *s)
+{
+	if (pt_session_waiting(s))
+		return ui->attr[COL_ERROR];
+	if (s->state && !strncmp(s->state, "idle in transaction", 19))
+		return ui->attr[COL_WARN];
+	if (s->state && !strcmp(s->state, "active"))
+		return ui->attr[COL_OK];
+	return A_NORMAL;
+}
