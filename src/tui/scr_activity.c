@@ -301,6 +301,10 @@ action(struct pt_ui *ui, enum pt_action a)
 	case ACT_FILTER:
 		st.filtering = st.act.have;
 		return true;
+	case ACT_CLOSE:
+		/* q goes back even with a filter set (Esc clears that) */
+		pt_ui_pop(ui);
+		return true;
 	case ACT_BACK:
 		if (!*st.filter)
 			return false;
