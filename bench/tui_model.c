@@ -2,7 +2,9 @@
  * one filter keystroke and of one sort. Run: make bench-programs &&
  * ./bench/tui_model [rows]; ./bench/tui_model --audit [findings] measures
  * the audit worklist's shape instead (five columns, a sentence of text
- * per finding searched by the filter). */
+ * per finding searched by the filter); ./bench/tui_model --activity
+ * [sessions] the activity screen's (default 1,000 sessions, the model
+ * the screen rebuilds on every refresh). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -12,6 +14,8 @@
 #include <time.h>
 
 #include "error.h"
+#include "ops.h"
+#include "tui/activity.h"
 #include "tui/model.h"
 
 #define RUNS 21
@@ -130,6 +134,76 @@ audit_bench(size_t n)
 	return 0;
 }
 
+/* Sessions as pt_activity_load gives them: 300 tenants, every state, a
+ * tenth waiting for a lock, queries of a few hundred bytes, and one
+ * session in twenty an admin's. */
+static void
+fake_sessions(struct pt_session_list *l, size_t n)
+{
+	static const char *const states[] = { "active", "idle", "idle in transaction", "active" };
+
+	memset(l, 0, sizeof *l);
+	l->rows = pt_xcalloc(n + 1, sizeof *l->rows);
+	l->n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct pt_session *s = &l->rows[i];
+		size_t t = (size_t)rand() % 300;
+
+		s->tenant = i % 20 != 0;
+		s->schemas = s->tenant ? pt_xasprintf("tenant_%c%c_%04zu", 'a' + (int)(t % 26),
+		                                      'a' + (int)(t / 26 % 26), t) : NULL;
+		s->role = s->tenant ? pt_xasprintf("t%04zu_user", t) : pt_xstrdup("admin");
+		s->pid = 10000 + (int)i;
+		s->state = pt_xstrdup(states[(unsigned)rand() % 4]);
+		s->duration = (double)(rand() % 100000) / 1000.0;
+		s->state_age = (long long)s->duration;
+		s->xact_age = rand() % 3 ? rand() % 600 : -1;
+		if (i % 10 == 0) {
+			s->wait_event_type = pt_xstrdup("Lock");
+			s->wait_event = pt_xstrdup("relation");
+			s->blocked_by = pt_xasprintf("%d", 10000 + (int)(i / 2));
+		} else {
+			s->wait_event_type = pt_xstrdup("Client");
+			s->wait_event = pt_xstrdup("ClientRead");
+		}
+		s->application_name = pt_xasprintf("app-%zu", i % 17);
+		s->client = pt_xasprintf("10.0.%zu.%zu", i / 250, i % 250);
+		s->backend_start = pt_xasprintf("2026-12-06T21:%02zu:%02zu.000000Z", i / 60 % 60, i % 60);
+		s->query = pt_xasprintf("SELECT o.id, o.total, c.name FROM orders o JOIN customers c "
+		                        "ON c.id = o.customer_id WHERE o.created_at > now() - "
+		                        "interval '%zu days' AND o.status = 'open' ORDER BY o.total "
+		                        "DESC LIMIT 50 /* request %zu */", i % 30, i);
+	}
+}
+
+static int
+activity_bench(size_t n)
+{
+	struct pt_activity a;
+	struct pt_session_list l;
+	double t0, build, reload[RUNS];
+
+	srand(42);
+	memset(&a, 0, sizeof a);
+	fake_sessions(&l, n);
+	t0 = now_ms();
+	pt_activity_set(&a, &l, "");
+	build = now_ms() - t0;
+	/* what every refresh costs: a new list modelled, sort and filter kept */
+	for (int r = 0; r < RUNS; r++) {
+		fake_sessions(&l, n);
+		t0 = now_ms();
+		pt_activity_set(&a, &l, "idle");
+		reload[r] = now_ms() - t0;
+	}
+	pt_model_filter(&a.model, "");
+	measure(&a.model, n, a.model.ncols, AC_APP, build);
+	printf("refresh (model a new list, sort and filter kept) median %.3f ms\n",
+	       median(reload));
+	pt_activity_free(&a);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -139,6 +213,8 @@ main(int argc, char **argv)
 	struct pt_model m;
 	double t0;
 
+	if (argc > 1 && !strcmp(argv[1], "--activity"))
+		return activity_bench(argc > 2 ? strtoul(argv[2], NULL, 10) : 1000);
 	if (argc > 1 && !strcmp(argv[1], "--audit"))
 		return audit_bench(argc > 2 ? strtoul(argv[2], NULL, 10) : 5000);
 	n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;

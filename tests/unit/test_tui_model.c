@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "error.h"
+#include "tui/activity.h"
 #include "tui/model.h"
 
 static const char *names[] = { "tenant_bravo", "tenant_alpha", "Tenant_Charlie",
@@ -255,6 +257,140 @@ empty_model(void **state)
 	pt_model_free(&m);
 }
 
+/* ---- the activity screen's model ---------------------------------------- */
+
+static char *
+dup(const char *s)
+{
+	return s ? pt_xstrdup(s) : NULL;
+}
+
+static void
+add_session(struct pt_session_list *l, const char *schema, const char *role, int pid,
+            const char *state, double duration, const char *blocked_by,
+            const char *wait_type, const char *query, const char *started, const char *node)
+{
+	struct pt_session *s;
+
+	l->rows = realloc(l->rows, (l->n + 1) * sizeof *l->rows);
+	assert_non_null(l->rows);
+	s = &l->rows[l->n++];
+	memset(s, 0, sizeof *s);
+	s->schemas = dup(schema);
+	s->role = dup(role);
+	s->tenant = schema != NULL;
+	s->pid = pid;
+	s->state = dup(state);
+	s->duration = duration;
+	s->state_age = (long long)duration;
+	s->xact_age = -1;
+	s->blocked_by = dup(blocked_by);
+	s->wait_event_type = dup(wait_type);
+	s->query = dup(query);
+	s->backend_start = dup(started);
+	s->node = dup(node);
+	s->application_name = dup("psql");
+}
+
+static void
+sessions(struct pt_session_list *l, bool with_admin)
+{
+	memset(l, 0, sizeof *l);
+	add_session(l, "tenant_acme", "acme_user", 101, "active", 2.5, NULL, "Timeout",
+	            "SELECT pg_sleep(600)", "2026-01-01T00:00:01.000001Z", NULL);
+	add_session(l, "tenant_acme", "acme_user", 102, "active", 30.25, "101", "Lock",
+	            "SELECT * FROM t", "2026-01-01T00:00:02.000001Z", NULL);
+	add_session(l, "tenant_blackmesa_labs", "labs_user", 103, "idle in transaction", 0.5,
+	            NULL, "Client", "SELECT 1", "2026-01-01T00:00:03.000001Z", NULL);
+	if (with_admin)
+		add_session(l, NULL, "admin", 104, "active", 99.0, NULL, NULL, "VACUUM",
+		            "2026-01-01T00:00:04.000001Z", NULL);
+}
+
+static int
+vis_pid(const struct pt_activity *a, size_t i)
+{
+	return a->list.rows[a->model.vis[i]].pid;
+}
+
+static void
+activity_sort_filter_keep(void **state)
+{
+	struct pt_activity a;
+	struct pt_session_list l;
+	(void)state;
+
+	memset(&a, 0, sizeof a);
+	sessions(&l, false);
+	pt_activity_set(&a, &l, "");
+	assert_int_equal(l.n, 0);           /* the rows moved in */
+	assert_int_equal(a.model.ncols, AC_COUNT - 1);   /* no node column */
+	/* longest first, to the microsecond */
+	assert_int_equal(a.model.nvis, 3);
+	assert_int_equal(vis_pid(&a, 0), 102);
+	assert_int_equal(vis_pid(&a, 1), 101);
+	assert_int_equal(vis_pid(&a, 2), 103);
+	/* states in full; a lock wait is "waiting" and names its blocker */
+	assert_string_equal(pt_activity_state(&a.list.rows[1]), "waiting");
+	assert_string_equal(pt_activity_state(&a.list.rows[2]), "idle in transaction");
+	assert_string_equal(a.wait[1], "pid 101");
+	/* the filter: states, the word "waiting", tenants, case-insensitive */
+	pt_model_filter(&a.model, "WAITING");
+	assert_int_equal(a.model.nvis, 1);
+	assert_int_equal(vis_pid(&a, 0), 102);
+	pt_model_filter(&a.model, "idle in trans");
+	assert_int_equal(a.model.nvis, 1);
+	assert_int_equal(vis_pid(&a, 0), 103);
+	pt_model_filter(&a.model, "acme");
+	assert_int_equal(a.model.nvis, 2);
+	pt_model_select_row(&a.model, 0);   /* pid 101 */
+	pt_model_sort(&a.model, AC_PID, false);
+	/* a reload (with an admin's session now) keeps sort, filter and the
+	 * selected session */
+	sessions(&l, true);
+	pt_activity_set(&a, &l, "acme");
+	assert_int_equal(a.model.sort_col, AC_PID);
+	assert_int_equal(a.model.nvis, 2);
+	assert_int_equal(vis_pid(&a, 0), 101);
+	assert_non_null(pt_activity_selected(&a));
+	assert_int_equal(pt_activity_selected(&a)->pid, 101);
+	/* the admin's session: marked where the tenant would be */
+	pt_model_filter(&a.model, "");
+	assert_int_equal(a.model.nvis, 4);
+	assert_string_equal(a.who[3], "(admin)");
+	assert_false(a.list.rows[3].tenant);
+	pt_activity_free(&a);
+}
+
+static void
+activity_nodes_and_ages(void **state)
+{
+	struct pt_activity a;
+	struct pt_session_list l;
+	char buf[32];
+	(void)state;
+
+	memset(&a, 0, sizeof a);
+	sessions(&l, false);
+	free(l.rows[0].node);
+	l.rows[0].node = dup("worker1:5432");
+	pt_activity_set(&a, &l, "worker1");
+	assert_true(a.nodes);
+	assert_int_equal(a.model.ncols, AC_COUNT);
+	assert_int_equal(a.model.nvis, 1);
+	pt_activity_free(&a);
+	/* an empty list is a model too */
+	memset(&l, 0, sizeof l);
+	pt_activity_set(&a, &l, "x");
+	assert_int_equal(a.model.nvis, 0);
+	assert_null(pt_activity_selected(&a));
+	pt_activity_free(&a);
+	pt_activity_age(-1, buf, sizeof buf);
+	assert_string_equal(buf, "-");
+	pt_activity_age(725, buf, sizeof buf);
+	assert_string_equal(buf, "12m05s");
+}
+
 int
 main(void)
 {
@@ -267,6 +403,8 @@ main(void)
 		cmocka_unit_test(sort_matches_strcmp),
 		cmocka_unit_test(filter_scan_and_narrow),
 		cmocka_unit_test(empty_model),
+		cmocka_unit_test(activity_sort_filter_keep),
+		cmocka_unit_test(activity_nodes_and_ages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
