@@ -194,7 +194,17 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		if (order[i] == AC_NODE && !(st.act.have && st.act.nodes))
 			continue;
 		map[n] = order[i];
-		use[n++] = col[order[i]];
+		use[n] = col[order[i]];
+		/* "idle in transaction (aborted)" whole where the pane allows */
+		if (order[i] == AC_STATE && st.act.have)
+			for (size_t r = 0; r < st.act.list.n; r++) {
+				int sw = (int)strlen(pt_activity_state(&st.act.list.rows[r]));
+
+				/* beside the other columns that always stay */
+				if (sw > use[n].min && sw <= 40 && w >= sw + 38)
+					use[n].min = use[n].max = sw;
+			}
+		n++;
 	}
 	pt_ui_layout(use, n, w, uw);
 	for (int i = 0; i < n; i++)
