@@ -54,6 +54,9 @@ usage(FILE *out, const char *progname)
 	        "                         conninfo, jdbc or env (export lines)\n"
 	        "      --no-color         draw the console without colour (so does NO_COLOR)\n"
 	        "  -r, --refresh=SECONDS  console: reload every SECONDS (default 5; 0 = off)\n"), out);
+	fputs(_("      --idle-xact=SECONDS\n"
+	        "                         mark tenants (console, list) with a session idle\n"
+	        "                         in transaction longer than SECONDS (default 60)\n"), out);
 	fputs("\n", out);
 	fputs(_("Command options:\n"
 	        "  list | roles [--format=FORMAT]\n"
@@ -144,7 +147,8 @@ version(void)
 }
 
 enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_TENANT_SSLROOTCERT, OPT_READ_ONLY,
-       OPT_NO_COLOR, OPT_FORMAT, OPT_STRING_FORMAT, OPT_HELP, OPT_LOCK_TIMEOUT };
+       OPT_NO_COLOR, OPT_FORMAT, OPT_STRING_FORMAT, OPT_HELP, OPT_LOCK_TIMEOUT,
+       OPT_IDLE_XACT };
 
 /* The global options, taken before the command or anywhere after it. */
 static const struct option opts[] = {
@@ -162,6 +166,7 @@ static const struct option opts[] = {
 	{ "string-format", required_argument, NULL, OPT_STRING_FORMAT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "refresh", required_argument, NULL, 'r' },
+	{ "idle-xact", required_argument, NULL, OPT_IDLE_XACT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -211,6 +216,13 @@ apply_global(struct pt_cli *cli, int c, const char *arg, const char *command)
 			fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
 			                  "0 (wait forever) to 86400, not \"%s\"\n"),
 			        cli->progname, arg);
+			return 2;
+		}
+		break;
+	case OPT_IDLE_XACT:
+		if (!pt_idle_xact_parse(arg, &cli->idle_xact_s)) {
+			fprintf(stderr, _("%s: --idle-xact takes whole seconds from 0 to 86400\n"),
+			        cli->progname);
 			return 2;
 		}
 		break;
@@ -299,6 +311,7 @@ main(int argc, char **argv)
 	cli.progname = slash ? slash + 1 : argv[0];
 	cli.format = PT_FORMAT_TABLE;
 	cli.string_format = PT_CONNSTR_URI;
+	cli.idle_xact_s = -1;
 	if (pt_core_init() != 0) {
 		fprintf(stderr, _("%s: cannot initialise libsodium\n"), cli.progname);
 		return 2;
@@ -325,6 +338,8 @@ main(int argc, char **argv)
 		cli.copts.lock_timeout_ms = uc.lock_timeout_ms;
 		cli.connection_limit_set = uc.connection_limit_set;
 		cli.connection_limit = uc.connection_limit;
+		if (uc.idle_xact_s >= 0)
+			cli.idle_xact_s = uc.idle_xact_s;
 	}
 	free(conf_path);
 
@@ -366,6 +381,7 @@ main(int argc, char **argv)
 			.target = cli.target, .copts = cli.copts, .no_color = cli.no_color,
 			.user_pattern = cli.user_pattern, .progname = cli.progname,
 			.refresh_s = cli.refresh_s,
+			.idle_xact_s = cli.idle_xact_s,
 			.connection_limit_set = cli.connection_limit_set,
 			.connection_limit = cli.connection_limit,
 			.string_format = cli.string_format,

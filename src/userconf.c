@@ -14,6 +14,7 @@ pt_userconf_init(struct pt_userconf *uc)
 	memset(uc, 0, sizeof *uc);
 	uc->color = -1;
 	uc->format = PT_FORMAT_TABLE;
+	uc->idle_xact_s = -1;
 }
 
 void
@@ -56,6 +57,22 @@ pt_lock_timeout_parse(const char *s, int *ms)
 	*ms = v == 0 ? -1 : (int)(v * 1000 + 0.5);
 	if (*ms == 0)
 		*ms = 1;
+	return true;
+}
+
+bool
+pt_idle_xact_parse(const char *s, int *secs)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end || errno || v > 86400)
+		return false;
+	*secs = (int)v;
 	return true;
 }
 
@@ -142,11 +159,17 @@ apply(struct pt_userconf *uc, const char *key, const char *value,
 				  "connections, 0 for none"), name, lineno, value);
 		uc->connection_limit = v == 0 ? -1 : (int)v;
 		uc->connection_limit_set = true;
+	} else if (!strcmp(key, "idle_xact")) {
+		if (!pt_idle_xact_parse(value, &uc->idle_xact_s))
+			return pt_error_set(err, PT_ERR_USAGE,
+				_("%s:%u: idle_xact \"%s\" must be a whole number of seconds "
+				  "from 0 to 86400"), name, lineno, value);
 	} else
 		return pt_error_set(err, PT_ERR_USAGE,
 			_("%s:%u: unknown key \"%s\": known keys are tenant_host, "
 			  "tenant_port, tenant_sslrootcert, user_pattern, color, format, "
-			  "string_format, lock_timeout and connection_limit"), name, lineno, key);
+			  "string_format, lock_timeout, connection_limit and idle_xact"),
+			name, lineno, key);
 	return PT_OK;
 }
 

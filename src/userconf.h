@@ -28,6 +28,7 @@ struct pt_userconf {
 	int lock_timeout_ms;       /* 0 not set, -1 wait forever (lock_timeout = 0) */
 	bool connection_limit_set;
 	int connection_limit;      /* -1 none (connection_limit = 0) */
+	int idle_xact_s;           /* -1 not set */
 };
 
 void pt_userconf_init(struct pt_userconf *uc);
@@ -53,6 +54,11 @@ enum pt_status pt_userconf_parse(struct pt_userconf *uc, FILE *in,
  * milliseconds of pt_connect_opts.lock_timeout_ms (-1 = forever). False
  * for anything else, or more than a day. */
 bool pt_lock_timeout_parse(const char *s, int *ms);
+
+/* Whole seconds from 0 to 86400 ("60") into *secs: how long a session
+ * may sit idle in a transaction before its tenant is marked. False for
+ * anything else. */
+bool pt_idle_xact_parse(const char *s, int *secs);
 
 /* Read the file at path into uc. A file that does not exist is no error
  * (PT_OK with uc unchanged); one that cannot be read is PT_ERR_USAGE. */

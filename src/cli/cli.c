@@ -315,6 +315,19 @@ schema_cell(void *ud, size_t row, size_t col)
 		return buf;
 	/* "-": a distributed schema without a table is on no node yet */
 	case 11: return r->node && !*r->node ? "-" : r->node;
+	case 12:
+	case 13: {
+		/* the same query's counts: waiting on a lock, and idle in a
+		 * transaction past --idle-xact */
+		const struct pt_session_count *c;
+
+		if (!r->is_tenant || !sc->counts)
+			return NULL;
+		c = pt_session_counts_find(sc->counts, r->name);
+		snprintf(buf, sizeof buf, "%ld",
+		         !c ? 0 : sc->map[col] == 12 ? c->blocked : c->idle_xact);
+		return buf;
+	}
 	}
 	return NULL;
 }
@@ -414,12 +427,15 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		{ "locked", N_("LOCKED"), PT_COL_BOOL, false },
 		{ "sessions", N_("SESSIONS"), PT_COL_NUMBER, true },
 		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
+		{ "blocked", N_("BLOCKED"), PT_COL_NUMBER, true },
+		{ "idle_in_xact", N_("IDLE IN XACT"), PT_COL_NUMBER, true },
 	};
-	/* locked and sessions last: CSV and JSON readers keep their columns */
-	static const size_t plain_map[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	/* locked, sessions and the sessions' marks last: CSV and JSON
+	 * readers keep their columns */
+	static const size_t plain_map[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13 };
 	/* the node beside the size: what to compare when deciding a move */
-	static const size_t citus_map[] = { 0, 1, 2, 3, 4, 5, 11, 6, 7, 8, 9, 10 };
-	struct pt_column citus_cols[sizeof citus_map / sizeof *citus_map];
+	static const size_t citus_map[] = { 0, 1, 2, 3, 4, 5, 11, 6, 7, 8, 9, 10, 12, 13 };
+	struct pt_column shown[sizeof citus_map / sizeof *citus_map];
 	const struct pt_citus *citus;
 	struct pt_schema_list list;
 	struct pt_session_counts counts;
@@ -438,26 +454,28 @@ pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 		return rc;
 	}
 	/* One query for every tenant's count, as the console does. */
-	if (pt_session_counts_load(db, &counts, &err) != PT_OK) {
+	if (pt_session_counts_load(db, cli->idle_xact_s, &counts, &err) != PT_OK) {
 		pt_fprintf_safe(stderr, _("%s: warning: the sessions could not be counted: %s\n"),
 		                cli->progname, err.message);
 		sc.counts = NULL;
 	}
 	citus = pt_db_citus(db);
 	if (!citus->present) {
+		for (size_t i = 0; i < sizeof plain_map / sizeof *plain_map; i++)
+			shown[i] = cols[plain_map[i]];
 		sc.map = plain_map;
-		pt_print_rows(stdout, cli->format, cols, sizeof plain_map / sizeof *plain_map,
+		pt_print_rows(stdout, cli->format, shown, sizeof plain_map / sizeof *plain_map,
 		              list.n, schema_cell, &sc);
 	} else {
 		size_t nt;
 		struct node_total *t = node_totals(citus, &list, &nt);
 
 		for (size_t i = 0; i < sizeof citus_map / sizeof *citus_map; i++)
-			citus_cols[i] = cols[citus_map[i]];
+			shown[i] = cols[citus_map[i]];
 		sc.map = citus_map;
 		if (cli->format == PT_FORMAT_JSON)
 			citus_json_head(citus, &list, t, nt);
-		pt_print_rows(stdout, cli->format, citus_cols, sizeof citus_map / sizeof *citus_map,
+		pt_print_rows(stdout, cli->format, shown, sizeof citus_map / sizeof *citus_map,
 		              list.n, schema_cell, &sc);
 		if (cli->format == PT_FORMAT_JSON)
 			fputs("}\n", stdout);

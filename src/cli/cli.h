@@ -20,6 +20,7 @@ struct pt_cli {
 	bool no_color;
 	const char *user_pattern;      /* NULL: the default */
 	int refresh_s;                 /* the console's -r: 0 default, -1 off */
+	int idle_xact_s;               /* --idle-xact: -1 the default */
 	bool connection_limit_set;     /* the configuration file gave one: */
 	int connection_limit;          /* -1 none */
 	const char *progname;

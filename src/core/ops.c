@@ -336,9 +336,19 @@ pt_session_list_free(struct pt_session_list *list)
 	memset(list, 0, sizeof *list);
 }
 
+/* Per tenant: its sessions, those waiting on a lock another session
+ * holds (pg_blocking_pids, asked only of sessions that wait on a lock:
+ * the CASE keeps the planner from calling it for every session), and
+ * those idle in a transaction for more than $2 seconds (in that state
+ * since state_change; an aborted transaction holds its locks too). */
 static const char counts_sql[] =
 	OPS_TENANTS_SQL
-	" SELECT t.nspname, pg_catalog.count(*)"
+	" SELECT t.nspname, pg_catalog.count(*),"
+	"  pg_catalog.count(*) FILTER (WHERE CASE WHEN a.wait_event_type = 'Lock'"
+	"    THEN pg_catalog.cardinality(pg_catalog.pg_blocking_pids(a.pid)) > 0 END),"
+	"  pg_catalog.count(*) FILTER (WHERE a.state IN ('idle in transaction',"
+	"    'idle in transaction (aborted)')"
+	"    AND a.state_change < pg_catalog.now() - $2::int4 * interval '1 second')"
 	" FROM ten t JOIN pg_catalog.pg_stat_activity a ON a.usesysid = t.tenant"
 	" WHERE " OPS_CLIENT_SESSION("a")
 	" GROUP BY t.nspname";
@@ -351,16 +361,18 @@ count_cmp(const void *a, const void *b)
 }
 
 enum pt_status
-pt_session_counts_load(pt_db *db, struct pt_session_counts *out, pt_error *err)
+pt_session_counts_load(pt_db *db, int idle_xact_s, struct pt_session_counts *out,
+                       pt_error *err)
 {
-	char group[PT_NAME_MAX + 1];
-	const char *params[1] = { group };
+	char group[PT_NAME_MAX + 1], secs[16];
+	const char *params[2] = { group, secs };
 	PGresult *res;
 	int n;
 
 	memset(out, 0, sizeof *out);
 	group_param(db, group, sizeof group);
-	res = pt_db_query(db, counts_sql, 1, params, _("counting the tenants' sessions"), err);
+	snprintf(secs, sizeof secs, "%d", idle_xact_s < 0 ? PT_IDLE_XACT_DEFAULT : idle_xact_s);
+	res = pt_db_query(db, counts_sql, 2, params, _("counting the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -368,6 +380,8 @@ pt_session_counts_load(pt_db *db, struct pt_session_counts *out, pt_error *err)
 	for (int i = 0; i < n; i++) {
 		out->rows[i].schema = pt_xstrdup(PQgetvalue(res, i, 0));
 		out->rows[i].count = atol(PQgetvalue(res, i, 1));
+		out->rows[i].blocked = atol(PQgetvalue(res, i, 2));
+		out->rows[i].idle_xact = atol(PQgetvalue(res, i, 3));
 	}
 	out->n = (size_t)n;
 	PQclear(res);
@@ -376,15 +390,21 @@ pt_session_counts_load(pt_db *db, struct pt_session_counts *out, pt_error *err)
 	return PT_OK;
 }
 
+const struct pt_session_count *
+pt_session_counts_find(const struct pt_session_counts *c, const char *schema)
+{
+	struct pt_session_count key = { .schema = (char *)schema };
+
+	if (!c->n)
+		return NULL;
+	return bsearch(&key, c->rows, c->n, sizeof *c->rows, count_cmp);
+}
+
 long
 pt_session_count_of(const struct pt_session_counts *c, const char *schema)
 {
-	struct pt_session_count key = { (char *)schema, 0 };
-	const struct pt_session_count *hit;
+	const struct pt_session_count *hit = pt_session_counts_find(c, schema);
 
-	if (!c->n)
-		return 0;
-	hit = bsearch(&key, c->rows, c->n, sizeof *c->rows, count_cmp);
 	return hit ? hit->count : 0;
 }
 

@@ -102,17 +102,28 @@ enum pt_status pt_sessions_hidden_error(pt_db *db, const struct pt_session_list 
                                         pt_error *err);
 
 /* Open sessions per tenant schema, for a column: only schemas with at
- * least one session, sorted by strcmp. One query. */
+ * least one session, sorted by strcmp. One query, whose cost follows the
+ * sessions, not the tenants. */
 struct pt_session_count {
 	char *schema;           /* malloc'd */
 	long count;
+	long blocked;           /* waiting on a lock another session holds */
+	long idle_xact;         /* idle in transaction for longer than the
+	                           threshold given to pt_session_counts_load */
 };
 struct pt_session_counts {
 	struct pt_session_count *rows;
 	size_t n;
 };
-enum pt_status pt_session_counts_load(pt_db *db, struct pt_session_counts *out,
-                                      pt_error *err);
+/* The seconds a session may sit idle in a transaction before its tenant
+ * is marked, when the user sets none. */
+#define PT_IDLE_XACT_DEFAULT 60
+/* idle_xact_s: the threshold in seconds (< 0: PT_IDLE_XACT_DEFAULT). */
+enum pt_status pt_session_counts_load(pt_db *db, int idle_xact_s,
+                                      struct pt_session_counts *out, pt_error *err);
+/* The counts for schema, NULL when it has no session; O(log n). */
+const struct pt_session_count *pt_session_counts_find(const struct pt_session_counts *c,
+                                                      const char *schema);
 /* The count for schema (0 when it has none); O(log n). */
 long pt_session_count_of(const struct pt_session_counts *c, const char *schema);
 void pt_session_counts_free(struct pt_session_counts *c);

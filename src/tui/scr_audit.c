@@ -131,12 +131,29 @@ sev_attr(struct pt_ui *ui, enum pt_severity s)
 		: A_NORMAL;
 }
 
-/* One finding on the whole body: nothing cut off, the text wrapped
- * between words at most 80 columns wide, the fix in full so it can be
- * selected with the mouse and pasted into psql. The labels' column is as
- * wide as the widest translation needs. */
-static void
-draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
+/* Text wrapped at width from column x, as lines vy on of a page whose
+ * line scroll is at the window's top, h lines high: draws the lines that
+ * fall inside (win NULL draws nothing). Returns the lines it takes. */
+static int
+page_text(WINDOW *win, int vy, int scroll, int h, int x, const char *text, int width,
+          attr_t a)
+{
+	int n = pt_ui_wrap_lines(text, width), y = vy - scroll, skip = y < 0 ? -y : 0;
+
+	if (n < 1)
+		n = 1;
+	if (win && y + n > 0 && y < h)
+		pt_ui_wrap(win, y + skip, x, text, width, skip, h - (y + skip), a);
+	return n;
+}
+
+/* One finding on the whole body as a page that scrolls (j/k, PgUp/PgDn):
+ * nothing cut off, every value and the text wrapped between words at most
+ * 80 columns wide, the fix in full so it can be selected with the mouse
+ * and pasted into psql. The labels' column is as wide as the widest
+ * translation needs. win NULL only counts: returns the page's lines. */
+static int
+finding_page(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
 {
 	const char *label[6] = { _("Severity:"), _("Rule:"), _("Role:"), _("Schema:"),
 	                         _("Object:"), _("Node:") };
@@ -145,27 +162,38 @@ draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, i
 	                         f->node ? f->node : _("the coordinator") };
 	/* The node line on Citus only. */
 	int nl = ((const struct pt_audit *)ui->audit)->citus ? 6 : 5;
-	int lw = 0, y = 0, tw = w - 4 > 80 ? 80 : w - 4;
+	int lw = 0, vy = 0, sc = win ? ui->scroll : 0, tw = w - 4 > 80 ? 80 : w - 4;
 
 	for (int i = 0; i < nl; i++)
 		if (pt_ui_width(label[i]) > lw)
 			lw = pt_ui_width(label[i]);
 	lw++;
-	for (int i = 0; i < nl && y < h; i++, y++) {
-		pt_ui_put(win, y, 2, label[i], lw, A_BOLD);
-		pt_ui_put(win, y, 2 + lw, value[i] ? value[i] : "", w - 4 - lw,
-		          i == 0 ? sev_attr(ui, f->severity) : A_NORMAL);
+	for (int i = 0; i < nl; i++) {
+		if (win && vy - sc >= 0 && vy - sc < h)
+			pt_ui_put(win, vy - sc, 2, label[i], lw, A_BOLD);
+		vy += page_text(win, vy, sc, h, 2 + lw, value[i] ? value[i] : "", w - 4 - lw,
+		                i == 0 ? sev_attr(ui, f->severity) : A_NORMAL);
 	}
-	y++;
-	if (y < h - 1)
-		y += pt_ui_put_wrapped(win, y, 2, f->detail ? f->detail : "", tw, h - 3 - y,
-		                       A_NORMAL);
-	y++;
-	if (y < h - 1) {
-		pt_ui_put(win, y++, 2, _("Fix (y copies it):"), w - 4, A_BOLD);
-		/* column 0 and no decoration, so a mouse selection copies clean SQL */
-		pt_ui_put_wrapped(win, y, 0, f->fix_sql ? f->fix_sql : "", w, h - y, A_NORMAL);
-	}
+	vy++;
+	vy += page_text(win, vy, sc, h, 2, f->detail ? f->detail : "", tw, A_NORMAL);
+	vy++;
+	if (win && vy - sc >= 0 && vy - sc < h)
+		pt_ui_put(win, vy - sc, 2, _("Fix (y copies it):"), w - 4, A_BOLD);
+	vy++;
+	/* column 0 and no decoration, so a mouse selection copies clean SQL */
+	vy += page_text(win, vy, sc, h, 0, f->fix_sql ? f->fix_sql : "", w, A_NORMAL);
+	return vy;
+}
+
+static void
+draw_finding(struct pt_ui *ui, const struct pt_finding *f, WINDOW *win, int h, int w)
+{
+	int last = finding_page(ui, f, NULL, h, w) - h;
+
+	/* a resize can leave the page shorter than where it was scrolled */
+	if (ui->scroll > (last > 0 ? last : 0))
+		ui->scroll = last > 0 ? last : 0;
+	finding_page(ui, f, win, h, w);
 }
 
 /* "3 high  5 medium  ...": what there is before what is shown. */
@@ -467,6 +495,10 @@ action(struct pt_ui *ui, enum pt_action act)
 
 	if (!ui->audit_open && ui->audit && pt_ui_list_nav(ui, m, act, col_title))
 		return true;
+	if (ui->audit_open && selected(ui) &&
+	    pt_ui_scroll(ui, act, finding_page(ui, selected(ui), NULL, LINES - 4, COLS),
+	                 LINES - 4))
+		return true;
 	switch (act) {
 	case ACT_REFRESH:
 	case ACT_AUDIT:
@@ -478,6 +510,7 @@ action(struct pt_ui *ui, enum pt_action act)
 		return true;
 	case ACT_ENTER:
 		ui->audit_open = selected(ui) && !ui->audit_open;
+		ui->scroll = 0;                 /* a finding opens at its top */
 		return true;
 	case ACT_COPY:
 		copy_fix(ui);
@@ -503,6 +536,7 @@ action(struct pt_ui *ui, enum pt_action act)
 	case ACT_BACK:
 		if (ui->audit_open) {
 			ui->audit_open = false;
+			ui->scroll = 0;
 			return true;
 		}
 		if (!*ui->afilter)
@@ -524,6 +558,16 @@ static struct pt_model *
 model(struct pt_ui *ui)
 {
 	return &ui->amodel;
+}
+
+/* An open finding scrolls: say so where the list's keys were (msgids:
+ * the engine translates). */
+static const char *
+hint_for(struct pt_ui *ui)
+{
+	return ui->audit_open
+		? N_("Up/Down, PgUp/PgDn scroll  y copy fix  F apply fix  Enter or Esc back  ? help")
+		: pt_scr_audit.hint;
 }
 
 void
@@ -598,4 +642,5 @@ const struct pt_screen_ops pt_scr_audit = {
 	.col_titles = col_title,
 	.model = model,
 	.hint = N_("Enter finding  / filter  s sort  v severity  y copy fix  F apply fix  A apply rule  w write  r rerun  Esc back  ? help"),
+	.hint_for = hint_for,
 };

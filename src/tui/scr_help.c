@@ -20,7 +20,7 @@ static const struct { unsigned scope; const char *title; } groups[] = {
 
 /* One help line per (group, action): the keys joined, then the text. */
 static int
-lines(char out[][160], int max)
+lines(const struct pt_ui *ui, char out[][160], int max)
 {
 	int n = 0;
 
@@ -51,6 +51,22 @@ lines(char out[][160], int max)
 			if (n < max)
 				snprintf(out[n++], 160, "  %-16s \x02%s", keys, pt_action_help(k->action));
 		}
+	}
+	if (n < max)
+		snprintf(out[n++], 160, "%s", "");
+	/* the tenants list's marks, beside a tenant's count of sessions */
+	if (n < max)
+		snprintf(out[n++], 160, "\x01%s", _("Tenants list: marks in the Sessions column"));
+	if (n < max)
+		snprintf(out[n++], 160, "  %-16s \x02%s", pt_ui_mark_blocked(),
+		         _("blocked: a session waits on a lock another session holds (/blocked "
+		           "finds them)"));
+	if (n < max) {
+		snprintf(out[n], 160, "  %-16s \x02", pt_ui_mark_idle_xact());
+		snprintf(out[n] + strlen(out[n]), 160 - strlen(out[n]),
+		         _("idle in transaction for over %d s, holding its locks (--idle-xact or "
+		           "idle_xact in the configuration file)"), pt_ui_idle_xact_s(ui));
+		n++;
 	}
 	if (n < max)
 		snprintf(out[n++], 160, "%s", "");
@@ -91,7 +107,7 @@ static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
 	static char text[160][160];
-	int n = lines(text, 160), y = -ui->scroll;
+	int n = lines(ui, text, 160), y = -ui->scroll;
 
 	for (int i = 0; i < n && y < h; i++) {
 		const char *sep = strchr(text[i], '\x02');
@@ -124,7 +140,7 @@ action(struct pt_ui *ui, enum pt_action a)
 {
 	static char text[160][160];
 
-	if (pt_ui_scroll(ui, a, total_rows(text, lines(text, 160), COLS), LINES - 4))
+	if (pt_ui_scroll(ui, a, total_rows(text, lines(ui, text, 160), COLS), LINES - 4))
 		return true;
 	switch (a) {
 	case ACT_HELP:

@@ -73,17 +73,48 @@ static int
 sessions_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
               const struct pt_schema_row *r, attr_t a)
 {
-	char buf[32];
+	char buf[64], marks[32] = "";
 
 	/* only tenants' sessions are counted: an admin's schema has none to
 	 * show; not read (failed): unknown, not zero */
 	if (!r->is_tenant)
 		snprintf(buf, sizeof buf, "-");
-	else if (ui->have_scounts)
-		snprintf(buf, sizeof buf, "%ld", pt_session_count_of(&ui->scounts, r->name));
-	else
+	else if (ui->have_scounts) {
+		/* a blocked or long idle-in-transaction session: its letter
+		 * before the count (which stays the cell's last word), in words
+		 * and not by colour alone; the letters win when both do not fit */
+		pt_ui_session_marks(ui, r->name, marks, sizeof marks);
+		snprintf(buf, sizeof buf, "%s%s%ld", marks, *marks ? " " : "",
+		         pt_session_count_of(&ui->scounts, r->name));
+		if (*marks && pt_ui_width(buf) > width[DC_SESSIONS])
+			snprintf(buf, sizeof buf, "%s", marks);
+	} else
 		snprintf(buf, sizeof buf, "?");
-	return pt_ui_cell(win, y, x, &dcol[DC_SESSIONS], width[DC_SESSIONS], buf, a);
+	return pt_ui_cell(win, y, x, &dcol[DC_SESSIONS], width[DC_SESSIONS], buf,
+	                  *marks && a != A_REVERSE ? ui->attr[COL_WARN] : a);
+}
+
+/* What the marks mean, when a tenant has one (malloc'd, or NULL). */
+static char *
+marks_legend(struct pt_ui *ui)
+{
+	bool blocked = false, idle = false;
+
+	if (!ui->have_scounts)
+		return NULL;
+	for (size_t i = 0; i < ui->scounts.n; i++) {
+		blocked |= ui->scounts.rows[i].blocked > 0;
+		idle |= ui->scounts.rows[i].idle_xact > 0;
+	}
+	if (blocked && idle)
+		return pt_xasprintf(_("%s blocked  %s idle in transaction >%ds"), pt_ui_mark_blocked(),
+		                    pt_ui_mark_idle_xact(), pt_ui_idle_xact_s(ui));
+	if (blocked)
+		return pt_xasprintf(_("%s: a session is blocked"), pt_ui_mark_blocked());
+	if (idle)
+		return pt_xasprintf(_("%s: idle in transaction >%ds"), pt_ui_mark_idle_xact(),
+		                    pt_ui_idle_xact_s(ui));
+	return NULL;
 }
 
 static void
@@ -94,7 +125,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	/* the node column only on a Citus coordinator */
 	int ncols = ui->db && pt_db_citus(ui->db)->present ? DC_COUNT : DC_NODE;
 	size_t top;
-	char buf[64];
+	char buf[64], *legend;
 	bool locked_size = false;               /* a "?" shown: say why */
 
 	width[DC_NODE] = 0;
@@ -166,6 +197,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	}
 	/* the footer: counts, filter, sort */
 	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
+	legend = width[DC_SESSIONS] ? marks_legend(ui) : NULL;
 	if (ui->sizes_pending && !ui->lost)
 		pt_ui_put(win, h - 1, w - 12, _("sizing..."), 11, ui->attr[COL_DIM]);
 	else if (ui->schemas.failed_names) {
@@ -177,6 +209,14 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 			dw = w / 2;
 		pt_ui_put(win, h - 1, w - dw, down, dw - 1, ui->attr[COL_WARN]);
 		free(down);
+	} else if (legend) {
+		/* before the sizes' notes: a waiting session is what a DBA acts
+		 * on now (the help screen says more) */
+		int lw = pt_ui_width(legend);
+
+		if (lw > w - 12)
+			lw = w - 12;
+		pt_ui_put(win, h - 1, w - lw - 1, legend, lw, ui->attr[COL_WARN]);
 	} else if (ui->sizes_unknown)
 		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
 		          ui->attr[COL_DIM]);
@@ -187,6 +227,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 
 		pt_ui_put(win, h - 1, w - ww - 1, why, ww, ui->attr[COL_DIM]);
 	}
+	free(legend);
 }
 
 static bool

@@ -127,9 +127,16 @@ build_tenant_model(struct pt_ui *ui)
 	ui->tname_width = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pt_schema_row *r = &l->rows[i];
-		/* "locked" is found by the filter too */
-		char *s = pt_xasprintf("%s %s %s%s%s", r->name, r->owner, r->login_roles,
-		                       r->locked ? " " : "", r->locked ? _("locked") : "");
+		const struct pt_session_count *sc = ui->have_scounts && r->is_tenant
+			? pt_session_counts_find(&ui->scounts, r->name) : NULL;
+		/* "locked", "blocked" and "idle in transaction" are found by the
+		 * filter too */
+		char *s = pt_xasprintf("%s %s %s%s%s%s%s%s%s", r->name, r->owner, r->login_roles,
+		                       r->locked ? " " : "", r->locked ? _("locked") : "",
+		                       sc && sc->blocked ? " " : "",
+		                       sc && sc->blocked ? _("blocked") : "",
+		                       sc && sc->idle_xact ? " " : "",
+		                       sc && sc->idle_xact ? _("idle in transaction") : "");
 		int nw = name_width(r->name);
 
 		pt_model_set_str(m, i, TC_NAME, r->name);
@@ -170,7 +177,7 @@ load_session_counts(struct pt_ui *ui)
 	struct pt_session_counts c;
 	pt_error err;
 
-	if (pt_session_counts_load(ui->db, &c, &err) != PT_OK) {
+	if (pt_session_counts_load(ui->db, ui->opt->idle_xact_s, &c, &err) != PT_OK) {
 		pt_session_counts_free(&c);
 		if (!(ui->background && err.status == PT_ERR_CANCELED))
 			pt_ui_free_session_counts(ui);
@@ -180,6 +187,40 @@ load_session_counts(struct pt_ui *ui)
 	pt_ui_free_session_counts(ui);
 	ui->scounts = c;
 	ui->have_scounts = true;
+}
+
+const char *
+pt_ui_mark_blocked(void)
+{
+	/* TRANSLATORS: the tenants list marks a tenant one of whose sessions
+	 * waits on a lock (is blocked) with this letter, beside its count of
+	 * sessions; keep it to one letter, and unlike the next one */
+	return _("B");
+}
+
+const char *
+pt_ui_mark_idle_xact(void)
+{
+	/* TRANSLATORS: the tenants list marks a tenant one of whose sessions
+	 * has been idle in a transaction too long with this letter */
+	return _("I");
+}
+
+int
+pt_ui_idle_xact_s(const struct pt_ui *ui)
+{
+	return ui->opt->idle_xact_s >= 0 ? ui->opt->idle_xact_s : PT_IDLE_XACT_DEFAULT;
+}
+
+const char *
+pt_ui_session_marks(const struct pt_ui *ui, const char *schema, char *buf, size_t bufsz)
+{
+	const struct pt_session_count *c = ui->have_scounts
+		? pt_session_counts_find(&ui->scounts, schema) : NULL;
+
+	snprintf(buf, bufsz, "%s%s", c && c->blocked ? pt_ui_mark_blocked() : "",
+	         c && c->idle_xact ? pt_ui_mark_idle_xact() : "");
+	return buf;
 }
 
 void

@@ -20,6 +20,8 @@ struct pt_tui_opts {
 	bool connection_limit_set;     /* new tenants' CONNECTION LIMIT, when the */
 	int connection_limit;          /* configuration gave one (-1 none) */
 	enum pt_connstr_format string_format;  /* the result screen's first form */
+	int idle_xact_s;               /* tenants with a session idle in transaction
+	                                  longer are marked; -1 = the default */
 };
 
 /* Open the console; returns the exit status. Refuses (exit 2, with a

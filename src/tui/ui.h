@@ -330,6 +330,15 @@ bool pt_ui_prompt(struct pt_ui *ui, const char *label, bool masked,
 void pt_ui_load_tenants(struct pt_ui *ui);
 /* Release the tenants list's session counts. */
 void pt_ui_free_session_counts(struct pt_ui *ui);
+/* The marks of schema's tenant in the tenants list, into buf: its
+ * session-waits-on-a-lock letter, its idle-in-transaction letter (past
+ * pt_ui_idle_xact_s), both or none (""). Returns buf. */
+const char *pt_ui_session_marks(const struct pt_ui *ui, const char *schema, char *buf,
+                                size_t bufsz);
+/* The letters themselves (translated) and the threshold in seconds. */
+const char *pt_ui_mark_blocked(void);
+const char *pt_ui_mark_idle_xact(void);
+int pt_ui_idle_xact_s(const struct pt_ui *ui);
 /* The tenants list's model columns (sort cycle order). */
 /* TC_NODE (Citus only) last: on plain PostgreSQL the model has one column
  * less and sorting never stops at an empty one. */

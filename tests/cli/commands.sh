@@ -317,7 +317,7 @@ check "list table row for tenant_acme" '[[ "$OUT" == *$'\''\n'\''"tenant_acme "*
 
 run list --format=csv
 check "list csv: exit 0 (got $RC)" '[ $RC = 0 ]'
-check "list csv header" '[ "${OUT%%$'\''\n'\''*}" = "schema,owner,login_roles,tables,size_bytes,size,connection_limit,valid_until,is_tenant,locked,sessions" ]'
+check "list csv header" '[ "${OUT%%$'\''\n'\''*}" = "schema,owner,login_roles,tables,size_bytes,size,connection_limit,valid_until,is_tenant,locked,sessions,blocked,idle_in_xact" ]'
 check "list csv row for tenant_acme" \
 	'[ "$(python3 -c "import csv,sys; print([(r[\"owner\"], r[\"tables\"], r[\"is_tenant\"]) for r in csv.DictReader(sys.stdin) if r[\"schema\"] == \"tenant_acme\"])" <<<"$OUT")" = "[('\''acme_user'\'', '\''1'\'', '\''true'\'')]" ]'
 

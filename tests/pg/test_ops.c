@@ -171,8 +171,12 @@ test_sessions_and_counts(void **state)
 	assert_int_equal(pt_sessions_load(db, "public", &l, &e), PT_ERR_INVALID);
 	assert_int_equal(pt_sessions_load(db, "tenant_nope", &l, &e), PT_ERR_NOT_FOUND);
 
-	assert_int_equal(pt_session_counts_load(db, &c, &e), PT_OK);
+	assert_int_equal(pt_session_counts_load(db, -1, &c, &e), PT_OK);
 	assert_int_equal(pt_session_count_of(&c, "tenant_acme"), 2);
+	/* one active, one idle: neither blocked nor idle in a transaction */
+	assert_int_equal(pt_session_counts_find(&c, "tenant_acme")->blocked, 0);
+	assert_int_equal(pt_session_counts_find(&c, "tenant_acme")->idle_xact, 0);
+	assert_null(pt_session_counts_find(&c, "zzz"));
 	assert_int_equal(pt_session_count_of(&c, "tenant_globex"), 1);
 	assert_int_equal(pt_session_count_of(&c, "public"), 0);
 	assert_int_equal(pt_session_count_of(&c, "zzz"), 0);

@@ -119,6 +119,10 @@ bad_lines(void **state)
 		{ "lock_timeout = 86401\n", "cfg:1: ", "86400" },
 		{ "connection_limit = -1\n", "cfg:1: ", "0 for none" },
 		{ "connection_limit = 20x\n", "cfg:1: ", "\"20x\"" },
+		{ "idle_xact = -1\n", "cfg:1: ", "0 to 86400" },
+		{ "idle_xact = 1.5\n", "cfg:1: ", "\"1.5\"" },
+		{ "idle_xact = 86401\n", "cfg:1: ", "86400" },
+		{ "idle_xact = 60s\n", "cfg:1: ", "\"60s\"" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -161,6 +165,12 @@ waits_and_limits(void **state)
 	assert_int_equal(uc.connection_limit, -1);
 	assert_int_equal(parse_text(&uc, "connection_limit = 50\n", &err), PT_OK);
 	assert_int_equal(uc.connection_limit, 50);
+	/* idle_xact: not set until said; 0 marks any idle transaction */
+	assert_int_equal(uc.idle_xact_s, -1);
+	assert_int_equal(parse_text(&uc, "idle_xact = 0\n", &err), PT_OK);
+	assert_int_equal(uc.idle_xact_s, 0);
+	assert_int_equal(parse_text(&uc, "idle_xact = 90\n", &err), PT_OK);
+	assert_int_equal(uc.idle_xact_s, 90);
 	pt_userconf_free(&uc);
 }
 
