@@ -166,15 +166,42 @@ pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
 enum pt_status
 pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what, pt_error *err)
 {
-	const char *p[1] = { sql };
-	PGresult *res = pt_db_query(db,
-		"SELECT w.nodename || ':' || w.nodeport, w.result"
-		"  FROM pg_catalog.run_command_on_workers($1) w WHERE NOT w.success ORDER BY 1",
-		1, p, what, err);
+	/* One statement, not sql as it is: of a multi-statement command
+	 * run_command_on_workers reports the first statement's result and
+	 * drops the rest, a later statement's error too (checked: "CREATE
+	 * TABLE ...; SELECT 1/0" came back success, the table absent). The
+	 * block's statements run in the worker's transaction, whose
+	 * lock_timeout is ours: a tenant's lock on a worker stalls us no
+	 * longer than one here. */
+	char *body = pt_xasprintf("BEGIN PERFORM pg_catalog.set_config('lock_timeout', '%d', true);\n"
+	                          "%s\nEND", pt_db_lock_timeout_ms(db), sql);
+	char *lit = pt_quote_literal(db, body);
+	char *command = pt_xasprintf("DO %s", lit);
+	const char *p[1] = { command };
+	PGresult *res = NULL;
 	char *failed = NULL;
+	enum pt_status st;
 
-	if (!res)
+	free(body);
+	free(lit);
+	/* A worker's WARNING (a GRANT or REVOKE it was not entitled to, which
+	 * changed nothing) reaches us only as Citus' DEBUG1 with the node's
+	 * name: asked for, for this statement alone. */
+	st = pt_db_exec(db, "BEGIN; SET LOCAL client_min_messages = debug1;"
+	                " SET LOCAL citus.worker_min_messages = warning", 0, NULL, what, err);
+	if (st == PT_OK)
+		res = pt_db_query(db,
+			"SELECT w.nodename || ':' || w.nodeport, w.result"
+			"  FROM pg_catalog.run_command_on_workers($1) w WHERE NOT w.success ORDER BY 1",
+			1, p, what, err);
+	free(command);
+	if (!res) {
+		pt_error ignored;
+
+		if (st == PT_OK)
+			(void)pt_db_exec(db, "ROLLBACK", 0, NULL, what, &ignored);
 		return err ? err->status : PT_ERR_SERVER;
+	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		char *f = pt_xasprintf("%s%s%s: %s", failed ? failed : "", failed ? "\n" : "",
 		                       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
@@ -182,8 +209,24 @@ pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what, pt_error 
 		failed = f;
 	}
 	PQclear(res);
-	if (!failed)
-		return PT_OK;
+	if (!failed && *pt_db_last_notices(db)) {
+		pt_error_set(err, PT_ERR_PERMISSION,
+		             _("%s: the workers ran it with warnings (it may have changed nothing "
+		               "there):\n%s"), what, pt_db_last_notices(db));
+		st = PT_ERR_PERMISSION;
+	}
+	{
+		pt_error cerr;
+
+		if (pt_db_exec(db, "COMMIT", 0, NULL, what, &cerr) != PT_OK && !failed &&
+		    st == PT_OK) {
+			if (err)
+				*err = cerr;
+			return cerr.status;
+		}
+	}
+	if (st != PT_OK || !failed)
+		return st;
 	pt_error_set(err, PT_ERR_SERVER, _("%s: failed on worker node(s):\n%s"), what, failed);
 	free(failed);
 	return PT_ERR_SERVER;
