@@ -256,6 +256,14 @@ read_info(pt_db *db, const char *sql, pt_error *err)
 	return PT_OK;
 }
 
+int
+pt_db_node_timeout_ms(const pt_db *db)
+{
+	int t = db->opts.node_timeout_ms;
+
+	return t == 0 ? PT_DEFAULT_NODE_TIMEOUT_MS : t;
+}
+
 const struct pt_citus *
 pt_db_citus(const pt_db *db)
 {
