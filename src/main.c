@@ -46,6 +46,9 @@ usage(FILE *out, const char *progname)
 	        "      --tenant-sslrootcert=PATH\n"
 	        "                         put sslrootcert=PATH (the CA on the tenants'\n"
 	        "                         machines) in tenants' connection strings\n"), out);
+	fputs(_("      --node-timeout=SECONDS  Citus: give up on a statement that reaches\n"
+	        "                         the workers after SECONDS (default 60) and name\n"
+	        "                         the worker that did not answer; 0 waits forever\n"), out);
 	fputs("\n", out);
 	fputs(_("Output options:\n"
 	        "      --format=FORMAT    table (default), csv or json\n"
@@ -148,7 +151,7 @@ version(void)
 
 enum { OPT_TENANT_HOST = 256, OPT_TENANT_PORT, OPT_TENANT_SSLROOTCERT, OPT_READ_ONLY,
        OPT_NO_COLOR, OPT_FORMAT, OPT_STRING_FORMAT, OPT_HELP, OPT_LOCK_TIMEOUT,
-       OPT_IDLE_XACT };
+       OPT_IDLE_XACT, OPT_NODE_TIMEOUT };
 
 /* The global options, taken before the command or anywhere after it. */
 static const struct option opts[] = {
@@ -165,6 +168,7 @@ static const struct option opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "string-format", required_argument, NULL, OPT_STRING_FORMAT },
 	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+	{ "node-timeout", required_argument, NULL, OPT_NODE_TIMEOUT },
 	{ "refresh", required_argument, NULL, 'r' },
 	{ "idle-xact", required_argument, NULL, OPT_IDLE_XACT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -212,9 +216,14 @@ apply_global(struct pt_cli *cli, int c, const char *arg, const char *command)
 		break;
 	}
 	case OPT_LOCK_TIMEOUT:
-		if (!pt_lock_timeout_parse(arg, &cli->copts.lock_timeout_ms)) {
-			fprintf(stderr, _("%s: --lock-timeout needs a number of seconds from "
-			                  "0 (wait forever) to 86400, not \"%s\"\n"),
+	case OPT_NODE_TIMEOUT:
+		if (!pt_lock_timeout_parse(arg, c == OPT_LOCK_TIMEOUT ? &cli->copts.lock_timeout_ms
+		                           : &cli->copts.node_timeout_ms)) {
+			fprintf(stderr, c == OPT_LOCK_TIMEOUT
+			        ? _("%s: --lock-timeout needs a number of seconds from "
+			            "0 (wait forever) to 86400, not \"%s\"\n")
+			        : _("%s: --node-timeout needs a number of seconds from "
+			            "0 (wait forever) to 86400, not \"%s\"\n"),
 			        cli->progname, arg);
 			return 2;
 		}

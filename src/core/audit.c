@@ -262,27 +262,48 @@ finding_key(const struct pt_audit_citus *cx, const struct pt_finding *f)
 /* The fix of a worker's own finding, run there from the coordinator
  * (run_command_on_workers' cousin that names the node). A worker refuses
  * DDL on a distributed object unless propagation is off ("operation is
- * not allowed on this node"): SET LOCAL, the command being one implicit
- * transaction, so Citus' cached connection keeps its settings. A fix
- * that is only advice (a comment) stays as it is. */
+ * not allowed on this node"). The worker's command is one DO block that
+ * turns it off for its transaction: of "SET LOCAL ...; fix" Citus reports
+ * the first statement's result only, and a fix that failed read as
+ * success. A failure on the worker comes back as a row, success false,
+ * which a transaction would not notice: the coordinator's DO raises it,
+ * naming the node, so that the fixes as a whole fail (the console, psql
+ * with the printed fixes). A fix that is only advice (a comment) stays as
+ * it is. */
 static char *
 fix_on_node(pt_db *db, const char *node, const char *fix)
 {
 	const char *colon = strrchr(node, ':');
-	char *host, *local, *lhost, *lfix, *out;
+	/* dollar quotes keep the three levels readable; a fix that holds
+	 * the tag (a name may) is quoted as literals instead */
+	bool dollar = fix && !strstr(fix, "$pt");
+	char *host, *lhost, *body, *lbody, *command, *lcommand, *outer, *lout, *out;
 
 	if (!fix || !colon || !strncmp(fix, "--", 2))
 		return fix ? pt_xstrdup(fix) : NULL;
 	host = pt_xasprintf("%.*s", (int)(colon - node), node);
 	lhost = pt_quote_literal(db, host);
-	local = pt_xasprintf("SET LOCAL citus.enable_ddl_propagation = off; %s", fix);
-	lfix = pt_quote_literal(db, local);
-	free(local);
-	out = pt_xasprintf("SELECT * FROM pg_catalog.master_run_on_worker(ARRAY[%s],"
-	                   " ARRAY[%d], ARRAY[%s], false);", lhost, atoi(colon + 1), lfix);
+	body = pt_xasprintf("BEGIN PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', "
+	                    "'off', true); PERFORM pg_catalog.set_config('lock_timeout', '%d', "
+	                    "true); %s END", pt_db_lock_timeout_ms(db), fix);
+	lbody = dollar ? pt_xasprintf("$pt0$%s$pt0$", body) : pt_quote_literal(db, body);
+	command = pt_xasprintf("DO %s", lbody);
+	lcommand = dollar ? pt_xasprintf("$pt1$%s$pt1$", command) : pt_quote_literal(db, command);
+	outer = pt_xasprintf("DECLARE r record; BEGIN SELECT * INTO r FROM "
+	                     "pg_catalog.master_run_on_worker(ARRAY[%s], ARRAY[%d], ARRAY[%s], "
+	                     "false); IF NOT r.success THEN RAISE EXCEPTION '%%:%%: %%', "
+	                     "r.node_name, r.node_port, r.result; END IF; END",
+	                     lhost, atoi(colon + 1), lcommand);
+	lout = dollar ? pt_xasprintf("$pt2$%s$pt2$", outer) : pt_quote_literal(db, outer);
+	out = pt_xasprintf("DO %s;", lout);
 	free(host);
 	free(lhost);
-	free(lfix);
+	free(body);
+	free(lbody);
+	free(command);
+	free(lcommand);
+	free(outer);
+	free(lout);
 	return out;
 }
 

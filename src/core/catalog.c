@@ -220,7 +220,7 @@ pt_schema_list_load(pt_db *db, bool with_sizes, struct pt_schema_list *out,
 
 	memset(out, 0, sizeof *out);
 	if (citus)
-		res = pt_db_query(db, with_sizes ? citus_list_sizes_sql : citus_list_sql,
+		res = pt_citus_query(db, with_sizes ? citus_list_sizes_sql : citus_list_sql,
 		                  with_sizes ? 2 : 1, params, _("listing schemas"), err);
 	else
 		res = pt_db_query(db, with_sizes ? schema_list_sizes_sql : schema_list_sql,
@@ -268,8 +268,10 @@ pt_schema_list_load_sizes(pt_db *db, struct pt_schema_list *l, pt_error *err)
 	bool citus = pt_db_citus(db)->present;
 	char *sizes = worker_sizes(db, citus);
 	const char *params[1] = { sizes };
-	PGresult *res = pt_db_query(db, citus ? citus_sizes_sql : schema_sizes_sql,
-	                            citus ? 1 : 0, params, _("measuring schema sizes"), err);
+	PGresult *res = (citus ? pt_citus_query : pt_db_query)(db, citus ? citus_sizes_sql
+	                                                       : schema_sizes_sql, citus ? 1 : 0,
+	                                                       params, _("measuring schema sizes"),
+	                                                       err);
 	size_t i = 0;
 	int j = 0, n;
 
@@ -452,8 +454,8 @@ pt_schema_detail_load(pt_db *db, const char *schema,
 
 	memset(out, 0, sizeof *out);
 	snprintf(what, sizeof what, _("reading schema \"%s\""), schema);
-	res = pt_db_query(db, citus ? citus_detail_sql : detail_sql, citus ? 2 : 1, params,
-	                  what, err);
+	res = (citus ? pt_citus_query : pt_db_query)(db, citus ? citus_detail_sql : detail_sql,
+	                                             citus ? 2 : 1, params, what, err);
 	free(sizes);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;

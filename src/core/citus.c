@@ -57,7 +57,7 @@ pt_citus_detect(pt_db *db, struct pt_citus *out, pt_error *err)
 	         PT_CITUS_NODE_TIMEOUT_MS);
 	if (pt_db_exec(db, set, 0, NULL, _("reading the Citus cluster"), err) != PT_OK)
 		return err ? err->status : PT_ERR_SERVER;
-	res = pt_db_query(db, nodes_sql, 0, NULL, _("reading the Citus cluster"), err);
+	res = pt_citus_query(db, nodes_sql, 0, NULL, _("reading the Citus cluster"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	out->nnodes = (size_t)PQntuples(res);
@@ -85,6 +85,103 @@ pt_citus_detect(pt_db *db, struct pt_citus *out, pt_error *err)
 	}
 	PQclear(res);
 	return PT_OK;
+}
+
+/* Name the workers that do not answer now: each asked alone, bounded by
+ * PT_CITUS_NODE_TIMEOUT_MS (a connection that hangs, a backend that
+ * never answers). "h:p, h:p" malloc'd, or NULL when all answered. */
+static char *
+silent_workers(pt_db *db)
+{
+	char *names = NULL, set[64];
+	PGresult *nodes;
+	pt_error ignored;
+
+	snprintf(set, sizeof set, "SET statement_timeout = %d", PT_CITUS_NODE_TIMEOUT_MS);
+	if (pt_db_exec(db, set, 0, NULL, "", &ignored) != PT_OK)
+		return NULL;
+	/* from the catalog, not the session's list: at connect it is not
+	 * read yet */
+	nodes = pt_db_query(db, "SELECT n.nodename, n.nodeport::text FROM pg_catalog.pg_dist_node n"
+	                    " WHERE n.noderole = 'primary' AND n.groupid <> 0 AND n.isactive"
+	                    " ORDER BY 1, 2", 0, NULL, "", &ignored);
+	for (int i = 0; nodes && i < PQntuples(nodes); i++) {
+		const char *params[2] = { PQgetvalue(nodes, i, 0), PQgetvalue(nodes, i, 1) };
+		PGresult *res = pt_db_query(db, "SELECT success FROM pg_catalog.master_run_on_worker("
+		                            "ARRAY[$1::text], ARRAY[$2::int], ARRAY['SELECT 1'], false)",
+		                            2, params, "", &ignored);
+		bool answered = res && PQntuples(res) == 1 && *PQgetvalue(res, 0, 0) == 't';
+
+		PQclear(res);
+		if (!answered) {
+			char *more = pt_xasprintf("%s%s%s:%s", names ? names : "", names ? ", " : "",
+			                          params[0], params[1]);
+			free(names);
+			names = more;
+		}
+	}
+	PQclear(nodes);
+	(void)pt_db_exec(db, "RESET statement_timeout", 0, NULL, "", &ignored);
+	return names;
+}
+
+PGresult *
+pt_citus_query(pt_db *db, const char *sql, int nparams, const char *const *params,
+               const char *what, pt_error *err)
+{
+	int ms = pt_db_node_timeout_ms(db);
+	char set[64];
+	double start;
+	PGresult *res;
+	pt_error local;
+
+	if (ms <= 0)
+		return pt_db_query(db, sql, nparams, params, what, err);
+	if (!err)
+		err = &local;
+	/* SET, not SET LOCAL: outside a transaction too. In one that fails,
+	 * its rollback undoes the SET. */
+	snprintf(set, sizeof set, "SET statement_timeout = %d", ms);
+	if (pt_db_exec(db, set, 0, NULL, what, err) != PT_OK)
+		return NULL;
+	start = pt_now();
+	res = pt_db_query(db, sql, nparams, params, what, err);
+	if (res) {
+		pt_error reset;
+
+		if (pt_db_exec(db, "RESET statement_timeout", 0, NULL, what, &reset) != PT_OK) {
+			PQclear(res);
+			*err = reset;
+			return NULL;
+		}
+		return res;
+	}
+	/* A cancel that came at the timeout is ours, not the user's: a
+	 * worker kept the statement waiting (a stopped backend, a network
+	 * that drops packets). */
+	if (err->status == PT_ERR_CANCELED && (pt_now() - start) * 1000 >= ms * 0.95 &&
+	    pt_db_alive(db)) {
+		char *names;
+
+		if (PQtransactionStatus(pt_db_conn(db)) == PQTRANS_INERROR) {
+			pt_error ignored;
+			(void)pt_db_exec(db, "ROLLBACK", 0, NULL, what, &ignored);
+		}
+		names = silent_workers(db);
+		if (names)
+			pt_error_set(err, PT_ERR_NODE, _("%s: %s: Citus worker %s did not answer "
+			                                 "within %d s (--node-timeout)"),
+			             what, pt_status_text(PT_ERR_NODE), names, (ms + 999) / 1000);
+		else
+			pt_error_set(err, PT_ERR_NODE, _("%s: %s: a Citus worker did not answer "
+			                                 "within %d s (--node-timeout)"),
+			             what, pt_status_text(PT_ERR_NODE), (ms + 999) / 1000);
+		free(names);
+	} else if (pt_db_alive(db) && PQtransactionStatus(pt_db_conn(db)) == PQTRANS_IDLE) {
+		pt_error ignored;
+		(void)pt_db_exec(db, "RESET statement_timeout", 0, NULL, what, &ignored);
+	}
+	return NULL;
 }
 
 /* select with each $N replaced by the Nth parameter as a quoted literal.
@@ -155,7 +252,7 @@ pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
 		"       CASE WHEN w.success THEN w.result::pg_catalog.json END) AS r(%s) ON true"
 		" ORDER BY 1", columns);
 	const char *p[1] = { command };
-	PGresult *res = pt_db_query(db, sql, 1, p, what, err);
+	PGresult *res = pt_citus_query(db, sql, 1, p, what, err);
 
 	free(sql);
 	free(command);
@@ -166,15 +263,42 @@ pt_citus_on_workers(pt_db *db, const char *select, const char *columns,
 enum pt_status
 pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what, pt_error *err)
 {
-	const char *p[1] = { sql };
-	PGresult *res = pt_db_query(db,
-		"SELECT w.nodename || ':' || w.nodeport, w.result"
-		"  FROM pg_catalog.run_command_on_workers($1) w WHERE NOT w.success ORDER BY 1",
-		1, p, what, err);
+	/* One statement, not sql as it is: of a multi-statement command
+	 * run_command_on_workers reports the first statement's result and
+	 * drops the rest, a later statement's error too (checked: "CREATE
+	 * TABLE ...; SELECT 1/0" came back success, the table absent). The
+	 * block's statements run in the worker's transaction, whose
+	 * lock_timeout is ours: a tenant's lock on a worker stalls us no
+	 * longer than one here. */
+	char *body = pt_xasprintf("BEGIN PERFORM pg_catalog.set_config('lock_timeout', '%d', true);\n"
+	                          "%s\nEND", pt_db_lock_timeout_ms(db), sql);
+	char *lit = pt_quote_literal(db, body);
+	char *command = pt_xasprintf("DO %s", lit);
+	const char *p[1] = { command };
+	PGresult *res = NULL;
 	char *failed = NULL;
+	enum pt_status st;
 
-	if (!res)
+	free(body);
+	free(lit);
+	/* A worker's WARNING (a GRANT or REVOKE it was not entitled to, which
+	 * changed nothing) reaches us only as Citus' DEBUG1 with the node's
+	 * name: asked for, for this statement alone. */
+	st = pt_db_exec(db, "BEGIN; SET LOCAL client_min_messages = debug1;"
+	                " SET LOCAL citus.worker_min_messages = warning", 0, NULL, what, err);
+	if (st == PT_OK)
+		res = pt_citus_query(db,
+			"SELECT w.nodename || ':' || w.nodeport, w.result"
+			"  FROM pg_catalog.run_command_on_workers($1) w WHERE NOT w.success ORDER BY 1",
+			1, p, what, err);
+	free(command);
+	if (!res) {
+		pt_error ignored;
+
+		if (st == PT_OK)
+			(void)pt_db_exec(db, "ROLLBACK", 0, NULL, what, &ignored);
 		return err ? err->status : PT_ERR_SERVER;
+	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		char *f = pt_xasprintf("%s%s%s: %s", failed ? failed : "", failed ? "\n" : "",
 		                       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
@@ -182,8 +306,24 @@ pt_citus_exec_on_workers(pt_db *db, const char *sql, const char *what, pt_error 
 		failed = f;
 	}
 	PQclear(res);
-	if (!failed)
-		return PT_OK;
+	if (!failed && *pt_db_last_notices(db)) {
+		pt_error_set(err, PT_ERR_PERMISSION,
+		             _("%s: the workers ran it with warnings (it may have changed nothing "
+		               "there):\n%s"), what, pt_db_last_notices(db));
+		st = PT_ERR_PERMISSION;
+	}
+	{
+		pt_error cerr;
+
+		if (pt_db_exec(db, "COMMIT", 0, NULL, what, &cerr) != PT_OK && !failed &&
+		    st == PT_OK) {
+			if (err)
+				*err = cerr;
+			return cerr.status;
+		}
+	}
+	if (st != PT_OK || !failed)
+		return st;
 	pt_error_set(err, PT_ERR_SERVER, _("%s: failed on worker node(s):\n%s"), what, failed);
 	free(failed);
 	return PT_ERR_SERVER;

@@ -53,6 +53,19 @@ const struct pt_citus *pt_db_citus(const pt_db *db);
 enum pt_status pt_citus_detect(pt_db *db, struct pt_citus *out, pt_error *err);
 void pt_citus_clear(struct pt_citus *c);
 
+/* The milliseconds a statement that reaches the workers may take
+ * (pt_connect_opts.node_timeout_ms), <= 0 for no bound. */
+int pt_db_node_timeout_ms(const pt_db *db);
+
+/* pt_db_query for a statement that reaches the workers, under
+ * statement_timeout = the node timeout: a worker that stops answering
+ * after it connected (connecting is bounded by
+ * citus.node_connection_timeout) would hold it forever. At the timeout,
+ * each worker is asked alone whether it answers, and the error is
+ * PT_ERR_NODE naming those that did not. */
+PGresult *pt_citus_query(pt_db *db, const char *sql, int nparams, const char *const *params,
+                         const char *what, pt_error *err);
+
 /* The columns every on-workers result starts with. */
 enum { PT_CW_NODE, PT_CW_OK, PT_CW_ERROR, PT_CW_FIRST };
 

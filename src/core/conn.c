@@ -38,10 +38,21 @@ collect_notice(void *arg, const PGresult *res)
 	pt_db *db = arg;
 	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	size_t used = strlen(db->notices);
 
+	if (!msg || !sev)
+		return;
+	/* Citus passes a worker's messages on at DEBUG1 with "from
+	 * host:port" as their detail; they arrive only while the session
+	 * asks for them (pt_citus_exec_on_workers), and then name the node. */
+	if (!strcmp(sev, "DEBUG") && detail && !strncmp(detail, "from ", 5)) {
+		snprintf(db->notices + used, sizeof db->notices - used, "%s%s: %s",
+		         used ? "\n" : "", detail + 5, msg);
+		return;
+	}
 	/* Only warnings matter to callers (a GRANT that granted nothing). */
-	if (!msg || !sev || strcmp(sev, "WARNING") != 0)
+	if (strcmp(sev, "WARNING") != 0)
 		return;
 	snprintf(db->notices + used, sizeof db->notices - used, "%s%s",
 	         used ? "\n" : "", msg);
@@ -243,6 +254,14 @@ read_info(pt_db *db, const char *sql, pt_error *err)
 		return pt_citus_detect(db, &db->citus, err);
 	pt_citus_clear(&db->citus);
 	return PT_OK;
+}
+
+int
+pt_db_node_timeout_ms(const pt_db *db)
+{
+	int t = db->opts.node_timeout_ms;
+
+	return t == 0 ? PT_DEFAULT_NODE_TIMEOUT_MS : t;
 }
 
 const struct pt_citus *

@@ -40,11 +40,18 @@ struct pt_connect_opts {
 	int lock_timeout_ms;          /* longest wait for one lock: 0 = the
 	                                 default, < 0 = forever (a tenant holding
 	                                 a lock then stalls the admin) */
+	int node_timeout_ms;          /* Citus: longest statement that reaches the
+	                                 workers: 0 = the default, < 0 = none */
 };
 
 /* A tenant can hold any lock on its own tables and any advisory lock, so
  * no admin statement may wait on a lock for longer than this by default. */
 #define PT_DEFAULT_LOCK_TIMEOUT_MS 5000
+/* A Citus worker whose backend stops answering after it connected (a
+ * stopped process, a network that drops packets) holds a statement that
+ * reaches it until this; the audit of 10,000 tenants on a worker stays
+ * well inside it. */
+#define PT_DEFAULT_NODE_TIMEOUT_MS 60000
 
 /* What the session is, read once at connect time. Strings are owned by
  * the pt_db. */

@@ -201,8 +201,9 @@ sessions_load(pt_db *db, const char *schema, bool all, struct pt_session_list *o
 			return st;
 	}
 	group_param(db, group, sizeof group);
-	res = pt_db_query(db, on_citus(db) ? citus_sessions_sql : sessions_sql, 3, params,
-	                  _("reading the tenants' sessions"), err);
+	res = (on_citus(db) ? pt_citus_query : pt_db_query)(
+		db, on_citus(db) ? citus_sessions_sql : sessions_sql, 3, params,
+		_("reading the tenants' sessions"), err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	n = PQntuples(res);
@@ -512,8 +513,8 @@ pt_session_signal_tenant(pt_db *db, const char *schema, int pid, const char *sta
 	snprintf(what, sizeof what, sig == PT_SIGNAL_CHECK ? _("looking up session %d")
 	         : sig == PT_SIGNAL_CANCEL ? _("canceling the query of session %d")
 	         : _("terminating session %d"), pid);
-	res = pt_db_query(db, on_citus(db) ? citus_signal_sql[sig] : signal_sql[sig], 4, params,
-	                  what, err);
+	res = (on_citus(db) ? pt_citus_query : pt_db_query)(
+		db, on_citus(db) ? citus_signal_sql[sig] : signal_sql[sig], 4, params, what, err);
 	if (!res)
 		return err ? err->status : PT_ERR_SERVER;
 	if (PQntuples(res) == 0 && started &&

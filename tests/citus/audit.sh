@@ -69,6 +69,13 @@ check "CSV has a node column" \
 # The fixes run on that node, from the coordinator, and remove the path.
 run --format=json audit --rule=cross-tenant-table-grant,cross-tenant-schema-grant
 fixes=$(jq -r '.findings[].fix_sql' <<<"$OUT")
+# While that worker is down the fixes fail, naming it (on main each
+# came back as a row with success false, and psql said nothing).
+stop_worker $w
+out=$(coord "$fixes")
+check "a fix that cannot run on its worker fails, naming it ($out)" \
+	'grep -q "ERROR:  $node: failed to connect" <<<"$out"'
+start_worker $w
 coord "$fixes" >/dev/null
 run --format=json audit
 check "after their fixes neither worker-only grant is left" \

@@ -27,8 +27,22 @@ wait_for "a_user +tenant_b +\\[$node\\] Tenant role a_user"
 keys Enter
 wait_for 'Rule: +cross-tenant-schema-grant'
 wait_for "Node: +$node"
-wait_for '^SELECT \* FROM pg_catalog.master_run_on_worker'
+wait_for '^DO \$pt2\$DECLARE r record; BEGIN SELECT \* INTO r FROM pg_catalog.master_run_on_worker'
 keys Escape
+# Its fix while that worker is down: a failure naming it, not "Applied".
+wport=${node##*:}
+wnum=1; [ "$wport" = "${worker_ports[1]}" ] && wnum=2
+pgctl() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$CITUS_BINDIR/pg_ctl" "$@"; else "$CITUS_BINDIR/pg_ctl" "$@"; fi; }
+pgctl -D "$CITUS_DIR/worker$wnum/data" -m immediate -w stop >/dev/null || fail "stop the worker"
+keys F
+wait_for 'This SQL fixes 1 finding'
+keys Enter
+wait_for "$node: failed to connect"
+screen | grep -q 'Applied 1 fix' && fail "a fix that failed on the worker reads as applied"
+pgctl -D "$CITUS_DIR/worker$wnum/data" -l "$CITUS_DIR/worker$wnum/server.log" -w start >/dev/null ||
+	fail "start the worker"
+keys Escape
+wait_for 'filter: cross-tenant'
 keys Escape
 wait_gone 'filter:'
 keys / ; type_text public-schema-usage ; keys Enter

@@ -74,4 +74,38 @@ check "a stopped worker: harden refuses (rc 1)" '[ "$RC" = 1 ]'
 check "... naming it" 'grep -q "127.0.0.1:${worker_ports[0]} did not answer" <<<"$ERR"'
 start_worker 1
 
+# A lock held on a worker (a tenant's, here the admin's open transaction
+# on schema public's row) stalls harden's worker half no longer than
+# --lock-timeout, and the failure names that worker.
+worker 2 "GRANT USAGE ON SCHEMA public TO PUBLIC" >/dev/null
+psql -X -q -p "${worker_ports[1]}" -c "BEGIN" -c "GRANT CREATE ON SCHEMA public TO app" \
+	-c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
+blocker=$!
+trap 'kill $blocker 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do
+	[ "$(worker 2 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")" = 1 ] && break
+	sleep 0.1
+done
+start=$SECONDS
+run --lock-timeout=1 harden --yes
+took=$((SECONDS - start))
+check "a lock on a worker: harden gives up within the lock timeout (rc $RC, ${took}s)" \
+	'[ "$RC" != 0 ] && [ "$took" -lt 20 ]'
+check "... naming the worker and the lock timeout" \
+	'grep -q "127.0.0.1:${worker_ports[1]}: .*lock timeout" <<<"$ERR"'
+worker 2 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'" >/dev/null
+wait $blocker 2>/dev/null
+run harden --yes
+check "with the lock gone, harden runs (rc $RC)" '[ "$RC" = 0 ] && [ "$(on_worker 2 a_user)" = f ]'
+
+# A worker where the admin's REVOKE is only a WARNING (someone else owns
+# schema public there and granted it): not a success; the warning is
+# shown with the worker's name.
+coord "CREATE ROLE hadmin LOGIN CREATEROLE PASSWORD 'hpw'; ALTER DATABASE $PGDATABASE OWNER TO hadmin" >/dev/null
+worker 1 "ALTER SCHEMA public OWNER TO pgtadmin; GRANT USAGE ON SCHEMA public TO PUBLIC" >/dev/null
+PGUSER=hadmin PGPASSWORD=hpw run harden --yes
+check "a worker's REVOKE that revoked nothing is not a success (rc $RC)" '[ "$RC" != 0 ]'
+check "... its warning is shown with the worker's name" \
+	'grep -q "127.0.0.1:${worker_ports[0]}: no privileges could be revoked" <<<"$ERR"'
+
 finish citus/harden
