@@ -14,9 +14,11 @@
 #include "conn.h"
 #include "error.h"
 #include "i18n.h"
+#include "names.h"
 #include "ops.h"
 #include "secret.h"
 #include "tenant.h"
+#include "lib/api_int.h"
 #include "lib/pgtenant.h"
 #include "pgtenant-paths.h"
 
@@ -54,6 +56,10 @@ struct pgt_tenant_list {
 	size_t n;
 };
 
+/* Set once by the pgtenant program before it makes any call (and before
+ * any thread): it binds the text domain itself. */
+static bool program_mode;
+
 /* sodium_init and bindtextdomain are idempotent and take their own locks:
  * every entry point that may touch secret memory or make a message calls
  * this, so no caller needs an init function. Messages come in UTF-8
@@ -62,10 +68,18 @@ static int
 lib_init(void)
 {
 #if ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	if (!program_mode) {
+		bindtextdomain(PACKAGE, LOCALEDIR);
+		bind_textdomain_codeset(PACKAGE, "UTF-8");
+	}
 #endif
 	return sodium_init() < 0 ? -1 : 0;
+}
+
+void
+pt_api_program_mode(void)
+{
+	program_mode = true;
 }
 
 static pgt_category
@@ -278,6 +292,15 @@ pgt_admin_close(pgt_admin *admin)
 		return;
 	pt_db_close(admin->db);
 	free(admin);
+}
+
+pgt_admin *
+pt_api_admin_adopt(pt_db *db)
+{
+	pgt_admin *admin = pt_xcalloc(1, sizeof *admin);
+
+	admin->db = db;
+	return admin;
 }
 
 /* A null handle or name is the caller's bug, but an error beats a crash
@@ -559,6 +582,30 @@ pgt_alter_set_setting(pgt_alter *a, const char *name, const char *value)
 	return PGT_OK;
 }
 
+static void
+core_alter(const pgt_alter *a, struct pt_tenant_alter *ta)
+{
+	pt_tenant_alter_init(ta);
+	ta->connection_limit = a->connection_limit;
+	ta->valid_until = a->valid_until;
+	ta->changes = a->changes;
+	ta->n_changes = a->n_changes;
+}
+
+int
+pgt_alter_check(const pgt_alter *a, pgt_error **err)
+{
+	struct pt_tenant_alter ta;
+	pt_error e;
+
+	if (!a)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	core_alter(a, &ta);
+	if (pt_tenant_alter_validate(&ta, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
 int
 pgt_tenant_alter(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
                  pgt_error **err)
@@ -568,15 +615,89 @@ pgt_tenant_alter(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
 
 	if (!args_ok(admin, schema_name, err) || !args_ok(admin, a, err))
 		return PGT_ERR_INVALID;
-	pt_tenant_alter_init(&ta);
-	ta.connection_limit = a->connection_limit;
-	ta.valid_until = a->valid_until;
-	ta.changes = a->changes;
-	ta.n_changes = a->n_changes;
+	core_alter(a, &ta);
 	if (pt_tenant_alter_validate(&ta, &e) != PT_OK ||
 	    pt_tenant_alter(admin->db, schema_name, &ta, &e) != PT_OK)
 		return fail(err, &e);
 	return PGT_OK;
+}
+
+/* ---- checks and previews ------------------------------------------------ */
+
+int
+pgt_schema_name_check(const char *schema_name, pgt_error **err)
+{
+	pt_error e;
+
+	if (lib_init() != 0)
+		return fail_msg(err, PT_ERR_IO, _("libsodium could not be initialised"));
+	if (!schema_name)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	if (pt_name_validate(schema_name, PT_NAME_SCHEMA, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
+/* A preview from the core, or NULL with *err. */
+static char *
+preview_or_fail(char *sql, const pt_error *e, pgt_error **err)
+{
+	if (!sql)
+		fail(err, e);
+	return sql;
+}
+
+/* A preview that needs nothing but the schema. */
+static char *
+schema_preview(pgt_admin *admin, const char *schema_name,
+               char *(*preview)(pt_db *, const char *, pt_error *), pgt_error **err)
+{
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err))
+		return NULL;
+	return preview_or_fail(preview(admin->db, schema_name, &e), &e, err);
+}
+
+char *
+pgt_tenant_drop_preview(pgt_admin *admin, const char *schema_name, pgt_error **err)
+{
+	return schema_preview(admin, schema_name, pt_tenant_drop_preview, err);
+}
+
+char *
+pgt_tenant_lock_preview(pgt_admin *admin, const char *schema_name,
+                        int terminate_sessions, pgt_error **err)
+{
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err))
+		return NULL;
+	return preview_or_fail(pt_tenant_lock_preview(admin->db, schema_name,
+	                                              terminate_sessions != 0, &e), &e, err);
+}
+
+char *
+pgt_tenant_unlock_preview(pgt_admin *admin, const char *schema_name, pgt_error **err)
+{
+	return schema_preview(admin, schema_name, pt_tenant_unlock_preview, err);
+}
+
+char *
+pgt_tenant_alter_preview(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
+                         pgt_error **err)
+{
+	struct pt_tenant_alter ta;
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err) || !args_ok(admin, a, err))
+		return NULL;
+	core_alter(a, &ta);
+	if (pt_tenant_alter_validate(&ta, &e) != PT_OK) {
+		fail(err, &e);
+		return NULL;
+	}
+	return preview_or_fail(pt_tenant_alter_preview(admin->db, schema_name, &ta, &e), &e, err);
 }
 
 /* ---- listing and auditing ----------------------------------------------- */

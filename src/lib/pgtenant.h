@@ -63,7 +63,7 @@ extern "C" {
 const char *pgt_version(void);
 
 /* Release a string the library returned for the caller to keep
- * (pgt_audit_json). NULL is fine. */
+ * (pgt_audit_json, the pgt_*_preview functions). NULL is fine. */
 void pgt_free(void *p);
 
 /* ---- errors ------------------------------------------------------------- */
@@ -212,6 +212,36 @@ int pgt_alter_set_setting(pgt_alter *a, const char *name, const char *value);
  * when nothing is to change or a value is refused. */
 int pgt_tenant_alter(pgt_admin *admin, const char *schema_name,
                      const pgt_alter *a, pgt_error **err);
+
+/* ---- checking and previewing ------------------------------------------- */
+
+/* Check a schema name without a server, as every call that takes one
+ * does (^[a-z_][a-z0-9_]{0,62}$, no pg_ prefix): PGT_OK, or
+ * PGT_ERR_INVALID with *err saying why. */
+int pgt_schema_name_check(const char *schema_name, pgt_error **err);
+
+/* Check the changes in a without a server, as pgt_tenant_alter does
+ * first (the limit, the expiry, each setting's name and value): PGT_OK, or
+ * PGT_ERR_INVALID with *err. */
+int pgt_alter_check(const pgt_alter *a, pgt_error **err);
+
+/* The SQL the matching call would run, for a dry run or a confirmation:
+ * statements only, no password in them. The tenant is looked up
+ * and the admin's rights checked, so each fails as the call itself would
+ * (PGT_ERR_NOT_FOUND, PGT_ERR_PRIVILEGE, ...), yet nothing is changed.
+ * Names in it are the tenant's, quoted: escape them before a terminal.
+ * Returns a string the caller releases with pgt_free(), or NULL with
+ * *err. */
+char *pgt_tenant_drop_preview(pgt_admin *admin, const char *schema_name,
+                              pgt_error **err);
+char *pgt_tenant_lock_preview(pgt_admin *admin, const char *schema_name,
+                              int terminate_sessions, pgt_error **err);
+char *pgt_tenant_unlock_preview(pgt_admin *admin, const char *schema_name,
+                                pgt_error **err);
+/* Also checks the changes against the server's settings (a name that is
+ * not a per-session setting fails with PGT_ERR_INVALID). */
+char *pgt_tenant_alter_preview(pgt_admin *admin, const char *schema_name,
+                               const pgt_alter *a, pgt_error **err);
 
 /* ---- listing and auditing ----------------------------------------------- */
 

@@ -52,7 +52,7 @@ main(int argc, char **argv)
 	pgt_credentials *cr, *cr2;
 	pgt_tenant_list *l;
 	pgt_alter *a;
-	char *json;
+	char *json, *sql;
 	long i;
 	int terminated = -1;
 	FILE *f;
@@ -132,6 +132,49 @@ main(int argc, char **argv)
 	      pgt_tenant_list_size(l, (size_t)i) >= 0, "list row of tenant_capi");
 	check(find(l, "tenant_capi2") >= 0, "list has tenant_capi2");
 	check(pgt_tenant_list_schema(l, pgt_tenant_list_count(l)) == NULL, "row out of range");
+	pgt_tenant_list_free(l);
+
+	/* Checks need no server; previews look the tenant up and change nothing. */
+	check(pgt_schema_name_check("tenant_capi", &err) == PGT_OK, "schema name check");
+	check(pgt_schema_name_check("Tenant-X", &err) == PGT_ERR_INVALID,
+	      "schema name check refuses Tenant-X");
+	check_error(err, PGT_ERR_INVALID, "schema name check");
+	err = NULL;
+	sql = pgt_tenant_lock_preview(admin, "tenant_capi", 1, &err);
+	check(sql && strstr(sql, "NOLOGIN") && strstr(sql, "pg_terminate_backend"),
+	      "lock preview");
+	pgt_free(sql);
+	sql = pgt_tenant_unlock_preview(admin, "tenant_capi", &err);
+	check(sql && strstr(sql, " LOGIN"), "unlock preview");
+	pgt_free(sql);
+	sql = pgt_tenant_drop_preview(admin, "tenant_capi2", &err);
+	check(sql && strstr(sql, "DROP SCHEMA") && strstr(sql, "tenant_capi2"), "drop preview");
+	pgt_free(sql);
+	sql = pgt_tenant_drop_preview(admin, "tenant_nobody", &err);
+	check(sql == NULL, "drop preview of no tenant fails");
+	check_error(err, PGT_ERR_NOT_FOUND, "drop preview of no tenant");
+	err = NULL;
+	a = pgt_alter_new();
+	pgt_alter_set_connection_limit(a, 7);
+	pgt_alter_set_setting(a, "statement_timeout", "2000");
+	check(pgt_alter_check(a, &err) == PGT_OK, "alter check");
+	sql = pgt_tenant_alter_preview(admin, "tenant_capi", a, &err);
+	check(sql && strstr(sql, "CONNECTION LIMIT 7") && strstr(sql, "statement_timeout"),
+	      "alter preview");
+	pgt_free(sql);
+	pgt_alter_set_setting(a, "search_path", "tenant_capi2");
+	check(pgt_alter_check(a, &err) == PGT_ERR_INVALID, "alter check refuses search_path");
+	check_error(err, PGT_ERR_INVALID, "alter check");
+	err = NULL;
+	check(pgt_tenant_alter_preview(admin, "tenant_capi", a, &err) == NULL,
+	      "alter preview refuses search_path");
+	check_error(err, PGT_ERR_INVALID, "alter preview");
+	err = NULL;
+	pgt_alter_free(a);
+	l = pgt_tenant_list_load(admin, 0, &err);
+	i = l ? find(l, "tenant_capi") : -1;
+	check(i >= 0 && !pgt_tenant_list_locked(l, (size_t)i) && find(l, "tenant_capi2") >= 0,
+	      "previews changed nothing");
 	pgt_tenant_list_free(l);
 
 	check(pgt_tenant_lock(admin, "tenant_capi", 1, &terminated, &err) == PGT_OK &&
