@@ -11,6 +11,7 @@
 
 #include "bulk.h"
 #include "catalog.h"
+#include "lib/api_int.h"
 #include "citus.h"
 #include "cli.h"
 #include "cmd_bulk.h"
@@ -64,6 +65,7 @@ finish_output(const struct pt_cli *cli, int rc)
 int
 pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 {
+	pt_api_program_mode();
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (!strcmp(argv[0], commands[i].name)) {
 			int rc = finish_output(cli, commands[i].fn(cli, argc, argv));
@@ -78,16 +80,33 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 	return 2;
 }
 
+static void
+report(const struct pt_cli *cli, const char *message, const char *detail, bool canceled)
+{
+	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, message);
+	if (detail[0])
+		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, detail);
+	if (canceled && interrupted)
+		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
+		                  "nothing was changed\n"), cli->progname);
+}
+
 int
 pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
 {
-	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->message);
-	if (err->detail[0])
-		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->detail);
-	if (err->status == PT_ERR_CANCELED && interrupted)
-		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
-		                  "nothing was changed\n"), cli->progname);
+	report(cli, err->message, err->detail, err->status == PT_ERR_CANCELED);
 	return pt_status_exit_code(err->status);
+}
+
+int
+pt_cli_fail_api(const struct pt_cli *cli, pgt_error *err)
+{
+	report(cli, pgt_error_message(err), pgt_error_detail(err),
+	       pgt_error_category(err) == PGT_ERR_CANCELED);
+	pgt_error_free(err);
+	/* 2 is for usage errors and failing to connect, both settled before
+	 * an API call; whatever an API call reports exits 1. */
+	return 1;
 }
 
 void
@@ -205,6 +224,14 @@ pt_cli_connect(struct pt_cli *cli)
 	if (!db)
 		pt_cli_fail(cli, &err);
 	return db;
+}
+
+pgt_admin *
+pt_cli_open_admin(struct pt_cli *cli)
+{
+	pt_db *db = pt_cli_connect(cli);
+
+	return db ? pt_api_admin_adopt(db) : NULL;
 }
 
 /* Options every command takes: --format, and -h for its own usage. */
@@ -721,8 +748,8 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 	char typed[256], prompt[256];
 	bool yes = false;
 	const char *schema;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	char *preview;
 	int c, rc;
 
@@ -738,14 +765,14 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
 	schema = argv[optind];
-	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
-	if (!(db = pt_cli_connect(cli)))
+	if (pgt_schema_name_check(schema, &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	preview = pt_tenant_drop_preview(db, schema, &err);
+	preview = pgt_tenant_drop_preview(admin, schema, &err);
 	if (!preview) {
-		rc = pt_cli_fail(cli, &err);
-		pt_db_close(db);
+		rc = pt_cli_fail_api(cli, err);
+		pgt_admin_close(admin);
 		return rc;
 	}
 	if (!yes) {
@@ -759,23 +786,23 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 			else
 				fprintf(stderr, _("%s: no terminal to confirm on: add --yes to "
 				                  "drop without asking\n"), cli->progname);
-			free(preview);
-			pt_db_close(db);
+			pgt_free(preview);
+			pgt_admin_close(admin);
 			return 2;
 		}
 		if (interrupted || strcmp(typed, schema) != 0) {
 			fprintf(stderr, _("%s: the name did not match; nothing was dropped\n"),
 			        cli->progname);
-			free(preview);
-			pt_db_close(db);
+			pgt_free(preview);
+			pgt_admin_close(admin);
 			return 1;
 		}
 	}
-	free(preview);
-	rc = pt_tenant_drop(db, schema, &err) == PT_OK ? 0 : pt_cli_fail(cli, &err);
+	pgt_free(preview);
+	rc = pgt_tenant_drop(admin, schema, &err) == PGT_OK ? 0 : pt_cli_fail_api(cli, err);
 	if (rc == 0)
 		fprintf(stderr, _("dropped tenant \"%s\"\n"), schema);
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
