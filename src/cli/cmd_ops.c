@@ -269,7 +269,7 @@ parse_lock(struct pt_cli *cli, int argc, char **argv, bool allow_terminate,
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ NULL, 0, NULL, 0 }
 	};
-	pt_error err;
+	pgt_error *err = NULL;
 	int c;
 
 	optind = 0;
@@ -289,8 +289,8 @@ parse_lock(struct pt_cli *cli, int argc, char **argv, bool allow_terminate,
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
-	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(argv[optind], &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
 	return -1;
 }
 
@@ -302,22 +302,22 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 	const char *schema;
 	char *preview;
 	int rc, ended;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 
 	if ((rc = parse_lock(cli, argc, argv, true, &terminate, &dry_run, &yes)) >= 0)
 		return rc;
 	rc = 0;
 	schema = argv[optind];
-	if (!(db = pt_cli_connect(cli)))
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	if (!(preview = pt_tenant_lock_preview(db, schema, terminate, &err))) {
-		rc = pt_cli_fail(cli, &err);
+	if (!(preview = pgt_tenant_lock_preview(admin, schema, terminate, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	printf(_("-- Locking tenant \"%s\" runs:\n%s\n"), schema, preview);
 	fflush(stdout);
-	free(preview);
+	pgt_free(preview);
 	if (dry_run)
 		goto out;
 	/* Locking alone is undone by unlock; ended sessions are not. */
@@ -337,8 +337,8 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (pt_tenant_lock(db, schema, terminate, &ended, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_tenant_lock(admin, schema, terminate, &ended, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	if (terminate)
@@ -347,7 +347,7 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 	else
 		fprintf(stderr, _("locked tenant \"%s\"\n"), schema);
 out:
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
@@ -357,31 +357,31 @@ pt_cmd_unlock(struct pt_cli *cli, int argc, char **argv)
 	bool terminate = false, dry_run = false, yes = false;
 	const char *schema;
 	char *preview;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	int rc;
 
 	if ((rc = parse_lock(cli, argc, argv, false, &terminate, &dry_run, &yes)) >= 0)
 		return rc;
 	rc = 0;
 	schema = argv[optind];
-	if (!(db = pt_cli_connect(cli)))
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	if (!(preview = pt_tenant_unlock_preview(db, schema, &err))) {
-		rc = pt_cli_fail(cli, &err);
+	if (!(preview = pgt_tenant_unlock_preview(admin, schema, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	printf(_("-- Unlocking tenant \"%s\" runs:\n%s\n"), schema, preview);
 	fflush(stdout);
-	free(preview);
+	pgt_free(preview);
 	if (dry_run)
 		goto out;
-	if (pt_tenant_unlock(db, schema, &err) != PT_OK)
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_tenant_unlock(admin, schema, &err) != PGT_OK)
+		rc = pt_cli_fail_api(cli, err);
 	else
 		fprintf(stderr, _("unlocked tenant \"%s\"\n"), schema);
 out:
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
