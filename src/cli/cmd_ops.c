@@ -445,19 +445,15 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pt_setting_change *changes;
-	struct pt_tenant_alter a;
-	bool dry_run = false;
+	pgt_alter *a = pgt_alter_new();
+	bool dry_run = false, show = true;
 	const char *schema;
 	char *sql = NULL, *eq;
-	pt_error err;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	pt_db *db;
-	int c, rc = 0;
+	int c, limit, rc = 0;
 
-	pt_tenant_alter_init(&a);
-	/* Every --set and --reset fits in argc entries; names point into argv. */
-	changes = pt_xcalloc((size_t)argc, sizeof *changes);
-	a.changes = changes;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
@@ -467,22 +463,30 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 				rc = 2;
 			break;
 		case OPT_CONN_LIMIT:
-			if (!pt_cli_parse_int(optarg, &a.connection_limit) || a.connection_limit < -1)
+			if (!pt_cli_parse_int(optarg, &limit) || limit < -1)
 				rc = pt_cli_usage_error(cli, argv[0],
 				                        _("--connection-limit needs a whole number of -1 or more"));
+			else {
+				pgt_alter_set_connection_limit(a, limit);
+				show = false;
+			}
 			break;
-		case OPT_VALID_UNTIL: a.valid_until = optarg; break;
+		case OPT_VALID_UNTIL:
+			pgt_alter_set_valid_until(a, optarg);
+			show = false;
+			break;
 		case OPT_SET:
 			if (!(eq = strchr(optarg, '='))) {
 				rc = pt_cli_usage_error(cli, argv[0], _("--set needs NAME=VALUE"));
 				break;
 			}
 			*eq = '\0';
-			changes[a.n_changes].name = optarg;
-			changes[a.n_changes++].value = eq + 1;
+			pgt_alter_set_setting(a, optarg, eq + 1);
+			show = false;
 			break;
 		case OPT_RESET:
-			changes[a.n_changes++].name = optarg;
+			pgt_alter_set_setting(a, optarg, NULL);
+			show = false;
 			break;
 		case OPT_DRY_RUN: case 'n': dry_run = true; break;
 		default: rc = bad_option(cli, argv);
@@ -495,38 +499,46 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 		goto done;
 	}
 	schema = argv[optind];
-	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(schema, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto done;
 	}
-	bool show = a.connection_limit == PT_ALTER_KEEP_LIMIT && !a.valid_until && !a.n_changes;
 	/* Bad names and values are refused before connecting. */
-	if (!show && pt_tenant_alter_validate(&a, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (!show && pgt_alter_check(a, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto done;
 	}
-	if (!(db = pt_cli_connect(cli))) {
+	/* The API has no call for a tenant's settings: showing them stays on
+	 * the core. */
+	if (show) {
+		if (!(db = pt_cli_connect(cli)))
+			rc = 2;
+		else {
+			rc = show_settings(cli, db, schema);
+			pt_db_close(db);
+		}
+		goto done;
+	}
+	if (!(admin = pt_cli_open_admin(cli))) {
 		rc = 2;
 		goto done;
 	}
-	if (show)
-		rc = show_settings(cli, db, schema);
-	else if (!(sql = pt_tenant_alter_preview(db, schema, &a, &err)))
-		rc = pt_cli_fail(cli, &err);
+	if (!(sql = pgt_tenant_alter_preview(admin, schema, a, &err)))
+		rc = pt_cli_fail_api(cli, err);
 	else {
 		printf(_("-- Changing tenant \"%s\" runs, in one transaction:\n%s\n"), schema, sql);
 		fflush(stdout);
 		if (!dry_run) {
-			if (pt_tenant_alter(db, schema, &a, &err) != PT_OK)
-				rc = pt_cli_fail(cli, &err);
+			if (pgt_tenant_alter(admin, schema, a, &err) != PGT_OK)
+				rc = pt_cli_fail_api(cli, err);
 			else
 				fprintf(stderr, _("changed tenant \"%s\"\n"), schema);
 		}
 	}
-	free(sql);
-	pt_db_close(db);
+	pgt_free(sql);
+	pgt_admin_close(admin);
 done:
-	free(changes);
+	pgt_alter_free(a);
 	return rc;
 }
 
