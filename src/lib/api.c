@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "catalog.h"
 #include "conn.h"
+#include "connstr.h"
 #include "error.h"
 #include "i18n.h"
 #include "names.h"
@@ -36,11 +37,13 @@ struct pgt_config {
 	char *username;           /* malloc'd or NULL */
 	char *password;           /* secret or NULL */
 	char *valid_until;        /* malloc'd or NULL */
+	char *user_pattern;       /* malloc'd or NULL: the default */
 	int connection_limit;
 };
 
 struct pgt_credentials {
 	struct pt_credentials c;
+	char *forms[PT_CONNSTR_FORMAT_COUNT];  /* secrets, built when asked for */
 };
 
 struct pgt_alter {
@@ -294,6 +297,18 @@ pgt_admin_close(pgt_admin *admin)
 	free(admin);
 }
 
+int
+pgt_admin_hardened(const pgt_admin *admin)
+{
+	return admin && admin->db && pt_db_info(admin->db)->hardened;
+}
+
+const char *
+pgt_admin_database(const pgt_admin *admin)
+{
+	return admin && admin->db ? pt_db_info(admin->db)->dbname : NULL;
+}
+
 pgt_admin *
 pt_api_admin_adopt(pt_db *db)
 {
@@ -338,6 +353,7 @@ pgt_config_free(pgt_config *cfg)
 	free(cfg->username);
 	pt_secret_free(cfg->password);
 	free(cfg->valid_until);
+	free(cfg->user_pattern);
 	free(cfg);
 }
 
@@ -394,6 +410,45 @@ pgt_config_set_valid_until(pgt_config *cfg, const char *valid_until)
 	return PGT_OK;
 }
 
+int
+pgt_config_set_user_pattern(pgt_config *cfg, const char *pattern)
+{
+	if (!cfg)
+		return PGT_ERR_INVALID;
+	replace(&cfg->user_pattern, pattern);
+	return PGT_OK;
+}
+
+/* The core's view of cfg; its strings stay cfg's. */
+static void
+core_config(const pgt_config *cfg, struct pt_tenant_config *tc)
+{
+	pt_tenant_config_init(tc);
+	tc->schema_name = cfg->schema_name;
+	tc->username = cfg->username;
+	tc->user_pattern = cfg->user_pattern;
+	tc->password = cfg->password;
+	tc->connection_limit = cfg->connection_limit;
+	tc->valid_until = cfg->valid_until;
+}
+
+int
+pgt_config_check(const pgt_config *cfg, pgt_error **err)
+{
+	struct pt_tenant_config tc;
+	pt_error e;
+
+	if (!cfg)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	core_config(cfg, &tc);
+	/* No name: the name check says what an empty one lacks. */
+	if (!tc.schema_name)
+		tc.schema_name = "";
+	if (pt_tenant_validate(&tc, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
 const char *
 pgt_credentials_username(const pgt_credentials *c)
 {
@@ -429,8 +484,56 @@ pgt_credentials_free(pgt_credentials *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < PT_CONNSTR_FORMAT_COUNT; i++)
+		pt_secret_free(c->forms[i]);
 	pt_credentials_free(&c->c);
 	free(c);
+}
+
+/* The core's format for a public form; false for one this version lacks. */
+static bool
+form_of(pgt_string_form form, enum pt_connstr_format *out)
+{
+	switch (form) {
+	case PGT_STRING_URI:      *out = PT_CONNSTR_URI; return true;
+	case PGT_STRING_CONNINFO: *out = PT_CONNSTR_KEYVALUE; return true;
+	case PGT_STRING_JDBC:     *out = PT_CONNSTR_JDBC; return true;
+	case PGT_STRING_ENV:      *out = PT_CONNSTR_ENV; return true;
+	}
+	return false;
+}
+
+const char *
+pgt_credentials_connection_string_as(pgt_credentials *c, pgt_string_form form,
+                                     pgt_error **err)
+{
+	enum pt_connstr_format f;
+	pt_error e;
+
+	if (!c || !form_of(form, &f)) {
+		fail_msg(err, PT_ERR_INVALID, c ? _("unknown connection string format")
+		                                : _("a required argument is NULL"));
+		return NULL;
+	}
+	if (f == PT_CONNSTR_URI)
+		return c->c.connection_string;
+	if (!c->forms[f]) {
+		c->forms[f] = pt_connstr_build(f, &c->c.endpoint, c->c.username, c->c.password, &e);
+		if (!c->forms[f])
+			fail(err, &e);
+	}
+	return c->forms[f];
+}
+
+size_t
+pgt_credentials_string_warnings(const pgt_credentials *c, pgt_string_form form,
+                                const char **why, size_t max)
+{
+	enum pt_connstr_format f;
+
+	if (!c || !form_of(form, &f))
+		return 0;
+	return pt_connstr_warnings(f, &c->c.endpoint, why, max);
 }
 
 static pgt_credentials *
@@ -455,12 +558,7 @@ pgt_tenant_create(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
 		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
 		return NULL;
 	}
-	pt_tenant_config_init(&tc);
-	tc.schema_name = cfg->schema_name;
-	tc.username = cfg->username;
-	tc.password = cfg->password;
-	tc.connection_limit = cfg->connection_limit;
-	tc.valid_until = cfg->valid_until;
+	core_config(cfg, &tc);
 	if (pt_tenant_create(admin->db, &tc, &out, &e) != PT_OK) {
 		fail(err, &e);
 		return NULL;
