@@ -579,11 +579,9 @@ pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
 /* Credentials in the chosen format. JSON carries exactly the four fields
  * of cloaca's TenantCredentials. */
 static void
-print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
+print_credential_values(const struct pt_cli *cli, const char *const vals[4])
 {
 	const char *keys[4] = { "username", "password", "schema_name", "connection_string" };
-	char *cs = pt_cli_connection_string(cli, c, true);
-	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
 
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
@@ -598,7 +596,44 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	fflush(stdout);
+}
+
+static void
+print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
+{
+	char *cs = pt_cli_connection_string(cli, c, true);
+	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
+
+	print_credential_values(cli, vals);
 	pt_secret_free(cs);
+}
+
+/* The credentials with the connection string in the --string-format form,
+ * with the warnings and the fall-back to the URI of
+ * pt_cli_connection_string. */
+static void
+print_api_credentials(const struct pt_cli *cli, pgt_credentials *c)
+{
+	static const pgt_string_form forms[PT_CONNSTR_FORMAT_COUNT] = {
+		[PT_CONNSTR_URI] = PGT_STRING_URI, [PT_CONNSTR_KEYVALUE] = PGT_STRING_CONNINFO,
+		[PT_CONNSTR_JDBC] = PGT_STRING_JDBC, [PT_CONNSTR_ENV] = PGT_STRING_ENV,
+	};
+	pgt_string_form form = forms[cli->string_format];
+	const char *why[4], *cs;
+	size_t n = pgt_credentials_string_warnings(c, form, why, 4);
+	pgt_error *err = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, _("%s: warning: %s\n"), cli->progname, why[i]);
+	if (!(cs = pgt_credentials_connection_string_as(c, form, &err))) {
+		/* The tenant exists by now: hand over the URI rather than nothing. */
+		fprintf(stderr, _("%s: warning: %s; giving the URI instead\n"), cli->progname,
+		        pgt_error_message(err));
+		pgt_error_free(err);
+		cs = pgt_credentials_connection_string(c);
+	}
+	print_credential_values(cli, (const char *const[4]){ pgt_credentials_username(c),
+	                        pgt_credentials_password(c), pgt_credentials_schema_name(c), cs });
 }
 
 /* Read the password for create/rotate from stdin when asked to. */
@@ -814,11 +849,11 @@ pt_cmd_rotate(struct pt_cli *cli, int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pt_credentials creds;
+	pgt_credentials *creds;
 	bool pw_stdin = false;
 	char *password = NULL;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	int c, rc;
 
 	optind = 0;   /* 0: glibc starts afresh after main's parse */
@@ -835,22 +870,22 @@ pt_cmd_rotate(struct pt_cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
-	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(argv[optind], &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
 	if (!stdin_password(cli, pw_stdin, &password))
 		return 2;
-	if (!(db = pt_cli_connect(cli))) {
+	if (!(admin = pt_cli_open_admin(cli))) {
 		pt_secret_free(password);
 		return 2;
 	}
-	if (pt_tenant_rotate(db, argv[optind], password, &creds, &err) != PT_OK)
-		rc = pt_cli_fail(cli, &err);
+	if (!(creds = pgt_tenant_rotate_password(admin, argv[optind], password, &err)))
+		rc = pt_cli_fail_api(cli, err);
 	else {
-		print_credentials(cli, &creds);
-		pt_credentials_free(&creds);
+		print_api_credentials(cli, creds);
+		pgt_credentials_free(creds);
 		rc = 0;
 	}
 	pt_secret_free(password);
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
