@@ -598,16 +598,6 @@ print_credential_values(const struct pt_cli *cli, const char *const vals[4])
 	fflush(stdout);
 }
 
-static void
-print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
-{
-	char *cs = pt_cli_connection_string(cli, c, true);
-	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
-
-	print_credential_values(cli, vals);
-	pt_secret_free(cs);
-}
-
 /* The credentials with the connection string in the --string-format form,
  * with the warnings and the fall-back to the URI of
  * pt_cli_connection_string. */
@@ -660,14 +650,35 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	return true;
 }
 
-void
-pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+static void
+warn_not_hardened(const struct pt_cli *cli, bool hardened, const char *dbname)
 {
-	if (!pt_db_info(db)->hardened)
+	if (!hardened)
 		pt_fprintf_safe(stderr,
 		        _("%s: warning: database \"%s\" is not hardened: tenants can still "
 		          "use the public schema and PUBLIC may connect; run '%s harden'\n"),
-		        cli->progname, pt_db_info(db)->dbname, cli->progname);
+		        cli->progname, dbname, cli->progname);
+}
+
+void
+pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+{
+	warn_not_hardened(cli, pt_db_info(db)->hardened, pt_db_info(db)->dbname);
+}
+
+/* The single create's config for libpgtenant (the password stays out:
+ * it is set once read). */
+static pgt_config *
+api_config(const struct pt_tenant_config *c)
+{
+	pgt_config *p = pgt_config_new();
+
+	pgt_config_set_schema_name(p, c->schema_name);
+	pgt_config_set_username(p, c->username);
+	pgt_config_set_user_pattern(p, c->user_pattern);
+	pgt_config_set_connection_limit(p, c->connection_limit);
+	pgt_config_set_valid_until(p, c->valid_until);
+	return p;
 }
 
 int
@@ -687,12 +698,13 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	int input_timeout = -1;
 	struct pt_tenant_config cfg;
 	int jobs = -1;
-	struct pt_credentials creds;
+	pgt_credentials *creds;
 	const char *from = NULL;
 	bool pw_stdin = false;
 	char *password = NULL;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_config *pcfg;
+	pgt_admin *admin;
 	int c, rc;
 
 	pt_cli_tenant_defaults(cli, &cfg);
@@ -750,26 +762,32 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
 	cfg.schema_name = argv[optind];
+	pcfg = api_config(&cfg);
 	/* Refuse bad names before asking for anything. */
-	if (pt_tenant_validate(&cfg, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
-	if (!stdin_password(cli, pw_stdin, &password))
-		return 2;
-	cfg.password = password;
-	if (!(db = pt_cli_connect(cli))) {
-		pt_secret_free(password);
+	if (pgt_config_check(pcfg, &err) != PGT_OK) {
+		pgt_config_free(pcfg);
+		return pt_cli_fail_api(cli, err);
+	}
+	if (!stdin_password(cli, pw_stdin, &password)) {
+		pgt_config_free(pcfg);
 		return 2;
 	}
-	if (pt_tenant_create(db, &cfg, &creds, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	pgt_config_set_password(pcfg, password);
+	pt_secret_free(password);
+	if (!(admin = pt_cli_open_admin(cli))) {
+		pgt_config_free(pcfg);
+		return 2;
+	}
+	if (!(creds = pgt_tenant_create(admin, pcfg, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 	} else {
-		pt_cli_warn_not_hardened(cli, db);
-		print_credentials(cli, &creds);
-		pt_credentials_free(&creds);
+		warn_not_hardened(cli, pgt_admin_hardened(admin), pgt_admin_database(admin));
+		print_api_credentials(cli, creds);
+		pgt_credentials_free(creds);
 		rc = 0;
 	}
-	pt_secret_free(password);
-	pt_db_close(db);
+	pgt_config_free(pcfg);
+	pgt_admin_close(admin);
 	return rc;
 }
 

@@ -1,6 +1,42 @@
 /* libpgtenant: the public API (pgtenant.h) over the core. Everything here
  * translates: opaque handles to the core's structs, pt_status to
- * pgt_category. The rules themselves live in src/core. */
+ * pgt_category. The rules themselves live in src/core.
+ *
+ * The pgtenant program uses this API where it covers what a command needs
+ * (issue 20). It connects through the core and hands the session over
+ * (api_int.h): pgt_admin_open has no password prompt, no -h/-p/-U/-W, no
+ * read-only session, no tenants' host or CA, and no wait hook (Ctrl-C to
+ * cancel in the CLI; the console's hook also pumps the screen); the
+ * handed-over session keeps all of them. What each front end needs:
+ *
+ *   CLI command         needs beyond the basic call          on
+ *   drop                name check, preview, confirmation    API
+ *   lock [--terminate]  name check, preview (--dry-run)      API
+ *   unlock              name check, preview (--dry-run)      API
+ *   alter (changes)     checks before connecting, preview    API
+ *   alter (show)        the role's settings and attributes   core: no call
+ *   rotate-password     name check, --string-format forms    API
+ *                       and their warnings
+ *   create SCHEMA       user-name pattern, config check,     API
+ *                       --string-format, "not hardened"
+ *   create --from       jobs, input timeout, per-row report  core (bulk.c)
+ *   list                every schema, login roles, limits,   core: the API
+ *                       expiry, sessions, Citus nodes        list is narrower
+ *   audit               user-name pattern, --severity,       core: the API
+ *                       --rule, table/CSV, exit 1 on finding gives JSON only
+ *   roles, harden,      no API call at all                   core
+ *   sessions, move
+ *
+ *   Console action      needs                                on
+ *   every change        its wait hook (spinner, Esc/Ctrl-C)  core: could use
+ *   (drop, lock,        kept by a handed-over session; its   these calls the
+ *   unlock, rotate,     status line takes pt_error           CLI's way; not
+ *   alter, create)                                           moved yet
+ *   tenants, detail,    list/detail/session models wider     core
+ *   roles, audit, fix,  than the API; audit findings as
+ *   harden, sessions,   structs (fix SQL per finding)
+ *   move, clipboard
+ */
 #include "config.h"
 
 #include <stdbool.h>
