@@ -11,6 +11,7 @@
 
 #include "bulk.h"
 #include "catalog.h"
+#include "lib/api_int.h"
 #include "citus.h"
 #include "cli.h"
 #include "cmd_bulk.h"
@@ -64,6 +65,7 @@ finish_output(const struct pt_cli *cli, int rc)
 int
 pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 {
+	pt_api_program_mode();
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (!strcmp(argv[0], commands[i].name)) {
 			int rc = finish_output(cli, commands[i].fn(cli, argc, argv));
@@ -78,16 +80,33 @@ pt_cli_run(struct pt_cli *cli, int argc, char **argv)
 	return 2;
 }
 
+static void
+report(const struct pt_cli *cli, const char *message, const char *detail, bool canceled)
+{
+	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, message);
+	if (detail[0])
+		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, detail);
+	if (canceled && interrupted)
+		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
+		                  "nothing was changed\n"), cli->progname);
+}
+
 int
 pt_cli_fail(const struct pt_cli *cli, const pt_error *err)
 {
-	pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->message);
-	if (err->detail[0])
-		pt_fprintf_safe(stderr, "%s: %s\n", cli->progname, err->detail);
-	if (err->status == PT_ERR_CANCELED && interrupted)
-		fprintf(stderr, _("%s: interrupted: the server rolled the statement back; "
-		                  "nothing was changed\n"), cli->progname);
+	report(cli, err->message, err->detail, err->status == PT_ERR_CANCELED);
 	return pt_status_exit_code(err->status);
+}
+
+int
+pt_cli_fail_api(const struct pt_cli *cli, pgt_error *err)
+{
+	report(cli, pgt_error_message(err), pgt_error_detail(err),
+	       pgt_error_category(err) == PGT_ERR_CANCELED);
+	pgt_error_free(err);
+	/* 2 is for usage errors and failing to connect, both settled before
+	 * an API call; whatever an API call reports exits 1. */
+	return 1;
 }
 
 void
@@ -205,6 +224,14 @@ pt_cli_connect(struct pt_cli *cli)
 	if (!db)
 		pt_cli_fail(cli, &err);
 	return db;
+}
+
+pgt_admin *
+pt_cli_open_admin(struct pt_cli *cli)
+{
+	pt_db *db = pt_cli_connect(cli);
+
+	return db ? pt_api_admin_adopt(db) : NULL;
 }
 
 /* Options every command takes: --format, and -h for its own usage. */
@@ -570,11 +597,9 @@ pt_cmd_roles(struct pt_cli *cli, int argc, char **argv)
 /* Credentials in the chosen format. JSON carries exactly the four fields
  * of cloaca's TenantCredentials. */
 static void
-print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
+print_credential_values(const struct pt_cli *cli, const char *const vals[4])
 {
 	const char *keys[4] = { "username", "password", "schema_name", "connection_string" };
-	char *cs = pt_cli_connection_string(cli, c, true);
-	const char *vals[4] = { c->username, c->password, c->schema_name, cs };
 
 	switch (cli->format) {
 	case PT_FORMAT_JSON:
@@ -589,7 +614,34 @@ print_credentials(const struct pt_cli *cli, const struct pt_credentials *c)
 		pt_pairs_table(stdout, keys, vals, 4);
 	}
 	fflush(stdout);
-	pt_secret_free(cs);
+}
+
+/* The credentials with the connection string in the --string-format form,
+ * with the warnings and the fall-back to the URI of
+ * pt_cli_connection_string. */
+static void
+print_api_credentials(const struct pt_cli *cli, pgt_credentials *c)
+{
+	static const pgt_string_form forms[PT_CONNSTR_FORMAT_COUNT] = {
+		[PT_CONNSTR_URI] = PGT_STRING_URI, [PT_CONNSTR_KEYVALUE] = PGT_STRING_CONNINFO,
+		[PT_CONNSTR_JDBC] = PGT_STRING_JDBC, [PT_CONNSTR_ENV] = PGT_STRING_ENV,
+	};
+	pgt_string_form form = forms[cli->string_format];
+	const char *why[4], *cs;
+	size_t n = pgt_credentials_string_warnings(c, form, why, 4);
+	pgt_error *err = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, _("%s: warning: %s\n"), cli->progname, why[i]);
+	if (!(cs = pgt_credentials_connection_string_as(c, form, &err))) {
+		/* The tenant exists by now: hand over the URI rather than nothing. */
+		fprintf(stderr, _("%s: warning: %s; giving the URI instead\n"), cli->progname,
+		        pgt_error_message(err));
+		pgt_error_free(err);
+		cs = pgt_credentials_connection_string(c);
+	}
+	print_credential_values(cli, (const char *const[4]){ pgt_credentials_username(c),
+	                        pgt_credentials_password(c), pgt_credentials_schema_name(c), cs });
 }
 
 /* Read the password for create/rotate from stdin when asked to. */
@@ -616,14 +668,35 @@ stdin_password(const struct pt_cli *cli, bool wanted, char **out)
 	return true;
 }
 
-void
-pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+static void
+warn_not_hardened(const struct pt_cli *cli, bool hardened, const char *dbname)
 {
-	if (!pt_db_info(db)->hardened)
+	if (!hardened)
 		pt_fprintf_safe(stderr,
 		        _("%s: warning: database \"%s\" is not hardened: tenants can still "
 		          "use the public schema and PUBLIC may connect; run '%s harden'\n"),
-		        cli->progname, pt_db_info(db)->dbname, cli->progname);
+		        cli->progname, dbname, cli->progname);
+}
+
+void
+pt_cli_warn_not_hardened(const struct pt_cli *cli, pt_db *db)
+{
+	warn_not_hardened(cli, pt_db_info(db)->hardened, pt_db_info(db)->dbname);
+}
+
+/* The single create's config for libpgtenant (the password stays out:
+ * it is set once read). */
+static pgt_config *
+api_config(const struct pt_tenant_config *c)
+{
+	pgt_config *p = pgt_config_new();
+
+	pgt_config_set_schema_name(p, c->schema_name);
+	pgt_config_set_username(p, c->username);
+	pgt_config_set_user_pattern(p, c->user_pattern);
+	pgt_config_set_connection_limit(p, c->connection_limit);
+	pgt_config_set_valid_until(p, c->valid_until);
+	return p;
 }
 
 int
@@ -643,12 +716,13 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	int input_timeout = -1;
 	struct pt_tenant_config cfg;
 	int jobs = -1;
-	struct pt_credentials creds;
+	pgt_credentials *creds;
 	const char *from = NULL;
 	bool pw_stdin = false;
 	char *password = NULL;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_config *pcfg;
+	pgt_admin *admin;
 	int c, rc;
 
 	pt_cli_tenant_defaults(cli, &cfg);
@@ -706,26 +780,32 @@ pt_cmd_create(struct pt_cli *cli, int argc, char **argv)
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
 	cfg.schema_name = argv[optind];
+	pcfg = api_config(&cfg);
 	/* Refuse bad names before asking for anything. */
-	if (pt_tenant_validate(&cfg, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
-	if (!stdin_password(cli, pw_stdin, &password))
-		return 2;
-	cfg.password = password;
-	if (!(db = pt_cli_connect(cli))) {
-		pt_secret_free(password);
+	if (pgt_config_check(pcfg, &err) != PGT_OK) {
+		pgt_config_free(pcfg);
+		return pt_cli_fail_api(cli, err);
+	}
+	if (!stdin_password(cli, pw_stdin, &password)) {
+		pgt_config_free(pcfg);
 		return 2;
 	}
-	if (pt_tenant_create(db, &cfg, &creds, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	pgt_config_set_password(pcfg, password);
+	pt_secret_free(password);
+	if (!(admin = pt_cli_open_admin(cli))) {
+		pgt_config_free(pcfg);
+		return 2;
+	}
+	if (!(creds = pgt_tenant_create(admin, pcfg, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 	} else {
-		pt_cli_warn_not_hardened(cli, db);
-		print_credentials(cli, &creds);
-		pt_credentials_free(&creds);
+		warn_not_hardened(cli, pgt_admin_hardened(admin), pgt_admin_database(admin));
+		print_api_credentials(cli, creds);
+		pgt_credentials_free(creds);
 		rc = 0;
 	}
-	pt_secret_free(password);
-	pt_db_close(db);
+	pgt_config_free(pcfg);
+	pgt_admin_close(admin);
 	return rc;
 }
 
@@ -739,8 +819,8 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 	char typed[256], prompt[256];
 	bool yes = false;
 	const char *schema;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	char *preview;
 	int c, rc;
 
@@ -756,14 +836,14 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
 	schema = argv[optind];
-	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
-	if (!(db = pt_cli_connect(cli)))
+	if (pgt_schema_name_check(schema, &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	preview = pt_tenant_drop_preview(db, schema, &err);
+	preview = pgt_tenant_drop_preview(admin, schema, &err);
 	if (!preview) {
-		rc = pt_cli_fail(cli, &err);
-		pt_db_close(db);
+		rc = pt_cli_fail_api(cli, err);
+		pgt_admin_close(admin);
 		return rc;
 	}
 	if (!yes) {
@@ -777,23 +857,23 @@ pt_cmd_drop(struct pt_cli *cli, int argc, char **argv)
 			else
 				fprintf(stderr, _("%s: no terminal to confirm on: add --yes to "
 				                  "drop without asking\n"), cli->progname);
-			free(preview);
-			pt_db_close(db);
+			pgt_free(preview);
+			pgt_admin_close(admin);
 			return 2;
 		}
 		if (interrupted || strcmp(typed, schema) != 0) {
 			fprintf(stderr, _("%s: the name did not match; nothing was dropped\n"),
 			        cli->progname);
-			free(preview);
-			pt_db_close(db);
+			pgt_free(preview);
+			pgt_admin_close(admin);
 			return 1;
 		}
 	}
-	free(preview);
-	rc = pt_tenant_drop(db, schema, &err) == PT_OK ? 0 : pt_cli_fail(cli, &err);
+	pgt_free(preview);
+	rc = pgt_tenant_drop(admin, schema, &err) == PGT_OK ? 0 : pt_cli_fail_api(cli, err);
 	if (rc == 0)
 		fprintf(stderr, _("dropped tenant \"%s\"\n"), schema);
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
@@ -805,11 +885,11 @@ pt_cmd_rotate(struct pt_cli *cli, int argc, char **argv)
 		{ "password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pt_credentials creds;
+	pgt_credentials *creds;
 	bool pw_stdin = false;
 	char *password = NULL;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	int c, rc;
 
 	optind = 0;   /* 0: glibc starts afresh after main's parse */
@@ -826,22 +906,22 @@ pt_cmd_rotate(struct pt_cli *cli, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
-	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(argv[optind], &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
 	if (!stdin_password(cli, pw_stdin, &password))
 		return 2;
-	if (!(db = pt_cli_connect(cli))) {
+	if (!(admin = pt_cli_open_admin(cli))) {
 		pt_secret_free(password);
 		return 2;
 	}
-	if (pt_tenant_rotate(db, argv[optind], password, &creds, &err) != PT_OK)
-		rc = pt_cli_fail(cli, &err);
+	if (!(creds = pgt_tenant_rotate_password(admin, argv[optind], password, &err)))
+		rc = pt_cli_fail_api(cli, err);
 	else {
-		print_credentials(cli, &creds);
-		pt_credentials_free(&creds);
+		print_api_credentials(cli, creds);
+		pgt_credentials_free(creds);
 		rc = 0;
 	}
 	pt_secret_free(password);
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "conn.h"
 #include "connstr.h"
+#include "lib/pgtenant.h"
 #include "output.h"
 #include "tenant.h"
 
@@ -63,6 +64,11 @@ void pt_cli_print_commands(FILE *out);
  * the server did commit is still reported. */
 pt_db *pt_cli_connect(struct pt_cli *cli);
 
+/* pt_cli_connect's session as a libpgtenant handle, for the commands the
+ * public API covers (pgt_admin_close closes it); NULL after printing the
+ * error. */
+pgt_admin *pt_cli_open_admin(struct pt_cli *cli);
+
 /* The signal (SIGINT, SIGTERM) that asked the command to stop, or 0. */
 int pt_cli_interrupted(void);
 
@@ -73,6 +79,9 @@ void pt_cli_tenant_defaults(const struct pt_cli *cli, struct pt_tenant_config *c
 /* Print "pgtenant: <message>" and the detail line to stderr; return the
  * exit code for err's status. */
 int pt_cli_fail(const struct pt_cli *cli, const pt_error *err);
+
+/* pt_cli_fail for an API error, which it releases; returns 1. */
+int pt_cli_fail_api(const struct pt_cli *cli, pgt_error *err);
 
 /* Print a usage error for the command and return 2. */
 int pt_cli_usage_error(const struct pt_cli *cli, const char *command,

@@ -269,7 +269,7 @@ parse_lock(struct pt_cli *cli, int argc, char **argv, bool allow_terminate,
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ NULL, 0, NULL, 0 }
 	};
-	pt_error err;
+	pgt_error *err = NULL;
 	int c;
 
 	optind = 0;
@@ -289,8 +289,8 @@ parse_lock(struct pt_cli *cli, int argc, char **argv, bool allow_terminate,
 	}
 	if (argc - optind != 1)
 		return pt_cli_usage_error(cli, argv[0], _("give exactly one schema name"));
-	if (pt_name_validate(argv[optind], PT_NAME_SCHEMA, &err) != PT_OK)
-		return pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(argv[optind], &err) != PGT_OK)
+		return pt_cli_fail_api(cli, err);
 	return -1;
 }
 
@@ -302,22 +302,22 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 	const char *schema;
 	char *preview;
 	int rc, ended;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 
 	if ((rc = parse_lock(cli, argc, argv, true, &terminate, &dry_run, &yes)) >= 0)
 		return rc;
 	rc = 0;
 	schema = argv[optind];
-	if (!(db = pt_cli_connect(cli)))
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	if (!(preview = pt_tenant_lock_preview(db, schema, terminate, &err))) {
-		rc = pt_cli_fail(cli, &err);
+	if (!(preview = pgt_tenant_lock_preview(admin, schema, terminate, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	printf(_("-- Locking tenant \"%s\" runs:\n%s\n"), schema, preview);
 	fflush(stdout);
-	free(preview);
+	pgt_free(preview);
 	if (dry_run)
 		goto out;
 	/* Locking alone is undone by unlock; ended sessions are not. */
@@ -337,8 +337,8 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (pt_tenant_lock(db, schema, terminate, &ended, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_tenant_lock(admin, schema, terminate, &ended, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	if (terminate)
@@ -347,7 +347,7 @@ pt_cmd_lock(struct pt_cli *cli, int argc, char **argv)
 	else
 		fprintf(stderr, _("locked tenant \"%s\"\n"), schema);
 out:
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
@@ -357,31 +357,31 @@ pt_cmd_unlock(struct pt_cli *cli, int argc, char **argv)
 	bool terminate = false, dry_run = false, yes = false;
 	const char *schema;
 	char *preview;
-	pt_error err;
-	pt_db *db;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	int rc;
 
 	if ((rc = parse_lock(cli, argc, argv, false, &terminate, &dry_run, &yes)) >= 0)
 		return rc;
 	rc = 0;
 	schema = argv[optind];
-	if (!(db = pt_cli_connect(cli)))
+	if (!(admin = pt_cli_open_admin(cli)))
 		return 2;
-	if (!(preview = pt_tenant_unlock_preview(db, schema, &err))) {
-		rc = pt_cli_fail(cli, &err);
+	if (!(preview = pgt_tenant_unlock_preview(admin, schema, &err))) {
+		rc = pt_cli_fail_api(cli, err);
 		goto out;
 	}
 	printf(_("-- Unlocking tenant \"%s\" runs:\n%s\n"), schema, preview);
 	fflush(stdout);
-	free(preview);
+	pgt_free(preview);
 	if (dry_run)
 		goto out;
-	if (pt_tenant_unlock(db, schema, &err) != PT_OK)
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_tenant_unlock(admin, schema, &err) != PGT_OK)
+		rc = pt_cli_fail_api(cli, err);
 	else
 		fprintf(stderr, _("unlocked tenant \"%s\"\n"), schema);
 out:
-	pt_db_close(db);
+	pgt_admin_close(admin);
 	return rc;
 }
 
@@ -445,19 +445,15 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct pt_setting_change *changes;
-	struct pt_tenant_alter a;
-	bool dry_run = false;
+	pgt_alter *a = pgt_alter_new();
+	bool dry_run = false, show = true;
 	const char *schema;
 	char *sql = NULL, *eq;
-	pt_error err;
+	pgt_error *err = NULL;
+	pgt_admin *admin;
 	pt_db *db;
-	int c, rc = 0;
+	int c, limit, rc = 0;
 
-	pt_tenant_alter_init(&a);
-	/* Every --set and --reset fits in argc entries; names point into argv. */
-	changes = pt_xcalloc((size_t)argc, sizeof *changes);
-	a.changes = changes;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
@@ -467,22 +463,30 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 				rc = 2;
 			break;
 		case OPT_CONN_LIMIT:
-			if (!pt_cli_parse_int(optarg, &a.connection_limit) || a.connection_limit < -1)
+			if (!pt_cli_parse_int(optarg, &limit) || limit < -1)
 				rc = pt_cli_usage_error(cli, argv[0],
 				                        _("--connection-limit needs a whole number of -1 or more"));
+			else {
+				pgt_alter_set_connection_limit(a, limit);
+				show = false;
+			}
 			break;
-		case OPT_VALID_UNTIL: a.valid_until = optarg; break;
+		case OPT_VALID_UNTIL:
+			pgt_alter_set_valid_until(a, optarg);
+			show = false;
+			break;
 		case OPT_SET:
 			if (!(eq = strchr(optarg, '='))) {
 				rc = pt_cli_usage_error(cli, argv[0], _("--set needs NAME=VALUE"));
 				break;
 			}
 			*eq = '\0';
-			changes[a.n_changes].name = optarg;
-			changes[a.n_changes++].value = eq + 1;
+			pgt_alter_set_setting(a, optarg, eq + 1);
+			show = false;
 			break;
 		case OPT_RESET:
-			changes[a.n_changes++].name = optarg;
+			pgt_alter_set_setting(a, optarg, NULL);
+			show = false;
 			break;
 		case OPT_DRY_RUN: case 'n': dry_run = true; break;
 		default: rc = bad_option(cli, argv);
@@ -495,38 +499,46 @@ pt_cmd_alter(struct pt_cli *cli, int argc, char **argv)
 		goto done;
 	}
 	schema = argv[optind];
-	if (pt_name_validate(schema, PT_NAME_SCHEMA, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (pgt_schema_name_check(schema, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto done;
 	}
-	bool show = a.connection_limit == PT_ALTER_KEEP_LIMIT && !a.valid_until && !a.n_changes;
 	/* Bad names and values are refused before connecting. */
-	if (!show && pt_tenant_alter_validate(&a, &err) != PT_OK) {
-		rc = pt_cli_fail(cli, &err);
+	if (!show && pgt_alter_check(a, &err) != PGT_OK) {
+		rc = pt_cli_fail_api(cli, err);
 		goto done;
 	}
-	if (!(db = pt_cli_connect(cli))) {
+	/* The API has no call for a tenant's settings: showing them stays on
+	 * the core. */
+	if (show) {
+		if (!(db = pt_cli_connect(cli)))
+			rc = 2;
+		else {
+			rc = show_settings(cli, db, schema);
+			pt_db_close(db);
+		}
+		goto done;
+	}
+	if (!(admin = pt_cli_open_admin(cli))) {
 		rc = 2;
 		goto done;
 	}
-	if (show)
-		rc = show_settings(cli, db, schema);
-	else if (!(sql = pt_tenant_alter_preview(db, schema, &a, &err)))
-		rc = pt_cli_fail(cli, &err);
+	if (!(sql = pgt_tenant_alter_preview(admin, schema, a, &err)))
+		rc = pt_cli_fail_api(cli, err);
 	else {
 		printf(_("-- Changing tenant \"%s\" runs, in one transaction:\n%s\n"), schema, sql);
 		fflush(stdout);
 		if (!dry_run) {
-			if (pt_tenant_alter(db, schema, &a, &err) != PT_OK)
-				rc = pt_cli_fail(cli, &err);
+			if (pgt_tenant_alter(admin, schema, a, &err) != PGT_OK)
+				rc = pt_cli_fail_api(cli, err);
 			else
 				fprintf(stderr, _("changed tenant \"%s\"\n"), schema);
 		}
 	}
-	free(sql);
-	pt_db_close(db);
+	pgt_free(sql);
+	pgt_admin_close(admin);
 done:
-	free(changes);
+	pgt_alter_free(a);
 	return rc;
 }
 

@@ -1,6 +1,42 @@
 /* libpgtenant: the public API (pgtenant.h) over the core. Everything here
  * translates: opaque handles to the core's structs, pt_status to
- * pgt_category. The rules themselves live in src/core. */
+ * pgt_category. The rules themselves live in src/core.
+ *
+ * The pgtenant program uses this API where it covers what a command needs
+ * (issue 20). It connects through the core and hands the session over
+ * (api_int.h): pgt_admin_open has no password prompt, no -h/-p/-U/-W, no
+ * read-only session, no tenants' host or CA, and no wait hook (Ctrl-C to
+ * cancel in the CLI; the console's hook also pumps the screen); the
+ * handed-over session keeps all of them. What each front end needs:
+ *
+ *   CLI command         needs beyond the basic call          on
+ *   drop                name check, preview, confirmation    API
+ *   lock [--terminate]  name check, preview (--dry-run)      API
+ *   unlock              name check, preview (--dry-run)      API
+ *   alter (changes)     checks before connecting, preview    API
+ *   alter (show)        the role's settings and attributes   core: no call
+ *   rotate-password     name check, --string-format forms    API
+ *                       and their warnings
+ *   create SCHEMA       user-name pattern, config check,     API
+ *                       --string-format, "not hardened"
+ *   create --from       jobs, input timeout, per-row report  core (bulk.c)
+ *   list                every schema, login roles, limits,   core: the API
+ *                       expiry, sessions, Citus nodes        list is narrower
+ *   audit               user-name pattern, --severity,       core: the API
+ *                       --rule, table/CSV, exit 1 on finding gives JSON only
+ *   roles, harden,      no API call at all                   core
+ *   sessions, move
+ *
+ *   Console action      needs                                on
+ *   every change        its wait hook (spinner, Esc/Ctrl-C)  core: could use
+ *   (drop, lock,        kept by a handed-over session; its   these calls the
+ *   unlock, rotate,     status line takes pt_error           CLI's way; not
+ *   alter, create)                                           moved yet
+ *   tenants, detail,    list/detail/session models wider     core
+ *   roles, audit, fix,  than the API; audit findings as
+ *   harden, sessions,   structs (fix SQL per finding)
+ *   move, clipboard
+ */
 #include "config.h"
 
 #include <stdbool.h>
@@ -12,11 +48,14 @@
 #include "audit.h"
 #include "catalog.h"
 #include "conn.h"
+#include "connstr.h"
 #include "error.h"
 #include "i18n.h"
+#include "names.h"
 #include "ops.h"
 #include "secret.h"
 #include "tenant.h"
+#include "lib/api_int.h"
 #include "lib/pgtenant.h"
 #include "pgtenant-paths.h"
 
@@ -34,11 +73,13 @@ struct pgt_config {
 	char *username;           /* malloc'd or NULL */
 	char *password;           /* secret or NULL */
 	char *valid_until;        /* malloc'd or NULL */
+	char *user_pattern;       /* malloc'd or NULL: the default */
 	int connection_limit;
 };
 
 struct pgt_credentials {
 	struct pt_credentials c;
+	char *forms[PT_CONNSTR_FORMAT_COUNT];  /* secrets, built when asked for */
 };
 
 struct pgt_alter {
@@ -54,6 +95,10 @@ struct pgt_tenant_list {
 	size_t n;
 };
 
+/* Set once by the pgtenant program before it makes any call (and before
+ * any thread): it binds the text domain itself. */
+static bool program_mode;
+
 /* sodium_init and bindtextdomain are idempotent and take their own locks:
  * every entry point that may touch secret memory or make a message calls
  * this, so no caller needs an init function. Messages come in UTF-8
@@ -62,10 +107,18 @@ static int
 lib_init(void)
 {
 #if ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	if (!program_mode) {
+		bindtextdomain(PACKAGE, LOCALEDIR);
+		bind_textdomain_codeset(PACKAGE, "UTF-8");
+	}
 #endif
 	return sodium_init() < 0 ? -1 : 0;
+}
+
+void
+pt_api_program_mode(void)
+{
+	program_mode = true;
 }
 
 static pgt_category
@@ -280,6 +333,27 @@ pgt_admin_close(pgt_admin *admin)
 	free(admin);
 }
 
+int
+pgt_admin_hardened(const pgt_admin *admin)
+{
+	return admin && admin->db && pt_db_info(admin->db)->hardened;
+}
+
+const char *
+pgt_admin_database(const pgt_admin *admin)
+{
+	return admin && admin->db ? pt_db_info(admin->db)->dbname : NULL;
+}
+
+pgt_admin *
+pt_api_admin_adopt(pt_db *db)
+{
+	pgt_admin *admin = pt_xcalloc(1, sizeof *admin);
+
+	admin->db = db;
+	return admin;
+}
+
 /* A null handle or name is the caller's bug, but an error beats a crash
  * in a binding that passed None. */
 static bool
@@ -315,6 +389,7 @@ pgt_config_free(pgt_config *cfg)
 	free(cfg->username);
 	pt_secret_free(cfg->password);
 	free(cfg->valid_until);
+	free(cfg->user_pattern);
 	free(cfg);
 }
 
@@ -371,6 +446,45 @@ pgt_config_set_valid_until(pgt_config *cfg, const char *valid_until)
 	return PGT_OK;
 }
 
+int
+pgt_config_set_user_pattern(pgt_config *cfg, const char *pattern)
+{
+	if (!cfg)
+		return PGT_ERR_INVALID;
+	replace(&cfg->user_pattern, pattern);
+	return PGT_OK;
+}
+
+/* The core's view of cfg; its strings stay cfg's. */
+static void
+core_config(const pgt_config *cfg, struct pt_tenant_config *tc)
+{
+	pt_tenant_config_init(tc);
+	tc->schema_name = cfg->schema_name;
+	tc->username = cfg->username;
+	tc->user_pattern = cfg->user_pattern;
+	tc->password = cfg->password;
+	tc->connection_limit = cfg->connection_limit;
+	tc->valid_until = cfg->valid_until;
+}
+
+int
+pgt_config_check(const pgt_config *cfg, pgt_error **err)
+{
+	struct pt_tenant_config tc;
+	pt_error e;
+
+	if (!cfg)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	core_config(cfg, &tc);
+	/* No name: the name check says what an empty one lacks. */
+	if (!tc.schema_name)
+		tc.schema_name = "";
+	if (pt_tenant_validate(&tc, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
 const char *
 pgt_credentials_username(const pgt_credentials *c)
 {
@@ -406,8 +520,56 @@ pgt_credentials_free(pgt_credentials *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < PT_CONNSTR_FORMAT_COUNT; i++)
+		pt_secret_free(c->forms[i]);
 	pt_credentials_free(&c->c);
 	free(c);
+}
+
+/* The core's format for a public form; false for one this version lacks. */
+static bool
+form_of(pgt_string_form form, enum pt_connstr_format *out)
+{
+	switch (form) {
+	case PGT_STRING_URI:      *out = PT_CONNSTR_URI; return true;
+	case PGT_STRING_CONNINFO: *out = PT_CONNSTR_KEYVALUE; return true;
+	case PGT_STRING_JDBC:     *out = PT_CONNSTR_JDBC; return true;
+	case PGT_STRING_ENV:      *out = PT_CONNSTR_ENV; return true;
+	}
+	return false;
+}
+
+const char *
+pgt_credentials_connection_string_as(pgt_credentials *c, pgt_string_form form,
+                                     pgt_error **err)
+{
+	enum pt_connstr_format f;
+	pt_error e;
+
+	if (!c || !form_of(form, &f)) {
+		fail_msg(err, PT_ERR_INVALID, c ? _("unknown connection string format")
+		                                : _("a required argument is NULL"));
+		return NULL;
+	}
+	if (f == PT_CONNSTR_URI)
+		return c->c.connection_string;
+	if (!c->forms[f]) {
+		c->forms[f] = pt_connstr_build(f, &c->c.endpoint, c->c.username, c->c.password, &e);
+		if (!c->forms[f])
+			fail(err, &e);
+	}
+	return c->forms[f];
+}
+
+size_t
+pgt_credentials_string_warnings(const pgt_credentials *c, pgt_string_form form,
+                                const char **why, size_t max)
+{
+	enum pt_connstr_format f;
+
+	if (!c || !form_of(form, &f))
+		return 0;
+	return pt_connstr_warnings(f, &c->c.endpoint, why, max);
 }
 
 static pgt_credentials *
@@ -432,12 +594,7 @@ pgt_tenant_create(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
 		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
 		return NULL;
 	}
-	pt_tenant_config_init(&tc);
-	tc.schema_name = cfg->schema_name;
-	tc.username = cfg->username;
-	tc.password = cfg->password;
-	tc.connection_limit = cfg->connection_limit;
-	tc.valid_until = cfg->valid_until;
+	core_config(cfg, &tc);
 	if (pt_tenant_create(admin->db, &tc, &out, &e) != PT_OK) {
 		fail(err, &e);
 		return NULL;
@@ -559,6 +716,30 @@ pgt_alter_set_setting(pgt_alter *a, const char *name, const char *value)
 	return PGT_OK;
 }
 
+static void
+core_alter(const pgt_alter *a, struct pt_tenant_alter *ta)
+{
+	pt_tenant_alter_init(ta);
+	ta->connection_limit = a->connection_limit;
+	ta->valid_until = a->valid_until;
+	ta->changes = a->changes;
+	ta->n_changes = a->n_changes;
+}
+
+int
+pgt_alter_check(const pgt_alter *a, pgt_error **err)
+{
+	struct pt_tenant_alter ta;
+	pt_error e;
+
+	if (!a)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	core_alter(a, &ta);
+	if (pt_tenant_alter_validate(&ta, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
 int
 pgt_tenant_alter(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
                  pgt_error **err)
@@ -568,15 +749,89 @@ pgt_tenant_alter(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
 
 	if (!args_ok(admin, schema_name, err) || !args_ok(admin, a, err))
 		return PGT_ERR_INVALID;
-	pt_tenant_alter_init(&ta);
-	ta.connection_limit = a->connection_limit;
-	ta.valid_until = a->valid_until;
-	ta.changes = a->changes;
-	ta.n_changes = a->n_changes;
+	core_alter(a, &ta);
 	if (pt_tenant_alter_validate(&ta, &e) != PT_OK ||
 	    pt_tenant_alter(admin->db, schema_name, &ta, &e) != PT_OK)
 		return fail(err, &e);
 	return PGT_OK;
+}
+
+/* ---- checks and previews ------------------------------------------------ */
+
+int
+pgt_schema_name_check(const char *schema_name, pgt_error **err)
+{
+	pt_error e;
+
+	if (lib_init() != 0)
+		return fail_msg(err, PT_ERR_IO, _("libsodium could not be initialised"));
+	if (!schema_name)
+		return fail_msg(err, PT_ERR_INVALID, _("a required argument is NULL"));
+	if (pt_name_validate(schema_name, PT_NAME_SCHEMA, &e) != PT_OK)
+		return fail(err, &e);
+	return PGT_OK;
+}
+
+/* A preview from the core, or NULL with *err. */
+static char *
+preview_or_fail(char *sql, const pt_error *e, pgt_error **err)
+{
+	if (!sql)
+		fail(err, e);
+	return sql;
+}
+
+/* A preview that needs nothing but the schema. */
+static char *
+schema_preview(pgt_admin *admin, const char *schema_name,
+               char *(*preview)(pt_db *, const char *, pt_error *), pgt_error **err)
+{
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err))
+		return NULL;
+	return preview_or_fail(preview(admin->db, schema_name, &e), &e, err);
+}
+
+char *
+pgt_tenant_drop_preview(pgt_admin *admin, const char *schema_name, pgt_error **err)
+{
+	return schema_preview(admin, schema_name, pt_tenant_drop_preview, err);
+}
+
+char *
+pgt_tenant_lock_preview(pgt_admin *admin, const char *schema_name,
+                        int terminate_sessions, pgt_error **err)
+{
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err))
+		return NULL;
+	return preview_or_fail(pt_tenant_lock_preview(admin->db, schema_name,
+	                                              terminate_sessions != 0, &e), &e, err);
+}
+
+char *
+pgt_tenant_unlock_preview(pgt_admin *admin, const char *schema_name, pgt_error **err)
+{
+	return schema_preview(admin, schema_name, pt_tenant_unlock_preview, err);
+}
+
+char *
+pgt_tenant_alter_preview(pgt_admin *admin, const char *schema_name, const pgt_alter *a,
+                         pgt_error **err)
+{
+	struct pt_tenant_alter ta;
+	pt_error e;
+
+	if (!args_ok(admin, schema_name, err) || !args_ok(admin, a, err))
+		return NULL;
+	core_alter(a, &ta);
+	if (pt_tenant_alter_validate(&ta, &e) != PT_OK) {
+		fail(err, &e);
+		return NULL;
+	}
+	return preview_or_fail(pt_tenant_alter_preview(admin->db, schema_name, &ta, &e), &e, err);
 }
 
 /* ---- listing and auditing ----------------------------------------------- */

@@ -63,7 +63,7 @@ extern "C" {
 const char *pgt_version(void);
 
 /* Release a string the library returned for the caller to keep
- * (pgt_audit_json). NULL is fine. */
+ * (pgt_audit_json, the pgt_*_preview functions). NULL is fine. */
 void pgt_free(void *p);
 
 /* ---- errors ------------------------------------------------------------- */
@@ -120,6 +120,13 @@ typedef struct pgt_admin pgt_admin;
 pgt_admin *pgt_admin_open(const char *target, pgt_error **err);
 /* Disconnect and release; NULL is fine. */
 void pgt_admin_close(pgt_admin *admin);
+/* 1 when the admin's database is hardened, as `pgtenant harden` leaves it:
+ * PUBLIC has neither USAGE nor CREATE on the public schema, nor CONNECT or
+ * TEMP on the database. 0 means tenants can still use the public schema
+ * (read when the handle was opened). */
+int pgt_admin_hardened(const pgt_admin *admin);
+/* The name of the database the handle is connected to; belongs to admin. */
+const char *pgt_admin_database(const pgt_admin *admin);
 
 /* ---- creating tenants --------------------------------------------------- */
 
@@ -146,6 +153,13 @@ int pgt_config_set_connection_limit(pgt_config *cfg, int limit);
 /* The role's VALID UNTIL as PostgreSQL reads it ("2027-01-31"); NULL or
  * "" = never expires. */
 int pgt_config_set_valid_until(pgt_config *cfg, const char *valid_until);
+/* How a user name is derived when none is set: "{tenant}" stands for the
+ * schema name without a leading "tenant_"; NULL or "" = "{tenant}_user". */
+int pgt_config_set_user_pattern(pgt_config *cfg, const char *pattern);
+/* Check cfg without a server, as pgt_tenant_create does first: the schema
+ * name, the user name (given or derived), the limit and the expiry.
+ * PGT_OK, or PGT_ERR_INVALID with *err. */
+int pgt_config_check(const pgt_config *cfg, pgt_error **err);
 
 /* What a tenant logs in with. */
 typedef struct pgt_credentials pgt_credentials;
@@ -159,6 +173,30 @@ const char *pgt_credentials_schema_name(const pgt_credentials *c);
 const char *pgt_credentials_connection_string(const pgt_credentials *c);
 /* 1 when the library generated the password. */
 int pgt_credentials_password_generated(const pgt_credentials *c);
+
+/* The forms a connection string can take; the values never change. */
+typedef enum pgt_string_form {
+	PGT_STRING_URI = 0,       /* what pgt_credentials_connection_string gives */
+	PGT_STRING_CONNINFO = 1,  /* host=… port=… dbname=… user=… password=… */
+	PGT_STRING_JDBC = 2,      /* jdbc:postgresql://host:port/db?user=…&password=… */
+	PGT_STRING_ENV = 3        /* export PGHOST=… lines for a POSIX shell */
+} pgt_string_form;
+
+/* The connection string in another form, to the same place and with the
+ * same user and password. It belongs to c and is wiped when c is freed.
+ * NULL with *err: PGT_ERR_INVALID for a form this version does not know,
+ * or when the string would not parse back to exactly what it should
+ * (c's URI then still serves). */
+const char *pgt_credentials_connection_string_as(pgt_credentials *c,
+                                                 pgt_string_form form,
+                                                 pgt_error **err);
+/* What a string in that form may fail to do for the tenant, in sentences
+ * for the admin (translated): it verifies the server's certificate but
+ * names no CA; JDBC cannot reach a unix socket. Stores up to max of them
+ * in why (static strings; why may be NULL when max is 0) and returns how
+ * many it stored. Two at most in this version. */
+size_t pgt_credentials_string_warnings(const pgt_credentials *c, pgt_string_form form,
+                                       const char **why, size_t max);
 /* Wipe the password and the connection string and release; NULL is fine. */
 void pgt_credentials_free(pgt_credentials *c);
 
@@ -212,6 +250,36 @@ int pgt_alter_set_setting(pgt_alter *a, const char *name, const char *value);
  * when nothing is to change or a value is refused. */
 int pgt_tenant_alter(pgt_admin *admin, const char *schema_name,
                      const pgt_alter *a, pgt_error **err);
+
+/* ---- checking and previewing ------------------------------------------- */
+
+/* Check a schema name without a server, as every call that takes one
+ * does (^[a-z_][a-z0-9_]{0,62}$, no pg_ prefix): PGT_OK, or
+ * PGT_ERR_INVALID with *err saying why. */
+int pgt_schema_name_check(const char *schema_name, pgt_error **err);
+
+/* Check the changes in a without a server, as pgt_tenant_alter does
+ * first (the limit, the expiry, each setting's name and value): PGT_OK, or
+ * PGT_ERR_INVALID with *err. */
+int pgt_alter_check(const pgt_alter *a, pgt_error **err);
+
+/* The SQL the matching call would run, for a dry run or a confirmation:
+ * statements only, no password in them. The tenant is looked up
+ * and the admin's rights checked, so each fails as the call itself would
+ * (PGT_ERR_NOT_FOUND, PGT_ERR_PRIVILEGE, ...), yet nothing is changed.
+ * Names in it are the tenant's, quoted: escape them before a terminal.
+ * Returns a string the caller releases with pgt_free(), or NULL with
+ * *err. */
+char *pgt_tenant_drop_preview(pgt_admin *admin, const char *schema_name,
+                              pgt_error **err);
+char *pgt_tenant_lock_preview(pgt_admin *admin, const char *schema_name,
+                              int terminate_sessions, pgt_error **err);
+char *pgt_tenant_unlock_preview(pgt_admin *admin, const char *schema_name,
+                                pgt_error **err);
+/* Also checks the changes against the server's settings (a name that is
+ * not a per-session setting fails with PGT_ERR_INVALID). */
+char *pgt_tenant_alter_preview(pgt_admin *admin, const char *schema_name,
+                               const pgt_alter *a, pgt_error **err);
 
 /* ---- listing and auditing ----------------------------------------------- */
 

@@ -52,7 +52,8 @@ main(int argc, char **argv)
 	pgt_credentials *cr, *cr2;
 	pgt_tenant_list *l;
 	pgt_alter *a;
-	char *json;
+	char *json, *sql;
+	const char *s, *why[4];
 	long i;
 	int terminated = -1;
 	FILE *f;
@@ -94,6 +95,26 @@ main(int argc, char **argv)
 	check(pgt_credentials_password_generated(cr) == 1, "password_generated");
 	check(strncmp(pgt_credentials_connection_string(cr), "postgresql://", 13) == 0,
 	      "connection string is a URI");
+	s = pgt_credentials_connection_string_as(cr, PGT_STRING_CONNINFO, &err);
+	check(s && strstr(s, "user='capi_user'") && strstr(s, "password='") &&
+	      strstr(s, pgt_credentials_password(cr)), "conninfo form");
+	check(pgt_credentials_connection_string_as(cr, PGT_STRING_CONNINFO, &err) == s,
+	      "conninfo form kept by the credentials");
+	s = pgt_credentials_connection_string_as(cr, PGT_STRING_JDBC, &err);
+	check(s && strncmp(s, "jdbc:postgresql://", 18) == 0, "JDBC form");
+	s = pgt_credentials_connection_string_as(cr, PGT_STRING_ENV, &err);
+	check(s && strstr(s, "export PGUSER="), "env form");
+	check(pgt_credentials_connection_string_as(cr, PGT_STRING_URI, &err) ==
+	      pgt_credentials_connection_string(cr), "URI form");
+	check(pgt_credentials_connection_string_as(cr, (pgt_string_form)99, &err) == NULL,
+	      "unknown form fails");
+	check_error(err, PGT_ERR_INVALID, "unknown form");
+	err = NULL;
+	/* No sslmode here: nothing to warn about but a socket for JDBC. */
+	check(pgt_credentials_string_warnings(cr, PGT_STRING_URI, why, 4) == 0 &&
+	      pgt_credentials_string_warnings(cr, PGT_STRING_JDBC, why, 4) <= 1 &&
+	      pgt_credentials_string_warnings(cr, PGT_STRING_JDBC, NULL, 0) == 0,
+	      "string warnings");
 	f = fopen(argv[2], "w");
 	check(f && fprintf(f, "%s\n", pgt_credentials_connection_string(cr)) > 0 &&
 	      fclose(f) == 0, "connection string written");
@@ -105,10 +126,36 @@ main(int argc, char **argv)
 	err = NULL;
 
 	pgt_config_set_schema_name(cfg, "Tenant-Bad");
+	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check refuses a bad name");
+	check_error(err, PGT_ERR_INVALID, "config check");
+	err = NULL;
 	check(pgt_tenant_create(admin, cfg, &err) == NULL, "bad name fails");
 	check_error(err, PGT_ERR_INVALID, "bad name");
 	err = NULL;
 	pgt_config_free(cfg);
+
+	/* The user name pattern, checked and then used. */
+	cfg = pgt_config_new();
+	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check: no schema name");
+	check_error(err, PGT_ERR_INVALID, "config check: no schema name");
+	err = NULL;
+	pgt_config_set_schema_name(cfg, "tenant_capi3");
+	pgt_config_set_user_pattern(cfg, "{tenant}_{tenant}");
+	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check refuses a bad pattern");
+	check_error(err, PGT_ERR_INVALID, "config check: bad pattern");
+	err = NULL;
+	pgt_config_set_user_pattern(cfg, "app_{tenant}");
+	check(pgt_config_check(cfg, &err) == PGT_OK, "config check");
+	cr = pgt_tenant_create(admin, cfg, &err);
+	check(cr && strcmp(pgt_credentials_username(cr), "app_capi3") == 0,
+	      "user name from the pattern");
+	pgt_credentials_free(cr);
+	check(pgt_tenant_drop(admin, "tenant_capi3", &err) == PGT_OK, "drop tenant_capi3");
+	pgt_config_free(cfg);
+	/* A fresh test server has not been hardened. */
+	check(pgt_admin_hardened(admin) == 0 && pgt_admin_hardened(NULL) == 0, "not hardened");
+	check(pgt_admin_database(admin) && *pgt_admin_database(admin) &&
+	      pgt_admin_database(NULL) == NULL, "database name");
 
 	/* A second tenant with every option, its password given. */
 	cfg = pgt_config_new();
@@ -132,6 +179,49 @@ main(int argc, char **argv)
 	      pgt_tenant_list_size(l, (size_t)i) >= 0, "list row of tenant_capi");
 	check(find(l, "tenant_capi2") >= 0, "list has tenant_capi2");
 	check(pgt_tenant_list_schema(l, pgt_tenant_list_count(l)) == NULL, "row out of range");
+	pgt_tenant_list_free(l);
+
+	/* Checks need no server; previews look the tenant up and change nothing. */
+	check(pgt_schema_name_check("tenant_capi", &err) == PGT_OK, "schema name check");
+	check(pgt_schema_name_check("Tenant-X", &err) == PGT_ERR_INVALID,
+	      "schema name check refuses Tenant-X");
+	check_error(err, PGT_ERR_INVALID, "schema name check");
+	err = NULL;
+	sql = pgt_tenant_lock_preview(admin, "tenant_capi", 1, &err);
+	check(sql && strstr(sql, "NOLOGIN") && strstr(sql, "pg_terminate_backend"),
+	      "lock preview");
+	pgt_free(sql);
+	sql = pgt_tenant_unlock_preview(admin, "tenant_capi", &err);
+	check(sql && strstr(sql, " LOGIN"), "unlock preview");
+	pgt_free(sql);
+	sql = pgt_tenant_drop_preview(admin, "tenant_capi2", &err);
+	check(sql && strstr(sql, "DROP SCHEMA") && strstr(sql, "tenant_capi2"), "drop preview");
+	pgt_free(sql);
+	sql = pgt_tenant_drop_preview(admin, "tenant_nobody", &err);
+	check(sql == NULL, "drop preview of no tenant fails");
+	check_error(err, PGT_ERR_NOT_FOUND, "drop preview of no tenant");
+	err = NULL;
+	a = pgt_alter_new();
+	pgt_alter_set_connection_limit(a, 7);
+	pgt_alter_set_setting(a, "statement_timeout", "2000");
+	check(pgt_alter_check(a, &err) == PGT_OK, "alter check");
+	sql = pgt_tenant_alter_preview(admin, "tenant_capi", a, &err);
+	check(sql && strstr(sql, "CONNECTION LIMIT 7") && strstr(sql, "statement_timeout"),
+	      "alter preview");
+	pgt_free(sql);
+	pgt_alter_set_setting(a, "search_path", "tenant_capi2");
+	check(pgt_alter_check(a, &err) == PGT_ERR_INVALID, "alter check refuses search_path");
+	check_error(err, PGT_ERR_INVALID, "alter check");
+	err = NULL;
+	check(pgt_tenant_alter_preview(admin, "tenant_capi", a, &err) == NULL,
+	      "alter preview refuses search_path");
+	check_error(err, PGT_ERR_INVALID, "alter preview");
+	err = NULL;
+	pgt_alter_free(a);
+	l = pgt_tenant_list_load(admin, 0, &err);
+	i = l ? find(l, "tenant_capi") : -1;
+	check(i >= 0 && !pgt_tenant_list_locked(l, (size_t)i) && find(l, "tenant_capi2") >= 0,
+	      "previews changed nothing");
 	pgt_tenant_list_free(l);
 
 	check(pgt_tenant_lock(admin, "tenant_capi", 1, &terminated, &err) == PGT_OK &&
