@@ -16,6 +16,12 @@ find_bin() {
 	bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 }
 
+# whole_arg USAGE DEFAULT [N]: $n, N or DEFAULT, or the usage and exit 2.
+whole_arg() {
+	n=${3:-$2}
+	case $n in ''|*[!0-9]*) echo "usage: $1" >&2; exit 2 ;; esac
+}
+
 ms_median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 now_ns() { date +%s%N; }
 

@@ -32,8 +32,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-n=${1:-100000}
-case $n in ''|*[!0-9]*) echo "usage: bench/run --scale [N]" >&2; exit 2 ;; esac
+whole_arg "bench/run --scale [N]" 100000 "$@"
 [ "$n" -ge 1000 ] || die "--scale needs N >= 1000"
 OPS=${PT_BENCH_OPS:-40}
 BULK_RUNS=${PT_BENCH_BULK_RUNS:-5}

@@ -772,37 +772,44 @@ unsigned
 pt_bulk_default_jobs(pt_db *db)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned jobs = 1;
+	unsigned jobs;
 	PGresult *res;
 	pt_error e;
 
 	/* Most of a tenant's cost is two SCRAM hashes of its password: this
-	 * process's (scram.c, about 1 ms; PQencryptPasswordConn took 3) and
-	 * the server's, which hashes the empty password with the verifier's
-	 * salt to refuse an empty one (3.5 ms a CREATE ROLE with a verifier
-	 * against 0.5 ms without, on PostgreSQL 15 here). On a server that
-	 * shares this machine's processors, more sessions take them from each
-	 * other: with libpq's hash one session was best (bench/run --scale, 2
-	 * cores: 1,000 tenants into 50,000 at 1.0x psql's time, slower with
-	 * two). With scram.c's, two sessions took 0.78x and 0.81x psql's time
-	 * and one 0.96x and 1.06x (1,000 into 10,000, 2026-12-06, load 8-11),
-	 * but on a machine that busy more processes also win a larger share of
-	 * it from the other jobs: one stays the default until a quiet machine
-	 * says otherwise. A server elsewhere hashes on its own processors: a
-	 * worker per processor here, at most 4, and never more than half the
-	 * connections the server has left, so that onboarding leaves the
-	 * applications their slots. */
+	 * process's (scram.c, about 1 ms) and the server's, which hashes the
+	 * empty password with the verifier's salt to refuse an empty one (3.5
+	 * ms a CREATE ROLE with a verifier against 0.5 ms without, on
+	 * PostgreSQL 15 here). psql pays the server's hash too; one session
+	 * hashes the next tenant while the server runs the current one, so
+	 * its pace is the server's: one backend on one processor, 0.96-1.39x
+	 * psql's time (1,000 tenants into 10,000, 2026-12-06, 2 cores, load
+	 * 8-11). Only more sessions spread the server's hashes over more
+	 * processors: two took 0.78x and 0.81x that day, and 0.64x in a run
+	 * of 5 alternating rounds at 22:13 UTC (one 0.78x, four 0.62x, load
+	 * 11; see the README). The worry that on a server sharing this
+	 * machine's processors more sessions only take them from each other
+	 * held for libpq's hash (3 ms a verifier: two were slower than one);
+	 * scram.c's leaves the client a small enough share that a session per
+	 * processor wins. So a server on this machine gets one per processor,
+	 * at most 4, as one elsewhere does (there at least 2: its processors
+	 * are its own). Never more than half the connections the server has
+	 * left, so that onboarding leaves the applications their slots. */
 	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
 	                  &e);
-	if (res && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		jobs = cpus < 2 ? 2 : cpus > 4 ? 4 : (unsigned)cpus;
-		if (!PQgetisnull(res, 0, 1)) {
-			long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
-			unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;
+	if (!res || PQntuples(res) != 1) {
+		PQclear(res);
+		return 1;
+	}
+	jobs = cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0 && jobs < 2)
+		jobs = 2;
+	if (!PQgetisnull(res, 0, 1)) {
+		long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+		unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;
 
-			if (half < jobs)
-				jobs = half;
-		}
+		if (half < jobs)
+			jobs = half;
 	}
 	PQclear(res);
 	return jobs;

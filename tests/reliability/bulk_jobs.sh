@@ -37,11 +37,21 @@ check "each is a member of $group" \
 	          WHERE m.roleid = '$group'::regrole AND r.rolname LIKE 'h%\_user'")" = 24 ]
 
 # ---- the default number of sessions ------------------------------------------
-# A server on this machine hashes on the same processors: one session.
+# A server on this machine: a session per processor here, at most 4.
+cpus=$(nproc)
+[ "$cpus" -le 4 ] || cpus=4
 names d 12 >"$T/d.csv"
 "$PGTENANT" create --from "$T/d.csv" --format=csv >"$T/d.out" 2>"$T/d.err"
-check "no --jobs, a server on this machine: one session ($(tail -1 "$T/d.err"))" \
-	grep -q "12 tenants created, 0 failed (sessions: 1)" "$T/d.err"
+check "no --jobs, a server on this machine: $cpus sessions ($(tail -1 "$T/d.err"))" \
+	grep -q "12 tenants created, 0 failed (sessions: $cpus)" "$T/d.err"
+# ... but at most half the connections the admin has left: CONNECTION
+# LIMIT 3 with this session open leaves 2, so one.
+q -c "ALTER ROLE CURRENT_USER CONNECTION LIMIT 3"
+names c 6 >"$T/c.csv"
+"$PGTENANT" create --from "$T/c.csv" --format=csv >"$T/c.out" 2>"$T/c.err"
+q -c "ALTER ROLE CURRENT_USER CONNECTION LIMIT -1"
+check "no --jobs, 2 connections left for the admin: one session ($(tail -1 "$T/c.err"))" \
+	grep -q "6 tenants created, 0 failed (sessions: 1)" "$T/c.err"
 check "every default-run tenant printed once" \
 	[ "$(tail -n +2 "$T/d.out" | cut -d, -f3 | sort -u | wc -l)" = 12 ]
 # A bad row among the workers' is reported with its line, the rest go in.
