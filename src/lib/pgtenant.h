@@ -35,8 +35,11 @@
  *   thread at a time: give each thread its own handle (the usual way) or
  *   serialise the calls on a shared one. Objects that hold no handle
  *   (pgt_config, pgt_credentials, pgt_alter, pgt_tenant_list, pgt_error)
- *   may move between threads. Different handles in different threads need
- *   no locking.
+ *   may move between threads; a function that takes one of them const
+ *   only reads it and may run on it from several threads at once, while
+ *   pgt_credentials_connection_string_as keeps the string it builds in the
+ *   credentials, so its calls on one object need one thread at a time.
+ *   Different handles in different threads need no locking.
  *
  * Initialisation
  *

@@ -41,6 +41,12 @@ vg rotate 0 rotate-password tenant_vg
 printf 'Typed-Pw-2\n' >"$T/in"
 vg rotate-stdin 0 rotate-password tenant_vg --password-stdin
 vg rotate-missing 1 rotate-password tenant_nothere
+vg lock 0 lock --terminate --yes tenant_vg2
+vg unlock 0 unlock tenant_vg2
+vg lock-missing 1 lock tenant_nothere
+vg alter 0 alter tenant_vg2 --connection-limit=4 --set=statement_timeout=5s --reset=work_mem
+vg alter-refused 1 alter tenant_vg2 --set=search_path=public
+vg alter-show 0 alter tenant_vg2
 vg drop 0 drop --yes tenant_vg
 vg drop-missing 1 drop --yes tenant_vg
 vg connect-refused 2 -d "host=$T/nowhere" list
