@@ -94,27 +94,58 @@ sessions_cell(struct pt_ui *ui, WINDOW *win, int y, int x, const int *width,
 	                  *marks && a != A_REVERSE ? ui->attr[COL_WARN] : a);
 }
 
-/* What the marks mean, when a tenant has one (malloc'd, or NULL). */
+/* What the marks mean, when a tenant has one, in at most room columns:
+ * in words, or shorter when that does not fit (malloc'd; NULL: no mark,
+ * or no room). */
 static char *
-marks_legend(struct pt_ui *ui)
+marks_legend(struct pt_ui *ui, int room)
 {
+	const char *b = pt_ui_mark_blocked(), *i = pt_ui_mark_idle_xact();
+	int secs = pt_ui_idle_xact_s(ui);
 	bool blocked = false, idle = false;
+	char *full, *brief;
 
 	if (!ui->have_scounts)
 		return NULL;
-	for (size_t i = 0; i < ui->scounts.n; i++) {
-		blocked |= ui->scounts.rows[i].blocked > 0;
-		idle |= ui->scounts.rows[i].idle_xact > 0;
+	for (size_t r = 0; r < ui->scounts.n; r++) {
+		blocked |= ui->scounts.rows[r].blocked > 0;
+		idle |= ui->scounts.rows[r].idle_xact > 0;
 	}
-	if (blocked && idle)
-		return pt_xasprintf(_("%s blocked  %s idle in transaction >%ds"), pt_ui_mark_blocked(),
-		                    pt_ui_mark_idle_xact(), pt_ui_idle_xact_s(ui));
-	if (blocked)
-		return pt_xasprintf(_("%s: a session is blocked"), pt_ui_mark_blocked());
-	if (idle)
-		return pt_xasprintf(_("%s: idle in transaction >%ds"), pt_ui_mark_idle_xact(),
-		                    pt_ui_idle_xact_s(ui));
+	if (!blocked && !idle)
+		return NULL;
+	if (blocked && idle) {
+		full = pt_xasprintf(_("%s blocked  %s idle in transaction >%ds"), b, i, secs);
+		brief = pt_xasprintf(_("%s blocked  %s idle >%ds"), b, i, secs);
+	} else if (blocked) {
+		full = pt_xasprintf(_("%s: a session is blocked"), b);
+		brief = pt_xasprintf(_("%s blocked"), b);
+	} else {
+		full = pt_xasprintf(_("%s: idle in transaction >%ds"), i, secs);
+		brief = pt_xasprintf(_("%s idle >%ds"), i, secs);
+	}
+	if (pt_ui_width(full) <= room) {
+		free(brief);
+		return full;
+	}
+	free(full);
+	if (pt_ui_width(brief) <= room)
+		return brief;
+	free(brief);
 	return NULL;
+}
+
+/* The columns the list footer's left part (counts, filter) takes. */
+static int
+footer_left(const struct pt_ui *ui, const struct pt_model *m)
+{
+	char buf[64];
+	int x;
+
+	snprintf(buf, sizeof buf, "%zu/%zu", m->nvis, m->n);
+	x = 1 + pt_ui_width(buf);
+	if (ui->filtering || *ui->filter)
+		x += 2 + pt_ui_width(_("filter:")) + 1 + pt_ui_width(ui->filter);
+	return x;
 }
 
 static void
@@ -127,6 +158,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	size_t top;
 	char buf[64], *legend;
 	bool locked_size = false;               /* a "?" shown: say why */
+	int note = 0;                           /* the footer's note's columns */
 
 	width[DC_NODE] = 0;
 	pt_ui_layout(dcol, ncols, w, width);
@@ -195,12 +227,13 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		pt_ui_cell(win, y, x, &dcol[DC_NODE], width[DC_NODE],
 		           r->node ? (*r->node ? r->node : "-") : "", a);
 	}
-	/* the footer: counts, filter, sort */
+	/* the footer: counts, filter, sort; on the right a note on the
+	 * sizes, and left of it what the sessions' marks mean */
 	pt_ui_list_footer(win, h - 1, w, m, ui->filter, ui->filtering);
-	legend = width[DC_SESSIONS] ? marks_legend(ui) : NULL;
-	if (ui->sizes_pending && !ui->lost)
+	if (ui->sizes_pending && !ui->lost) {
 		pt_ui_put(win, h - 1, w - 12, _("sizing..."), 11, ui->attr[COL_DIM]);
-	else if (ui->schemas.failed_names) {
+		note = 12;
+	} else if (ui->schemas.failed_names) {
 		char *down = pt_xasprintf(_("sizes unknown (?): worker down: %s"),
 		                          ui->schemas.failed_names);
 		int dw = pt_ui_width(down) + 1;
@@ -209,23 +242,27 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 			dw = w / 2;
 		pt_ui_put(win, h - 1, w - dw, down, dw - 1, ui->attr[COL_WARN]);
 		free(down);
-	} else if (legend) {
-		/* before the sizes' notes: a waiting session is what a DBA acts
-		 * on now (the help screen says more) */
-		int lw = pt_ui_width(legend);
-
-		if (lw > w - 12)
-			lw = w - 12;
-		pt_ui_put(win, h - 1, w - lw - 1, legend, lw, ui->attr[COL_WARN]);
-	} else if (ui->sizes_unknown)
+		note = dw;
+	} else if (ui->sizes_unknown) {
 		pt_ui_put(win, h - 1, w - 30, _("sizes not measured: r retries"), 29,
 		          ui->attr[COL_DIM]);
-	else if (locked_size) {
+		note = 30;
+	} else if (locked_size) {
 		/* a tenant holds a lock on one of its tables: sizes do not wait */
 		const char *why = _("size ?: a table is locked; r retries");
 		int ww = pt_ui_width(why);
 
 		pt_ui_put(win, h - 1, w - ww - 1, why, ww, ui->attr[COL_DIM]);
+		note = ww + 1;
+	}
+	/* the marks (the help screen says more) */
+	legend = width[DC_SESSIONS]
+		? marks_legend(ui, w - note - (note ? 2 : 1) - footer_left(ui, m) - 2) : NULL;
+	if (legend) {
+		int lw = pt_ui_width(legend);
+
+		pt_ui_put(win, h - 1, w - note - (note ? 2 : 1) - lw, legend, lw,
+		          ui->attr[COL_WARN]);
 	}
 	free(legend);
 }
