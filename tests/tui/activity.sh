@@ -132,6 +132,11 @@ run() {   # run W H TAG
 	fits "$w" "$h" "activity, all"; ok
 	keys A
 	wait_gone "^ +$admin "; ok
+	# a session that starts now shows with the next refresh (-r 1), no key
+	psql -X -q "$labs" -c "SELECT pg_catalog.pg_sleep(600) /* late-$tag */" >/dev/null 2>&1 &
+	bg_pids+=($!)
+	late=$(wait_pid "late-$tag")
+	wait_for "^ +$late +tenan.*labs +active " 5; ok
 	# the filter
 	keys /; type_text labs
 	wait_for "^ +$iit "
