@@ -13,7 +13,8 @@
 #   bulk     create --from of BULK tenants (default jobs) vs that DDL
 #            through one psql, one transaction a tenant
 #   list     pgtenant list vs the catalog query it sent, taken from the
-#            server's log and run by psql, and vs psql reading citus_schemas
+#            server's log and run by psql with pgtenant's session settings
+#            (jit off, see below), and vs psql reading citus_schemas
 #            (Citus) or \dn+ (plain), at each N (median of RUNS)
 #   move     pgtenant move vs citus_schema_move through psql in the mode
 #            pgtenant picks, a 5 MB tenant each, in turns (median of MOVES)
@@ -25,7 +26,9 @@
 # first 100 get a table of 1,000 rows, so that their schemas have a node.
 # 1,000 took 39-60 s on Citus (2 s plain) on the 2-core machine at load 9-11.
 # Progress goes to standard error; PT_BENCH_BULK, PT_BENCH_RUNS and
-# PT_BENCH_MOVES set 100, 5 and 3.
+# PT_BENCH_MOVES set 100, 5 and 3; PT_BENCH_SAVE=DIR keeps list's queries,
+# their plans (EXPLAIN ANALYZE, with and without those settings) and the
+# times of every run in DIR.
 # Not a test: it prints a table; it stops (exit 1) if a command fails or
 # list does not show the fixture.
 set -euo pipefail
@@ -49,6 +52,8 @@ chmod 755 "$dir"
 cleanup() {
 	"$citus_dir/cluster.sh" stop "$dir/citus" >/dev/null 2>&1 || true
 	"$top/tests/lib/pgserver.sh" stop "$dir/pg" >/dev/null 2>&1 || true
+	# PT_BENCH_SAVE=DIR keeps list's queries, their plans and every run's time
+	[ -z "${PT_BENCH_SAVE:-}" ] || cp "$dir"/list-*.sql "$dir"/*.plan "$dir"/h-*.json "$PT_BENCH_SAVE"/ 2>/dev/null || true
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -144,12 +149,18 @@ list_sql() {
 	"$1" "$bin" list --format=csv > "$dir/list-$1.csv"
 	list_query "$2" "$off" > "$dir/list-$1.sql"
 	grep -q pg_total_relation_size "$dir/list-$1.sql" || die "$1: no list query in $2"
-	"$1" psql -X -q --csv -v ON_ERROR_STOP=1 -f "$dir/list-$1.sql" > "$dir/psql-$1.csv"
+	"$1" psql -X -q --csv -v ON_ERROR_STOP=1 -c 'SET jit = off' -c 'SET search_path = pg_catalog' \
+		-f "$dir/list-$1.sql" > "$dir/psql-$1.csv"
 	[ "$(wc -l < "$dir/list-$1.csv")" = "$(wc -l < "$dir/psql-$1.csv")" ] ||
 		die "$1: list printed $(wc -l < "$dir/list-$1.csv") lines, its query through psql $(wc -l < "$dir/psql-$1.csv")"
 	[ "$(grep -c '^tenant_f' "$dir/list-$1.csv")" = "$n" ] || die "$1: list shows $(grep -c '^tenant_f' "$dir/list-$1.csv") of $n fixture tenants"
 }
 
+# psql runs it in pgtenant's session settings: JIT compiling this query
+# took psql 7.0 s of its 8.1 s on plain PostgreSQL and 8.8 s of 10.2 s on
+# the coordinator at 10,000 tenants (EXPLAIN ANALYZE, load 9-16), where
+# pgtenant's session has jit off.
+same="-c 'SET jit = off' -c 'SET search_path = pg_catalog'"
 have=0
 for n in "${sizes[@]}"; do
 	for target in citus plain; do
@@ -161,18 +172,27 @@ for n in "${sizes[@]}"; do
 	list_sql plain "$PT_TEST_SERVER_LOG"
 	step "list at $n, $RUNS runs of each of 6 commands"
 	c="env PGHOST=$C_HOST PGPORT=$C_PORT" p="env PGHOST=$P_HOST PGPORT=$P_PORT"
-	hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-csv "$dir/h.csv" \
+	hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-csv "$dir/h.csv" --export-json "$dir/h-$n.json" \
 		"$c $bin list --format=csv" \
-		"$c psql -X -q --csv -f $dir/list-citus.sql" \
+		"$c psql -X -q --csv $same -f $dir/list-citus.sql" \
 		"$c psql -X -At -c 'SELECT schema_name, schema_size FROM citus_schemas'" \
 		"$p $bin list --format=csv" \
-		"$p psql -X -q --csv -f $dir/list-plain.sql" \
+		"$p psql -X -q --csv $same -f $dir/list-plain.sql" \
 		"$p psql -X -At -c '\\dn+'" >/dev/null
 	mapfile -t m < <(awk -F, 'NR > 1 { printf "%.0f\n", $4 * 1000 }' "$dir/h.csv")
 	row "citus: list at $n tenants (psql: the same query)" "${m[0]}" "${m[1]}"
 	row "citus: list at $n tenants (psql: citus_schemas)" "${m[0]}" "${m[2]}"
 	row "plain: list at $n tenants (psql: the same query)" "${m[3]}" "${m[4]}"
 	row "plain: list at $n tenants (psql: \\dn+)" "${m[3]}" "${m[5]}"
+	if [ -n "${PT_BENCH_SAVE:-}" ]; then
+		# the query's plan as psql runs it, and with pgtenant's session settings
+		for target in citus plain; do
+			for pre in "" "SET jit = off; SET search_path = pg_catalog;"; do
+				{ echo "$pre"; echo "EXPLAIN (ANALYZE, BUFFERS, SETTINGS)"; cat "$dir/list-$target.sql"; } |
+					"$target" psql -X -q -f - > "$dir/$target-$n${pre:+-session}.plan" 2>&1 || true
+			done
+		done
+	fi
 done
 
 step "move, $MOVES rounds"
