@@ -179,7 +179,8 @@ for n in "${sizes[@]}"; do
 		"$p $bin list --format=csv" \
 		"$p psql -X -q --csv $same -f $dir/list-plain.sql" \
 		"$p psql -X -At -c '\\dn+'" >/dev/null
-	mapfile -t m < <(awk -F, 'NR > 1 { printf "%.0f\n", $4 * 1000 }' "$dir/h.csv")
+	# the median is the 4th field from the end: the command has commas
+	mapfile -t m < <(awk -F, 'NR > 1 { printf "%.0f\n", $(NF - 4) * 1000 }' "$dir/h.csv")
 	row "citus: list at $n tenants (psql: the same query)" "${m[0]}" "${m[1]}"
 	row "citus: list at $n tenants (psql: citus_schemas)" "${m[0]}" "${m[2]}"
 	row "plain: list at $n tenants (psql: the same query)" "${m[3]}" "${m[4]}"
