@@ -6,15 +6,31 @@
 #
 # The cluster is shared/citus's (coordinator and two workers on loopback,
 # built once); the plain server is tests/lib/pgserver.sh's. Both are
-# started here and stopped at the end. Measured, each side by side:
-#   create   one tenant at a time (10), pgtenant create vs the same DDL
-#            through psql (which sends the plain password for the server
-#            to hash; pgtenant hashes on the client and sends a verifier)
-#   bulk     create --from of BULK tenants vs that DDL through psql, serial
-#   list     pgtenant list vs psql reading citus_schemas (Citus) or \dn+
-#            (plain), at each N
-#   move     pgtenant move vs citus_schema_move through psql, 5 MB tenant
-# Not a test: it prints a table; exit 0 unless nothing could be measured.
+# started here and stopped at the end. Measured, each side by side, psql
+# running pgtenant's own DDL with verifiers hashed before its clock starts
+# (bench/lib.sh's gen_bulk):
+#   create   10 tenants, a pgtenant create each vs a psql process each
+#   bulk     create --from of BULK tenants (default jobs) vs that DDL
+#            through one psql, one transaction a tenant
+#   list     pgtenant list vs the catalog query it sent, taken from the
+#            server's log and run by psql with pgtenant's session settings
+#            (jit off, see below), and vs psql reading citus_schemas
+#            (Citus) or \dn+ (plain), at each N (median of RUNS)
+#   move     pgtenant move vs citus_schema_move through psql in the mode
+#            pgtenant picks, a 5 MB tenant each, in turns (median of MOVES)
+# The fixture: tenant_f1..N made by one DO loop on the server, committing
+# every 100 (on Citus one two-phase commit to the workers per 100 tenants,
+# where a transaction a tenant costs one each), with pgtenant's DDL but no
+# password: list reads none, and each verifier would cost a PBKDF2 (the
+# server's check that it is not of '') on each of the three nodes. The
+# first 100 get a table of 1,000 rows, so that their schemas have a node.
+# 1,000 took 39-60 s on Citus (2 s plain) on the 2-core machine at load 9-11.
+# Progress goes to standard error; PT_BENCH_BULK, PT_BENCH_RUNS and
+# PT_BENCH_MOVES set 100, 5 and 3; PT_BENCH_SAVE=DIR keeps list's queries,
+# their plans (EXPLAIN ANALYZE, with and without those settings) and the
+# times of every run in DIR.
+# Not a test: it prints a table; it stops (exit 1) if a command fails or
+# list does not show the fixture.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -27,6 +43,7 @@ for n in "${sizes[@]}"; do
 done
 BULK=${PT_BENCH_BULK:-100}
 RUNS=${PT_BENCH_RUNS:-5}
+MOVES=${PT_BENCH_MOVES:-3}
 citus_dir=${PT_CITUS_SHARED:-$top/../shared/citus}
 for t in psql hyperfine; do command -v "$t" >/dev/null || die "$t is needed"; done
 
@@ -35,6 +52,8 @@ chmod 755 "$dir"
 cleanup() {
 	"$citus_dir/cluster.sh" stop "$dir/citus" >/dev/null 2>&1 || true
 	"$top/tests/lib/pgserver.sh" stop "$dir/pg" >/dev/null 2>&1 || true
+	# PT_BENCH_SAVE=DIR keeps list's queries, their plans and every run's time
+	[ -z "${PT_BENCH_SAVE:-}" ] || cp "$dir"/list-*.sql "$dir"/*.plan "$dir"/h-*.json "$PT_BENCH_SAVE"/ 2>/dev/null || true
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -54,14 +73,16 @@ sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 rows=()
 row() { rows+=("$1|$2|$3"); }   # what, pgtenant ms, psql ms
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%H:%M)
+# Progress on standard error: what runs, since when (the table comes last).
+step() { echo "bench: $(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg): $*" >&2; }
 
 # Hardened, as a DBA runs them; the tenants' group exists from then on.
 citus "$bin" harden --yes >/dev/null
 plain "$bin" harden --yes >/dev/null
 
-# fill TARGET FROM TO: tenants tenant_f<i> as pgtenant makes them (login
-# role without password here: nobody logs in), the server looping; the
-# first 100 get a table of 1,000 rows, so that their schemas have a node.
+# fill TARGET FROM TO: the fixture's tenants FROM..TO (see the top).
 fill() {
 	"$1" sql <<SQL
 SET client_min_messages = warning;
@@ -93,6 +114,7 @@ find_verifier
 gen() { gen_bulk "$1" postgres "$2"; }
 for target in citus plain; do
 	"$target" bulk_shape
+	step "$target: create, 10 tenants each way"
 	# create, one at a time
 	gen "c1$target" 10
 	t=$(now_ns)
@@ -107,6 +129,7 @@ for target in citus plain; do
 	for f in "$dir/c2$target.part."*; do "$target" sql -f "$f" >/dev/null; done
 	row "$target: create 10 tenants, a command each" "$ours" "$(ms_since "$t")"
 	# bulk
+	step "$target: bulk of $BULK each way"
 	gen "b1$target" "$BULK"
 	t=$(now_ns)
 	"$target" "$bin" create --from "$dir/b1$target.csv" --format=csv >/dev/null
@@ -117,52 +140,112 @@ for target in citus plain; do
 	row "$target: bulk $BULK tenants (create --from, serial psql)" "$ours" "$(ms_since "$t")"
 done
 
+# list_sql TARGET LOG: list's catalog query on TARGET, from its server's log
+# (log_statement = all on both), into $dir/list-TARGET.sql; psql must get as
+# many rows from it as list printed, and those must hold the fixture.
+list_sql() {
+	local off
+	off=$(stat -c %s "$2")
+	"$1" "$bin" list --format=csv > "$dir/list-$1.csv"
+	list_query "$2" "$off" > "$dir/list-$1.sql"
+	grep -q pg_total_relation_size "$dir/list-$1.sql" || die "$1: no list query in $2"
+	"$1" psql -X -q --csv -v ON_ERROR_STOP=1 -c 'SET jit = off' -c 'SET search_path = pg_catalog' \
+		-f "$dir/list-$1.sql" > "$dir/psql-$1.csv"
+	[ "$(wc -l < "$dir/list-$1.csv")" = "$(wc -l < "$dir/psql-$1.csv")" ] ||
+		die "$1: list printed $(wc -l < "$dir/list-$1.csv") lines, its query through psql $(wc -l < "$dir/psql-$1.csv")"
+	[ "$(grep -c '^tenant_f' "$dir/list-$1.csv")" = "$n" ] || die "$1: list shows $(grep -c '^tenant_f' "$dir/list-$1.csv") of $n fixture tenants"
+}
+
+# psql runs it in pgtenant's session settings: JIT compiling this query
+# took psql 7.0 s of its 8.1 s on plain PostgreSQL and 8.8 s of 10.2 s on
+# the coordinator at 10,000 tenants (EXPLAIN ANALYZE, load 9-16), where
+# pgtenant's session has jit off.
+same="-c 'SET jit = off' -c 'SET search_path = pg_catalog'"
 have=0
 for n in "${sizes[@]}"; do
 	for target in citus plain; do
+		step "$target: fixture to $n tenants"
 		fill "$target" $((have + 1)) "$n"
 	done
 	have=$n
-	hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-csv "$dir/h.csv" \
-		"env PGHOST=$C_HOST PGPORT=$C_PORT $bin list --format=csv" \
-		"env PGHOST=$C_HOST PGPORT=$C_PORT psql -X -At -c 'SELECT schema_name, schema_size FROM citus_schemas'" \
-		"env PGHOST=$P_HOST PGPORT=$P_PORT $bin list --format=csv" \
-		"env PGHOST=$P_HOST PGPORT=$P_PORT psql -X -At -c '\\dn+'" >/dev/null
-	mapfile -t m < <(awk -F, 'NR > 1 { printf "%.0f\n", $4 * 1000 }' "$dir/h.csv")
-	row "citus: list at $n tenants (psql: citus_schemas)" "${m[0]}" "${m[1]}"
-	row "plain: list at $n tenants (psql: \\dn+)" "${m[2]}" "${m[3]}"
+	list_sql citus "$CITUS_DIR/coord/server.log"
+	list_sql plain "$PT_TEST_SERVER_LOG"
+	step "list at $n, $RUNS runs of each of 6 commands"
+	c="env PGHOST=$C_HOST PGPORT=$C_PORT" p="env PGHOST=$P_HOST PGPORT=$P_PORT"
+	hyperfine -N --style none --warmup 1 --runs "$RUNS" --export-csv "$dir/h.csv" --export-json "$dir/h-$n.json" \
+		"$c $bin list --format=csv" \
+		"$c psql -X -q --csv $same -f $dir/list-citus.sql" \
+		"$c psql -X -At -c 'SELECT schema_name, schema_size FROM citus_schemas'" \
+		"$p $bin list --format=csv" \
+		"$p psql -X -q --csv $same -f $dir/list-plain.sql" \
+		"$p psql -X -At -c '\\dn+'" >/dev/null
+	# the median is the 4th field from the end: the command has commas
+	mapfile -t m < <(awk -F, 'NR > 1 { printf "%.0f\n", $(NF - 4) * 1000 }' "$dir/h.csv")
+	row "citus: list at $n tenants (psql: the same query)" "${m[0]}" "${m[1]}"
+	row "citus: list at $n tenants (psql: citus_schemas)" "${m[0]}" "${m[2]}"
+	row "plain: list at $n tenants (psql: the same query)" "${m[3]}" "${m[4]}"
+	row "plain: list at $n tenants (psql: \\dn+)" "${m[3]}" "${m[5]}"
+	if [ -n "${PT_BENCH_SAVE:-}" ]; then
+		# the query's plan as psql runs it, and with pgtenant's session settings
+		for target in citus plain; do
+			for pre in "" "SET jit = off; SET search_path = pg_catalog;"; do
+				{ echo "$pre"; echo "EXPLAIN (ANALYZE, BUFFERS, SETTINGS)"; cat "$dir/list-$target.sql"; } |
+					"$target" psql -X -q -f - > "$dir/$target-$n${pre:+-session}.plan" 2>&1 || true
+			done
+		done
+	fi
 done
 
-# move: two tenants of 5 MB on the same worker, one moved by each.
-citus sql <<'SQL' >/dev/null
-SET client_min_messages = warning;
-CREATE SCHEMA tenant_m1; CREATE TABLE tenant_m1.t (g int PRIMARY KEY, v text);
-INSERT INTO tenant_m1.t SELECT g, repeat('x', 100) FROM generate_series(1, 40000) g;
-CREATE SCHEMA tenant_m2; CREATE TABLE tenant_m2.t (g int PRIMARY KEY, v text);
-INSERT INTO tenant_m2.t SELECT g, repeat('x', 100) FROM generate_series(1, 40000) g;
+step "move, $MOVES rounds"
+# move: two tenants of 5 MB on the same worker, made by pgtenant create, their
+# tables by the tenants themselves (Citus moves a schema as its owner); each
+# round moves one with pgtenant and the other with citus_schema_move in the
+# mode pgtenant picks, in turns, each to the worker it is not on.
+for m in m1 m2; do
+	citus "$bin" create "tenant_$m" --user="${m}_user" --format=csv >/dev/null
+	citus sql <<SQL >/dev/null
+SET ROLE ${m}_user;
+CREATE TABLE tenant_$m.t (g int PRIMARY KEY, v text);
+INSERT INTO tenant_$m.t SELECT g, repeat('x', 100) FROM generate_series(1, 40000) g;
 SQL
+done
 node_of() {
 	citus sql -c "SELECT n.nodeport FROM pg_dist_schema s JOIN pg_dist_partition p USING (colocationid)
 	  JOIN pg_dist_shard sh ON sh.logicalrelid = p.logicalrelid JOIN pg_dist_placement pl USING (shardid)
 	  JOIN pg_dist_node n ON n.groupid = pl.groupid WHERE s.schemaid = '$1'::regnamespace LIMIT 1"
 }
 other() { [ "$1" = "${wports[0]}" ] && echo "${wports[1]}" || echo "${wports[0]}"; }
-mode=$(citus sql -c "SELECT CASE WHEN current_setting('wal_level') = 'logical' THEN 'auto' ELSE 'block_writes' END")
-to=$(other "$(node_of tenant_m1)")
-t=$(now_ns)
-if citus "$bin" move tenant_m1 --to "127.0.0.1:$to" >"$dir/move.out" 2>&1; then
-	ours=$(ms_since "$t")
-else
-	ours="failed: $(head -1 "$dir/move.out")"
-fi
-to=$(other "$(node_of tenant_m2)")
-t=$(now_ns)
-citus sql -c "SELECT citus_schema_move('tenant_m2', '127.0.0.1', $to, '$mode')" >/dev/null
-row "citus: move a 5 MB tenant to the other worker ($mode)" "$ours" "$(ms_since "$t")"
+mode=$(citus sql -c "SELECT CASE WHEN bool_and(result = 'logical') THEN 'force_logical' ELSE 'block_writes' END
+  FROM (SELECT current_setting('wal_level') AS result
+        UNION ALL SELECT result FROM run_command_on_workers('SHOW wal_level')) w")
+size=$(citus sql -c "SELECT schema_size FROM citus_schemas WHERE schema_name = 'tenant_m1'::regnamespace")
+declare -a mo mp
+move_ours() {
+	local to t
+	to=$(other "$(node_of tenant_m1)")
+	t=$(now_ns)
+	citus "$bin" move tenant_m1 --to "127.0.0.1:$to" >"$dir/move.out" 2>&1 ||
+		die "pgtenant move failed: $(head -3 "$dir/move.out")"
+	mo+=("$(ms_since "$t")")
+	[ "$(node_of tenant_m1)" = "$to" ] || die "pgtenant move left tenant_m1 where it was"
+}
+move_psql() {
+	local to t
+	to=$(other "$(node_of tenant_m2)")
+	t=$(now_ns)
+	citus sql -c "SELECT citus_schema_move('tenant_m2', '127.0.0.1', $to, '$mode')" >/dev/null
+	mp+=("$(ms_since "$t")")
+}
+for ((r = 1; r <= MOVES; r++)); do
+	if ((r % 2)); then move_ours; move_psql; else move_psql; move_ours; fi
+done
+row "citus: move a $size tenant to the other worker ($mode, median of $MOVES)" \
+	"$(printf '%s\n' "${mo[@]}" | ms_median)" "$(printf '%s\n' "${mp[@]}" | ms_median)"
+note="move, each: pgtenant ${mo[*]} ms; psql ${mp[*]} ms"
 
 echo "pgtenant on Citus $(citus sql -c "SELECT extversion FROM pg_extension WHERE extname = 'citus'")" \
 	"(coordinator + 2 workers, loopback) and on plain PostgreSQL $(plain sql -c 'SHOW server_version' | cut -d' ' -f1);" \
-	"$(date -u +%Y-%m-%d), $(machine)"
+	"$(date -u +%Y-%m-%d) $started–$(date -u +%H:%M) UTC, $(machine) (load at the start $load_start)"
 printf '| %s | %s | %s | %s |\n' what "pgtenant ms" "psql ms" "pgtenant/psql"
 printf '|---|---:|---:|---:|\n'
 for r in "${rows[@]}"; do
@@ -170,3 +253,4 @@ for r in "${rows[@]}"; do
 	ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
 	printf '| %s | %s | %s | %s |\n' "$what" "$ours" "$theirs" "$ratio"
 done
+echo "$note"

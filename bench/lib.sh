@@ -32,6 +32,38 @@ machine() {
 		"load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# list_query LOG OFFSET: the last statement with pg_total_relation_size
+# (pgtenant list's catalog query) that the server logged after byte OFFSET
+# of LOG (log_statement = all), the values of its parameters put in as
+# literals, for psql to run the same query.
+list_query() {
+	tail -c +"$(($2 + 1))" "$1" | awk -v q="'" '
+		function put(s, k, v,   out, i) {
+			out = ""
+			while ((i = index(s, k)) > 0) { out = out substr(s, 1, i - 1) v; s = substr(s, i + length(k)) }
+			return out s
+		}
+		# the values of its parameters, as literals, into the statement before
+		/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] .* DETAIL:  parameters: / {
+			sub(/.* DETAIL:  parameters: /, "")
+			while (match($0, "^[$][0-9]+ = " q "([^" q "]|" q q ")*" q)) {
+				p = substr($0, 1, RLENGTH); $0 = substr($0, RLENGTH + 1); sub(/^, /, "")
+				stmt = put(stmt, substr(p, 1, index(p, " = ") - 1), substr(p, index(p, " = ") + 3))
+			}
+			next
+		}
+		/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / {
+			if (stmt ~ /pg_total_relation_size/) last = stmt
+			stmt = ""; keep = 0
+			# a query without parameters may come through the extended protocol
+			if (sub(/.* LOG:  (statement|execute <unnamed>): /, "")) { stmt = $0; keep = 1 }
+			next
+		}
+		keep { stmt = stmt "\n" $0 }
+		END { if (stmt ~ /pg_total_relation_size/) last = stmt; print last }
+	'
+}
+
 # ---- bulk onboarding: pgtenant create --from against psql --------------------
 # bench/verifier (make bench-programs), next to $bin: $verifier.
 find_verifier() {
