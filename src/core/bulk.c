@@ -787,7 +787,9 @@ pt_bulk_default_jobs(pt_db *db)
 	 * 8-11). Only more sessions spread the server's hashes over more
 	 * processors: two took 0.78x and 0.81x that day, and 0.64x in a run
 	 * of 5 alternating rounds at 22:13 UTC (one 0.78x, four 0.62x, load
-	 * 11; see the README). The worry that on a server sharing this
+	 * 11), 0.92x in 3 rounds at 22:50 (one 0.81x, four 0.73x): rounds on
+	 * this shared machine spread by a factor of 3, and only four sessions
+	 * beat one in every run (see the README). The worry that on a server sharing this
 	 * machine's processors more sessions only take them from each other
 	 * held for libpq's hash (3 ms a verifier: two were slower than one);
 	 * scram.c's leaves the client a small enough share that a session per
