@@ -323,7 +323,9 @@ for ((r = 1; r <= ACL_RUNS && !${#acl_failed}; r++)); do
 		done
 	done
 done
-if [ -n "$acl_failed" ]; then
+if [ "$ACL_RUNS" = 0 ]; then
+	note "old design, 100 GRANT + REVOKE" "not measured: PT_BENCH_ACL_RUNS=0"
+elif [ -n "$acl_failed" ]; then
 	note "old design, 100 GRANT + REVOKE" "not measured: $acl_failed"
 else
 	pair_row "old: 100 GRANT+REVOKE CONNECT, ACL of 0 vs $((n / 5)) grants (median of $ACL_RUNS; 0: $((ACL_RUNS * 5)))" \

@@ -782,28 +782,31 @@ pt_bulk_default_jobs(pt_db *db)
 	 * ms a CREATE ROLE with a verifier against 0.5 ms without, on
 	 * PostgreSQL 15 here). psql pays the server's hash too; one session
 	 * hashes the next tenant while the server runs the current one, so
-	 * its pace is the server's: one backend on one processor, 0.96-1.39x
-	 * psql's time (1,000 tenants into 10,000, 2026-12-06, 2 cores, load
-	 * 8-11). Only more sessions spread the server's hashes over more
-	 * processors: two took 0.78x and 0.81x that day, and 0.64x in a run
-	 * of 5 alternating rounds at 22:13 UTC (one 0.78x, four 0.62x, load
-	 * 11; see the README). The worry that on a server sharing this
-	 * machine's processors more sessions only take them from each other
-	 * held for libpq's hash (3 ms a verifier: two were slower than one);
-	 * scram.c's leaves the client a small enough share that a session per
-	 * processor wins. So a server on this machine gets one per processor,
-	 * at most 4, as one elsewhere does (there at least 2: its processors
-	 * are its own). Never more than half the connections the server has
-	 * left, so that onboarding leaves the applications their slots. */
+	 * its pace is one backend's on one processor: 0.78-1.39x psql's time
+	 * (1,000 tenants into 10,000, 2026-12-06, 2 cores shared with other
+	 * jobs, load 4-13). More sessions spread the server's hashes over the
+	 * processors. In six runs of alternating rounds that day, four
+	 * sessions beat or tied two in every one (into 10,000: 0.59-0.81x, two
+	 * 0.64-0.92x; into 50,000 1.25x and 1.49x) and beat one in five; two
+	 * beat one in only three: on a busy machine
+	 * a session's backend waits for a processor, and two per processor
+	 * keep each one fed. (With libpq's hash, 3 ms a verifier, one session
+	 * had been best.) So a server on this machine gets two sessions per
+	 * processor here, at most 4; one elsewhere hashes on its own
+	 * processors: one per processor here, 2 to 4. Never more than half
+	 * the connections the server has left, so that onboarding leaves the
+	 * applications their slots. */
 	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
 	                  &e);
 	if (!res || PQntuples(res) != 1) {
 		PQclear(res);
 		return 1;
 	}
-	jobs = cpus > 4 ? 4 : cpus < 1 ? 1 : (unsigned)cpus;
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0 && jobs < 2)
-		jobs = 2;
+	if (cpus < 1)
+		cpus = 1;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		cpus *= 2;
+	jobs = cpus > 4 ? 4 : cpus < 2 ? 2 : (unsigned)cpus;
 	if (!PQgetisnull(res, 0, 1)) {
 		long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
 		unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;
