@@ -108,8 +108,9 @@
 	"   AND (" PARAM "::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
 	"       WHERE t.tenant = a.usesysid AND t.nspname = " PARAM "))"
 
-/* ACT: where the sessions come from; NODE and HERE: as above. */
-#define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
+/* ACT: where the sessions come from; NODE and HERE: as above; GPID: the
+ * backend's Citus global pid (0 without Citus). */
+#define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE, GPID) \
 	OPS_TENANTS_SQL_ON(ACT, CLIENT) \
 	" SELECT tr.schemas, tr.rolname, a.pid, a.datname, a.state," \
 	"  coalesce(pg_catalog.host(a.client_addr)," \
@@ -122,16 +123,18 @@
 	"       pg_catalog.pg_blocking_pids(a.pid), ',') END," \
 	"  a.query, " NODE "," \
 	"  pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN a.state = 'active'" \
-	"       THEN a.query_start ELSE a.state_change END))::int8" \
+	"       THEN a.query_start ELSE a.state_change END))::int8, " GPID \
 	" FROM " ACT " a JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE " CLIENT("a") \
 	OPS_OF_SCHEMA("$2") \
 	" ORDER BY tr.schemas, a.backend_start, a.pid"
 
 static const char sessions_sql[] =
-	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true");
+	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true",
+	                 "0::int8");
 static const char citus_sessions_sql[] =
-	OPS_SESSIONS_SQL(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT, "a.node", "a.here");
+	OPS_SESSIONS_SQL(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT, "a.node", "a.here",
+	                 "pg_catalog.citus_calculate_gpid(a.nodeid, a.pid)");
 
 /* Whether this session is a Citus coordinator's: then sessions, signals
  * and lock --terminate reach every node. */
@@ -218,6 +221,7 @@ pt_sessions_load(pt_db *db, const char *schema, struct pt_session_list *out,
 		s->query = dup_or_null(res, i, 13);
 		s->node = dup_or_null(res, i, 14);
 		s->state_age = PQgetisnull(res, i, 15) ? -1 : atoll(PQgetvalue(res, i, 15));
+		s->gpid = atoll(PQgetvalue(res, i, 16));
 	}
 	out->n = (size_t)n;
 	PQclear(res);

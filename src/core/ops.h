@@ -58,6 +58,8 @@ struct pt_session {
 	                           (and on plain PostgreSQL) */
 	long long state_age;    /* seconds: the running query's (active), else
 	                           in the state; -1: unknown */
+	long long gpid;         /* on Citus, its global pid
+	                           (citus_calculate_gpid(nodeid, pid)); else 0 */
 };
 
 struct pt_session_list {
