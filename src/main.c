@@ -47,7 +47,7 @@ usage(FILE *out, const char *progname)
 	        "                         put sslrootcert=PATH (the CA on the tenants'\n"
 	        "                         machines) in tenants' connection strings\n"), out);
 	fputs(_("      --node-timeout=SECONDS  Citus: give up on a statement that reaches\n"
-	        "                         the workers after SECONDS (default 60) and name\n"
+	        "                         the workers after SECONDS (default 600) and name\n"
 	        "                         the worker that did not answer; 0 waits forever\n"), out);
 	fputs("\n", out);
 	fputs(_("Output options:\n"

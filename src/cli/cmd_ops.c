@@ -1,7 +1,10 @@
 /* pgtenant sessions, lock, unlock and alter: live operations on tenants. */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +56,11 @@ session_cell(void *ud, size_t row, size_t col)
 	case 12: return s->blocked_by;
 	case 13: return s->query;
 	case 14: return s->node;
+	case 15:
+		if (!s->gpid)
+			return NULL;
+		snprintf(buf, sizeof buf, "%lld", s->gpid);
+		return buf;
 	}
 	return NULL;
 }
@@ -73,15 +81,30 @@ describe_session(FILE *out, const struct pt_session *s)
 		free(clean[i]);
 }
 
+/* A pid, or on Citus a global pid: digits only, above 0. */
+static bool
+parse_id(const char *s, long long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !*end && !errno && *out > 0;
+}
+
 /* Cancel the query of, or terminate, session pid of the tenant owning
  * schema: the one started at started when that is given (a pid read from
  * an earlier listing may have been reused since). Terminating asks for the
  * pid to be typed back unless yes. The session acted on is printed in the
  * chosen format, its start time with it; the signal itself carries the
  * start time and the schema, so a session that ended meanwhile is never
- * confused with its pid's next owner. */
+ * confused with its pid's next owner. On Citus an id beyond a pid's range
+ * is a global pid (citus_stat_activity's, as the console's X signals): it
+ * names a backend on any node, a worker's too. */
 static int
-signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
+signal_session(struct pt_cli *cli, pt_db *db, const char *schema, long long id,
                const char *started, enum pt_signal sig, bool yes,
                const struct pt_column *cols, size_t ncols)
 {
@@ -90,14 +113,25 @@ signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
 	char typed[32], prompt[128], want[16];
 	pt_error err;
 	int rc = 0;
+	bool global = id > INT_MAX;
+	int pid = global ? 0 : (int)id;
 
 	if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		return pt_cli_fail(cli, &err);
 	for (size_t i = 0; i < list.n && !s; i++)
 		/* A pid here is a coordinator session's (on Citus a worker's
 		 * backend may have the same number). */
-		if (list.rows[i].pid == pid && !list.rows[i].node)
+		if (global ? list.rows[i].gpid == id : list.rows[i].pid == pid && !list.rows[i].node)
 			s = &list.rows[i];
+	if (!s && global && !list.hidden) {
+		pt_error_set(&err, PT_ERR_NOT_FOUND,
+		             _("tenant \"%s\" has no backend with global pid %lld on any node"),
+		             schema, id);
+		rc = pt_cli_fail(cli, &err);
+		goto out;
+	}
+	if (global)
+		pid = s ? s->pid : 0;
 	if (!s && list.hidden) {
 		/* Its sessions are hidden from this session: it may be one. */
 		rc = (pt_sessions_hidden_error(db, &list, &err), pt_cli_fail(cli, &err));
@@ -125,8 +159,13 @@ signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
 	}
 	if (sig == PT_SIGNAL_TERMINATE && !yes) {
 		describe_session(stderr, s);
-		snprintf(want, sizeof want, "%d", pid);
-		snprintf(prompt, sizeof prompt, _("Type the pid %d to terminate the session: "), pid);
+		snprintf(want, sizeof want, "%lld", id);
+		if (global)
+			snprintf(prompt, sizeof prompt,
+			         _("Type the global pid %lld to terminate the backend: "), id);
+		else
+			snprintf(prompt, sizeof prompt, _("Type the pid %d to terminate the session: "),
+			         pid);
 		if (!pt_prompt_line(prompt, typed, sizeof typed)) {
 			fprintf(stderr, _("%s: no terminal to confirm on: add --yes to terminate "
 			                  "without asking\n"), cli->progname);
@@ -146,7 +185,12 @@ signal_session(struct pt_cli *cli, pt_db *db, const char *schema, int pid,
 	one.rows = (struct pt_session *)s;
 	one.n = 1;
 	pt_print_rows(stdout, cli->format, cols, ncols, 1, session_cell, &one);
-	if (sig == PT_SIGNAL_TERMINATE)
+	if (global)
+		fprintf(stderr, sig == PT_SIGNAL_TERMINATE
+		        ? _("terminated backend %lld on %s (started %s)\n")
+		        : _("canceled the query of backend %lld on %s (started %s)\n"),
+		        id, s->node ? s->node : _("the coordinator"), s->backend_start);
+	else if (sig == PT_SIGNAL_TERMINATE)
 		fprintf(stderr, _("terminated session %d (started %s)\n"), pid, s->backend_start);
 	else
 		fprintf(stderr, _("canceled the query of session %d (started %s)\n"), pid,
@@ -183,10 +227,13 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 		{ "blocked_by", N_("BLOCKED BY"), PT_COL_NULLABLE, false },
 		{ "query", N_("QUERY"), PT_COL_TEXT, false },
 		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
+		/* what --cancel and --terminate take for a worker's backend */
+		{ "global_pid", N_("GLOBAL PID"), PT_COL_NULLABLE, true },
 	};
 	struct pt_session_list list;
 	const char *schema = NULL, *started = NULL;
-	int cancel = 0, terminate = 0, c, rc;
+	long long cancel = 0, terminate = 0;
+	int c, rc;
 	bool yes = false;
 	pt_error err;
 	pt_db *db;
@@ -201,8 +248,7 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 			break;
 		case OPT_CANCEL:
 		case OPT_TERMINATE:
-			if (!pt_cli_parse_int(optarg, c == OPT_CANCEL ? &cancel : &terminate) ||
-			    (c == OPT_CANCEL ? cancel : terminate) <= 0)
+			if (!parse_id(optarg, c == OPT_CANCEL ? &cancel : &terminate))
 				return pt_cli_usage_error(cli, argv[0],
 				                          _("--cancel and --terminate need a process id"));
 			break;
@@ -234,14 +280,14 @@ pt_cmd_sessions(struct pt_cli *cli, int argc, char **argv)
 	if (cancel || terminate)
 		rc = signal_session(cli, db, schema, cancel ? cancel : terminate, started,
 		                    cancel ? PT_SIGNAL_CANCEL : PT_SIGNAL_TERMINATE, yes,
-		                    cols, sizeof cols / sizeof *cols);
+		                    cols, sizeof cols / sizeof *cols - !pt_db_citus(db)->present);
 	else if (pt_sessions_load(db, schema, &list, &err) != PT_OK)
 		rc = pt_cli_fail(cli, &err);
 	else {
-		/* The node column only where there are nodes. */
+		/* The node and global pid columns only where there are nodes. */
 		const struct pt_citus *ci = pt_db_citus(db);
 		bool citus = ci && ci->present;
-		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - !citus, list.n,
+		pt_print_rows(stdout, cli->format, cols, sizeof cols / sizeof *cols - 2 * !citus, list.n,
 		              session_cell, &list);
 		/* citus_stat_activity leaves out a node that does not answer. */
 		if (citus && ci->down)

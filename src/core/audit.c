@@ -159,9 +159,14 @@ struct worker_query {
 	void (*row)(struct pt_audit_run *, const PGresult *, int);
 };
 
+struct shard {
+	long long id;
+	char *table;                   /* its table, as findings name it */
+};
+
 struct pt_audit_citus {
 	struct keyset seen;
-	long long *shards;             /* every shard id, sorted */
+	struct shard *shards;          /* every shard, sorted by id */
 	size_t nshards;
 	char **reported;               /* nodes already found unreachable */
 	size_t nreported;
@@ -219,7 +224,7 @@ keyset_has(const struct keyset *k, const char *key)
 static int
 shard_cmp(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	long long x = ((const struct shard *)a)->id, y = ((const struct shard *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
@@ -227,12 +232,15 @@ shard_cmp(const void *a, const void *b)
 /* The object's name with a shard's suffix taken off ("s.t_102008" and
  * "s.\"T_102008\"" become "s.t" and "s.\"T\""): Citus names a shard after
  * its table and the shard id, so a grant Citus copied from the table to
- * its shards reads as the table's. malloc'd. */
+ * its shards reads as the table's. Only a real shard of that very table:
+ * a tenant may name a table of its own "t_<the id of u's shard>" on a
+ * worker, and its grant must not pass for t's. malloc'd. */
 static char *
 unshard(const struct pt_audit_citus *cx, const char *object)
 {
 	size_t len = strlen(object), end = len, i;
-	long long id;
+	struct shard key = { 0 }, *sh;
+	char *table;
 
 	if (end && object[end - 1] == '"')
 		end--;
@@ -240,16 +248,23 @@ unshard(const struct pt_audit_citus *cx, const char *object)
 		;
 	if (i == end || i < 2 || object[i - 1] != '_' || end - i > 18)
 		return pt_xstrdup(object);
-	id = strtoll(object + i, NULL, 10);
-	if (!bsearch(&id, cx->shards, cx->nshards, sizeof *cx->shards, shard_cmp))
+	key.id = strtoll(object + i, NULL, 10);
+	if (!(sh = bsearch(&key, cx->shards, cx->nshards, sizeof *cx->shards, shard_cmp)))
 		return pt_xstrdup(object);
-	return pt_xasprintf("%.*s%s", (int)(i - 1), object, object + end);
+	table = pt_xasprintf("%.*s%s", (int)(i - 1), object, object + end);
+	if (strcmp(table, sh->table)) {
+		free(table);
+		return pt_xstrdup(object);
+	}
+	return table;
 }
 
 static char *
-finding_key(const struct pt_audit_citus *cx, const struct pt_finding *f)
+finding_key(const struct pt_audit_citus *cx, const struct pt_finding *f, bool worker)
 {
-	char *o = f->object ? unshard(cx, f->object) : pt_xstrdup("");
+	/* the coordinator shows no shards: its objects are what they say */
+	char *o = !f->object ? pt_xstrdup("") : worker ? unshard(cx, f->object)
+	          : pt_xstrdup(f->object);
 	/* With the severity: a grant latent on the coordinator can be in
 	 * force on a worker that gave the USAGE it lacked. */
 	char *k = pt_xasprintf("%s\x1f%d\x1f%s\x1f%s\x1f%s", f->rule, (int)f->severity,
@@ -313,7 +328,7 @@ static void
 citus_seen(struct pt_audit_run *r, struct pt_finding *f)
 {
 	struct pt_audit_store *st = r->st;
-	char *key = finding_key(r->cx, f);
+	char *key = finding_key(r->cx, f, r->node != NULL);
 
 	if (!r->node) {
 		(void)keyset_add(&r->cx->seen, key);
@@ -366,14 +381,20 @@ citus_begin(struct pt_audit_run *r, pt_error *err)
 	r->cx = pt_xcalloc(1, sizeof *r->cx);
 	r->out->citus = true;
 	r->out->nodes = c->nnodes;
-	res = pt_db_query(r->db, "SELECT s.shardid FROM pg_catalog.pg_dist_shard s ORDER BY 1",
+	res = pt_db_query(r->db, "SELECT s.shardid, n.nspname, c.relname"
+	                  "  FROM pg_catalog.pg_dist_shard s"
+	                  "  JOIN pg_catalog.pg_class c ON c.oid = s.logicalrelid"
+	                  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ORDER BY 1",
 	                  0, NULL, _("auditing tenant isolation"), err);
 	if (!res)
 		return err->status;
 	r->cx->nshards = (size_t)PQntuples(res);
 	r->cx->shards = pt_xcalloc(r->cx->nshards + 1, sizeof *r->cx->shards);
-	for (size_t i = 0; i < r->cx->nshards; i++)
-		r->cx->shards[i] = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+	for (size_t i = 0; i < r->cx->nshards; i++) {
+		r->cx->shards[i].id = strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+		r->cx->shards[i].table = pt_audit_qualified(r->db, PQgetvalue(res, (int)i, 1),
+		                                            PQgetvalue(res, (int)i, 2));
+	}
 	PQclear(res);
 	for (size_t i = 0; i < c->nnodes; i++)
 		if (!c->nodes[i].coordinator && !c->nodes[i].up)
@@ -401,6 +422,8 @@ citus_end(struct pt_audit_run *r)
 		free(cx->queries[i].names);
 	}
 	free(cx->queries);
+	for (size_t i = 0; i < cx->nshards; i++)
+		free(cx->shards[i].table);
 	free(cx->shards);
 	free(cx);
 	r->cx = NULL;

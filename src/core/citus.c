@@ -139,9 +139,12 @@ pt_citus_query(pt_db *db, const char *sql, int nparams, const char *const *param
 		return pt_db_query(db, sql, nparams, params, what, err);
 	if (!err)
 		err = &local;
-	/* SET, not SET LOCAL: outside a transaction too. In one that fails,
-	 * its rollback undoes the SET. */
-	snprintf(set, sizeof set, "SET statement_timeout = %d", ms);
+	/* In a transaction SET LOCAL, which needs no RESET after: nothing
+	 * runs between the statement and the caller reading its notices (a
+	 * worker's warnings, pt_citus_exec_on_workers). */
+	bool in_tx = PQtransactionStatus(pt_db_conn(db)) == PQTRANS_INTRANS;
+
+	snprintf(set, sizeof set, "SET %sstatement_timeout = %d", in_tx ? "LOCAL " : "", ms);
 	if (pt_db_exec(db, set, 0, NULL, what, err) != PT_OK)
 		return NULL;
 	start = pt_now();
@@ -149,7 +152,8 @@ pt_citus_query(pt_db *db, const char *sql, int nparams, const char *const *param
 	if (res) {
 		pt_error reset;
 
-		if (pt_db_exec(db, "RESET statement_timeout", 0, NULL, what, &reset) != PT_OK) {
+		if (!in_tx &&
+		    pt_db_exec(db, "RESET statement_timeout", 0, NULL, what, &reset) != PT_OK) {
 			PQclear(res);
 			*err = reset;
 			return NULL;

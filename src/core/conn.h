@@ -49,9 +49,9 @@ struct pt_connect_opts {
 #define PT_DEFAULT_LOCK_TIMEOUT_MS 5000
 /* A Citus worker whose backend stops answering after it connected (a
  * stopped process, a network that drops packets) holds a statement that
- * reaches it until this; the audit of 10,000 tenants on a worker stays
- * well inside it. */
-#define PT_DEFAULT_NODE_TIMEOUT_MS 60000
+ * reaches it until this. Not less: a whole audit of 840 tenants on the
+ * 3-node loopback cluster took 37 s, and it grows with the tenants. */
+#define PT_DEFAULT_NODE_TIMEOUT_MS 600000
 
 /* What the session is, read once at connect time. Strings are owned by
  * the pt_db. */

@@ -108,10 +108,11 @@
 	"   AND (" PARAM "::text IS NULL OR EXISTS (SELECT 1 FROM ten t" \
 	"       WHERE t.tenant = a.usesysid AND t.nspname = " PARAM "))"
 
-/* ACT: where the sessions come from; NODE and HERE: as above. $3: also
- * the client sessions of this database that are no tenant's (their
- * schemas NULL, their role by name). */
-#define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE) \
+/* ACT: where the sessions come from; NODE and HERE: as above; GPID: the
+ * backend's Citus global pid (0 without Citus). $3: also the client
+ * sessions of this database that are no tenant's (their schemas NULL,
+ * their role by name). */
+#define OPS_SESSIONS_SQL(ACT, CLIENT, NODE, HERE, GPID) \
 	OPS_TENANTS_SQL_ON(ACT, CLIENT) \
 	" SELECT tr.schemas, coalesce(tr.rolname, a.usename), a.pid, a.datname, a.state," \
 	"  coalesce(pg_catalog.host(a.client_addr)," \
@@ -129,7 +130,7 @@
 	"  pg_catalog.to_char(a.query_start AT TIME ZONE 'UTC'," \
 	"                     'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')," \
 	"  GREATEST(0, EXTRACT(epoch FROM pg_catalog.now() - CASE WHEN" \
-	"       a.state = 'active' THEN a.query_start ELSE a.state_change END))::float8" \
+	"       a.state = 'active' THEN a.query_start ELSE a.state_change END))::float8, " GPID \
 	" FROM " ACT " a LEFT JOIN tr ON tr.oid = a.usesysid" \
 	" WHERE " CLIENT("a") \
 	"   AND (tr.oid IS NOT NULL OR ($3::bool" \
@@ -138,9 +139,11 @@
 	" ORDER BY tr.schemas NULLS LAST, a.backend_start, a.pid"
 
 static const char sessions_sql[] =
-	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true");
+	OPS_SESSIONS_SQL("pg_catalog.pg_stat_activity", OPS_CLIENT_SESSION, "NULL::text", "true",
+	                 "0::int8");
 static const char citus_sessions_sql[] =
-	OPS_SESSIONS_SQL(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT, "a.node", "a.here");
+	OPS_SESSIONS_SQL(OPS_CITUS_ACTIVITY, OPS_CITUS_CLIENT, "a.node", "a.here",
+	                 "pg_catalog.citus_calculate_gpid(a.nodeid, a.pid)");
 
 /* Whether this session is a Citus coordinator's: then sessions, signals
  * and lock --terminate reach every node. */
@@ -230,6 +233,7 @@ sessions_load(pt_db *db, const char *schema, bool all, struct pt_session_list *o
 		s->tenant = *PQgetvalue(res, i, 16) == 't';
 		s->query_start = dup_or_null(res, i, 17);
 		s->duration = PQgetisnull(res, i, 18) ? -1 : strtod(PQgetvalue(res, i, 18), NULL);
+		s->gpid = atoll(PQgetvalue(res, i, 19));
 	}
 	out->n = (size_t)n;
 	PQclear(res);

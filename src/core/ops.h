@@ -63,6 +63,8 @@ struct pt_session {
 	bool tenant;            /* false: a session of a role that is no
 	                           tenant's (pt_activity_load with all only);
 	                           schemas is NULL then */
+	long long gpid;         /* on Citus, its global pid
+	                           (citus_calculate_gpid(nodeid, pid)); else 0 */
 };
 
 struct pt_session_list {

@@ -263,17 +263,62 @@ redact(char *buf, size_t bufsz, const char *secret, size_t n)
 	}
 }
 
+/* A message cut to its buffer may end in the start of the secret: cut
+ * that too (the mark when it fits). Only a full buffer was cut. */
+static void
+redact_tail(char *buf, size_t bufsz, const char *secret, size_t n)
+{
+	static const char mark[] = "<redacted>";
+	size_t len = strlen(buf);
+
+	if (len + 1 < bufsz)
+		return;
+	for (size_t k = n - 1 < len ? n - 1 : len; k >= 3 && k > 0; k--)
+		if (!memcmp(buf + len - k, secret, k)) {
+			size_t at = len - k;
+
+			if (at + sizeof mark <= bufsz)
+				memcpy(buf + at, mark, sizeof mark);
+			else
+				buf[at] = '\0';
+			return;
+		}
+}
+
+static void
+redact_both(pt_error *e, const char *secret, size_t n)
+{
+	if (n == 0)
+		return;
+	redact(e->message, sizeof e->message, secret, n);
+	redact(e->detail, sizeof e->detail, secret, n);
+	redact_tail(e->message, sizeof e->message, secret, n);
+	redact_tail(e->detail, sizeof e->detail, secret, n);
+}
+
 /* libpq quotes the piece of a target it cannot parse ("invalid
- * percent-encoded token: \"<the password>\""), and a program may log the
- * error: take every password the target spells out of the messages. Those
- * are the URI's user:password@ and any password= value. */
+ * percent-encoded token: \"<the password>\"", "missing \"=\" after
+ * \"<the password's second word>\""), and a program may log the error:
+ * take every password the target spells out of the messages, in every
+ * form: as libpq parses it (decoded, unquoted), the URI's raw
+ * user:password@, and each raw password= value, quoted (with its
+ * escapes) or not, with every word of it up to the next keyword= (an
+ * unquoted password with a space is no password to libpq, but it is one
+ * to the user who typed it). */
 static void
 redact_target(pt_error *e, const char *target)
 {
 	const char *p, *end;
+	PQconninfoOption *opts;
 
 	if (!target)
 		return;
+	if ((opts = PQconninfoParse(target, NULL))) {
+		for (PQconninfoOption *o = opts; o->keyword; o++)
+			if (!strcmp(o->keyword, "password") && o->val)
+				redact_both(e, o->val, strlen(o->val));
+		PQconninfoFree(opts);
+	}
 	if ((p = strstr(target, "://"))) {
 		const char *at, *colon;
 
@@ -281,10 +326,8 @@ redact_target(pt_error *e, const char *target)
 		end = p + strcspn(p, "/?#");
 		at = memchr(p, '@', (size_t)(end - p));
 		colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
-		if (colon) {
-			redact(e->message, sizeof e->message, colon + 1, (size_t)(at - colon - 1));
-			redact(e->detail, sizeof e->detail, colon + 1, (size_t)(at - colon - 1));
-		}
+		if (colon)
+			redact_both(e, colon + 1, (size_t)(at - colon - 1));
 	}
 	for (p = target; (p = strstr(p, "password")); ) {
 		p += strlen("password");
@@ -293,11 +336,29 @@ redact_target(pt_error *e, const char *target)
 			continue;
 		p++;
 		p += strspn(p, " \t");
-		if (*p == '\'')
-			p++;
-		end = p + strcspn(p, "&' \t");
-		redact(e->message, sizeof e->message, p, (size_t)(end - p));
-		redact(e->detail, sizeof e->detail, p, (size_t)(end - p));
+		if (*p == '\'') {
+			/* to the closing quote, over backslash escapes */
+			for (end = ++p; *end && *end != '\''; end++)
+				if (*end == '\\' && end[1])
+					end++;
+			redact_both(e, p, (size_t)(end - p));
+			continue;
+		}
+		/* the words up to the next keyword= (or a URI's next &) */
+		end = p;
+		for (;;) {
+			const char *w = end + strcspn(end, " \t&"), *next = w + strspn(w, " \t");
+			size_t klen = strspn(next, "abcdefghijklmnopqrstuvwxyz_");
+
+			if (end == p || w - end >= 3)
+				redact_both(e, end, (size_t)(w - end));
+			if (*w != ' ' && *w != '\t')
+				break;
+			if (!*next || (klen && next[klen + strspn(next + klen, " \t")] == '='))
+				break;
+			end = next;
+		}
+		redact_both(e, p, (size_t)(end + strcspn(end, " \t&") - p));
 	}
 }
 

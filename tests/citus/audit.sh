@@ -89,6 +89,23 @@ run --format=json audit
 check "a propagated grant is one finding, the coordinator's" \
 	'[ "$(findings cross-tenant-table-grant)" = 1 ] && [ "$(findings cross-tenant-table-grant null)" = 1 ]'
 coord "REVOKE SELECT ON tenant_b.t FROM a_user" >/dev/null
+# A tenant's table named like a shard, t_<the id of u's shard>, granted
+# on the coordinator: its finding must not pass for t's and hide a grant
+# made on t's real shard on the worker alone (main took both for t's and
+# reported the coordinator's only).
+coord "CREATE TABLE tenant_b.u (i int)" >/dev/null
+ushard=$(coord "SELECT shardid FROM pg_dist_shard WHERE logicalrelid = 'tenant_b.u'::regclass")
+coord "CREATE TABLE tenant_b.t_$ushard (i int); GRANT SELECT ON tenant_b.t_$ushard TO a_user" >/dev/null
+worker $w "SET citus.enable_ddl_propagation = off; SET citus.override_table_visibility = off;
+	GRANT SELECT ON tenant_b.$shard TO a_user" >/dev/null
+run --format=json audit
+check "the worker-only grant on t's shard is found next to a table named t_$ushard, naming $node" \
+	'[ "$(jq -r "[.findings[] | select(.rule == \"cross-tenant-table-grant\" and .node == \"$node\") | .object] | join(\",\")" <<<"$OUT")" = "\"tenant_b\".\"$shard\"" ]'
+check "... and t_$ushard's grant is the coordinator's finding" \
+	'[ "$(jq "[.findings[] | select(.rule == \"cross-tenant-table-grant\" and .node == null and (.object | contains(\"t_$ushard\")))] | length" <<<"$OUT")" = 1 ]'
+worker $w "SET citus.enable_ddl_propagation = off; SET citus.override_table_visibility = off;
+	REVOKE SELECT ON tenant_b.$shard FROM a_user" >/dev/null
+coord "DROP TABLE tenant_b.u, tenant_b.t_$ushard" >/dev/null
 coord "REVOKE USAGE ON SCHEMA tenant_b FROM a_user" >/dev/null
 
 # pg_dist_authinfo with a password.

@@ -27,12 +27,29 @@ check "the session has a backend on the coordinator and one on $node" '[ "$(back
 run --format=csv sessions tenant_a
 rows=$(tail -n +2 <<<"$OUT")
 check "sessions: rc 0" '[ "$RC" = 0 ]'
-check "sessions has a node column on Citus" '[ "$(head -1 <<<"$OUT" | awk -F, "{print \$NF}")" = node ]'
+check "sessions has node and global_pid columns on Citus" '[ "$(head -1 <<<"$OUT" | awk -F, "{print \$(NF-1) \$NF}")" = nodeglobal_pid ]'
 check "two backends listed" '[ "$(wc -l <<<"$rows")" = 2 ]'
 check "the coordinator's, idle in transaction, without a node" \
-	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$" <<<"$rows"'
+	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,,[0-9]*$" <<<"$rows"'
 check "the worker's, naming $node" \
-	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$node$" <<<"$rows"'
+	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$node,[0-9]*$" <<<"$rows"'
+
+# The worker's backend by its global pid: --started still guards it, and
+# it alone ends (main took no global pid: "need a process id").
+gpid=$(grep ",$node," <<<"$rows" | awk -F, '{print $NF}')
+wstart=$(grep ",$node," <<<"$rows" | awk -F, '{print $9}')
+run sessions tenant_a --terminate="$gpid" --started=2001-01-01T00:00:00.000000Z --yes
+check "a global pid with the wrong --started: refused (rc $RC)" \
+	'[ "$RC" = 1 ] && grep -q "started at $wstart, not 2001" <<<"$ERR"'
+check "... and the backend is still there" '[ "$(backends)" = 2 ]'
+run sessions tenant_a --terminate="$gpid" --started="$wstart" --yes
+check "the worker's backend terminated by its global pid $gpid (rc $RC)" \
+	'[ "$RC" = 0 ] && grep -q "terminated backend $gpid on $node" <<<"$ERR"'
+for _ in $(seq 50); do [ "$(backends)" = 1 ] && break; sleep 0.1; done
+check "... the coordinator's session is left" '[ "$(backends)" = 1 ]'
+run sessions tenant_a --cancel=99999999999 --yes
+check "a global pid that is no backend of the tenant: rc 1, said so" \
+	'[ "$RC" = 1 ] && grep -q "no backend with global pid 99999999999" <<<"$ERR"'
 
 # activity: the same two backends among every tenant's, the worker's with
 # its node (issue 19)
@@ -46,7 +63,7 @@ check "activity --all: rc 0, the tenant's two backends among them" \
 
 run lock tenant_a --terminate --yes
 check "lock --terminate: rc 0" '[ "$RC" = 0 ]'
-check "one session terminated (its worker backend goes with it, uncounted)" \
+check "one session terminated" \
 	'grep -q "sessions terminated: 1" <<<"$ERR"'
 for _ in $(seq 50); do [ "$(backends)" = 0 ] && break; sleep 0.1; done
 check "no backend of the tenant is left on any node" '[ "$(backends)" = 0 ]'

@@ -71,4 +71,6 @@ run create --from="$tmp/b.csv" --format=csv
 check "bulk create reports both tenants on that worker, exit 1" \
 	'[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -qF "\"tenant_nc1\" lacks CONNECT" &&
 	 printf "%s" "$ERR" | grep -qF "\"tenant_nc2\" lacks CONNECT"'
+check "bulk create on a coordinator on this machine defaults to two sessions" \
+	'grep -q "(sessions: 2)" <<<"$ERR"'
 finish citus/stale

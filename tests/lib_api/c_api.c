@@ -69,6 +69,45 @@ main(int argc, char **argv)
 	check_error(err, PGT_ERR_CONNECTION, "open on a closed port");
 	err = NULL;
 
+	/* A password libpq quotes back in its error, in every spelling: no
+	 * part of it in the message (main leaked the word after a space, and
+	 * the start of a password the message was cut in). */
+	{
+		static char longpw[1600];
+		char target[1800];
+		const char *targets[4], *secrets[4][2] = {
+			{ "hunter2", "w1ldc4rd" },
+			{ "s3cr%zzet", "s3cr" },
+			{ "longpw", NULL },
+			{ "q3uot ed", "ed\\'x" },
+		};
+
+		memset(longpw, 'K', sizeof longpw - 1);
+		targets[0] = "host=127.0.0.1 port=1 password=hunter2 w1ldc4rd";
+		targets[1] = "postgresql://u:s3cr%zzet@127.0.0.1:1/db";
+		snprintf(target, sizeof target, "postgresql://u:%s%%zz@127.0.0.1:1/db", longpw);
+		targets[2] = target;
+		targets[3] = "host=127.0.0.1 port=1 password='q3uot ed\\'x' w1ldc4rd";
+		for (int t = 0; t < 4; t++) {
+			const char *msg;
+			int leak = 0;
+			char what[96];
+
+			admin = pgt_admin_open(targets[t], &err);
+			msg = err ? pgt_error_message(err) : "";
+			for (int k = 0; k < 2; k++) {
+				const char *sec = t == 2 && k == 0 ? "KKKKKKKKKKKK" : secrets[t][k];
+				if (sec && strstr(msg, sec))
+					leak = 1;
+			}
+			snprintf(what, sizeof what, "open's error does not show password %d (%.60s)",
+			         t, msg);
+			check(!admin && err && !leak, what);
+			pgt_error_free(err);
+			err = NULL;
+		}
+	}
+
 	admin = pgt_admin_open(argv[1], &err);
 	if (!admin) {
 		printf("not ok - open: %s\n", pgt_error_message(err));
