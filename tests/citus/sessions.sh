@@ -34,6 +34,16 @@ check "the coordinator's, idle in transaction, without a node" \
 check "the worker's, naming $node" \
 	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$node,[0-9]*$" <<<"$rows"'
 
+# activity: the same two backends among every tenant's, the worker's with
+# its node (issue 19)
+run --format=json activity
+check "activity: rc 0" '[ "$RC" = 0 ]'
+check "activity lists the worker's backend, naming $node" \
+	'[ "$(python3 -c "import json, sys; d = json.load(sys.stdin); print(sorted((r[\"schema\"], r[\"state\"], r[\"node\"] or \"-\") for r in d))" <<<"$OUT")" = "[('\''tenant_a'\'', '\''idle in transaction'\'', '\''-'\''), ('\''tenant_a'\'', '\''idle in transaction'\'', '\''$node'\'')]" ]'
+run --format=json activity --all
+check "activity --all: rc 0, the tenant's two backends among them" \
+	'[ "$RC" = 0 ] && [ "$(python3 -c "import json, sys; print(len([r for r in json.load(sys.stdin) if r[\"tenant\"]]))" <<<"$OUT")" = 2 ]'
+
 # The worker's backend by its global pid: --started still guards it, and
 # it alone ends (main took no global pid: "need a process id").
 gpid=$(grep ",$node," <<<"$rows" | awk -F, '{print $NF}')
@@ -50,16 +60,6 @@ check "... the coordinator's session is left" '[ "$(backends)" = 1 ]'
 run sessions tenant_a --cancel=99999999999 --yes
 check "a global pid that is no backend of the tenant: rc 1, said so" \
 	'[ "$RC" = 1 ] && grep -q "no backend with global pid 99999999999" <<<"$ERR"'
-
-# activity: the same two backends among every tenant's, the worker's with
-# its node (issue 19)
-run --format=json activity
-check "activity: rc 0" '[ "$RC" = 0 ]'
-check "activity lists the worker's backend, naming $node" \
-	'[ "$(python3 -c "import json, sys; d = json.load(sys.stdin); print(sorted((r[\"schema\"], r[\"state\"], r[\"node\"] or \"-\") for r in d))" <<<"$OUT")" = "[('\''tenant_a'\'', '\''idle in transaction'\'', '\''-'\''), ('\''tenant_a'\'', '\''idle in transaction'\'', '\''$node'\'')]" ]'
-run --format=json activity --all
-check "activity --all: rc 0, the tenant's two backends among them" \
-	'[ "$RC" = 0 ] && [ "$(python3 -c "import json, sys; print(len([r for r in json.load(sys.stdin) if r[\"tenant\"]]))" <<<"$OUT")" = 2 ]'
 
 run lock tenant_a --terminate --yes
 check "lock --terminate: rc 0" '[ "$RC" = 0 ]'
