@@ -122,6 +122,11 @@ activity_cell(void *ud, size_t row, size_t col)
 	case 14: return s->tenant ? "t" : "f";
 	case 15: return s->query;
 	case 16: return s->node;
+	case 17:
+		if (!s->gpid)
+			return NULL;
+		snprintf(buf, sizeof buf, "%lld", s->gpid);
+		return buf;
 	}
 	return NULL;
 }
@@ -154,6 +159,8 @@ pt_cmd_activity(struct pt_cli *cli, int argc, char **argv)
 		{ "tenant", N_("TENANT"), PT_COL_BOOL, false },
 		{ "query", N_("QUERY"), PT_COL_TEXT, false },
 		{ "node", N_("NODE"), PT_COL_NULLABLE, false },
+		/* what sessions --cancel and --terminate take for a worker's */
+		{ "global_pid", N_("GLOBAL PID"), PT_COL_NULLABLE, true },
 	};
 	const size_t ncols = sizeof cols / sizeof *cols;
 	struct pt_session_list list;
@@ -222,8 +229,9 @@ pt_cmd_activity(struct pt_cli *cli, int argc, char **argv)
 	qsort(rows.idx, rows.n, sizeof *rows.idx, row_cmp);
 	ci = pt_db_citus(db);
 	citus = ci && ci->present;
-	/* The node column only where there are nodes. */
-	pt_print_rows(stdout, cli->format, cols, ncols - !citus, rows.n, activity_cell, &rows);
+	/* The node and global pid columns only where there are nodes. */
+	pt_print_rows(stdout, cli->format, cols, ncols - (citus ? 0 : 2), rows.n, activity_cell,
+	              &rows);
 	if (citus && ci->down)
 		fprintf(stderr, _("%s: warning: worker node(s) %s did not answer: their "
 		                  "backends are not listed\n"), cli->progname, ci->down_names);

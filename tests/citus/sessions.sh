@@ -40,6 +40,8 @@ run --format=json activity
 check "activity: rc 0" '[ "$RC" = 0 ]'
 check "activity lists the worker's backend, naming $node" \
 	'[ "$(python3 -c "import json, sys; d = json.load(sys.stdin); print(sorted((r[\"schema\"], r[\"state\"], r[\"node\"] or \"-\") for r in d))" <<<"$OUT")" = "[('\''tenant_a'\'', '\''idle in transaction'\'', '\''-'\''), ('\''tenant_a'\'', '\''idle in transaction'\'', '\''$node'\'')]" ]'
+check "activity gives the worker's backend its global pid, which sessions takes" \
+	'[ "$(python3 -c "import json, sys; print([r[\"global_pid\"] for r in json.load(sys.stdin) if r[\"node\"]][0])" <<<"$OUT")" = "$(grep ",$node," <<<"$rows" | awk -F, "{print \$NF}")" ]'
 run --format=json activity --all
 check "activity --all: rc 0, the tenant's two backends among them" \
 	'[ "$RC" = 0 ] && [ "$(python3 -c "import json, sys; print(len([r for r in json.load(sys.stdin) if r[\"tenant\"]]))" <<<"$OUT")" = 2 ]'
