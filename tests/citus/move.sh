@@ -150,6 +150,15 @@ keys Enter
 wait_for "This SQL will move the tenant"
 screen | grep -q "NOLOGIN" || fail "the console's preview of a locked tenant's move shows no lock again"
 keys Enter
+# its progress in the status line while it runs
+seen=0
+for _ in $(seq 600); do
+	s=$(screen)
+	printf '%s' "$s" | grep -Eq "moving tenant_mv: .+ of .+ \([0-9]+%" && seen=1
+	printf '%s' "$s" | grep -q "Moved tenant_mv in" && break
+	sleep 0.05
+done
+check "the console showed the move's progress" '[ "$seen" = 1 ]'
 wait_for "Moved tenant_mv in [0-9.]+ s: it is now on" 30
 check "the console moved the tenant" '[ "$(node_of tenant_mv)" != "$here" ]'
 check "the console's list shows the new node" 'screen | grep "tenant_mv" | grep -qF "$(node_of tenant_mv)"'
