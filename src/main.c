@@ -92,8 +92,9 @@ usage(FILE *out, const char *progname)
 	        "                without options, show the tenant's settings [--format=FORMAT]\n"
 	        "  Without --password-stdin a password is generated. Passwords are never\n"
 	        "  taken from the command line.\n"), out);
-	fputs(_("  move SCHEMA --to=HOST:PORT [-n|--dry-run]\n"
-	        "                Citus: move a tenant to another worker (a locked one too)\n"), out);
+	fputs(_("  move SCHEMA --to=HOST:PORT [-n|--dry-run] [--progress|--no-progress]\n"
+	        "                Citus: move a tenant to another worker (a locked one too);\n"
+	        "                progress on stderr, by default when it is a terminal\n"), out);
 	fputs(_("  activity [-a|--all] [--sort=COLUMN] [--filter=TEXT] [--format=FORMAT]\n"
 	        "                every tenant's session, longest running first; --all adds\n"
 	        "                every other client session of the database; COLUMN: duration,\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "citus.h"
 #include "cli.h"
@@ -16,7 +17,8 @@
 #include "sanitize.h"
 
 enum { OPT_FORMAT = 256, OPT_CANCEL, OPT_TERMINATE, OPT_STARTED, OPT_YES, OPT_DRY_RUN,
-       OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET, OPT_TO };
+       OPT_CONN_LIMIT, OPT_VALID_UNTIL, OPT_SET, OPT_RESET, OPT_TO,
+       OPT_PROGRESS, OPT_NO_PROGRESS };
 
 /* The usage error for an option getopt_long did not take. */
 static int
@@ -590,17 +592,48 @@ done:
 
 /* ---- move (Citus) ------------------------------------------------------- */
 
+/* On a terminal one line, rewritten in place; else (--progress into a
+ * file or a pipe) a line each time it changes, so a long move's log does
+ * not fill with the same line twice a second. */
+struct move_progress {
+	const char *schema;
+	bool tty;
+	bool shown;
+	char last[256];
+};
+
+static void
+show_move_progress(void *ud, const struct pt_citus_progress *p)
+{
+	struct move_progress *mp = ud;
+	char line[256];
+
+	pt_citus_progress_text(mp->schema, p, line, sizeof line);
+	if (!strcmp(line, mp->last))
+		return;
+	snprintf(mp->last, sizeof mp->last, "%s", line);
+	if (mp->tty)
+		pt_fprintf_safe(stderr, "\r%s\033[K", line);
+	else
+		pt_fprintf_safe(stderr, "%s\n", line);
+	fflush(stderr);
+	mp->shown = true;
+}
+
 int
 pt_cmd_move(struct pt_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pt_citus_move m;
+	struct move_progress mp = { .tty = isatty(STDERR_FILENO) };
 	const char *to = NULL, *schema;
-	bool dry_run = false;
+	bool dry_run = false, progress = mp.tty;
 	char *preview, *now_on;
 	double t0;
 	pt_error err;
@@ -614,6 +647,10 @@ pt_cmd_move(struct pt_cli *cli, int argc, char **argv)
 			to = optarg;
 		else if (c == OPT_DRY_RUN || c == 'n')
 			dry_run = true;
+		else if (c == OPT_PROGRESS)
+			progress = true;
+		else if (c == OPT_NO_PROGRESS)
+			progress = false;
 		else
 			return bad_option(cli, argv);
 	}
@@ -643,7 +680,13 @@ pt_cmd_move(struct pt_cli *cli, int argc, char **argv)
 	free(preview);
 	if (!dry_run) {
 		t0 = pt_now();
-		if (pt_citus_move_run(db, &m, &now_on, &err) != PT_OK)
+		mp.schema = schema;
+		rc = pt_citus_move_run(db, &m, progress ? show_move_progress : NULL, &mp, &now_on,
+		                       &err) != PT_OK;
+		/* the next message starts on a line of its own */
+		if (mp.shown && mp.tty)
+			fputc('\n', stderr);
+		if (rc)
 			rc = pt_cli_fail(cli, &err);
 		else {
 			pt_fprintf_safe(stderr, _("moved tenant \"%s\" in %.1f s: it is now on %s\n"),

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "citus.h"
 #include "i18n.h"
 #include "ops.h"
+#include "sanitize.h"
 #include "tenant.h"
 
 /* The coordinator's nodes with, for each worker, whether it answers.
@@ -608,8 +610,116 @@ pt_citus_move_preview(const struct pt_citus_move *m)
 	                    m->sql[3] ? "\n" : "", m->sql[3] ? m->sql[3] : "");
 }
 
+/* The moving backend's shards only ($1 its pid): another admin's
+ * rebalance may run beside it. */
+static const char progress_sql[] =
+	"SELECT coalesce(sum(target_shard_size), 0), coalesce(sum(shard_size), 0),"
+	" coalesce(min(status), '')"
+	" FROM pg_catalog.get_rebalance_progress() WHERE sessionid = $1";
+
+/* Polling for progress from inside the move's wait: the query is sent
+ * and its answer collected without ever blocking, so the console keeps
+ * drawing and Ctrl-C still reaches the move. */
+struct move_poll {
+	pt_wait_hook hook;
+	void *hook_ud;
+	PGconn *conn;
+	char pid[16];
+	bool busy;
+	double last;
+	pt_citus_progress_fn fn;
+	void *fn_ud;
+};
+
+static void
+poll_result(struct move_poll *mp)
+{
+	PGresult *res;
+
+	while ((res = PQgetResult(mp->conn))) {
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+			struct pt_citus_progress p;
+
+			p.done = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+			p.total = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+			pt_sanitize(p.status, sizeof p.status, PQgetvalue(res, 0, 2), 0);
+			/* no row yet: Citus has not started copying */
+			if (p.total > 0)
+				mp->fn(mp->fn_ud, &p);
+		}
+		PQclear(res);
+	}
+	mp->busy = false;
+}
+
+static bool
+move_poll_hook(void *ud)
+{
+	struct move_poll *mp = ud;
+
+	if (mp->conn && PQstatus(mp->conn) == CONNECTION_OK) {
+		if (mp->busy && PQconsumeInput(mp->conn) && !PQisBusy(mp->conn))
+			poll_result(mp);
+		if (!mp->busy && pt_now() - mp->last >= 0.5) {
+			const char *params[1] = { mp->pid };
+
+			mp->last = pt_now();
+			mp->busy = PQsendQueryParams(mp->conn, progress_sql, 1, NULL, params, NULL,
+			                             NULL, 0) == 1;
+		}
+	}
+	return mp->hook && mp->hook(mp->hook_ud);
+}
+
+void
+pt_citus_progress_text(const char *schema, const struct pt_citus_progress *p, char *buf,
+                       size_t bufsz)
+{
+	char done[32], total[32];
+	long long pct = p->total > 0 ? p->done * 100 / p->total : 0;
+
+	/* the target's files outgrow the source by a page or two at the end */
+	if (pct > 100)
+		pct = 100;
+	pt_format_size(p->done, done, sizeof done);
+	pt_format_size(p->total, total, sizeof total);
+	if (p->status[0])
+		snprintf(buf, bufsz, _("moving %s: %s of %s (%lld%%, %s)"), schema, done, total, pct,
+		         p->status);
+	else
+		snprintf(buf, bufsz, _("moving %s: %s of %s (%lld%%)"), schema, done, total, pct);
+}
+
+/* The move statement, with progress polled on a second connection when
+ * asked; a second connection that cannot be had costs the progress only. */
+static PGresult *
+move_query(pt_db *db, const struct pt_citus_move *m, pt_citus_progress_fn fn, void *fn_ud,
+           const char *what, pt_error *err)
+{
+	struct move_poll mp = { .fn = fn, .fn_ud = fn_ud };
+	pt_db *poller = NULL;
+	PGresult *res;
+	pt_error ignored;
+
+	if (fn && (poller = pt_db_clone(db, &ignored)) &&
+	    pt_db_exec(poller, "SET statement_timeout = '2s'; SET lock_timeout = '1s'", 0, NULL,
+	               what, &ignored) == PT_OK) {
+		mp.conn = pt_db_conn(poller);
+		snprintf(mp.pid, sizeof mp.pid, "%d", PQbackendPID(pt_db_conn(db)));
+		mp.hook = pt_db_wait_hook(db, &mp.hook_ud);
+		pt_db_set_wait_hook(db, move_poll_hook, &mp);
+	}
+	res = pt_db_query(db, m->sql[1], 0, NULL, what, err);
+	if (mp.conn)
+		pt_db_set_wait_hook(db, mp.hook, mp.hook_ud);
+	if (poller)
+		pt_db_close(poller);
+	return res;
+}
+
 enum pt_status
-pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_error *err)
+pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, pt_citus_progress_fn progress,
+                  void *progress_ud, char **now_on, pt_error *err)
 {
 	char what[200];
 	enum pt_status st = PT_OK;
@@ -633,7 +743,7 @@ pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on, pt_er
 		                 _("cleaning up after earlier moves"), &ignored);
 	}
 	snprintf(what, sizeof what, _("moving tenant \"%s\" to %s"), m->schema, m->to);
-	res = pt_db_query(db, m->sql[1], 0, NULL, what, err);
+	res = move_query(db, m, progress, progress_ud, what, err);
 	if (!res)
 		st = err ? err->status : PT_ERR_SERVER;
 	PQclear(res);

@@ -141,10 +141,26 @@ enum pt_status pt_citus_move_plan(pt_db *db, const char *schema, const char *to,
                                   struct pt_citus_move *m, pt_error *err);
 /* The plan's statements, one per line (malloc'd). */
 char *pt_citus_move_preview(const struct pt_citus_move *m);
+/* How far a running move is, from get_rebalance_progress() on a second
+ * connection: bytes on the target of the bytes to copy, and Citus's own
+ * word for the phase (server text, already sanitised). */
+struct pt_citus_progress {
+	long long done, total;
+	char status[64];
+};
+typedef void (*pt_citus_progress_fn)(void *ud, const struct pt_citus_progress *p);
+/* "moving S: 3.2 of 6.4 MiB (50%, Catching Up)" into buf. */
+void pt_citus_progress_text(const char *schema, const struct pt_citus_progress *p, char *buf,
+                            size_t bufsz);
+
 /* Run the plan; *now_on gets the node the schema is on afterwards
- * (malloc'd, or NULL when it could not be read). */
-enum pt_status pt_citus_move_run(pt_db *db, const struct pt_citus_move *m, char **now_on,
-                                 pt_error *err);
+ * (malloc'd, or NULL when it could not be read). With progress, it is
+ * called from the wait hook about every half second while the move
+ * statement runs (a second connection polls; the move itself is the
+ * same statement, and it still runs when that connection fails). */
+enum pt_status pt_citus_move_run(pt_db *db, const struct pt_citus_move *m,
+                                 pt_citus_progress_fn progress, void *progress_ud,
+                                 char **now_on, pt_error *err);
 void pt_citus_move_free(struct pt_citus_move *m);
 
 #endif

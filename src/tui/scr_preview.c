@@ -116,6 +116,17 @@ run_lock(struct pt_ui *ui, bool lock)
 		          ui->target_schema);
 }
 
+/* Called from inside the move's wait, which draws the message next. */
+static void
+show_move_progress(void *ud, const struct pt_citus_progress *p)
+{
+	struct pt_ui *ui = ud;
+	char line[256];
+
+	pt_citus_progress_text(ui->target_schema, p, line, sizeof line);
+	pt_ui_msg(ui, _("%s (Ctrl-C cancels)"), line);
+}
+
 /* The move planned again (the cluster may have changed since the
  * preview) and run; the tenants list then shows the new node. */
 static void
@@ -127,7 +138,7 @@ run_move(struct pt_ui *ui)
 	pt_error err;
 
 	if (pt_citus_move_plan(ui->db, ui->target_schema, ui->move_to, &m, &err) != PT_OK ||
-	    pt_citus_move_run(ui->db, &m, &now_on, &err) != PT_OK) {
+	    pt_citus_move_run(ui->db, &m, show_move_progress, ui, &now_on, &err) != PT_OK) {
 		pt_citus_move_free(&m);
 		pt_ui_fail(ui, &err);
 		return;

@@ -8,15 +8,22 @@
 
 w1="127.0.0.1:${worker_ports[0]}" w2="127.0.0.1:${worker_ports[1]}"
 
-run create tenant_mv --format=json
-check "create tenant_mv" '[ "$RC" = 0 ]'
-url=$(printf '%s' "$OUT" | json 'd["connection_string"]')
+# tenant $1 with a table t of $2 rows of $3 bytes; $url its connection
+# string, $OUT create's JSON
+tenant_with_rows() {
+	run create "$1" --format=json
+	check "create $1" '[ "$RC" = 0 ]'
+	url=$(printf '%s' "$OUT" | json 'd["connection_string"]')
+	psql -X -q "$url" -c "CREATE TABLE t (id int PRIMARY KEY, v text);
+	                      INSERT INTO t SELECT g, repeat('y', $3) FROM generate_series(1, $2) g" \
+		>/dev/null 2>&1
+}
+other_worker() { if [ "$1" = "$w1" ]; then echo "$w2"; else echo "$w1"; fi; }
+
+tenant_with_rows tenant_mv 5000 100
 pw1=$(printf '%s' "$OUT" | json 'd["password"]')
-psql -X -q "$url" -c "CREATE TABLE t (id int PRIMARY KEY, v text);
-                      INSERT INTO t SELECT g, repeat('y', 100) FROM generate_series(1, 5000) g" >/dev/null 2>&1
 from=$(node_of tenant_mv)
-to=$w1
-[ "$from" = "$w1" ] && to=$w2
+to=$(other_worker "$from")
 mode=block_writes
 [ "$(coord "SHOW wal_level")" = logical ] && mode=force_logical
 
@@ -44,6 +51,27 @@ check "the per-node totals count it on the new node" \
 	'[ "$(printf "%s" "$OUT" | json "[n for n in d[\"nodes\"] if n[\"node\"] == \"$to\"][0][\"tenants\"]")" = 1 ]'
 run move tenant_mv --to "$to"
 check "a move to where it already is is refused" '[ "$RC" = 1 ] && printf "%s" "$ERR" | grep -q "already on"'
+check "without --progress and no terminal, no progress lines" \
+	'! printf "%s" "$ERR" | grep -q "^moving "'
+
+# Progress: a tenant of a few MB, polled from get_rebalance_progress()
+# on a second connection while citus_schema_move runs; a line each
+# without a terminal, on stderr only.
+mvurl=$url
+tenant_with_rows tenant_mp 25000 200
+url=$mvurl
+mpto=$(other_worker "$(node_of tenant_mp)")
+run move tenant_mp --to "$mpto" -n
+preview_out=$OUT
+run move tenant_mp --to "$mpto" --progress
+check "move --progress exits 0" '[ "$RC" = 0 ] && [ "$(node_of tenant_mp)" = "$mpto" ]'
+echo "move --progress: $ERR"
+check "progress lines on stderr, in MiB with a percentage" \
+	'printf "%s" "$ERR" | grep -Eq "^moving tenant_mp: [0-9.]+ [KM]iB of [5-9]\.[0-9] MiB \([0-9]+%"'
+check "stdout is the preview alone, as without --progress" '[ "$OUT" = "$preview_out" ]'
+check "the summary follows the progress lines" \
+	'printf "%s" "$ERR" | tail -n 1 | grep -qF "now on $mpto"'
+run drop tenant_mp --yes
 
 # A locked tenant: one command, locked again after, and then every
 # session of it ended: VALID UNTIL stops password logins only, so one
@@ -122,6 +150,15 @@ keys Enter
 wait_for "This SQL will move the tenant"
 screen | grep -q "NOLOGIN" || fail "the console's preview of a locked tenant's move shows no lock again"
 keys Enter
+# its progress in the status line while it runs
+seen=0
+for _ in $(seq 600); do
+	s=$(screen)
+	printf '%s' "$s" | grep -Eq "moving tenant_mv: .+ of .+ \([0-9]+%" && seen=1
+	printf '%s' "$s" | grep -q "Moved tenant_mv in" && break
+	sleep 0.05
+done
+check "the console showed the move's progress" '[ "$seen" = 1 ]'
 wait_for "Moved tenant_mv in [0-9.]+ s: it is now on" 30
 check "the console moved the tenant" '[ "$(node_of tenant_mv)" != "$here" ]'
 check "the console's list shows the new node" 'screen | grep "tenant_mv" | grep -qF "$(node_of tenant_mv)"'
