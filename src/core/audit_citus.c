@@ -58,44 +58,83 @@ static const char authinfo_sql[] =
 
 enum { CA_ROLE, CA_NODEID, CA_NODE };
 
-/* A worker's pg_hba.conf lines that ask for a password and match this
- * database and tenant roles (all, one by name, or +group of one). The
- * first matching line wins: a line after one that rejects every role and
- * database from every address of its kind (local, or 0.0.0.0/0 or ::/0
- * for its family) is never used and not reported. A narrower reject
- * before it is not weighed: the finding names the line to check. */
+/* A worker's pg_hba.conf lines that ask for a password and are the first
+ * line some tenant's connection can meet (pg_hba.conf's first match).
+ * Connections fall in nine classes: the socket, and TCP with or without
+ * TLS, over IPv4 or IPv6, from loopback (127.0.0.1, ::1) or elsewhere.
+ * A line may match a class (its type allows it and its address could
+ * hold such a client: a host name, samehost or samenet may hold any) and
+ * covers it when it takes every connection of the class (address all, a
+ * range holding the loopback address, or /0 for elsewhere). A password
+ * line reaches a tenant in a class it may match unless a line before it
+ * covers that class for that tenant, whatever its method (user all, the
+ * tenant's name or +a group it is a member of; database all or this
+ * one). Lines for sameuser or samerole may match but cover nothing, and
+ * hostgssenc and hostnogssenc lines cover nothing either: doubt reports.
+ * Cost: lines x classes, plus one row per tenant and line that names it
+ * or one of its groups; a line for user all is one row per class, never
+ * one per tenant, until a password line for all is weighed. */
+#define HBA_LOOPBACK(C) "(CASE WHEN " C ".fam = 4 THEN '127.0.0.1'::inet ELSE '::1'::inet END)"
+/* Does the range of line C (joined with a class) hold that class's
+ * family's loopback address? */
+#define HBA_HOLDS(C) \
+	"((" HBA_LOOPBACK(C) " & " C ".netmask::inet) = (" C ".address::inet & " C ".netmask::inet))"
 static const char hba_sql[] =
-	PT_AUDIT_BASE_CTE
-	" SELECT h.line_number::text, h.type, h.auth_method,"
-	"        coalesce(h.address, ''),"
-	"        (SELECT " PT_AUDIT_CAPPED_NAMES("r.rolname") " FROM pg_catalog.pg_roles r"
-	"          WHERE r.oid IN (SELECT oid FROM troles) AND ('all' = ANY (h.user_name)"
-	"            OR r.rolname = ANY (h.user_name)"
-	"            OR EXISTS (SELECT 1 FROM memball m JOIN pg_catalog.pg_roles g"
-	"                  ON g.oid = m.grp WHERE m.member = r.oid"
-	"                 AND '+' || g.rolname = ANY (h.user_name)))),"
-	"        ('all' = ANY (h.user_name))::text"
+	PT_AUDIT_BASE_CTE ","
+	" cls(k, loc, ssl, fam, lb) AS (VALUES (0, true, false, 0, false),"
+	"   (1, false, false, 4, false), (2, false, false, 4, true),"
+	"   (3, false, false, 6, false), (4, false, false, 6, true),"
+	"   (5, false, true, 4, false), (6, false, true, 4, true),"
+	"   (7, false, true, 6, false), (8, false, true, 6, true)),"
+	" hl AS (SELECT h.line_number AS ln, h.type, h.auth_method, h.address, h.netmask,"
+	"   h.user_name, h.auth_method IN ('password', 'md5', 'scram-sha-256') AS pw,"
+	"   'all' = ANY (h.user_name) AS uall,"
+	"   h.database && ARRAY['all', pg_catalog.current_database()::text] AS dall,"
+	"   h.netmask IS NOT NULL AND h.address ~ '^[0-9A-Fa-f.:]+$' AS ip"
 	"   FROM pg_catalog.pg_hba_file_rules h"
-	"  WHERE h.error IS NULL AND h.auth_method IN ('password', 'md5', 'scram-sha-256')"
-	"    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_hba_file_rules e"
-	"          WHERE e.line_number < h.line_number AND e.error IS NULL"
-	"            AND e.auth_method = 'reject' AND 'all' = ANY (e.database)"
-	"            AND 'all' = ANY (e.user_name)"
-	"            AND ((h.type = 'local' AND e.type = 'local')"
-	"              OR (h.type <> 'local' AND e.type IN ('host', h.type)"
-	"                  AND (e.address = 'all'"
-	"                    OR (e.netmask = '0.0.0.0' AND h.address !~ ':')"
-	"                    OR (e.netmask = '::' AND h.address ~ ':')))))"
-	"    AND (h.database && ARRAY['all', 'sameuser', 'samerole',"
-	"                             pg_catalog.current_database()::text])"
-	"    AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r"
-	"          WHERE r.oid IN (SELECT oid FROM troles) AND ('all' = ANY (h.user_name)"
-	"            OR r.rolname = ANY (h.user_name)"
-	"            OR EXISTS (SELECT 1 FROM memball m JOIN pg_catalog.pg_roles g"
-	"                  ON g.oid = m.grp WHERE m.member = r.oid"
-	"                 AND '+' || g.rolname = ANY (h.user_name))))";
+	"  WHERE h.error IS NULL AND h.database && ARRAY['all', 'sameuser', 'samerole',"
+	"                                                pg_catalog.current_database()::text]),"
+	" lt AS (SELECT l.*, c.k, c.lb, c.fam, c.loc,"
+	"   CASE l.type WHEN 'local' THEN c.loc WHEN 'hostssl' THEN NOT c.loc AND c.ssl"
+	"     WHEN 'hostnossl' THEN NOT c.loc AND NOT c.ssl ELSE NOT c.loc END AS tmay"
+	"   FROM hl l CROSS JOIN cls c),"
+	" lc AS (SELECT l.ln, l.k, l.pw, l.uall,"
+	"   l.tmay AND CASE WHEN l.loc OR l.address = 'all' OR NOT l.ip THEN true"
+	"        WHEN pg_catalog.family(l.address::inet) <> l.fam THEN false"
+	"        WHEN l.lb THEN " HBA_HOLDS("l")
+	"        ELSE NOT (" HBA_HOLDS("l") " AND l.netmask::inet IN ('255.255.255.255'::inet,"
+	"                  'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'::inet)) END AS may,"
+	"   l.tmay AND l.dall AND l.type IN ('local', 'host', 'hostssl', 'hostnossl')"
+	"   AND CASE WHEN l.loc OR l.address = 'all' THEN true WHEN NOT l.ip THEN false"
+	"        WHEN pg_catalog.family(l.address::inet) <> l.fam THEN false"
+	"        WHEN l.lb THEN " HBA_HOLDS("l")
+	"        ELSE l.netmask::inet IN ('0.0.0.0'::inet, '::'::inet) END AS cov"
+	"   FROM lt l),"
+	/* (line, tenant) for the lines that name a tenant or a group of one */
+	" lu AS (SELECT l.ln, m.member AS oid FROM hl l, pg_catalog.unnest(l.user_name) u"
+	"   JOIN pg_catalog.pg_roles g ON '+' || g.rolname = u"
+	"   JOIN memball m ON m.grp = g.oid WHERE m.member IN (SELECT oid FROM troles)"
+	"  UNION SELECT l.ln, r.oid FROM hl l, pg_catalog.unnest(l.user_name) u"
+	"   JOIN pg_catalog.pg_roles r ON r.rolname = u WHERE r.oid IN (SELECT oid FROM troles)),"
+	/* the first line that covers a class for every role, and for a tenant */
+	" cut AS (SELECT c.k, pg_catalog.min(lc.ln) FILTER (WHERE lc.cov AND lc.uall) AS ln"
+	"   FROM cls c LEFT JOIN lc ON lc.k = c.k GROUP BY c.k),"
+	" tcut AS (SELECT lu.oid, lc.k, pg_catalog.min(lu.ln) AS ln FROM lu"
+	"   JOIN lc ON lc.ln = lu.ln AND lc.cov GROUP BY lu.oid, lc.k),"
+	" hr AS (SELECT DISTINCT p.ln, t.oid FROM lc p"
+	"   JOIN cut ON cut.k = p.k"
+	"   JOIN troles t ON p.uall OR (p.ln, t.oid) IN (SELECT ln, oid FROM lu)"
+	"   LEFT JOIN tcut ON tcut.oid = t.oid AND tcut.k = p.k"
+	"  WHERE p.pw AND p.may AND p.ln <= coalesce(cut.ln, p.ln)"
+	"    AND p.ln <= coalesce(tcut.ln, p.ln))"
+	" SELECT h.ln::text, h.type, h.auth_method, coalesce(h.address, ''),"
+	"        (SELECT " PT_AUDIT_CAPPED_NAMES("r.rolname") " FROM hr x"
+	"          JOIN pg_catalog.pg_roles r ON r.oid = x.oid WHERE x.ln = h.ln),"
+	"        h.uall::text,"
+	"        (SELECT pg_catalog.count(*) FROM hr x WHERE x.ln = h.ln)::text"
+	"   FROM hl h WHERE h.ln IN (SELECT ln FROM hr) ORDER BY h.ln";
 
-enum { CH_LINE, CH_TYPE, CH_METHOD, CH_ADDRESS, CH_TENANTS, CH_ALL };
+enum { CH_LINE, CH_TYPE, CH_METHOD, CH_ADDRESS, CH_TENANTS, CH_ALL, CH_COUNT };
 
 static void
 function_finding(struct pt_audit_run *run, const PGresult *res, int i)
@@ -152,7 +191,15 @@ hba_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	const char *type = pt_audit_val(res, i, CH_TYPE), *addr = pt_audit_val(res, i, CH_ADDRESS);
 	const char *tenants = pt_audit_val(res, i, CH_TENANTS);
 	bool all = pt_audit_tval(res, i, CH_ALL);
+	long n = strtol(pt_audit_val(res, i, CH_COUNT), NULL, 10);
 	char *object = pt_xasprintf("pg_hba.conf:%s", line);
+	/* Tenants an earlier line takes elsewhere are left out: the count is
+	 * of those this line reaches. */
+	char *from = all ? pt_xasprintf(P_("every role, %ld tenant role among them (%s)",
+	                                   "every role, %ld tenant roles among them (%s)", n),
+	                                n, tenants ? tenants : "")
+	                 : pt_xasprintf(P_("%ld tenant role (%s)", "%ld tenant roles (%s)", n), n,
+	                                tenants ? tenants : "");
 
 	pt_audit_add(run, PT_RULE_CITUS_WORKER_PASSWORD, PT_SEV_MEDIUM,
 	             all ? "all" : tenants ? tenants : "", NULL, object, NULL,
@@ -160,11 +207,11 @@ hba_finding(struct pt_audit_run *run, const PGresult *res, int i)
 	                            "password logins from %s: tenants should log in to the "
 	                            "coordinator only, where lock and harden apply, and the "
 	                            "workers accept the nodes' certificate alone."), line, type,
-	                          addr && *addr ? addr : "-", method,
-	                          all ? _("every role, tenants included") : tenants),
+	                          addr && *addr ? addr : "-", method, from),
 	             pt_xasprintf(_("-- on this node, make line %s of pg_hba.conf reject "
 	                            "tenant roles, then SELECT pg_catalog.pg_reload_conf();"),
 	                          line));
+	free(from);
 	free(object);
 }
 

@@ -3,7 +3,8 @@
 # found and names its node (its fix runs there and removes it), what every
 # node has is reported once, a shard's grant that Citus copied from its
 # table is the table's, the Citus rules (data-moving functions,
-# pg_dist_authinfo passwords, password logins on a worker) find what they
+# pg_dist_authinfo passwords, password logins on a worker, by the first
+# pg_hba.conf line that matches each tenant) find what they
 # are about, and a stopped worker is a finding, not silence.
 . "$PT_TOP_SRCDIR/tests/citus/lib.sh"
 
@@ -137,6 +138,38 @@ set_hba "$orig" "$password_line"
 run --format=json audit
 check "a password line after a reject-all line is not reported" \
 	'[ "$(findings citus-worker-password-login)" = 0 ]'
+# The first line that matches a tenant decides, whatever its method: an
+# earlier line for the tenants' group or for one tenant takes theirs (main
+# weighed only a reject for every role).
+grp=$(coord "SELECT 'pgtenant_tenants_' || current_database()")
+# hba_case WHAT WANT LINE...: the worker's pg_hba.conf becomes LINE...
+# then its own lines; at most one password-login finding, and its
+# "object detail" matches the extended regex WANT ('^$': none).
+hba_case() {
+	local what=$1 want=$2 got
+	shift 2
+	set_hba "$@" "$orig"
+	run --format=json audit
+	got=$(jq -r '.findings[] | select(.rule == "citus-worker-password-login") |
+		.object + " " + .detail' <<<"$OUT")
+	check "$what ($got)" '[ "$(grep -c . <<<"$got")" -le 1 ] && grep -Eq "$want" <<<"$got"'
+}
+hba_case "an earlier reject for the tenants' group: not reported" '^$' \
+	"host all +$grp 0.0.0.0/0 reject" "$password_line"
+hba_case "an earlier trust line for the tenants' group: not reported" '^$' \
+	"host all +$grp 0.0.0.0/0 trust" "$password_line"
+hba_case "an earlier cert line for the group before a TLS-only password line: not reported" '^$' \
+	"hostssl all +$grp all cert" "hostssl all all 10.99.0.0/16 scram-sha-256"
+hba_case "... but a password line without TLS is reached: line 2" '^pg_hba.conf:2 ' \
+	"hostssl all +$grp all cert" "$password_line"
+hba_case "an earlier line for one tenant: the finding names the other, counted" \
+	'^pg_hba.conf:2 .*every role, 1 tenant role among them \(b_user\)' \
+	"host all a_user 0.0.0.0/0 reject" "$password_line"
+hba_case "a password line for every role first: found, both tenants counted" \
+	'^pg_hba.conf:1 .*every role, 2 tenant roles among them \(a_user, b_user\)' \
+	"$password_line" "host all +$grp 0.0.0.0/0 reject"
+hba_case "a password line for the tenants' group is found, naming them" \
+	'^pg_hba.conf:1 .*from 2 tenant roles \(a_user, b_user\)' "host all +$grp 10.99.0.0/16 md5"
 set_hba "$orig"
 
 # A stopped worker is a finding that names it.
