@@ -167,19 +167,39 @@ struct inflight {
 	struct pt_tenant_job job;
 };
 
-/* Wait for the session's tenant, if any, and report it. */
+/* Wait for the session's tenant, if any. A committed one moves to done,
+ * to be reported once the next tenant is on its way: building and handing
+ * over its credentials took about 1 ms a tenant (1.15-1.28 s of client time
+ * between 1,000 tenants' statements in the server's log) while the
+ * session's backend had nothing to do. false when the run must stop. */
 static bool
-finish(pt_db *db, const struct feed *f, struct inflight *fl)
+await_tenant(pt_db *db, const struct feed *f, struct inflight *fl, struct inflight *done)
 {
-	struct pt_credentials creds;
 	pt_error err;
 
 	if (!fl->busy)
 		return true;
 	fl->busy = false;
-	if (pt_tenant_job_finish(db, &fl->job, &creds, &err) != PT_OK)
+	if (pt_tenant_job_wait(db, &fl->job, &err) != PT_OK)
 		return record_failed(db, f, fl->line, &err);
-	f->created(f->ud, fl->line, &creds);
+	*done = *fl;
+	done->busy = true;
+	return true;
+}
+
+/* Report a committed tenant; false when the run must stop. */
+static bool
+report(pt_db *db, const struct feed *f, struct inflight *done)
+{
+	struct pt_credentials creds;
+	pt_error err;
+
+	if (!done->busy)
+		return true;
+	done->busy = false;
+	if (pt_tenant_job_credentials(db, &done->job, &creds, &err) != PT_OK)
+		return record_failed(db, f, done->line, &err);
+	f->created(f->ud, done->line, &creds);
 	pt_credentials_free(&creds);
 	return true;
 }
@@ -195,6 +215,7 @@ run_session(pt_db *db, const struct pt_tenant_config *defaults, const struct fee
 
 	while (f->next(f->ud, &rec)) {
 		struct pt_tenant_config cfg = *defaults;
+		struct inflight done = { .busy = false };
 		struct pt_tenant_job job;
 		pt_error err;
 		bool ok;
@@ -203,7 +224,7 @@ run_session(pt_db *db, const struct pt_tenant_config *defaults, const struct fee
 		cfg.username = rec.user;
 		cfg.password = rec.password;
 		ok = pt_tenant_job_prepare(db, &cfg, &job, &err) == PT_OK;
-		if (!finish(db, f, &fl)) {
+		if (!await_tenant(db, f, &fl, &done)) {
 			if (ok)
 				pt_tenant_job_free(&job);
 			record_free(&rec);
@@ -213,17 +234,23 @@ run_session(pt_db *db, const struct pt_tenant_config *defaults, const struct fee
 			fl.busy = true;
 			fl.line = rec.line;
 			fl.job = job;
+			ok = report(db, f, &done);
 		} else {
 			if (ok)
 				pt_tenant_job_free(&job);
-			if (!record_failed(db, f, rec.line, &err)) {
-				record_free(&rec);
-				return;
-			}
+			/* the lines are reported in their order */
+			ok = report(db, f, &done) && record_failed(db, f, rec.line, &err);
 		}
 		record_free(&rec);
+		if (!ok)
+			break;
 	}
-	(void)finish(db, f, &fl);
+	{
+		struct inflight done = { .busy = false };
+
+		if (await_tenant(db, f, &fl, &done))
+			(void)report(db, f, &done);
+	}
 }
 
 /* ---- the reader and the front end: this process ------------------------ */

@@ -410,14 +410,11 @@ pt_tenant_job_send(pt_db *db, struct pt_tenant_job *job, pt_error *err)
 }
 
 enum pt_status
-pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
-                     struct pt_credentials *out, pt_error *err)
+pt_tenant_job_wait(pt_db *db, struct pt_tenant_job *job, pt_error *err)
 {
 	char what[160];
 	PGresult *res;
-	enum pt_status st;
 
-	memset(out, 0, sizeof *out);
 	job_what(job, what, sizeof what);
 	res = pt_db_wait(db, what, err);
 	if (!res) {
@@ -425,12 +422,33 @@ pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
 		return err ? err->status : PT_ERR_SERVER;
 	}
 	PQclear(res);
+	return PT_OK;
+}
+
+enum pt_status
+pt_tenant_job_credentials(pt_db *db, struct pt_tenant_job *job,
+                          struct pt_credentials *out, pt_error *err)
+{
+	enum pt_status st;
+
 	/* The password moves into out. */
 	st = fill_credentials(db, job->schema_name, job->username, job->password,
 	                      job->generated, out, err);
 	job->password = NULL;
 	pt_tenant_job_free(job);
 	return st;
+}
+
+enum pt_status
+pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
+                     struct pt_credentials *out, pt_error *err)
+{
+	enum pt_status st;
+
+	memset(out, 0, sizeof *out);
+	if ((st = pt_tenant_job_wait(db, job, err)) != PT_OK)
+		return st;
+	return pt_tenant_job_credentials(db, job, out, err);
 }
 
 enum pt_status

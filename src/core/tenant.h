@@ -94,6 +94,12 @@ enum pt_status pt_tenant_job_send(pt_db *db, struct pt_tenant_job *job,
  * pt_credentials_free). */
 enum pt_status pt_tenant_job_finish(pt_db *db, struct pt_tenant_job *job,
                                     struct pt_credentials *out, pt_error *err);
+/* pt_tenant_job_finish in two steps, so that a caller can send the next job
+ * between them: wait (frees the job on failure only), then the credentials
+ * of the committed job (frees it whatever happens). */
+enum pt_status pt_tenant_job_wait(pt_db *db, struct pt_tenant_job *job, pt_error *err);
+enum pt_status pt_tenant_job_credentials(pt_db *db, struct pt_tenant_job *job,
+                                         struct pt_credentials *out, pt_error *err);
 /* Release a prepared job that will not be sent; safe on a zeroed struct. */
 void pt_tenant_job_free(struct pt_tenant_job *job);
 
