@@ -585,6 +585,21 @@ pipe_created(void *ud, unsigned long line, const struct pt_credentials *c)
 	p->gone |= !msg_send(p->fd, &p->m, MSG_CREATED);
 }
 
+/* A pt_error as it crosses the pipe: what its strings do not use is
+ * zeroed, so that none of this worker's stack goes with it. */
+static void
+put_error(struct msg *m, const pt_error *err)
+{
+	pt_error e;
+
+	memset(&e, 0, sizeof e);
+	e.status = err->status;
+	memcpy(e.message, err->message, strnlen(err->message, sizeof e.message - 1));
+	memcpy(e.detail, err->detail, strnlen(err->detail, sizeof e.detail - 1));
+	memcpy(e.sqlstate, err->sqlstate, strnlen(err->sqlstate, sizeof e.sqlstate - 1));
+	put_bytes(m, &e, sizeof e);
+}
+
 static void
 pipe_failed(void *ud, unsigned long line, const pt_error *err)
 {
@@ -592,7 +607,7 @@ pipe_failed(void *ud, unsigned long line, const pt_error *err)
 
 	msg_start(&p->m);
 	put_u64(&p->m, line);
-	put_bytes(&p->m, err, sizeof *err);
+	put_error(&p->m, err);
 	p->gone |= !msg_send(p->fd, &p->m, MSG_FAILED);
 }
 
@@ -602,7 +617,7 @@ pipe_stop(void *ud, const pt_error *why)
 	struct pipe_feed *p = ud;
 
 	msg_start(&p->m);
-	put_bytes(&p->m, why, sizeof *why);
+	put_error(&p->m, why);
 	p->gone |= !msg_send(p->fd, &p->m, MSG_STOP);
 }
 

@@ -48,7 +48,7 @@ rows=$(tail -n +2 <<<"$OUT")
 echo "$OUT"
 check "sessions: rc 0" '[ "$RC" = 0 ]'
 check "the tenant's worker backend is listed under tenant_a" \
-	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$wn$" <<<"$rows"'
+	'grep -q "^tenant_a,a_user,[0-9]*,[^,]*,idle in transaction,.*,$wn,[0-9]*$" <<<"$rows"'
 check "the tenant's two backends, and nothing else, are listed" \
 	'[ "$(wc -l <<<"$rows")" = 2 ] && ! grep -qv "^tenant_a,a_user," <<<"$rows"'
 run --format=csv sessions tenant_b
