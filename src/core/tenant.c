@@ -475,9 +475,17 @@ pt_tenant_create(pt_db *db, const struct pt_tenant_config *cfg,
 			 * called made (bulk checks all its tenants at its end). */
 			const char *s = out->schema_name, *u = out->username;
 
-			if ((st = pt_citus_check_tenants(db, 1, &s, &u, err)) != PT_OK)
+			if ((st = pt_citus_check_tenants(db, 1, &s, &u, err)) != PT_OK) {
 				pt_credentials_free(out);
-			return st;
+				return st;
+			}
+			/* The session's info still says there is no group: without
+			 * this the next create on this session would make it again,
+			 * fail with "already exists" and retry. If the refresh fails,
+			 * that is all that happens, and the tenant is made. */
+			if (made_group)
+				(void)pt_db_refresh_info(db, NULL);
+			return PT_OK;
 		}
 		if (!made_group || attempt > 0)
 			return st;

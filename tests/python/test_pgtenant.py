@@ -112,6 +112,34 @@ def test_exists_error(admin_url):
         assert "tenant_dup2" not in [t.schema_name for t in admin.list_tenants()]
 
 
+def test_group_made_once_per_database(superuser, pg):
+    """The first tenant of a database makes the tenants' group in its own
+    transaction; the next ones on the same handle only join it, and no
+    statement fails on the way (the server log holds every statement)."""
+    db = "pt_fresh_group"
+    superuser.execute(f'DROP DATABASE IF EXISTS "{db}"')
+    superuser.execute(f'CREATE DATABASE "{db}"')
+    with open(pg["log"]) as f:
+        f.seek(0, 2)
+        start = f.tell()
+    url = f"postgresql://pgtadmin@127.0.0.1:{pg['port']}/{db}"
+    try:
+        with DatabaseAdmin(url) as admin:
+            for i in range(3):
+                admin.create_tenant(TenantConfig(f"tenant_fg{i}"))
+            assert len(admin.list_tenants()) == 3
+        with open(pg["log"]) as f:
+            f.seek(start)
+            log = f.read()
+        assert log.count("NOLOGIN NOINHERIT") == 1
+        assert "already exists" not in log
+    finally:
+        superuser.execute(f'DROP DATABASE "{db}"')
+        for i in range(3):
+            superuser.execute(f"DROP ROLE IF EXISTS fg{i}_user")
+        superuser.execute(f"DROP ROLE IF EXISTS pgtenant_tenants_{db}")
+
+
 def test_privilege_error(admin_url, superuser, pg):
     superuser.execute("CREATE ROLE weak_admin LOGIN PASSWORD 'Weak-Pw-1'")
     url = f"postgresql://weak_admin:Weak-Pw-1@127.0.0.1:{pg['port']}/{pg['db']}"
