@@ -57,6 +57,10 @@ others=$(printf '%s\n' "$syms" | grep -v '^pgt_' | grep .)
 n=$(printf '%s\n' "$syms" | grep -c '^pgt_')
 if [ -z "$others" ] && [ "$n" -ge 40 ]; then ok "nm -D: $n symbols, all pgt_"
 else bad "nm -D: $n pgt_ symbols; others: $(echo $others | head -c 400)"; fi
+# man pgt_credentials_password and the like open the page too.
+nopage=$(for f in $syms; do [ -f "$man3/$f.3" ] || echo "$f"; done)
+[ -z "$nopage" ] && ok "every exported function has a man page" ||
+	bad "no man page for: $(echo $nopage)"
 soname=$(objdump -p "$libdir/libpgtenant.so" | awk '$1 == "SONAME" {print $2}')
 [ "$soname" = libpgtenant.so.0 ] && ok "soname $soname" || bad "soname '$soname'"
 
