@@ -822,23 +822,18 @@ pt_bulk_default_jobs(pt_db *db)
 	/* Most of a tenant's cost is two SCRAM hashes of its password: this
 	 * process's (scram.c, about 1 ms) and the server's, which hashes the
 	 * empty password with the verifier's salt to refuse an empty one (3.5
-	 * ms a CREATE ROLE with a verifier against 0.5 ms without, on
-	 * PostgreSQL 15 here). psql pays the server's hash too; one session
-	 * hashes the next tenant while the server runs the current one, so
-	 * its pace is one backend's on one processor: 0.78-1.39x psql's time
-	 * (1,000 tenants into 10,000, 2026-12-06, 2 cores shared with other
-	 * jobs, load 4-13). More sessions spread the server's hashes over the
-	 * processors. In six runs of alternating rounds that day, four
-	 * sessions beat or tied two in every one (into 10,000: 0.59-0.81x, two
-	 * 0.64-0.92x; into 50,000 1.25x and 1.49x) and beat one in five; two
-	 * beat one in only three: on a busy machine
-	 * a session's backend waits for a processor, and two per processor
-	 * keep each one fed. (With libpq's hash, 3 ms a verifier, one session
-	 * had been best.) So a server on this machine gets two sessions per
-	 * processor here, at most 4; one elsewhere hashes on its own
-	 * processors: one per processor here, 2 to 4. Never more than half
-	 * the connections the server has left, so that onboarding leaves the
-	 * applications their slots. */
+	 * ms of a CREATE ROLE on PostgreSQL 15 here). psql pays the server's
+	 * too. One session hashes the next tenant while the server runs the
+	 * current one, so it goes at one backend's pace: 0.97x psql. A second
+	 * session gives the server's hashes the second processor, and then
+	 * both are busy: with one session per processor 1,000 tenants took
+	 * 0.68-0.70x psql's time, with two per processor 0.72-0.79x (quiet 2
+	 * cores, 2026-12-07, three alternating rounds; before secret.c kept
+	 * its buffers, each tenant also cost 1 ms of system time and four
+	 * sessions had hidden it better). So one session per processor, 2 to
+	 * 4, wherever the server runs; never more than half the connections
+	 * the server has left, so that onboarding leaves the applications
+	 * their slots. */
 	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
 	                  &e);
 	/* A Citus coordinator on this machine: two. Each tenant's DDL waits
@@ -851,12 +846,10 @@ pt_bulk_default_jobs(pt_db *db)
 		PQclear(res);
 		return 1;
 	}
-	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-		jobs = cpus > 4 ? 4 : cpus < 2 ? 2 : (unsigned)cpus;
-	else if (pt_db_citus(db)->present)
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0 && pt_db_citus(db)->present)
 		jobs = 2;
 	else
-		jobs = cpus * 2 > 4 ? 4 : cpus < 1 ? 2 : (unsigned)(cpus * 2);
+		jobs = cpus > 4 ? 4 : cpus < 2 ? 2 : (unsigned)cpus;
 	if (!PQgetisnull(res, 0, 1)) {
 		long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
 		unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;

@@ -21,6 +21,8 @@ char *pt_secret_alloc(size_t n);
 char *pt_secret_strdup(const char *s);
 /* Wipe and release; NULL is fine. */
 void pt_secret_free(char *secret);
+/* How many secrets are allocated and not yet freed (for leak checks). */
+size_t pt_secret_live(void);
 
 /* A new secret string of PT_GENERATED_PASSWORD_LEN characters drawn
  * uniformly from [A-Za-z0-9] with randombytes_uniform (no modulo bias). */

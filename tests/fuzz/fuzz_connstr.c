@@ -215,6 +215,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(big);
 	}
 	free(copy);
-	FUZZ_CHECK(fuzz_live_secrets == 0);
+	FUZZ_CHECK(pt_secret_live() == 0);
 	return 0;
 }

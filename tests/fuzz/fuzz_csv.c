@@ -134,6 +134,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(a.hash == b.hash && a.records == b.records && a.errors == b.errors);
 	pt_csv_reader_close(r);
 	fclose(in);
-	FUZZ_CHECK(fuzz_live_secrets == 0);
+	FUZZ_CHECK(pt_secret_live() == 0);
 	return 0;
 }

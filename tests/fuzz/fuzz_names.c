@@ -122,6 +122,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else
 		FUZZ_CHECK(err.status == PT_ERR_INVALID && err.message[0]);
 	free(s);
-	FUZZ_CHECK(fuzz_live_secrets == 0);
+	FUZZ_CHECK(pt_secret_live() == 0);
 	return 0;
 }

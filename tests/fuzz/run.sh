@@ -56,7 +56,7 @@ EOF
 pkgs="libpq libsodium"
 cflags="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-fno-omit-frame-pointer -I$work -I$top/src -I$top/src/core $(pkg-config --cflags $pkgs)"
-libs="$(pkg-config --libs $pkgs) -Wl,--wrap=sodium_malloc,--wrap=sodium_free"
+libs="$(pkg-config --libs $pkgs)"
 # sodium_malloc's guard pages are plain mmap: nothing for ASan to object
 # to. The fuzzer's own leak check stays on (detect_leaks=1).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=0}

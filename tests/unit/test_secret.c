@@ -5,7 +5,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include <sodium.h>
 
@@ -199,6 +204,130 @@ test_secret_round_trip(void **state)
 	pt_secret_free(big);
 }
 
+/* A freed secret's buffer serves the next one (secret.c's pool): it comes
+ * back wiped whole, not just the bytes the new caller asks for. */
+static void
+test_secret_reused_wiped(void **state)
+{
+	char *a = pt_secret_alloc(40), *b, *c;
+
+	memset(a, 'x', 40);
+	pt_secret_free(a);
+	b = pt_secret_alloc(40);
+	assert_ptr_equal(a, b);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(b[i], 0);
+	memset(b, 'y', 40);
+	pt_secret_free(b);
+	/* A longer secret in the same buffer starts before the old bytes. */
+	c = pt_secret_alloc(1500);
+	for (int i = 0; i < 1500; i++)
+		if (c[i])
+			fail_msg("byte %d of a reused buffer not wiped: 0x%02x", i,
+			         (unsigned char)c[i]);
+	pt_secret_free(c);
+}
+
+/* Writing one byte past a secret hits the guard page, whether its buffer
+ * is new, reused or too big for the pool. */
+static void
+test_secret_overrun_faults(void **state)
+{
+	static const size_t sizes[] = { 33, 33, 5000 };
+
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t n = sizes[k];
+		char *p = pt_secret_alloc(n);
+		int status;
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			volatile char *v = p;
+
+			signal(SIGSEGV, SIG_DFL);   /* not cmocka's handler */
+			v[n - 1] = 1;      /* the last byte is ours */
+			v[n] = 1;          /* the next is not */
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGSEGV);
+		pt_secret_free(p);
+	}
+}
+
+static long
+locked_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmLck: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* A forked child (create --from's workers) does not inherit memory locks,
+ * so it must not reuse the buffers its parent kept: its secrets are in
+ * locked memory of its own. */
+static void
+test_secret_locked_in_child(void **state)
+{
+	int status;
+	pid_t pid;
+
+	pt_secret_free(pt_secret_alloc(40));    /* one buffer kept */
+	if (locked_kib() <= 0)
+		skip();                         /* no mlock here at all */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *p = pt_secret_alloc(40);
+
+		_exit(locked_kib() > 0 && p ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void *
+churn(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20000; i++) {
+		char *a = pt_password_generate(), *b = pt_secret_strdup(a);
+
+		if (strcmp(a, b))
+			return (void *)1;
+		pt_secret_free(a);
+		pt_secret_free(b);
+	}
+	return NULL;
+}
+
+/* The library's handles may be used from several threads at once. */
+static void
+test_secret_threads(void **state)
+{
+	pthread_t t[4];
+	void *rc;
+	size_t before = pt_secret_live();
+
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, churn, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &rc), 0);
+		assert_null(rc);
+	}
+	assert_int_equal(pt_secret_live(), before);
+}
+
 int
 main(void)
 {
@@ -211,6 +340,10 @@ main(void)
 		cmocka_unit_test(test_uniformity_check_catches_modulo_bias),
 		cmocka_unit_test(test_secret_alloc_zeroed),
 		cmocka_unit_test(test_secret_round_trip),
+		cmocka_unit_test(test_secret_reused_wiped),
+		cmocka_unit_test(test_secret_overrun_faults),
+		cmocka_unit_test(test_secret_locked_in_child),
+		cmocka_unit_test(test_secret_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
