@@ -824,16 +824,17 @@ pt_bulk_default_jobs(pt_db *db)
 	 * empty password with the verifier's salt to refuse an empty one (3.5
 	 * ms of a CREATE ROLE on PostgreSQL 15 here). psql pays the server's
 	 * too. One session hashes the next tenant while the server runs the
-	 * current one, so it goes at one backend's pace: 0.97x psql. A second
-	 * session gives the server's hashes the second processor, and then
-	 * both are busy: with one session per processor 1,000 tenants took
-	 * 0.68-0.70x psql's time, with two per processor 0.72-0.79x (quiet 2
-	 * cores, 2026-12-07, three alternating rounds; before secret.c kept
-	 * its buffers, each tenant also cost 1 ms of system time and four
-	 * sessions had hidden it better). So one session per processor, 2 to
-	 * 4, wherever the server runs; never more than half the connections
-	 * the server has left, so that onboarding leaves the applications
-	 * their slots. */
+	 * current one, so it goes at one backend's pace (0.9-1.0x psql's
+	 * time); more sessions give the server's hashes every processor.
+	 * Measured on 2 cores, 1,000 tenants, alternating rounds, 2026-12-07:
+	 * alone on the machine two sessions took 0.68-0.70x psql's time and
+	 * four 0.72-0.79x; beside another job's build and tests four took
+	 * 2.98-3.15 s where two took 3.83-4.34 s (psql 4.9 s), since each
+	 * process gets its share of a busy processor. So a server on this
+	 * machine gets two sessions per processor here, at most 4; for one
+	 * elsewhere this machine only hashes: one per processor, 2 to 4.
+	 * Never more than half the connections the server has left, so that
+	 * onboarding leaves the applications their slots. */
 	res = pt_db_query(db, server_sql, 0, NULL, _("asking the server how many sessions to use"),
 	                  &e);
 	/* A Citus coordinator on this machine: two. Each tenant's DDL waits
@@ -846,10 +847,12 @@ pt_bulk_default_jobs(pt_db *db)
 		PQclear(res);
 		return 1;
 	}
-	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0 && pt_db_citus(db)->present)
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		jobs = cpus > 4 ? 4 : cpus < 2 ? 2 : (unsigned)cpus;
+	else if (pt_db_citus(db)->present)
 		jobs = 2;
 	else
-		jobs = cpus > 4 ? 4 : cpus < 2 ? 2 : (unsigned)cpus;
+		jobs = cpus * 2 > 4 ? 4 : cpus < 1 ? 2 : (unsigned)(cpus * 2);
 	if (!PQgetisnull(res, 0, 1)) {
 		long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
 		unsigned half = left / 2 > 0 ? (unsigned)(left / 2) : 1;

@@ -37,9 +37,8 @@ check "each is a member of $group" \
 	          WHERE m.roleid = '$group'::regrole AND r.rolname LIKE 'h%\_user'")" = 24 ]
 
 # ---- the default number of sessions ------------------------------------------
-# One session per processor here, 2 to 4.
-cpus=$(nproc)
-[ "$cpus" -ge 2 ] || cpus=2
+# A server on this machine: two sessions per processor here, at most 4.
+cpus=$(( $(nproc) * 2 ))
 [ "$cpus" -le 4 ] || cpus=4
 names d 12 >"$T/d.csv"
 "$PGTENANT" create --from "$T/d.csv" --format=csv >"$T/d.out" 2>"$T/d.err"
