@@ -633,6 +633,20 @@ pgt_credentials_string_warnings(const pgt_credentials *c, pgt_string_form form,
 	return pt_connstr_warnings(f, &c->c.endpoint, why, max);
 }
 
+/* What create and its preview need before the server: a handle and a
+ * config with a schema name. */
+static bool
+config_ok(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
+{
+	if (!args_ok(admin, cfg, err))
+		return false;
+	if (!cfg->schema_name) {
+		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
+		return false;
+	}
+	return true;
+}
+
 static pgt_credentials *
 credentials_take(struct pt_credentials *in)
 {
@@ -649,12 +663,8 @@ pgt_tenant_create(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
 	struct pt_credentials out;
 	pt_error e;
 
-	if (!args_ok(admin, cfg, err))
+	if (!config_ok(admin, cfg, err))
 		return NULL;
-	if (!cfg->schema_name) {
-		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
-		return NULL;
-	}
 	core_config(cfg, &tc);
 	if (pt_tenant_create(admin->db, &tc, &out, &e) != PT_OK) {
 		fail(err, &e);
@@ -840,6 +850,18 @@ preview_or_fail(char *sql, const pt_error *e, pgt_error **err)
 	if (!sql)
 		fail(err, e);
 	return sql;
+}
+
+char *
+pgt_tenant_create_preview(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
+{
+	struct pt_tenant_config tc;
+	pt_error e;
+
+	if (!config_ok(admin, cfg, err))
+		return NULL;
+	core_config(cfg, &tc);
+	return preview_or_fail(pt_tenant_create_preview(admin->db, &tc, &e), &e, err);
 }
 
 /* A preview that needs nothing but the schema. */
