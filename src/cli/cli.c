@@ -622,11 +622,7 @@ print_credential_values(const struct pt_cli *cli, const char *const vals[4])
 static void
 print_api_credentials(const struct pt_cli *cli, pgt_credentials *c)
 {
-	static const pgt_string_form forms[PT_CONNSTR_FORMAT_COUNT] = {
-		[PT_CONNSTR_URI] = PGT_STRING_URI, [PT_CONNSTR_KEYVALUE] = PGT_STRING_CONNINFO,
-		[PT_CONNSTR_JDBC] = PGT_STRING_JDBC, [PT_CONNSTR_ENV] = PGT_STRING_ENV,
-	};
-	pgt_string_form form = forms[cli->string_format];
+	pgt_string_form form = pt_api_string_form(cli->string_format);
 	const char *why[4], *cs;
 	size_t n = pgt_credentials_string_warnings(c, form, why, 4);
 	pgt_error *err = NULL;

@@ -28,14 +28,29 @@
  *   sessions, move
  *
  *   Console action      needs                                on
- *   every change        its wait hook (spinner, Esc/Ctrl-C)  core: could use
- *   (drop, lock,        kept by a handed-over session; its   these calls the
- *   unlock, rotate,     status line takes pt_error           CLI's way; not
- *   alter, create)                                           moved yet
+ *   drop, lock, unlock  preview, Esc/Ctrl-C cancel, spinner  API
+ *   (lock: t toggles    (the borrowed session's wait hook),
+ *   ending sessions)    read-only refusal
+ *   rotate              credentials in 4 string forms, their API
+ *                       warnings, copy, 0600 file
+ *   create              config check, preview, credentials   API
+ *   create: names       "exists" before the preview, on the  core: no call
+ *                       field at fault
+ *   alter (changes)     checks, preview                      API
+ *   alter (form)        the role's current settings          core: no call
+ *   result: test login  log in as the tenant                 core: no call
+ *   drop, rotate, lock, refuse a schema that is no tenant's  core: no call
+ *   unlock, alter:      at once (rotate has no preview;
+ *   look-up             alter opens its form first)
  *   tenants, detail,    list/detail/session models wider     core
  *   roles, audit, fix,  than the API; audit findings as
  *   harden, sessions,   structs (fix SQL per finding)
  *   move, clipboard
+ *
+ * The console keeps one session for its whole life (lists, audit, its
+ * reconnects): it lends it to a handle (pt_api_admin_borrow) rather than
+ * handing it over, and reports a pgt_error on its status line with the
+ * same texts as a pt_error.
  */
 #include "config.h"
 
@@ -66,6 +81,7 @@ struct pgt_error {
 
 struct pgt_admin {
 	pt_db *db;
+	bool borrowed;            /* db is the program's: close leaves it open */
 };
 
 struct pgt_config {
@@ -390,7 +406,8 @@ pgt_admin_close(pgt_admin *admin)
 {
 	if (!admin)
 		return;
-	pt_db_close(admin->db);
+	if (!admin->borrowed)
+		pt_db_close(admin->db);
 	free(admin);
 }
 
@@ -413,6 +430,34 @@ pt_api_admin_adopt(pt_db *db)
 
 	admin->db = db;
 	return admin;
+}
+
+pgt_admin *
+pt_api_admin_borrow(pt_db *db)
+{
+	pgt_admin *admin = pt_api_admin_adopt(db);
+
+	admin->borrowed = true;
+	return admin;
+}
+
+pgt_string_form
+pt_api_string_form(enum pt_connstr_format f)
+{
+	switch (f) {
+	case PT_CONNSTR_URI:      return PGT_STRING_URI;
+	case PT_CONNSTR_KEYVALUE: return PGT_STRING_CONNINFO;
+	case PT_CONNSTR_JDBC:     return PGT_STRING_JDBC;
+	case PT_CONNSTR_ENV:      return PGT_STRING_ENV;
+	case PT_CONNSTR_FORMAT_COUNT: break;
+	}
+	return PGT_STRING_URI;
+}
+
+const struct pt_credentials *
+pt_api_credentials_core(const pgt_credentials *c)
+{
+	return c ? &c->c : NULL;
 }
 
 /* A null handle or name is the caller's bug, but an error beats a crash
@@ -633,6 +678,20 @@ pgt_credentials_string_warnings(const pgt_credentials *c, pgt_string_form form,
 	return pt_connstr_warnings(f, &c->c.endpoint, why, max);
 }
 
+/* What create and its preview need before the server: a handle and a
+ * config with a schema name. */
+static bool
+config_ok(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
+{
+	if (!args_ok(admin, cfg, err))
+		return false;
+	if (!cfg->schema_name) {
+		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
+		return false;
+	}
+	return true;
+}
+
 static pgt_credentials *
 credentials_take(struct pt_credentials *in)
 {
@@ -649,12 +708,8 @@ pgt_tenant_create(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
 	struct pt_credentials out;
 	pt_error e;
 
-	if (!args_ok(admin, cfg, err))
+	if (!config_ok(admin, cfg, err))
 		return NULL;
-	if (!cfg->schema_name) {
-		fail_msg(err, PT_ERR_INVALID, _("the tenant config has no schema name"));
-		return NULL;
-	}
 	core_config(cfg, &tc);
 	if (pt_tenant_create(admin->db, &tc, &out, &e) != PT_OK) {
 		fail(err, &e);
@@ -840,6 +895,18 @@ preview_or_fail(char *sql, const pt_error *e, pgt_error **err)
 	if (!sql)
 		fail(err, e);
 	return sql;
+}
+
+char *
+pgt_tenant_create_preview(pgt_admin *admin, const pgt_config *cfg, pgt_error **err)
+{
+	struct pt_tenant_config tc;
+	pt_error e;
+
+	if (!config_ok(admin, cfg, err))
+		return NULL;
+	core_config(cfg, &tc);
+	return preview_or_fail(pt_tenant_create_preview(admin->db, &tc, &e), &e, err);
 }
 
 /* A preview that needs nothing but the schema. */

@@ -275,6 +275,12 @@ int pgt_alter_check(const pgt_alter *a, pgt_error **err);
  * *err. */
 char *pgt_tenant_drop_preview(pgt_admin *admin, const char *schema_name,
                               pgt_error **err);
+/* What pgt_tenant_create would run for cfg: the user name resolved, the
+ * password verifier shown as '<redacted>'. It checks cfg and the admin's
+ * rights (CREATEROLE), not whether the names are taken: the create itself
+ * fails with PGT_ERR_EXISTS then. */
+char *pgt_tenant_create_preview(pgt_admin *admin, const pgt_config *cfg,
+                                pgt_error **err);
 char *pgt_tenant_lock_preview(pgt_admin *admin, const char *schema_name,
                               int terminate_sessions, pgt_error **err);
 char *pgt_tenant_unlock_preview(pgt_admin *admin, const char *schema_name,

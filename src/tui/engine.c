@@ -24,6 +24,7 @@
 #include "secret.h"
 #include "tui/tui.h"
 #include "citus.h"
+#include "lib/api_int.h"
 #include "tui/ui.h"
 
 
@@ -742,13 +743,16 @@ void
 pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 {
 	struct pt_tenant_ref ref;
+	pgt_error *perr = NULL;
 	pt_error err;
 	char *sql = NULL;
 
 	if (!pt_ui_need_write(ui))
 		return;
 	/* drop, rotate, lock, unlock and edit refuse a schema that is no
-	 * tenant's at once, with the reason, before any preview */
+	 * tenant's at once, with the reason, before any preview (the core's
+	 * look-up: the API has none, and rotate has no preview, nor edit one
+	 * before its form) */
 	if (pt_tenant_find(ui->db, ui->target_schema, &ref, &err) != PT_OK) {
 		pt_ui_fail(ui, &err);
 		return;
@@ -756,7 +760,7 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 	pt_tenant_ref_free(&ref);
 	switch (what) {
 	case PEND_DROP:
-		sql = pt_tenant_drop_preview(ui->db, ui->target_schema, &err);
+		sql = pgt_tenant_drop_preview(ui->admin, ui->target_schema, &perr);
 		break;
 	case PEND_ROTATE:
 		sql = pt_xasprintf(_("-- give the login role of schema %s a new generated "
@@ -766,10 +770,10 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 	case PEND_LOCK:
 		/* ending sessions cannot be undone: only when asked for (t) */
 		ui->lock_terminate = false;
-		sql = pt_tenant_lock_preview(ui->db, ui->target_schema, false, &err);
+		sql = pgt_tenant_lock_preview(ui->admin, ui->target_schema, 0, &perr);
 		break;
 	case PEND_UNLOCK:
-		sql = pt_tenant_unlock_preview(ui->db, ui->target_schema, &err);
+		sql = pgt_tenant_unlock_preview(ui->admin, ui->target_schema, &perr);
 		break;
 	case PEND_ALTER:
 		pt_ui_push(ui, &pt_scr_alter);  /* its preview comes from the form */
@@ -782,7 +786,7 @@ pt_ui_start(struct pt_ui *ui, enum pt_pending what)
 		return;
 	}
 	if (!sql) {
-		pt_ui_fail(ui, &err);
+		pt_ui_fail_api(ui, perr);
 		return;
 	}
 	free(ui->preview_sql);
@@ -992,6 +996,8 @@ pt_tui_run(const struct pt_tui_opts *opt)
 		return refuse(opt, term);
 	del_curterm(cur_term);
 
+	/* main.c bound the text domain: the API's calls must keep it */
+	pt_api_program_mode();
 	memset(&ui, 0, sizeof ui);
 	ui.opt = opt;
 	ui.fmt = PT_CONNSTR_URI;
@@ -1077,7 +1083,6 @@ pt_tui_run(const struct pt_tui_opts *opt)
 		pt_schema_list_free(&ui.schemas);
 	if (ui.have_ep)
 		pt_endpoint_free(&ui.ep);
-	if (ui.db)
-		pt_db_close(ui.db);
+	pt_ui_disconnect(&ui);
 	return 0;
 }

@@ -50,10 +50,8 @@ struct alter_form {
 	char role[PT_NAME_MAX + 1];
 	bool locked;
 	int field;
-	/* what the preview showed, for pt_ui_alter_apply; points into value[] */
-	struct pt_setting_change change[F_COUNT];
-	char other_name[F_VALUE_MAX];
-	struct pt_tenant_alter a;
+	pgt_alter *change;                  /* what the preview showed, for
+	                                       pt_ui_alter_apply; NULL: none */
 };
 
 /* A value the server would read in the setting's unit: digits alone. */
@@ -95,7 +93,11 @@ field_label(int f)
 static void
 leave(struct pt_ui *ui)
 {
-	free(ui->alter);
+	struct alter_form *fm = ui->alter;
+
+	if (fm)
+		pgt_alter_free(fm->change);
+	free(fm);
 	ui->alter = NULL;
 }
 
@@ -149,36 +151,36 @@ parse_limit(const char *text, int *limit)
 }
 
 /* The form as a change: only what differs from what was loaded. Returns
- * the field at fault with *why, or -1. */
+ * the field at fault with *why, or -1 and (out not NULL: the draw only
+ * checks) the change in *out, for pgt_alter_free(). */
 static int
-build(struct alter_form *fm, const char **why)
+build(const struct alter_form *fm, const char **why, pgt_alter **out)
 {
-	struct pt_tenant_alter *a = &fm->a;
+	char other_name[F_VALUE_MAX];
 	int limit, was;
+	pgt_alter *a;
 
-	pt_tenant_alter_init(a);
-	a->changes = fm->change;
 	if ((*why = parse_limit(fm->value[F_LIMIT], &limit)))
 		return F_LIMIT;
+	if (!out)
+		return -1;
+	*out = a = pgt_alter_new();
 	parse_limit(fm->loaded[F_LIMIT], &was);
 	if (limit != was)
-		a->connection_limit = limit;
+		pgt_alter_set_connection_limit(a, limit);
 	if (strcmp(fm->value[F_VALID], fm->loaded[F_VALID]) != 0)
-		a->valid_until = *fm->value[F_VALID] ? fm->value[F_VALID] : "infinity";
+		pgt_alter_set_valid_until(a, *fm->value[F_VALID] ? fm->value[F_VALID] : "infinity");
 	for (int f = 0; f < F_COUNT; f++)
-		if (setting[f] && strcmp(fm->value[f], fm->loaded[f]) != 0) {
-			fm->change[a->n_changes].name = setting[f];
-			fm->change[a->n_changes++].value = *fm->value[f] ? fm->value[f] : NULL;
-		}
+		if (setting[f] && strcmp(fm->value[f], fm->loaded[f]) != 0)
+			pgt_alter_set_setting(a, setting[f], *fm->value[f] ? fm->value[f] : NULL);
 	if (*fm->value[F_OTHER]) {
 		const char *v = fm->value[F_OTHER], *eq = strchr(v, '=');
 		size_t n = eq ? (size_t)(eq - v) : strlen(v);
 
 		while (n && v[n - 1] == ' ')
 			n--;
-		snprintf(fm->other_name, sizeof fm->other_name, "%.*s", (int)n, v);
-		fm->change[a->n_changes].name = fm->other_name;
-		fm->change[a->n_changes++].value = eq && eq[1] ? eq + 1 : NULL;
+		snprintf(other_name, sizeof other_name, "%.*s", (int)n, v);
+		pgt_alter_set_setting(a, other_name, eq && eq[1] ? eq + 1 : NULL);
 	}
 	return -1;
 }
@@ -235,7 +237,7 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 	y += gap;
 	if (y < h) {
 		/* the focused field: its problem, or what it takes */
-		int bad = build(fm, &why);
+		int bad = build(fm, &why, NULL);
 
 		char line[256];
 
@@ -270,24 +272,23 @@ static void
 go_on(struct pt_ui *ui)
 {
 	struct alter_form *fm = ui->alter;
+	pgt_error *err = NULL;
 	const char *why;
-	pt_error err;
 	char *sql;
 	int bad;
 
-	if ((bad = build(fm, &why)) >= 0) {
+	if ((bad = build(fm, &why, NULL)) >= 0) {
 		fm->field = bad;
 		pt_ui_err(ui, "%s: %s", field_label(bad), why);
 		return;
 	}
 	if (!pt_ui_need_write(ui))
 		return;
-	if (pt_tenant_alter_validate(&fm->a, &err) != PT_OK) {
-		pt_ui_fail(ui, &err);
-		return;
-	}
-	if (!(sql = pt_tenant_alter_preview(ui->db, ui->target_schema, &fm->a, &err))) {
-		pt_ui_fail(ui, &err);
+	pgt_alter_free(fm->change);
+	build(fm, &why, &fm->change);
+	/* checks the change without the server first, then against it */
+	if (!(sql = pgt_tenant_alter_preview(ui->admin, ui->target_schema, fm->change, &err))) {
+		pt_ui_fail_api(ui, err);
 		return;
 	}
 	free(ui->preview_sql);
@@ -306,14 +307,14 @@ void
 pt_ui_alter_apply(struct pt_ui *ui)
 {
 	struct alter_form *fm = ui->alter;
-	pt_error err;
+	pgt_error *err = NULL;
 
 	if (!fm)
 		return;
-	if (pt_tenant_alter(ui->db, ui->target_schema, &fm->a, &err) != PT_OK) {
+	if (pgt_tenant_alter(ui->admin, ui->target_schema, fm->change, &err) != PGT_OK) {
 		/* nothing changed (one transaction): the form again, with why */
 		pt_ui_pop(ui);
-		pt_ui_fail(ui, &err);
+		pt_ui_fail_api(ui, err);
 		return;
 	}
 	pt_ui_pop(ui);          /* preview */

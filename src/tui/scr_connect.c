@@ -261,10 +261,7 @@ action(struct pt_ui *ui, enum pt_action a)
 		char target[512];
 
 		snprintf(target, sizeof target, "%s", url);
-		if (ui->db) {
-			pt_db_close(ui->db);
-			ui->db = NULL;
-		}
+		pt_ui_disconnect(ui);
 		if (pt_ui_connect(ui, target)) {
 			remember(target);
 			pt_ui_pop(ui);

@@ -58,6 +58,8 @@ wipe(struct pt_ui *ui)
 	memset(ui->f_valid, 0, sizeof ui->f_valid);
 	ui->user_edited = false;
 	ui->field = F_SCHEMA;
+	pgt_config_free(ui->cfg);        /* wipes its copy of the password */
+	ui->cfg = NULL;
 }
 
 static void
@@ -181,9 +183,28 @@ input(struct pt_ui *ui, wint_t ch, bool is_code)
 	return true;
 }
 
+/* The form as the API's config. */
+static pgt_config *
+form_config(struct pt_ui *ui)
+{
+	pgt_config *c = pgt_config_new();
+
+	pgt_config_set_schema_name(c, ui->f_schema);
+	pgt_config_set_username(c, ui->f_user);
+	pgt_config_set_user_pattern(c, ui->opt->user_pattern);
+	pgt_config_set_password(c, ui->f_password);      /* empty: generate one */
+	if (*ui->f_limit)
+		pgt_config_set_connection_limit(c, (int)strtol(ui->f_limit, NULL, 10));
+	else if (ui->opt->connection_limit_set)
+		pgt_config_set_connection_limit(c, ui->opt->connection_limit);
+	pgt_config_set_valid_until(c, ui->f_valid);      /* empty: never expires */
+	return c;
+}
+
 static void
 go_on(struct pt_ui *ui)
 {
+	pgt_error *perr = NULL;
 	pt_error err;
 	char *sql;
 	bool is_schema = false;
@@ -199,30 +220,23 @@ go_on(struct pt_ui *ui)
 	}
 	if (!pt_ui_need_write(ui))
 		return;
-	pt_tenant_config_init(&ui->cfg);
-	ui->cfg.user_pattern = ui->opt->user_pattern;
-	if (ui->opt->connection_limit_set)
-		ui->cfg.connection_limit = ui->opt->connection_limit;
-	ui->cfg.schema_name = ui->f_schema;
-	ui->cfg.username = ui->f_user;
-	ui->cfg.password = *ui->f_password ? ui->f_password : NULL;
-	if (*ui->f_limit)
-		ui->cfg.connection_limit = (int)strtol(ui->f_limit, NULL, 10);
-	ui->cfg.valid_until = *ui->f_valid ? ui->f_valid : NULL;
-	if (pt_tenant_validate(&ui->cfg, &err) != PT_OK) {
-		pt_ui_fail(ui, &err);
+	pgt_config_free(ui->cfg);
+	ui->cfg = form_config(ui);
+	if (pgt_config_check(ui->cfg, &perr) != PGT_OK) {
+		pt_ui_fail_api(ui, perr);
 		return;
 	}
-	/* a name in use fails the create: said here, not after the preview */
+	/* a name in use fails the create: said here, not after the preview
+	 * (no API call asks, and the preview does not) */
 	if (pt_tenant_names_free(ui->db, ui->f_schema, ui->f_user, &is_schema, &err) != PT_OK) {
 		if (err.status == PT_ERR_EXISTS)
 			ui->field = is_schema ? F_SCHEMA : F_USER;
 		pt_ui_fail(ui, &err);
 		return;
 	}
-	sql = pt_tenant_create_preview(ui->db, &ui->cfg, &err);
+	sql = pgt_tenant_create_preview(ui->admin, ui->cfg, &perr);
 	if (!sql) {
-		pt_ui_fail(ui, &err);
+		pt_ui_fail_api(ui, perr);
 		return;
 	}
 	free(ui->preview_sql);

@@ -92,14 +92,14 @@ leave(struct pt_ui *ui)
 static void
 run_lock(struct pt_ui *ui, bool lock)
 {
-	pt_error err;
+	pgt_error *err = NULL;
 	int ended = 0;
-	enum pt_status st = lock
-		? pt_tenant_lock(ui->db, ui->target_schema, ui->lock_terminate, &ended, &err)
-		: pt_tenant_unlock(ui->db, ui->target_schema, &err);
+	int st = lock
+		? pgt_tenant_lock(ui->admin, ui->target_schema, ui->lock_terminate, &ended, &err)
+		: pgt_tenant_unlock(ui->admin, ui->target_schema, &err);
 
-	if (st != PT_OK) {
-		pt_ui_fail(ui, &err);
+	if (st != PGT_OK) {
+		pt_ui_fail_api(ui, err);
 		return;
 	}
 	pt_ui_pop(ui);
@@ -157,14 +157,14 @@ run_move(struct pt_ui *ui)
 static void
 toggle_terminate(struct pt_ui *ui)
 {
-	pt_error err;
+	pgt_error *err = NULL;
 	char *sql;
 
 	if (ui->pending != PEND_LOCK)
 		return;
-	sql = pt_tenant_lock_preview(ui->db, ui->target_schema, !ui->lock_terminate, &err);
+	sql = pgt_tenant_lock_preview(ui->admin, ui->target_schema, !ui->lock_terminate, &err);
 	if (!sql) {
-		pt_ui_fail(ui, &err);
+		pt_ui_fail_api(ui, err);
 		return;
 	}
 	ui->lock_terminate = !ui->lock_terminate;
@@ -173,10 +173,28 @@ toggle_terminate(struct pt_ui *ui)
 	ui->scroll = 0;
 }
 
+/* The credentials a create or a rotate returned, for the result screen
+ * (which frees them when it leaves); false with the reason shown. */
+static bool
+take_credentials(struct pt_ui *ui, pgt_credentials *c, pgt_error *err)
+{
+	if (!c) {
+		pt_ui_fail_api(ui, err);
+		return false;
+	}
+	/* the result screen frees them as it leaves: no others are held here
+	 * (a create or a rotate starts from below any result screen) */
+	pgt_credentials_free(ui->creds);
+	ui->shown = NULL;
+	ui->creds = c;
+	return true;
+}
+
 static void
 run(struct pt_ui *ui)
 {
-	pt_error err;
+	pgt_error *err = NULL;
+	pgt_credentials *c;
 	enum pt_pending p = ui->pending;
 	char typed[64];
 
@@ -184,26 +202,20 @@ run(struct pt_ui *ui)
 		return;
 	switch (p) {
 	case PEND_CREATE:
-		memset(&ui->creds, 0, sizeof ui->creds);
-		if (pt_tenant_create(ui->db, &ui->cfg, &ui->creds, &err) != PT_OK) {
-			pt_ui_fail(ui, &err);
+		c = pgt_tenant_create(ui->admin, ui->cfg, &err);
+		if (!take_credentials(ui, c, err))
 			return;
-		}
-		ui->have_creds = true;
 		ui->result_title = N_("Tenant created.");
 		pt_ui_pop(ui);          /* preview */
 		pt_ui_pop(ui);          /* form: wipes the typed password */
 		pt_ui_load_tenants(ui);
-		pt_ui_select_schema(ui, ui->creds.schema_name);
+		pt_ui_select_schema(ui, pgt_credentials_schema_name(ui->creds));
 		pt_ui_push(ui, &pt_scr_result);
 		return;
 	case PEND_ROTATE:
-		memset(&ui->creds, 0, sizeof ui->creds);
-		if (pt_tenant_rotate(ui->db, ui->target_schema, NULL, &ui->creds, &err) != PT_OK) {
-			pt_ui_fail(ui, &err);
+		c = pgt_tenant_rotate_password(ui->admin, ui->target_schema, NULL, &err);
+		if (!take_credentials(ui, c, err))
 			return;
-		}
-		ui->have_creds = true;
 		ui->result_title = N_("Password rotated.");
 		pt_ui_pop(ui);
 		pt_ui_push(ui, &pt_scr_result);
@@ -218,8 +230,8 @@ run(struct pt_ui *ui)
 			pt_ui_err(ui, "%s", _("The name typed does not match: nothing dropped."));
 			return;
 		}
-		if (pt_tenant_drop(ui->db, ui->target_schema, &err) != PT_OK) {
-			pt_ui_fail(ui, &err);
+		if (pgt_tenant_drop(ui->admin, ui->target_schema, &err) != PGT_OK) {
+			pt_ui_fail_api(ui, err);
 			return;
 		}
 		pt_ui_pop(ui);

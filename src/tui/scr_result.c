@@ -12,23 +12,25 @@
 #include <sodium.h>
 
 #include "secret.h"
+#include "lib/api_int.h"
 #include "tui/clipboard.h"
 #include "tui/ui.h"
 
+/* The string in ui->fmt (kept and wiped by the credentials), or the URI
+ * with the reason it is not. */
 static void
 rebuild(struct pt_ui *ui)
 {
-	pt_error err;
+	pgt_string_form form = pt_api_string_form(ui->fmt);
+	pgt_error *err = NULL;
 
-	pt_secret_free(ui->shown);
-	ui->shown = pt_connstr_build(ui->fmt, &ui->creds.endpoint, ui->creds.username,
-	                             ui->creds.password, &err);
+	ui->shown = pgt_credentials_connection_string_as(ui->creds, form, &err);
 	if (!ui->shown) {
-		pt_ui_fail(ui, &err);
-		ui->shown = pt_secret_strdup(ui->creds.connection_string);
+		pt_ui_fail_api(ui, err);
+		ui->shown = pgt_credentials_connection_string(ui->creds);
 	} else {
 		const char *why[2];
-		size_t n = pt_connstr_warnings(ui->fmt, &ui->creds.endpoint, why, 2);
+		size_t n = pgt_credentials_string_warnings(ui->creds, form, why, 2);
 		if (n)
 			pt_ui_err(ui, "%s", why[n - 1]);   /* the JDBC one is the news */
 	}
@@ -45,11 +47,9 @@ enter(struct pt_ui *ui)
 static void
 leave(struct pt_ui *ui)
 {
-	pt_secret_free(ui->shown);
 	ui->shown = NULL;
-	if (ui->have_creds)
-		pt_credentials_free(&ui->creds);
-	ui->have_creds = false;
+	pgt_credentials_free(ui->creds);    /* wipes the password and the strings */
+	ui->creds = NULL;
 	/* the password must not stay in the terminal's screen buffer either */
 	erase();
 	refresh();
@@ -59,18 +59,19 @@ leave(struct pt_ui *ui)
 static void
 draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 {
-	const struct pt_credentials *c = &ui->creds;
+	const pgt_credentials *c = ui->creds;
 	int y = 0;
 	char label[128];
 
-	if (!ui->have_creds)
+	if (!c)
 		return;
 	pt_ui_put(win, y++, 2, _(ui->result_title), w - 4, ui->attr[COL_OK]);
 	y++;
 	/* The labels' column is as wide as the widest translation needs
 	 * ("Mot de passe :"), and never narrower than the English one. */
 	const char *labels[3] = { _("Schema:"), _("User:"), _("Password:") };
-	const char *values[3] = { c->schema_name, c->username, c->password };
+	const char *pw = pgt_credentials_password(c);
+	const char *values[3] = { pgt_credentials_schema_name(c), pgt_credentials_username(c), pw };
 	int lw = 11;
 	for (int i = 0; i < 3; i++)
 		if (pt_ui_width(labels[i]) > lw)
@@ -80,9 +81,9 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 		pt_ui_put(win, y, 2, labels[i], lw, A_BOLD);
 		pt_ui_put(win, y++, 2 + lw, values[i], w - 4 - lw, A_NORMAL);
 	}
-	if (c->password_generated)
-		pt_ui_put(win, y - 1, 3 + lw + pt_ui_width(c->password), _("(generated)"),
-		          w - 5 - lw - pt_ui_width(c->password), ui->attr[COL_DIM]);
+	if (pgt_credentials_password_generated(c))
+		pt_ui_put(win, y - 1, 3 + lw + pt_ui_width(pw), _("(generated)"),
+		          w - 5 - lw - pt_ui_width(pw), ui->attr[COL_DIM]);
 	y++;
 	snprintf(label, sizeof label, _("Connection string (%s; f cycles the format):"),
 	         pt_connstr_format_label(ui->fmt));
@@ -117,18 +118,19 @@ draw(struct pt_ui *ui, WINDOW *win, int h, int w)
 static void
 write_file(struct pt_ui *ui)
 {
+	const pgt_credentials *c = ui->creds;
 	char name[128];
 	char *path, *body;
 	int fd, e;
 	bool ok;
 	ssize_t k;
 
-	snprintf(name, sizeof name, "pgtenant-%s.credentials", ui->creds.schema_name);
+	snprintf(name, sizeof name, "pgtenant-%s.credentials", pgt_credentials_schema_name(c));
 	if ((fd = pt_ui_create_file(ui, _("Write to"), name, &path)) < 0)
 		return;
 	body = pt_xasprintf("schema=%s\nusername=%s\npassword=%s\nconnection_string=%s\n",
-	                    ui->creds.schema_name, ui->creds.username, ui->creds.password,
-	                    ui->creds.connection_string);
+	                    pgt_credentials_schema_name(c), pgt_credentials_username(c),
+	                    pgt_credentials_password(c), pgt_credentials_connection_string(c));
 	k = write(fd, body, strlen(body));
 	ok = k >= 0 && (size_t)k == strlen(body);
 	e = ok ? 0 : k < 0 ? errno : ENOSPC;
@@ -163,7 +165,7 @@ action(struct pt_ui *ui, enum pt_action a)
 	const char *how;
 	char *got;
 
-	if (!ui->have_creds)
+	if (!ui->creds)
 		return false;
 	switch (a) {
 	case ACT_COPY:
@@ -181,7 +183,9 @@ action(struct pt_ui *ui, enum pt_action a)
 		write_file(ui);
 		return true;
 	case ACT_TEST:
-		got = pt_tenant_test_login(&ui->creds, &err);
+		/* no API call logs in as the tenant: the core does, on the
+		 * credentials the API returned */
+		got = pt_tenant_test_login(pt_api_credentials_core(ui->creds), &err);
 		if (got) {
 			pt_ui_msg(ui, _("Login works: %s"), got);
 			free(got);

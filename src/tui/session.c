@@ -11,6 +11,7 @@
 
 #include "secret.h"
 #include "citus.h"
+#include "lib/api_int.h"
 #include "tui/ui.h"
 
 static void
@@ -23,18 +24,39 @@ mark_lost(struct pt_ui *ui)
 	}
 }
 
+static void
+fail_with(struct pt_ui *ui, bool canceled, bool lost, const char *message,
+          const char *detail)
+{
+	/* a key canceled an automatic refresh: nothing went wrong */
+	if (ui->background && canceled)
+		return;
+	if (lost || (ui->db && !pt_db_alive(ui->db)))
+		mark_lost(ui);
+	if (detail[0])
+		pt_ui_err(ui, "%s (%s)", message, detail);
+	else
+		pt_ui_err(ui, "%s", message);
+}
+
 void
 pt_ui_fail(struct pt_ui *ui, const pt_error *err)
 {
-	/* a key canceled an automatic refresh: nothing went wrong */
-	if (ui->background && err->status == PT_ERR_CANCELED)
-		return;
-	if (err->status == PT_ERR_CONNECTION_LOST || (ui->db && !pt_db_alive(ui->db)))
-		mark_lost(ui);
-	if (err->detail[0])
-		pt_ui_err(ui, "%s (%s)", err->message, err->detail);
-	else
-		pt_ui_err(ui, "%s", err->message);
+	fail_with(ui, err->status == PT_ERR_CANCELED, err->status == PT_ERR_CONNECTION_LOST,
+	          err->message, err->detail);
+}
+
+/* The API's error holds the core's message and detail as they were; its
+ * connection category is a lost session here (the console's is open
+ * before any call). */
+void
+pt_ui_fail_api(struct pt_ui *ui, pgt_error *err)
+{
+	pgt_category c = pgt_error_category(err);
+
+	fail_with(ui, c == PGT_ERR_CANCELED, c == PGT_ERR_CONNECTION, pgt_error_message(err),
+	          pgt_error_detail(err));
+	pgt_error_free(err);
 }
 
 bool
@@ -448,6 +470,7 @@ pt_ui_connect(struct pt_ui *ui, const char *target)
 		return false;
 	}
 	ui->db = db;
+	ui->admin = pt_api_admin_borrow(db);
 	ui->lost = false;
 	pt_db_set_wait_hook(db, pt_ui_wait_hook, ui);
 	pt_ui_endpoint(ui);
@@ -455,6 +478,15 @@ pt_ui_connect(struct pt_ui *ui, const char *target)
 	return true;
 }
 
+void
+pt_ui_disconnect(struct pt_ui *ui)
+{
+	pgt_admin_close(ui->admin);     /* the handle only: it borrowed db */
+	ui->admin = NULL;
+	if (ui->db)
+		pt_db_close(ui->db);
+	ui->db = NULL;
+}
 
 /* The automatic refresh: the session's state (hardened? read-only?) for
  * the banner and the header, and the tenants list; it runs in the

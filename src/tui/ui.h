@@ -16,6 +16,7 @@
 #include "ops.h"
 #include "roleinfo.h"
 #include "tenant.h"
+#include "lib/pgtenant.h"
 #include "tui/model.h"
 #include "tui/tui.h"
 
@@ -176,6 +177,11 @@ enum pt_pending { PEND_NONE, PEND_CREATE, PEND_DROP, PEND_ROTATE, PEND_HARDEN, P
 struct pt_ui {
 	const struct pt_tui_opts *opt;
 	pt_db *db;
+	/* The API over db, for the changes to tenants (create, drop, rotate,
+	 * lock, unlock, alter): borrowed, so db keeps its wait hook and
+	 * read-only mode and stays the console's. Made and released with db
+	 * (pt_ui_connect, pt_ui_disconnect); db's reconnects keep it. */
+	pgt_admin *admin;
 	bool quit;
 	bool lost;                          /* the connection dropped */
 	double next_reconnect;              /* monotonic seconds */
@@ -233,7 +239,8 @@ struct pt_ui {
 	char move_to[128];                  /* Citus: the worker a PEND_MOVE goes to */
 
 	/* create form (the password field is secret memory) */
-	struct pt_tenant_config cfg;
+	pgt_config *cfg;                    /* what its preview showed; NULL:
+	                                       none (freed, wiped, with the form) */
 	char f_schema[64], f_user[64], f_limit[16], f_valid[40];
 	char *f_password;                   /* secret, PT_UI_PW_MAX bytes */
 	bool user_edited;
@@ -241,13 +248,14 @@ struct pt_ui {
 
 	/* preview */
 	enum pt_pending pending;
-	char *preview_sql;
+	char *preview_sql;                  /* malloc'd; the pgt_ previews' too
+	                                       (pgt_free is free: the program
+	                                       links the API's own objects) */
 
 	/* result */
-	struct pt_credentials creds;
-	bool have_creds;
+	pgt_credentials *creds;             /* NULL: none */
 	enum pt_connstr_format fmt;
-	char *shown;                        /* secret: creds in fmt */
+	const char *shown;                  /* creds in fmt: belongs to creds */
 	const char *result_title;           /* N_() */
 	bool creds_kept;                    /* copied or written since shown */
 
@@ -311,6 +319,8 @@ void pt_ui_err(struct pt_ui *ui, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Report a failed core call; notices a lost connection. */
 void pt_ui_fail(struct pt_ui *ui, const pt_error *err);
+/* The same for a failed pgt_ call: the same texts; frees err. */
+void pt_ui_fail_api(struct pt_ui *ui, pgt_error *err);
 /* False (with a message) when the server is out of reach. */
 bool pt_ui_need_server(struct pt_ui *ui);
 /* --read-only, or a server that only reads (a standby). */
@@ -362,6 +372,8 @@ void pt_ui_start(struct pt_ui *ui, enum pt_pending what);
 double pt_ui_now(void);
 /* Connect to target (NULL: the environment); true on success. */
 bool pt_ui_connect(struct pt_ui *ui, const char *target);
+/* Close the session and the API handle over it (none open is fine). */
+void pt_ui_disconnect(struct pt_ui *ui);
 /* Are there PG* variables naming a server? */
 bool pt_ui_have_pg_env(void);
 /* Try to reconnect now (R, or the backoff timer). */

@@ -240,6 +240,31 @@ main(int argc, char **argv)
 	check(sql == NULL, "drop preview of no tenant fails");
 	check_error(err, PGT_ERR_NOT_FOUND, "drop preview of no tenant");
 	err = NULL;
+	/* The create preview: the SQL with the schema and the user, its
+	 * password neither in plaintext nor as a verifier. */
+	cfg = pgt_config_new();
+	pgt_config_set_schema_name(cfg, "tenant_capi4");
+	pgt_config_set_password(cfg, "Preview-Pw-77");
+	sql = pgt_tenant_create_preview(admin, cfg, &err);
+	check(sql && strstr(sql, "CREATE SCHEMA") && strstr(sql, "tenant_capi4") &&
+	      strstr(sql, "capi4_user") && strstr(sql, "<redacted>"), "create preview");
+	check(sql && !strstr(sql, "Preview-Pw-77") && !strstr(sql, "SCRAM-SHA-256$"),
+	      "create preview holds no password");
+	pgt_free(sql);
+	pgt_config_set_schema_name(cfg, "Tenant-Bad");
+	check(pgt_tenant_create_preview(admin, cfg, &err) == NULL, "create preview of a bad name");
+	check_error(err, PGT_ERR_INVALID, "create preview of a bad name");
+	err = NULL;
+	pgt_config_free(cfg);
+	cfg = pgt_config_new();
+	check(pgt_tenant_create_preview(admin, cfg, &err) == NULL,
+	      "create preview without a schema name");
+	check_error(err, PGT_ERR_INVALID, "create preview without a schema name");
+	err = NULL;
+	check(pgt_tenant_create_preview(NULL, cfg, &err) == NULL, "create preview without a handle");
+	check_error(err, PGT_ERR_INVALID, "create preview without a handle");
+	err = NULL;
+	pgt_config_free(cfg);
 	a = pgt_alter_new();
 	pgt_alter_set_connection_limit(a, 7);
 	pgt_alter_set_setting(a, "statement_timeout", "2000");
@@ -259,8 +284,8 @@ main(int argc, char **argv)
 	pgt_alter_free(a);
 	l = pgt_tenant_list_load(admin, 0, &err);
 	i = l ? find(l, "tenant_capi") : -1;
-	check(i >= 0 && !pgt_tenant_list_locked(l, (size_t)i) && find(l, "tenant_capi2") >= 0,
-	      "previews changed nothing");
+	check(i >= 0 && !pgt_tenant_list_locked(l, (size_t)i) && find(l, "tenant_capi2") >= 0 &&
+	      find(l, "tenant_capi4") < 0, "previews changed nothing");
 	pgt_tenant_list_free(l);
 
 	check(pgt_tenant_lock(admin, "tenant_capi", 1, &terminated, &err) == PGT_OK &&
