@@ -28,7 +28,7 @@
  *   sessions, move
  *
  *   Console action      needs                                on
- *   drop, lock, unlock  preview, Esc/Ctrl-C cancel, spinner  API
+ *   drop, lock, unlock  preview, Ctrl-C/q cancel, spinner   API
  *   (lock: t toggles    (the borrowed session's wait hook),
  *   ending sessions)    read-only refusal
  *   rotate              credentials in 4 string forms, their API
