@@ -88,11 +88,15 @@ char *
 pt_secret_alloc(size_t n)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	size_t need = sizeof(struct secret_head) + (n ? n : 1);
-	size_t cap = need <= POOL_CAP ? POOL_CAP : need;
-	struct secret_head h = { NULL, cap };
+	size_t cap, need;
+	struct secret_head h;
 	char *user;
 
+	if (n == 0)
+		n = 1;
+	need = sizeof h + n;
+	cap = need <= POOL_CAP ? POOL_CAP : need;
+	h = (struct secret_head){ NULL, cap };
 	pthread_once(&once, pool_register);
 	pthread_mutex_lock(&pool.lock);
 	if (cap == POOL_CAP && pool.n_free)
@@ -104,8 +108,8 @@ pt_secret_alloc(size_t n)
 	/* The caller's bytes end where the buffer does, against the guard
 	 * page, so an overrun still faults. sodium_malloc fills with 0xdb;
 	 * callers expect a terminated string. */
-	user = h.base + cap - (n ? n : 1);
-	memset(user, 0, n ? n : 1);
+	user = h.base + cap - n;
+	memset(user, 0, n);
 	memcpy(user - sizeof h, &h, sizeof h);
 	return user;
 }

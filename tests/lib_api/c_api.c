@@ -20,10 +20,12 @@ check(int cond, const char *what)
 		failures++;
 }
 
-/* Check that err is of category want, then free it. */
+/* Check that *errp is of category want, then free it and clear *errp
+ * for the next call. */
 static void
-check_error(pgt_error *err, pgt_category want, const char *what)
+check_error(pgt_error **errp, pgt_category want, const char *what)
 {
+	pgt_error *err = *errp;
 	char line[512];
 
 	snprintf(line, sizeof line, "%s: %s (sqlstate \"%s\": %s)", what,
@@ -32,6 +34,7 @@ check_error(pgt_error *err, pgt_category want, const char *what)
 	         err ? pgt_error_message(err) : "no error");
 	check(err && pgt_error_category(err) == want, line);
 	pgt_error_free(err);
+	*errp = NULL;
 }
 
 static long
@@ -66,8 +69,7 @@ main(int argc, char **argv)
 
 	admin = pgt_admin_open("host=127.0.0.1 port=1 connect_timeout=5", &err);
 	check(admin == NULL, "open on a closed port fails");
-	check_error(err, PGT_ERR_CONNECTION, "open on a closed port");
-	err = NULL;
+	check_error(&err, PGT_ERR_CONNECTION, "open on a closed port");
 
 	/* A password libpq quotes back in its error, in every spelling: no
 	 * part of it in the message (main leaked the word after a space, and
@@ -147,8 +149,7 @@ main(int argc, char **argv)
 	      pgt_credentials_connection_string(cr), "URI form");
 	check(pgt_credentials_connection_string_as(cr, (pgt_string_form)99, &err) == NULL,
 	      "unknown form fails");
-	check_error(err, PGT_ERR_INVALID, "unknown form");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "unknown form");
 	/* No sslmode here: nothing to warn about but a socket for JDBC. */
 	check(pgt_credentials_string_warnings(cr, PGT_STRING_URI, why, 4) == 0 &&
 	      pgt_credentials_string_warnings(cr, PGT_STRING_JDBC, why, 4) <= 1 &&
@@ -161,28 +162,23 @@ main(int argc, char **argv)
 
 	cr = pgt_tenant_create(admin, cfg, &err);
 	check(cr == NULL, "second create fails");
-	check_error(err, PGT_ERR_EXISTS, "second create");
-	err = NULL;
+	check_error(&err, PGT_ERR_EXISTS, "second create");
 
 	pgt_config_set_schema_name(cfg, "Tenant-Bad");
 	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check refuses a bad name");
-	check_error(err, PGT_ERR_INVALID, "config check");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "config check");
 	check(pgt_tenant_create(admin, cfg, &err) == NULL, "bad name fails");
-	check_error(err, PGT_ERR_INVALID, "bad name");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "bad name");
 	pgt_config_free(cfg);
 
 	/* The user name pattern, checked and then used. */
 	cfg = pgt_config_new();
 	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check: no schema name");
-	check_error(err, PGT_ERR_INVALID, "config check: no schema name");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "config check: no schema name");
 	pgt_config_set_schema_name(cfg, "tenant_capi3");
 	pgt_config_set_user_pattern(cfg, "{tenant}_{tenant}");
 	check(pgt_config_check(cfg, &err) == PGT_ERR_INVALID, "config check refuses a bad pattern");
-	check_error(err, PGT_ERR_INVALID, "config check: bad pattern");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "config check: bad pattern");
 	pgt_config_set_user_pattern(cfg, "app_{tenant}");
 	check(pgt_config_check(cfg, &err) == PGT_OK, "config check");
 	cr = pgt_tenant_create(admin, cfg, &err);
@@ -224,8 +220,7 @@ main(int argc, char **argv)
 	check(pgt_schema_name_check("tenant_capi", &err) == PGT_OK, "schema name check");
 	check(pgt_schema_name_check("Tenant-X", &err) == PGT_ERR_INVALID,
 	      "schema name check refuses Tenant-X");
-	check_error(err, PGT_ERR_INVALID, "schema name check");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "schema name check");
 	sql = pgt_tenant_lock_preview(admin, "tenant_capi", 1, &err);
 	check(sql && strstr(sql, "NOLOGIN") && strstr(sql, "pg_terminate_backend"),
 	      "lock preview");
@@ -238,8 +233,7 @@ main(int argc, char **argv)
 	pgt_free(sql);
 	sql = pgt_tenant_drop_preview(admin, "tenant_nobody", &err);
 	check(sql == NULL, "drop preview of no tenant fails");
-	check_error(err, PGT_ERR_NOT_FOUND, "drop preview of no tenant");
-	err = NULL;
+	check_error(&err, PGT_ERR_NOT_FOUND, "drop preview of no tenant");
 	/* The create preview: the SQL with the schema and the user, its
 	 * password neither in plaintext nor as a verifier. */
 	cfg = pgt_config_new();
@@ -253,17 +247,14 @@ main(int argc, char **argv)
 	pgt_free(sql);
 	pgt_config_set_schema_name(cfg, "Tenant-Bad");
 	check(pgt_tenant_create_preview(admin, cfg, &err) == NULL, "create preview of a bad name");
-	check_error(err, PGT_ERR_INVALID, "create preview of a bad name");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "create preview of a bad name");
 	pgt_config_free(cfg);
 	cfg = pgt_config_new();
 	check(pgt_tenant_create_preview(admin, cfg, &err) == NULL,
 	      "create preview without a schema name");
-	check_error(err, PGT_ERR_INVALID, "create preview without a schema name");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "create preview without a schema name");
 	check(pgt_tenant_create_preview(NULL, cfg, &err) == NULL, "create preview without a handle");
-	check_error(err, PGT_ERR_INVALID, "create preview without a handle");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "create preview without a handle");
 	pgt_config_free(cfg);
 	a = pgt_alter_new();
 	pgt_alter_set_connection_limit(a, 7);
@@ -275,12 +266,10 @@ main(int argc, char **argv)
 	pgt_free(sql);
 	pgt_alter_set_setting(a, "search_path", "tenant_capi2");
 	check(pgt_alter_check(a, &err) == PGT_ERR_INVALID, "alter check refuses search_path");
-	check_error(err, PGT_ERR_INVALID, "alter check");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "alter check");
 	check(pgt_tenant_alter_preview(admin, "tenant_capi", a, &err) == NULL,
 	      "alter preview refuses search_path");
-	check_error(err, PGT_ERR_INVALID, "alter preview");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "alter preview");
 	pgt_alter_free(a);
 	l = pgt_tenant_list_load(admin, 0, &err);
 	i = l ? find(l, "tenant_capi") : -1;
@@ -308,8 +297,7 @@ main(int argc, char **argv)
 	pgt_alter_set_setting(a, "search_path", "tenant_capi2");
 	check(pgt_tenant_alter(admin, "tenant_capi", a, &err) == PGT_ERR_INVALID,
 	      "alter refuses search_path");
-	check_error(err, PGT_ERR_INVALID, "alter search_path");
-	err = NULL;
+	check_error(&err, PGT_ERR_INVALID, "alter search_path");
 	pgt_alter_free(a);
 
 	cr = pgt_tenant_rotate_password(admin, "tenant_capi2", NULL, &err);
@@ -318,8 +306,7 @@ main(int argc, char **argv)
 	pgt_credentials_free(cr);
 	cr2 = pgt_tenant_rotate_password(admin, "tenant_nobody", "x", &err);
 	check(cr2 == NULL, "rotate of no tenant fails");
-	check_error(err, PGT_ERR_NOT_FOUND, "rotate of no tenant");
-	err = NULL;
+	check_error(&err, PGT_ERR_NOT_FOUND, "rotate of no tenant");
 
 	json = pgt_audit_json(admin, &err);
 	check(json && json[0] == '{' && strstr(json, "\"findings\""), "audit json");
@@ -328,15 +315,14 @@ main(int argc, char **argv)
 	check(pgt_tenant_drop(admin, "tenant_capi2", &err) == PGT_OK, "drop tenant_capi2");
 	check(pgt_tenant_drop(admin, "tenant_capi2", &err) == PGT_ERR_NOT_FOUND,
 	      "drop again fails");
-	check_error(err, PGT_ERR_NOT_FOUND, "drop again");
-	err = NULL;
+	check_error(&err, PGT_ERR_NOT_FOUND, "drop again");
 	l = pgt_tenant_list_load(admin, 0, &err);
 	check(l && find(l, "tenant_capi2") < 0 && find(l, "tenant_capi") >= 0,
 	      "list after drop");
 	pgt_tenant_list_free(l);
 
 	check(pgt_tenant_drop(NULL, "x", &err) == PGT_ERR_INVALID, "NULL handle");
-	check_error(err, PGT_ERR_INVALID, "NULL handle");
+	check_error(&err, PGT_ERR_INVALID, "NULL handle");
 
 	pgt_admin_close(admin);
 	return failures ? 1 : 0;
